@@ -1,0 +1,13 @@
+"""moto-stacksets-ext: test multi-account, multi-region stack-set automation fully offline.
+
+Public API:
+
+* :func:`mock_stacksets` - moto's ``mock_aws`` with the plugin installed (decorator or context manager);
+* :func:`install` / :func:`uninstall` - register the plugin with moto's dispatcher yourself (for
+  ``mock_aws`` users and moto's server).
+"""
+
+from .plugin import PluginInstallError, StackSetsMock, install, installed, mock_stacksets, uninstall
+
+__all__ = ["PluginInstallError", "StackSetsMock", "install", "installed", "mock_stacksets", "uninstall"]
+__version__ = "0.1.0"

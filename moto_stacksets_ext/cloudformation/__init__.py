@@ -1,0 +1,1 @@
+"""The AWS CloudFormation front-end: moto responses, backend, errors and stack deployment."""

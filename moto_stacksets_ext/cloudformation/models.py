@@ -1,0 +1,308 @@
+"""The AWS front-end's backend: one per account and region, in a moto ``BackendDict``.
+
+It holds the engine namespace of its account and region and applies the AWS-only rules around it:
+``CallAs``, permission models and their targets (Organizations for SERVICE_MANAGED), default roles,
+template URLs. Engine errors leave here as CloudFormation errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from moto.core.base_backend import BackendDict, BaseBackend
+from moto.utilities.utils import get_partition
+
+from ..engine import errors as engine_errors
+from ..engine.clock import clock
+from ..engine.execution import Executor
+from ..engine.model import (
+    AccountFilterType,
+    AccountGateResult,
+    DeploymentTargets,
+    Operation,
+    Parameter,
+    PermissionModel,
+    StackInstance,
+    StackSet,
+    Target,
+    TargetResult,
+)
+from ..engine.pagination import Page
+from ..engine.stacksets import (
+    InstanceFilter,
+    OperationRequest,
+    StackSetChanges,
+    StackSetNamespace,
+    StackSetSpec,
+)
+from . import organizations
+from .exceptions import ValidationError, from_engine
+from .stacks import MotoStackDeployer
+
+ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
+EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def aws_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn engine errors raised by ``method`` into CloudFormation errors."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except engine_errors.EngineError as error:
+            raise from_engine(error) from error
+
+    return wrapper
+
+
+class AwsNaming:
+    def __init__(self, account_id: str, region_name: str) -> None:
+        self.account_id = account_id
+        self.region_name = region_name
+        self.partition = get_partition(region_name)
+
+    def stack_set_id(self, name: str) -> str:
+        return f"{name}:{uuid.uuid4()}"
+
+    def stack_set_arn(self, stack_set_id: str) -> str:
+        return f"arn:{self.partition}:cloudformation:{self.region_name}:{self.account_id}:stackset/{stack_set_id}"
+
+    def stack_name(self, stack_set: StackSet) -> str:
+        return f"StackSet-{stack_set.stack_set_name}-{uuid.uuid4()}"
+
+    def account_gate(self, result: TargetResult) -> AccountGateResult:
+        function = (
+            f"arn:{self.partition}:lambda:{result.region}:{result.account}:function:AWSCloudFormationStackSetAccountGate"
+        )
+        return AccountGateResult(status="SKIPPED", status_reason=f"Function not found: {function}")
+
+
+class StackSetsBackend(BaseBackend):
+    """CloudFormation StackSets of one account and region."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        naming = AwsNaming(account_id, region_name)
+        self.namespace = StackSetNamespace(
+            identity=("aws", account_id, region_name),
+            naming=naming,
+            executor=Executor(MotoStackDeployer(), clock, gate_result=naming.account_gate),
+            clock=clock,
+        )
+
+    # -- AWS-only rules ---------------------------------------------------------------------------------
+    def check_call_as(self, call_as: str | None) -> None:
+        if call_as == "DELEGATED_ADMIN" and not organizations.is_delegated_admin(self.account_id, self.partition):
+            raise ValidationError("Account used is not a delegated administrator")
+
+    def _targets(
+        self,
+        stack_set: StackSet,
+        accounts: list[str] | None,
+        targets: DeploymentTargets | None,
+        regions: list[str],
+    ) -> list[Target]:
+        if accounts and targets is not None:
+            raise ValidationError("Exactly one of Accounts or DeploymentTargets must be specified")
+        if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
+            if accounts or targets is None or not targets.organizational_unit_ids:
+                raise ValidationError(
+                    "StackSets with SERVICE_MANAGED permission model can only have OrganizationalUnit as target"
+                )
+            reached = organizations.accounts_in_units(
+                self.account_id, self.partition, targets.organizational_unit_ids
+            )
+            picked = set(targets.accounts or [])
+            kind = targets.account_filter_type or AccountFilterType.NONE
+            if kind is not AccountFilterType.NONE and not picked:
+                raise ValidationError(f"AccountFilterType {kind.value} requires Accounts in DeploymentTargets")
+            if kind is AccountFilterType.INTERSECTION:
+                reached = [(a, ou) for a, ou in reached if a in picked]
+            elif kind is AccountFilterType.DIFFERENCE:
+                reached = [(a, ou) for a, ou in reached if a not in picked]
+            elif kind is AccountFilterType.UNION:
+                in_units = {a for a, _ in reached}
+                reached += [(a, "") for a in targets.accounts or [] if a not in in_units]
+            return [Target(a, r, ou) for r in regions for a, ou in reached]
+        if targets is not None:
+            if targets.organizational_unit_ids:
+                raise ValidationError(
+                    "StackSets with SELF_MANAGED permission model can only have accounts as target"
+                )
+            accounts = targets.accounts
+        if not accounts:
+            raise ValidationError("Exactly one of Accounts or DeploymentTargets must be specified")
+        return [Target(a, r) for r in regions for a in dict.fromkeys(accounts)]
+
+    # -- stack sets -------------------------------------------------------------------------------------
+    @aws_errors
+    def create_stack_set(self, spec: StackSetSpec, call_as: str | None) -> StackSet:
+        self.check_call_as(call_as)
+        if (spec.template_body is None) == (spec.template_url is None):
+            raise ValidationError("Exactly one of TemplateBody or TemplateUrl must be specified")
+        if spec.permission_model is PermissionModel.SERVICE_MANAGED:
+            organizations.require_organization(self.account_id, self.partition)
+            if spec.administration_role_arn or spec.execution_role_name:
+                raise ValidationError(
+                    "AdministrationRoleARN and ExecutionRoleName are not supported for SERVICE_MANAGED stack sets"
+                )
+        else:
+            spec.administration_role_arn = (
+                spec.administration_role_arn
+                or f"arn:{self.partition}:iam::{self.account_id}:role/{ADMINISTRATION_ROLE}"
+            )
+            spec.execution_role_name = spec.execution_role_name or EXECUTION_ROLE
+        if spec.template_url is not None:
+            spec.template_body = self._template_from_url(spec.template_url)
+        return self.namespace.create_stack_set(spec)
+
+    @aws_errors
+    def describe_stack_set(self, name: str, call_as: str | None) -> StackSet:
+        self.check_call_as(call_as)
+        return self.namespace.get_stack_set(name, include_deleted=True)
+
+    @aws_errors
+    def list_stack_sets(
+        self, status: str | None, token: str | None, limit: int | None, call_as: str | None
+    ) -> Page[StackSet]:
+        self.check_call_as(call_as)
+        return self.namespace.list_stack_sets(status, token, limit)
+
+    @aws_errors
+    def update_stack_set(
+        self,
+        name: str,
+        changes: StackSetChanges,
+        accounts: list[str] | None,
+        regions: list[str] | None,
+        request: OperationRequest,
+        call_as: str | None,
+    ) -> Operation:
+        self.check_call_as(call_as)
+        stack_set = self.namespace.get_stack_set(name)
+        if changes.template_body is not None and changes.template_url is not None:
+            raise ValidationError("Exactly one of TemplateBody or TemplateUrl must be specified")
+        if changes.template_url is not None:
+            changes.template_body = self._template_from_url(changes.template_url)
+        targets = None
+        if accounts or regions or request.deployment_targets is not None:
+            if not regions:
+                raise ValidationError("Regions should not be empty when targets are specified")
+            targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
+        return self.namespace.update_stack_set(name, changes, targets, request)
+
+    @aws_errors
+    def delete_stack_set(self, name: str, call_as: str | None) -> None:
+        self.check_call_as(call_as)
+        self.namespace.delete_stack_set(name)
+
+    # -- instances --------------------------------------------------------------------------------------
+    @aws_errors
+    def create_stack_instances(
+        self,
+        name: str,
+        accounts: list[str] | None,
+        regions: list[str],
+        overrides: list[Parameter] | None,
+        request: OperationRequest,
+        call_as: str | None,
+    ) -> Operation:
+        self.check_call_as(call_as)
+        stack_set = self.namespace.get_stack_set(name)
+        targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
+        return self.namespace.create_instances(name, targets, overrides, request)
+
+    @aws_errors
+    def update_stack_instances(
+        self,
+        name: str,
+        accounts: list[str] | None,
+        regions: list[str],
+        overrides: list[Parameter] | None,
+        request: OperationRequest,
+        call_as: str | None,
+    ) -> Operation:
+        self.check_call_as(call_as)
+        stack_set = self.namespace.get_stack_set(name)
+        targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
+        if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
+            targets = [t for t in targets if (t.account, t.region) in stack_set.instances]
+        return self.namespace.update_instances(name, targets, overrides, request)
+
+    @aws_errors
+    def delete_stack_instances(
+        self,
+        name: str,
+        accounts: list[str] | None,
+        regions: list[str],
+        retain_stacks: bool,
+        request: OperationRequest,
+        call_as: str | None,
+    ) -> Operation:
+        self.check_call_as(call_as)
+        stack_set = self.namespace.get_stack_set(name)
+        targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
+        return self.namespace.delete_instances(name, targets, retain_stacks, request)
+
+    @aws_errors
+    def list_stack_instances(
+        self, name: str, filters: InstanceFilter, token: str | None, limit: int | None, call_as: str | None
+    ) -> Page[StackInstance]:
+        self.check_call_as(call_as)
+        return self.namespace.list_instances(name, filters, token, limit)
+
+    @aws_errors
+    def describe_stack_instance(self, name: str, account: str, region: str, call_as: str | None) -> StackInstance:
+        self.check_call_as(call_as)
+        return self.namespace.get_instance(name, account, region)
+
+    # -- operations -------------------------------------------------------------------------------------
+    @aws_errors
+    def describe_stack_set_operation(self, name: str, operation_id: str, call_as: str | None) -> Operation:
+        self.check_call_as(call_as)
+        return self.namespace.get_operation(name, operation_id)
+
+    @aws_errors
+    def list_stack_set_operations(
+        self, name: str, token: str | None, limit: int | None, call_as: str | None
+    ) -> Page[Operation]:
+        self.check_call_as(call_as)
+        return self.namespace.list_operations(name, token, limit)
+
+    @aws_errors
+    def list_stack_set_operation_results(
+        self,
+        name: str,
+        operation_id: str,
+        status: str | None,
+        token: str | None,
+        limit: int | None,
+        call_as: str | None,
+    ) -> Page[TargetResult]:
+        self.check_call_as(call_as)
+        return self.namespace.list_operation_results(name, operation_id, status, token, limit)
+
+    @aws_errors
+    def stop_stack_set_operation(self, name: str, operation_id: str, call_as: str | None) -> None:
+        self.check_call_as(call_as)
+        self.namespace.stop_operation(name, operation_id)
+
+    # -- helpers ----------------------------------------------------------------------------------------
+    def _template_from_url(self, url: str) -> str:
+        from moto.cloudformation.utils import get_stack_from_s3_url
+
+        try:
+            body: Any = get_stack_from_s3_url(url, account_id=self.account_id, partition=self.partition)
+        except Exception as error:
+            raise ValidationError(f"TemplateURL must reference a valid S3 object to which you have access: {url}") from error
+        return str(body)
+
+
+stacksets_backends = BackendDict(StackSetsBackend, "cloudformation")

@@ -1,0 +1,126 @@
+"""Reading CloudFormation request parameters into engine types, with the rules AWS applies to them.
+
+Model constraints (max, pattern, enum) are checked by :mod:`.validation`; this module adds the rules
+that live in the API's documentation rather than in the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..engine.model import (
+    AccountFilterType,
+    AutoDeployment,
+    ConcurrencyMode,
+    DeploymentTargets,
+    ManagedExecution,
+    Parameter,
+    Preferences,
+    RegionConcurrency,
+    Tag,
+)
+from .exceptions import ValidationError
+
+STACK_SET_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]*")
+
+
+def stack_set_name(name: str) -> str:
+    """A new stack set's name: letters, digits and hyphens, starting with a letter, at most 128."""
+    problems = []
+    if not STACK_SET_NAME.fullmatch(name):
+        problems.append("Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*")
+    if len(name) > 128:
+        problems.append("Member must have length less than or equal to 128")
+    if problems:
+        noun = "error" if len(problems) == 1 else "errors"
+        raise ValidationError(
+            f"{len(problems)} validation {noun} detected: "
+            + "; ".join(f"Value '{name}' at 'stackSetName' failed to satisfy constraint: {p}" for p in problems)
+        )
+    return name
+
+
+def parameters(raw: list[Mapping[str, Any]] | None) -> list[Parameter]:
+    return [
+        Parameter(
+            parameter_key=item.get("ParameterKey", ""),
+            parameter_value=item.get("ParameterValue"),
+            use_previous_value=item.get("UsePreviousValue"),
+        )
+        for item in raw or []
+    ]
+
+
+def tags(raw: list[Mapping[str, Any]] | None) -> list[Tag]:
+    return [Tag(key=item["Key"], value=item["Value"]) for item in raw or []]
+
+
+def preferences(raw: Mapping[str, Any] | None) -> Preferences:
+    """OperationPreferences as sent, after AWS's pairwise rules."""
+    raw = raw or {}
+    if "FailureToleranceCount" in raw and "FailureTolerancePercentage" in raw:
+        raise ValidationError(
+            "Exactly one of FailureTolerancePercentage and FailureToleranceCount must be specified "
+            "since both parameters are present"
+        )
+    if "MaxConcurrentCount" in raw and "MaxConcurrentPercentage" in raw:
+        raise ValidationError(
+            "Exactly one of MaxConcurrentPercentage and MaxConcurrentCount must be specified "
+            "since both parameters are present"
+        )
+    region_type = raw.get("RegionConcurrencyType")
+    mode = raw.get("ConcurrencyMode")
+    return Preferences(
+        region_concurrency_type=RegionConcurrency(region_type) if region_type else None,
+        region_order=list(raw.get("RegionOrder") or []),
+        failure_tolerance_count=raw.get("FailureToleranceCount"),
+        failure_tolerance_percentage=raw.get("FailureTolerancePercentage"),
+        max_concurrent_count=raw.get("MaxConcurrentCount"),
+        max_concurrent_percentage=raw.get("MaxConcurrentPercentage"),
+        concurrency_mode=ConcurrencyMode(mode) if mode else None,
+    )
+
+
+def check_region_order(prefs: Preferences, regions: list[str]) -> None:
+    strangers = [region for region in prefs.region_order if region not in regions]
+    if strangers:
+        raise ValidationError(
+            f"RegionOrder contains regions {strangers} that are not part of the operation's Regions {regions}"
+        )
+
+
+def deployment_targets(raw: Mapping[str, Any] | None) -> DeploymentTargets | None:
+    if raw is None:
+        return None
+    filter_type = raw.get("AccountFilterType")
+    return DeploymentTargets(
+        accounts=list(raw["Accounts"]) if "Accounts" in raw else None,
+        accounts_url=raw.get("AccountsUrl"),
+        organizational_unit_ids=list(raw["OrganizationalUnitIds"]) if "OrganizationalUnitIds" in raw else None,
+        account_filter_type=AccountFilterType(filter_type) if filter_type else None,
+    )
+
+
+def auto_deployment(raw: Mapping[str, Any] | None) -> AutoDeployment | None:
+    if raw is None:
+        return None
+    return AutoDeployment(
+        enabled=raw.get("Enabled"),
+        retain_stacks_on_account_removal=raw.get("RetainStacksOnAccountRemoval"),
+        depends_on=list(raw["DependsOn"]) if "DependsOn" in raw else None,
+    )
+
+
+def managed_execution(raw: Mapping[str, Any] | None) -> ManagedExecution | None:
+    if raw is None:
+        return None
+    return ManagedExecution(active=bool(raw.get("Active", False)))
+
+
+def regions(raw: list[str] | None) -> list[str]:
+    found = list(dict.fromkeys(raw or []))
+    if not found:
+        raise ValidationError("Regions should not be empty")
+    return found

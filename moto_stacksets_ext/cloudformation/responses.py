@@ -1,0 +1,217 @@
+"""CloudFormation stack-set actions served by the plugin.
+
+Each handler reads its parameters, checks them against the model, calls the backend once and returns
+what the backend gave it; moto's serializer renders the engine's objects by their snake_case members.
+Every other CloudFormation action is moto's own (this class subclasses moto's ``CloudFormationResponse``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult, EmptyResult
+
+from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
+from ..engine.model import PermissionModel
+from . import params
+from .models import StackSetsBackend, stacksets_backends
+from .validation import validate_input
+
+
+class StackSetsResponse(CloudFormationResponse):
+    # moto's transformers for DescribeStackSet expect moto's own StackSet; ours renders as it is.
+    RESPONSE_KEY_PATH_TO_TRANSFORMER = {
+        path: transform
+        for path, transform in CloudFormationResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.items()
+        if not path.startswith("DescribeStackSetOutput.")
+    }
+
+    @property
+    def stacksets_backend(self) -> StackSetsBackend:
+        backend: StackSetsBackend = stacksets_backends[self.current_account][self.region]
+        return backend
+
+    def _input(self) -> dict[str, Any]:
+        """The request's parameters, after the model's max/pattern/enum constraints."""
+        values: dict[str, Any] = dict(self.params)
+        validate_input(self._get_action(), values)
+        return values
+
+    @staticmethod
+    def _request(values: dict[str, Any]) -> OperationRequest:
+        return OperationRequest(
+            operation_id=values.get("OperationId"),
+            preferences=params.preferences(values.get("OperationPreferences")),
+            deployment_targets=params.deployment_targets(values.get("DeploymentTargets")),
+        )
+
+    @staticmethod
+    def _request_for_regions(values: dict[str, Any], regions: list[str]) -> OperationRequest:
+        request = StackSetsResponse._request(values)
+        params.check_region_order(request.preferences, regions)
+        return request
+
+    # -- stack sets -------------------------------------------------------------------------------------
+    def create_stack_set(self) -> ActionResult:
+        values = self._input()
+        spec = StackSetSpec(
+            stack_set_name=params.stack_set_name(values["StackSetName"]),
+            permission_model=PermissionModel(values.get("PermissionModel") or "SELF_MANAGED"),
+            description=values.get("Description"),
+            template_body=values.get("TemplateBody"),
+            template_url=values.get("TemplateURL"),
+            parameters=params.parameters(values.get("Parameters")),
+            capabilities=list(values.get("Capabilities") or []),
+            tags=params.tags(values.get("Tags")),
+            administration_role_arn=values.get("AdministrationRoleARN"),
+            execution_role_name=values.get("ExecutionRoleName"),
+            auto_deployment=params.auto_deployment(values.get("AutoDeployment")),
+        )
+        managed = params.managed_execution(values.get("ManagedExecution"))
+        if managed is not None:
+            spec.managed_execution = managed
+        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"))
+        return ActionResult({"StackSetId": stack_set.stack_set_id})
+
+    def describe_stack_set(self) -> ActionResult:
+        values = self._input()
+        stack_set = self.stacksets_backend.describe_stack_set(values["StackSetName"], values.get("CallAs"))
+        return ActionResult({"StackSet": stack_set})
+
+    def list_stack_sets(self) -> ActionResult:
+        values = self._input()
+        page = self.stacksets_backend.list_stack_sets(
+            values.get("Status"), values.get("NextToken"), values.get("MaxResults"), values.get("CallAs")
+        )
+        return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    def update_stack_set(self) -> ActionResult:
+        values = self._input()
+        regions = list(dict.fromkeys(values.get("Regions") or []))
+        changes = StackSetChanges(
+            description=values.get("Description"),
+            template_body=values.get("TemplateBody"),
+            template_url=values.get("TemplateURL"),
+            parameters=params.parameters(values["Parameters"]) if "Parameters" in values else None,
+            capabilities=list(values["Capabilities"]) if "Capabilities" in values else None,
+            tags=params.tags(values["Tags"]) if "Tags" in values else None,
+            administration_role_arn=values.get("AdministrationRoleARN"),
+            execution_role_name=values.get("ExecutionRoleName"),
+            auto_deployment=params.auto_deployment(values.get("AutoDeployment")),
+            managed_execution=params.managed_execution(values.get("ManagedExecution")),
+        )
+        operation = self.stacksets_backend.update_stack_set(
+            values["StackSetName"],
+            changes,
+            values.get("Accounts"),
+            regions,
+            self._request_for_regions(values, regions),
+            values.get("CallAs"),
+        )
+        return ActionResult({"OperationId": operation.operation_id})
+
+    def delete_stack_set(self) -> ActionResult:
+        values = self._input()
+        self.stacksets_backend.delete_stack_set(values["StackSetName"], values.get("CallAs"))
+        return EmptyResult()
+
+    # -- instances --------------------------------------------------------------------------------------
+    def create_stack_instances(self) -> ActionResult:
+        values = self._input()
+        regions = params.regions(values.get("Regions"))
+        operation = self.stacksets_backend.create_stack_instances(
+            values["StackSetName"],
+            values.get("Accounts"),
+            regions,
+            params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
+            self._request_for_regions(values, regions),
+            values.get("CallAs"),
+        )
+        return ActionResult({"OperationId": operation.operation_id})
+
+    def update_stack_instances(self) -> ActionResult:
+        values = self._input()
+        regions = params.regions(values.get("Regions"))
+        operation = self.stacksets_backend.update_stack_instances(
+            values["StackSetName"],
+            values.get("Accounts"),
+            regions,
+            params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
+            self._request_for_regions(values, regions),
+            values.get("CallAs"),
+        )
+        return ActionResult({"OperationId": operation.operation_id})
+
+    def delete_stack_instances(self) -> ActionResult:
+        values = self._input()
+        regions = params.regions(values.get("Regions"))
+        operation = self.stacksets_backend.delete_stack_instances(
+            values["StackSetName"],
+            values.get("Accounts"),
+            regions,
+            bool(values.get("RetainStacks")),
+            self._request_for_regions(values, regions),
+            values.get("CallAs"),
+        )
+        return ActionResult({"OperationId": operation.operation_id})
+
+    def list_stack_instances(self) -> ActionResult:
+        values = self._input()
+        by_name = {f["Name"]: f.get("Values") for f in values.get("Filters") or []}
+        filters = InstanceFilter(
+            detailed_status=by_name.get("DETAILED_STATUS"),
+            last_operation_id=by_name.get("LAST_OPERATION_ID"),
+            drift_status=by_name.get("DRIFT_STATUS"),
+            account=values.get("StackInstanceAccount"),
+            region=values.get("StackInstanceRegion"),
+        )
+        page = self.stacksets_backend.list_stack_instances(
+            values["StackSetName"], filters, values.get("NextToken"), values.get("MaxResults"), values.get("CallAs")
+        )
+        return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    def describe_stack_instance(self) -> ActionResult:
+        values = self._input()
+        instance = self.stacksets_backend.describe_stack_instance(
+            values["StackSetName"],
+            values["StackInstanceAccount"],
+            values["StackInstanceRegion"],
+            values.get("CallAs"),
+        )
+        return ActionResult({"StackInstance": instance})
+
+    # -- operations -------------------------------------------------------------------------------------
+    def describe_stack_set_operation(self) -> ActionResult:
+        values = self._input()
+        operation = self.stacksets_backend.describe_stack_set_operation(
+            values["StackSetName"], values["OperationId"], values.get("CallAs")
+        )
+        return ActionResult({"StackSetOperation": operation})
+
+    def list_stack_set_operations(self) -> ActionResult:
+        values = self._input()
+        page = self.stacksets_backend.list_stack_set_operations(
+            values["StackSetName"], values.get("NextToken"), values.get("MaxResults"), values.get("CallAs")
+        )
+        return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    def list_stack_set_operation_results(self) -> ActionResult:
+        values = self._input()
+        statuses = [f.get("Values") for f in values.get("Filters") or [] if f.get("Name") == "OPERATION_RESULT_STATUS"]
+        page = self.stacksets_backend.list_stack_set_operation_results(
+            values["StackSetName"],
+            values["OperationId"],
+            statuses[0] if statuses else None,
+            values.get("NextToken"),
+            values.get("MaxResults"),
+            values.get("CallAs"),
+        )
+        return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    def stop_stack_set_operation(self) -> ActionResult:
+        values = self._input()
+        self.stacksets_backend.stop_stack_set_operation(
+            values["StackSetName"], values["OperationId"], values.get("CallAs")
+        )
+        return EmptyResult()

@@ -1,0 +1,96 @@
+"""Deploying a stack instance = creating, updating or deleting a real moto CloudFormation stack.
+
+The stack lives in the target account and region (``StackSet-<name>-<uuid>``), so a test that assumes a
+role into that account sees the stack and its resources. A template moto rejects fails the target with
+moto's own message as the reason.
+"""
+
+from __future__ import annotations
+
+from moto.cloudformation.models import cloudformation_backends
+from moto.utilities.utils import get_partition
+
+from ..engine.execution import DeployKind, Deployment, DeployOutcome
+from ..engine.model import Parameter, StackInstance, StackSet
+
+
+def effective_parameters(stack_set: StackSet, overrides: list[Parameter]) -> dict[str, str]:
+    """The stack set's parameter values with the instance's overrides applied."""
+    values = {p.parameter_key: p.parameter_value for p in stack_set.parameters if p.parameter_value is not None}
+    for override in overrides:
+        if override.parameter_value is not None and not override.use_previous_value:
+            values[override.parameter_key] = override.parameter_value
+    return values
+
+
+def _reason(error: Exception) -> str:
+    message = getattr(error, "message", None)
+    return str(message) if message else f"{type(error).__name__}: {error}"
+
+
+class MotoStackDeployer:
+    """The AWS front-end's deployer: one real moto stack per stack instance."""
+
+    def deploy(self, deployment: Deployment) -> DeployOutcome:
+        instance = deployment.instance
+        stack_set = deployment.stack_set
+        backend = cloudformation_backends[instance.account][instance.region]
+        if deployment.kind is DeployKind.NOOP:
+            return DeployOutcome(succeeded=True, stack_id=instance.stack_id)
+        if deployment.kind is DeployKind.DELETE:
+            if instance.stack_id is not None and not deployment.retain_stack:
+                try:
+                    backend.delete_stack(instance.stack_id)
+                except Exception as error:
+                    return DeployOutcome(succeeded=False, reason=_reason(error))
+            return DeployOutcome(succeeded=True)
+        overrides = (
+            deployment.operation.parameter_overrides
+            if deployment.operation.parameter_overrides is not None
+            else instance.parameter_overrides
+        )
+        parameters = effective_parameters(stack_set, overrides)
+        tags = {tag.key: tag.value for tag in stack_set.tags}
+        role_arn = self._execution_role_arn(stack_set, instance)
+        if deployment.kind is DeployKind.CREATE:
+            try:
+                stack = backend.create_stack(
+                    name=instance.stack_name,
+                    template=stack_set.template_body or "",
+                    parameters=parameters,
+                    tags=tags,
+                    role_arn=role_arn,
+                )
+            except Exception as error:
+                self._roll_back(backend, instance.stack_name)
+                return DeployOutcome(succeeded=False, reason=_reason(error))
+            return DeployOutcome(succeeded=True, stack_id=stack.stack_id)
+        try:
+            stack = backend.update_stack(
+                name=instance.stack_id,
+                template=stack_set.template_body or "",
+                role_arn=role_arn,
+                parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+                tags=tags,
+            )
+        except Exception as error:
+            return DeployOutcome(succeeded=False, reason=_reason(error))
+        return DeployOutcome(succeeded=True, stack_id=stack.stack_id)
+
+    @staticmethod
+    def _execution_role_arn(stack_set: StackSet, instance: StackInstance) -> str | None:
+        if stack_set.execution_role_name is None:
+            return None
+        partition = get_partition(instance.region)
+        return f"arn:{partition}:iam::{instance.account}:role/{stack_set.execution_role_name}"
+
+    @staticmethod
+    def _roll_back(backend: object, stack_name: str) -> None:
+        """Remove what a failed create left behind, so the instance has no stack (as on AWS)."""
+        stacks = getattr(backend, "stacks", {})
+        for stack_id, stack in list(stacks.items()):
+            if stack.name == stack_name:
+                try:
+                    backend.delete_stack(stack_id)  # type: ignore[attr-defined]
+                except Exception:
+                    stacks.pop(stack_id, None)

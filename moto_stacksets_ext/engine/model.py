@@ -1,0 +1,336 @@
+"""Typed state of the engine: stack sets, stack instances, operations and their per-target results.
+
+Attribute names follow the AWS member names in snake_case (moto's serializer reads them that way); the
+statuses are the engine's own vocabulary, which each front-end maps to its provider's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from .pagination import SequencedList
+
+if TYPE_CHECKING:
+    from .execution import Execution
+
+
+class _Vocabulary(str, Enum):
+    """A string enum whose str() is its value (so serializers write the bare word)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class StackSetStatus(_Vocabulary):
+    ACTIVE = "ACTIVE"
+    DELETED = "DELETED"
+
+
+class PermissionModel(_Vocabulary):
+    SELF_MANAGED = "SELF_MANAGED"
+    SERVICE_MANAGED = "SERVICE_MANAGED"
+
+
+class OperationAction(_Vocabulary):
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
+    DETECT_DRIFT = "DETECT_DRIFT"
+
+
+class OperationStatus(_Vocabulary):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+
+    @property
+    def ended(self) -> bool:
+        return self in (OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.STOPPED)
+
+
+class TargetStatus(_Vocabulary):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class InstanceStatus(_Vocabulary):
+    CURRENT = "CURRENT"
+    OUTDATED = "OUTDATED"
+    INOPERABLE = "INOPERABLE"
+
+
+class DetailedStatus(_Vocabulary):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+    INOPERABLE = "INOPERABLE"
+    SKIPPED_SUSPENDED_ACCOUNT = "SKIPPED_SUSPENDED_ACCOUNT"
+    FAILED_IMPORT = "FAILED_IMPORT"
+
+
+class DriftStatus(_Vocabulary):
+    DRIFTED = "DRIFTED"
+    IN_SYNC = "IN_SYNC"
+    UNKNOWN = "UNKNOWN"
+    NOT_CHECKED = "NOT_CHECKED"
+
+
+class RegionConcurrency(_Vocabulary):
+    SEQUENTIAL = "SEQUENTIAL"
+    PARALLEL = "PARALLEL"
+
+
+class ConcurrencyMode(_Vocabulary):
+    STRICT_FAILURE_TOLERANCE = "STRICT_FAILURE_TOLERANCE"
+    SOFT_FAILURE_TOLERANCE = "SOFT_FAILURE_TOLERANCE"
+
+
+class AccountFilterType(_Vocabulary):
+    NONE = "NONE"
+    INTERSECTION = "INTERSECTION"
+    DIFFERENCE = "DIFFERENCE"
+    UNION = "UNION"
+
+
+@dataclass
+class Parameter:
+    parameter_key: str
+    parameter_value: str | None = None
+    use_previous_value: bool | None = None
+
+
+@dataclass
+class Tag:
+    key: str
+    value: str
+
+
+@dataclass
+class Preferences:
+    """Operation preferences exactly as the caller sent them (``None`` = not sent)."""
+
+    region_concurrency_type: RegionConcurrency | None = None
+    region_order: list[str] = field(default_factory=list)
+    failure_tolerance_count: int | None = None
+    failure_tolerance_percentage: int | None = None
+    max_concurrent_count: int | None = None
+    max_concurrent_percentage: int | None = None
+    concurrency_mode: ConcurrencyMode | None = None
+
+    def tolerance(self, targets_in_region: int) -> int:
+        """Failures a region may have without failing (percentages round down)."""
+        if self.failure_tolerance_count is not None:
+            return self.failure_tolerance_count
+        if self.failure_tolerance_percentage is not None:
+            return targets_in_region * self.failure_tolerance_percentage // 100
+        return 0
+
+    def max_concurrency(self, targets_in_region: int) -> int:
+        """Accounts deployed at once in a region (percentages round down, never below 1)."""
+        if self.max_concurrent_count is not None:
+            return max(1, self.max_concurrent_count)
+        if self.max_concurrent_percentage is not None:
+            return max(1, targets_in_region * self.max_concurrent_percentage // 100)
+        return 1
+
+    @property
+    def parallel_regions(self) -> bool:
+        return self.region_concurrency_type is RegionConcurrency.PARALLEL
+
+    @property
+    def strict(self) -> bool:
+        return self.concurrency_mode is not ConcurrencyMode.SOFT_FAILURE_TOLERANCE
+
+
+@dataclass
+class DeploymentTargets:
+    accounts: list[str] | None = None
+    accounts_url: str | None = None
+    organizational_unit_ids: list[str] | None = None
+    account_filter_type: AccountFilterType | None = None
+
+
+@dataclass
+class AutoDeployment:
+    enabled: bool | None = None
+    retain_stacks_on_account_removal: bool | None = None
+    depends_on: list[str] | None = None
+
+
+@dataclass
+class ManagedExecution:
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """One deployment target: an account in a region (with the OU it was reached through, if any)."""
+
+    account: str
+    region: str
+    organizational_unit_id: str = ""
+
+
+@dataclass
+class StatusDetails:
+    failed_stack_instances_count: int = 0
+
+
+@dataclass
+class AccountGateResult:
+    status: str
+    status_reason: str | None = None
+
+
+@dataclass
+class StackInstanceComprehensiveStatus:
+    detailed_status: DetailedStatus
+
+
+@dataclass
+class TargetResult:
+    """The result of one target of one operation."""
+
+    seq: int
+    account: str
+    region: str
+    organizational_unit_id: str
+    status: TargetStatus = TargetStatus.PENDING
+    status_reason: str | None = None
+    account_gate_result: AccountGateResult | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+    @property
+    def target(self) -> Target:
+        return Target(self.account, self.region, self.organizational_unit_id)
+
+
+@dataclass
+class StackInstance:
+    seq: int
+    stack_set_id: str
+    account: str
+    region: str
+    organizational_unit_id: str
+    stack_name: str
+    stack_id: str | None = None
+    parameter_overrides: list[Parameter] = field(default_factory=list)
+    status: InstanceStatus = InstanceStatus.OUTDATED
+    stack_instance_status: StackInstanceComprehensiveStatus = field(
+        default_factory=lambda: StackInstanceComprehensiveStatus(DetailedStatus.PENDING)
+    )
+    status_reason: str | None = None
+    drift_status: DriftStatus = DriftStatus.NOT_CHECKED
+    last_drift_check_timestamp: datetime | None = None
+    last_operation_id: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.account, self.region)
+
+    @property
+    def detailed_status(self) -> DetailedStatus:
+        return self.stack_instance_status.detailed_status
+
+    def set_status(self, status: InstanceStatus, detailed: DetailedStatus, reason: str | None = None) -> None:
+        self.status = status
+        self.stack_instance_status = StackInstanceComprehensiveStatus(detailed)
+        self.status_reason = reason
+
+
+@dataclass
+class Operation:
+    seq: int
+    operation_id: str
+    stack_set_id: str
+    action: OperationAction
+    operation_preferences: Preferences
+    creation_timestamp: datetime
+    status: OperationStatus = OperationStatus.RUNNING
+    retain_stacks: bool | None = None
+    administration_role_arn: str | None = None
+    execution_role_name: str | None = None
+    end_timestamp: datetime | None = None
+    deployment_targets: DeploymentTargets | None = None
+    status_reason: str | None = None
+    status_details: StatusDetails | None = None
+    results: SequencedList[TargetResult] = field(default_factory=SequencedList)
+    results_by_target: dict[tuple[str, str], TargetResult] = field(default_factory=dict)
+    #: Parameter overrides the operation applies to its targets' instances (None: leave them as they are).
+    parameter_overrides: list[Parameter] | None = None
+    #: The engine's progress through the targets; None once the operation has ended.
+    execution: Execution | None = None
+
+    def add_result(self, result: TargetResult) -> None:
+        self.results.append(result)
+        self.results_by_target[(result.account, result.region)] = result
+
+
+@dataclass
+class StackSet:
+    seq: int
+    stack_set_name: str
+    stack_set_id: str
+    stack_set_arn: str | None
+    template_body: str | None
+    permission_model: PermissionModel
+    description: str | None = None
+    status: StackSetStatus = StackSetStatus.ACTIVE
+    template_url: str | None = None
+    parameters: list[Parameter] = field(default_factory=list)
+    capabilities: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    administration_role_arn: str | None = None
+    execution_role_name: str | None = None
+    auto_deployment: AutoDeployment | None = None
+    managed_execution: ManagedExecution = field(default_factory=ManagedExecution)
+    instances: dict[tuple[str, str], StackInstance] = field(default_factory=dict)
+    instance_order: SequencedList[StackInstance] = field(default_factory=SequencedList)
+    operations: SequencedList[Operation] = field(default_factory=SequencedList)
+    operations_by_id: dict[str, Operation] = field(default_factory=dict)
+    #: Operations not yet ended, by id, in creation order.
+    in_flight: dict[str, Operation] = field(default_factory=dict)
+
+    @property
+    def regions(self) -> list[str]:
+        """Regions that have instances, in the order they first appeared."""
+        return list(dict.fromkeys(instance.region for instance in self.instance_order))
+
+    @property
+    def organizational_unit_ids(self) -> list[str]:
+        return sorted({i.organizational_unit_id for i in self.instance_order if i.organizational_unit_id})
+
+    @property
+    def drift_status(self) -> DriftStatus:
+        return DriftStatus.NOT_CHECKED
+
+    def add_instance(self, instance: StackInstance) -> None:
+        self.instances[instance.key] = instance
+        self.instance_order.append(instance)
+
+    def remove_instance(self, instance: StackInstance) -> None:
+        self.instances.pop(instance.key, None)
+        self.instance_order.remove(instance)
+
+    def add_operation(self, operation: Operation) -> None:
+        self.operations.append(operation)
+        self.operations_by_id[operation.operation_id] = operation
+        if not operation.status.ended:
+            self.in_flight[operation.operation_id] = operation
+
+    @property
+    def active_operations(self) -> list[Operation]:
+        """Operations not yet ended, oldest first."""
+        return list(self.in_flight.values())

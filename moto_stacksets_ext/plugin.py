@@ -1,0 +1,124 @@
+"""Registering the plugin with moto's request dispatcher, and the ``mock_stacksets`` mock.
+
+moto routes every CloudFormation request through ``moto.cloudformation.urls.url_paths``; the plugin
+puts its own response class (a subclass of moto's ``CloudFormationResponse``) on the main route, so
+in-process mocks and moto's server both serve the plugin's stack-set actions and moto's own for the rest.
+No file of moto's is edited.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+import moto
+from moto.core.models import MockAWS
+
+from .cloudformation import organizations
+from .cloudformation.responses import StackSetsResponse
+from .engine.clock import clock
+
+ROUTE = "{0}/$"
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_original: Any = None
+_added_delegation = False
+
+
+class PluginInstallError(RuntimeError):
+    """moto lacks the extension point the plugin needs."""
+
+
+def _routes() -> dict[str, Any]:
+    try:
+        from moto.cloudformation import urls
+    except ImportError as error:  # pragma: no cover - depends on the installed moto
+        raise PluginInstallError(
+            f"moto {moto.__version__} has no moto.cloudformation.urls module; "
+            "moto-stacksets-ext needs moto>=5.1,<6"
+        ) from error
+    paths = getattr(urls, "url_paths", None)
+    if not isinstance(paths, dict) or ROUTE not in paths:
+        raise PluginInstallError(
+            f"moto {moto.__version__} has no CloudFormation route {ROUTE!r} in moto.cloudformation.urls.url_paths; "
+            "moto-stacksets-ext needs moto>=5.1,<6"
+        )
+    return paths
+
+
+def _is_ours(handler: Any) -> bool:
+    return getattr(handler, "__self__", None) is StackSetsResponse
+
+
+def installed() -> bool:
+    """Whether moto currently routes CloudFormation requests to the plugin."""
+    try:
+        return _is_ours(_routes()[ROUTE])
+    except PluginInstallError:
+        return False
+
+
+def install() -> None:
+    """Register the plugin with moto's dispatcher. Idempotent; raises :class:`PluginInstallError` if the
+    installed moto lacks the extension point."""
+    global _original, _added_delegation
+    with _lock:
+        paths = _routes()
+        if _is_ours(paths[ROUTE]):
+            return
+        _original = paths[ROUTE]
+        paths[ROUTE] = StackSetsResponse.dispatch
+        _added_delegation = organizations.allow_stacksets_delegation()
+
+
+def uninstall() -> None:
+    """Give CloudFormation back to moto. Idempotent."""
+    global _original, _added_delegation
+    with _lock:
+        paths = _routes()
+        if not _is_ours(paths[ROUTE]):
+            return
+        paths[ROUTE] = _original
+        _original = None
+        if _added_delegation:
+            organizations.disallow_stacksets_delegation()
+            _added_delegation = False
+
+
+class StackSetsMock(MockAWS):
+    """moto's ``mock_aws`` with the plugin installed; resets the plugin's state with moto's."""
+
+    def start(self, reset: bool = True) -> None:
+        install()
+        if reset:
+            clock.reset()
+        super().start(reset=reset)
+
+    def stop(self, remove_data: bool = True) -> None:
+        super().stop(remove_data=remove_data)
+        if remove_data:
+            clock.reset()
+
+
+@overload
+def mock_stacksets(func: None = None, config: dict[str, Any] | None = None) -> StackSetsMock: ...
+
+
+@overload
+def mock_stacksets(func: Callable[..., T], config: dict[str, Any] | None = None) -> Callable[..., T]: ...
+
+
+def mock_stacksets(
+    func: Callable[..., T] | None = None, config: dict[str, Any] | None = None
+) -> StackSetsMock | Callable[..., T]:
+    """Use exactly like moto's ``mock_aws``: as a function or class decorator, or a context manager.
+
+    >>> with mock_stacksets():
+    ...     boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()
+    """
+    mock = StackSetsMock(config)  # type: ignore[arg-type]
+    if func is not None:
+        return mock(func)  # type: ignore[no-any-return]
+    return mock
