@@ -4,10 +4,24 @@ Public API:
 
 * :func:`mock_stacksets` - moto's ``mock_aws`` with the plugin installed (decorator or context manager);
 * :func:`install` / :func:`uninstall` - register the plugin with moto's dispatcher yourself (for
-  ``mock_aws`` users and moto's server).
+  ``mock_aws`` users and moto's server);
+* :data:`control` - the test-control API (scripted outcomes, engine clock, reset).
 """
 
+from .control import StackSetsControl, control
+from .engine.outcomes import Outcome, OutcomeKind
 from .plugin import PluginInstallError, StackSetsMock, install, installed, mock_stacksets, uninstall
 
-__all__ = ["PluginInstallError", "StackSetsMock", "install", "installed", "mock_stacksets", "uninstall"]
+__all__ = [
+    "Outcome",
+    "OutcomeKind",
+    "PluginInstallError",
+    "StackSetsControl",
+    "StackSetsMock",
+    "control",
+    "install",
+    "installed",
+    "mock_stacksets",
+    "uninstall",
+]
 __version__ = "0.1.0"

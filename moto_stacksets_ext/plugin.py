@@ -8,16 +8,19 @@ No file of moto's is edited.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 import moto
-from moto.core.models import MockAWS
+from moto.core.custom_responses_mock import CallbackResponse
+from moto.core.models import RESPONSES_METHODS, MockAWS, responses_mock
 
+from . import gateway, namespaces
 from .cloudformation import organizations
 from .cloudformation.responses import StackSetsResponse
-from .engine.clock import clock
 
 ROUTE = "{0}/$"
 T = TypeVar("T")
@@ -71,6 +74,7 @@ def install() -> None:
         _original = paths[ROUTE]
         paths[ROUTE] = StackSetsResponse.dispatch
         _added_delegation = organizations.allow_stacksets_delegation()
+    register_clouds()
 
 
 def uninstall() -> None:
@@ -87,19 +91,36 @@ def uninstall() -> None:
             _added_delegation = False
 
 
+CLOUD_FRONT_END_MODULES = ("moto_stacksets_ext.huawei_rfs", "moto_stacksets_ext.alibaba_ros")
+
+
+def register_clouds() -> None:
+    """Register the Huawei RFS and Alibaba ROS front-ends with the gateway (each exposes ``FRONT_END``)."""
+    for name in CLOUD_FRONT_END_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        gateway.register(module.FRONT_END)
+
+
 class StackSetsMock(MockAWS):
-    """moto's ``mock_aws`` with the plugin installed; resets the plugin's state with moto's."""
+    """moto's ``mock_aws`` with the plugin installed, intercepting the Huawei and Alibaba endpoints too.
+
+    The plugin's state (every cloud's stack sets, the clock, scripted outcomes) resets with moto's.
+    """
 
     def start(self, reset: bool = True) -> None:
         install()
-        if reset:
-            clock.reset()
         super().start(reset=reset)
+        namespaces.touch()
 
-    def stop(self, remove_data: bool = True) -> None:
-        super().stop(remove_data=remove_data)
-        if remove_data:
-            clock.reset()
+    def _enable_patching(self, reset: bool = True) -> None:
+        super()._enable_patching(reset=reset)
+        for front_end in gateway.front_ends():
+            callback = gateway.responses_callback(front_end)
+            for pattern in front_end.host_patterns:
+                for method in RESPONSES_METHODS:
+                    responses_mock.add(CallbackResponse(method=method, url=pattern, callback=callback))
 
 
 @overload

@@ -1,17 +1,71 @@
-"""``moto-stacksets-server`` / ``python -m moto_stacksets_ext``: moto's server with the plugin installed."""
+"""``moto-stacksets-server`` / ``python -m moto_stacksets_ext``: moto's server with the plugin installed.
+
+One server answers every cloud: AWS requests go to moto (CloudFormation stack-set actions to the
+plugin), requests a registered cloud front-end claims (Huawei RFS, Alibaba ROS) go to that front-end.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from .gateway import wsgi_middleware
 from .plugin import install
+
+
+def create_app() -> Callable[..., Any]:
+    """The server's WSGI application (installs the plugin)."""
+    install()
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return wsgi_middleware(DomainDispatcherApplication(create_backend_app))
+
+
+class ThreadedStackSetsServer:
+    """The server in a background thread, for tests (``port=0`` picks a free port)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._host = host
+        self._port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+        from werkzeug.serving import make_server
+
+        self._server = make_server(
+            self._host, self._port, create_app(), threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> ThreadedStackSetsServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moto-stacksets-server",
-        description="Run moto's server with the moto-stacksets-ext plugin (CloudFormation StackSets).",
+        description="Run moto's server with the moto-stacksets-ext plugin (stack sets on AWS, Huawei, Alibaba).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("-p", "--port", type=int, default=5000, help="port to listen on (default: 5000)")
@@ -20,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    install()
-    from moto.server import main as moto_main
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.serving import run_simple
 
-    moto_main(["--host", args.host, "--port", str(args.port)])
+    print(f"moto-stacksets-ext server listening on http://{args.host}:{args.port}", flush=True)
+    run_simple(args.host, args.port, create_app(), threaded=True, request_handler=MotoRequestHandler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from moto.utilities.utils import get_partition
 from ..engine import errors as engine_errors
 from ..engine.clock import clock
 from ..engine.execution import Executor
+from ..engine.outcomes import outcomes
 from ..engine.model import (
     AccountFilterType,
     AccountGateResult,
@@ -93,7 +94,7 @@ class StackSetsBackend(BaseBackend):
         self.namespace = StackSetNamespace(
             identity=("aws", account_id, region_name),
             naming=naming,
-            executor=Executor(MotoStackDeployer(), clock, gate_result=naming.account_gate),
+            executor=Executor("aws", MotoStackDeployer(), clock, outcomes, gate_result=naming.account_gate),
             clock=clock,
         )
 

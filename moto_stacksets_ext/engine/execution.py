@@ -23,6 +23,7 @@ from enum import Enum
 from typing import Protocol
 
 from .clock import Clock
+from .outcomes import OutcomeBook, OutcomeKind
 from .model import (
     AccountGateResult,
     DetailedStatus,
@@ -114,9 +115,20 @@ GateResultFactory = Callable[[TargetResult], AccountGateResult | None]
 
 
 class Executor:
-    def __init__(self, deployer: Deployer, clock: Clock, gate_result: GateResultFactory | None = None) -> None:
+    """Runs the operations of one cloud: scripted outcomes first, then the cloud's deployer."""
+
+    def __init__(
+        self,
+        cloud: str,
+        deployer: Deployer,
+        clock: Clock,
+        outcomes: OutcomeBook,
+        gate_result: GateResultFactory | None = None,
+    ) -> None:
+        self.cloud = cloud
         self.deployer = deployer
         self.clock = clock
+        self.outcomes = outcomes
         self.gate_result = gate_result or (lambda result: None)
 
     # -- planning ---------------------------------------------------------------------------------------
@@ -203,7 +215,7 @@ class Executor:
         key = (result.account, result.region)
         instance = stack_set.instances[key]
         kind = execution.kinds[key]
-        outcome = self.deployer.deploy(
+        outcome = self._scripted(stack_set, operation, result) or self.deployer.deploy(
             Deployment(stack_set, instance, kind, operation, retain_stack=bool(operation.retain_stacks))
         )
         result.ended_at = self.clock.now()
@@ -226,6 +238,21 @@ class Executor:
             instance.parameter_overrides = list(operation.parameter_overrides)
         reason = NO_UPDATES if kind is DeployKind.NOOP else None
         instance.set_status(InstanceStatus.CURRENT, DetailedStatus.SUCCEEDED, reason)
+
+    def _scripted(self, stack_set: StackSet, operation: Operation, result: TargetResult) -> DeployOutcome | None:
+        rule = self.outcomes.take(
+            self.cloud,
+            result.account,
+            result.region,
+            (stack_set.stack_set_name, stack_set.stack_set_id),
+            operation.action.value,
+        )
+        if rule is None:
+            return None
+        if rule.kind is OutcomeKind.FAIL:
+            return DeployOutcome(succeeded=False, reason=rule.reason)
+        instance = stack_set.instances[(result.account, result.region)]
+        return DeployOutcome(succeeded=True, stack_id=instance.stack_id)
 
     def _cancel_queue(self, stack_set: StackSet, run: RegionRun, reason: str) -> None:
         while run.queue:

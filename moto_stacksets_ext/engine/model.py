@@ -272,6 +272,10 @@ class Operation:
     parameter_overrides: list[Parameter] | None = None
     #: The engine's progress through the targets; None once the operation has ended.
     execution: Execution | None = None
+    #: The front-end's own name for the call that started it (None: the engine action says it all).
+    provider_action: str | None = None
+    #: The caller's description of the operation, if any.
+    description: str | None = None
 
     def add_result(self, result: TargetResult) -> None:
         self.results.append(result)

@@ -95,11 +95,17 @@ class StackSetChanges:
 
 @dataclass(frozen=True)
 class OperationRequest:
-    """What every operation-starting call shares."""
+    """What every operation-starting call shares.
+
+    ``provider_action`` is the front-end's own name for the call (e.g. Huawei's DEPLOY_STACK_SET), kept
+    on the operation so the front-end can render it; ``description`` is a caller's free text about it.
+    """
 
     operation_id: str | None = None
     preferences: Preferences = field(default_factory=Preferences)
     deployment_targets: DeploymentTargets | None = None
+    provider_action: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -437,6 +443,8 @@ class StackSetNamespace:
             execution_role_name=stack_set.execution_role_name,
             deployment_targets=request.deployment_targets,
             parameter_overrides=parameter_overrides,
+            provider_action=request.provider_action,
+            description=request.description,
         )
         stack_set.add_operation(operation)
         self.executor.plan(stack_set, operation, kinds)

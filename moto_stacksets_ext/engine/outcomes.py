@@ -1,0 +1,105 @@
+"""Scripted outcomes: what a test says deployments do ("account A in eu-west-1 fails with reason X").
+
+Rules are matched per target (cloud, account, region) and optionally per stack set (name or id) and
+operation action, in the order they were added. A rule with ``times`` is consumed after that many
+deployments; without it, it holds until removed or reset. The executor asks the book before it calls
+the front-end's deployer; a FAIL outcome fails the target with the rule's reason, a SUCCEED outcome
+makes it succeed without deploying anything.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+
+DEFAULT_FAILURE_REASON = "Scripted failure (moto-stacksets-ext)"
+
+
+class OutcomeKind(str, Enum):
+    FAIL = "FAIL"
+    SUCCEED = "SUCCEED"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class Outcome:
+    """One scripted rule. ``None`` in a matcher field matches anything."""
+
+    kind: OutcomeKind = OutcomeKind.FAIL
+    reason: str | None = None
+    cloud: str | None = None
+    account: str | None = None
+    region: str | None = None
+    stack_set: str | None = None
+    action: str | None = None
+    times: int | None = None
+    consumed: int = 0
+    outcome_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.consumed >= self.times
+
+    def matches(self, cloud: str, account: str, region: str, stack_set_names: tuple[str, ...], action: str) -> bool:
+        return (
+            (self.cloud is None or self.cloud == cloud)
+            and (self.account is None or self.account == account)
+            and (self.region is None or self.region == region)
+            and (self.stack_set is None or self.stack_set in stack_set_names)
+            and (self.action is None or self.action == action)
+        )
+
+
+class OutcomeBook:
+    """The scripted outcomes in force, in the order they were added."""
+
+    def __init__(self) -> None:
+        self._rules: list[Outcome] = []
+        self._lock = threading.Lock()
+
+    def add(self, outcome: Outcome) -> Outcome:
+        if outcome.times is not None and outcome.times < 1:
+            raise ValueError("times must be at least 1 (or None for a persistent outcome)")
+        if outcome.kind is OutcomeKind.FAIL and outcome.reason is None:
+            outcome.reason = DEFAULT_FAILURE_REASON
+        with self._lock:
+            self._rules.append(outcome)
+        return outcome
+
+    def remove(self, outcome_id: str) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [r for r in self._rules if r.outcome_id != outcome_id]
+            return len(self._rules) != before
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def all(self) -> list[Outcome]:
+        with self._lock:
+            return list(self._rules)
+
+    def unconsumed(self) -> list[Outcome]:
+        """Rules that no deployment has used yet (a stale script, for self-checks)."""
+        with self._lock:
+            return [r for r in self._rules if r.consumed == 0]
+
+    def take(
+        self, cloud: str, account: str, region: str, stack_set_names: tuple[str, ...], action: str
+    ) -> Outcome | None:
+        """The first live rule matching this deployment, counted as used once."""
+        with self._lock:
+            for rule in self._rules:
+                if not rule.exhausted and rule.matches(cloud, account, region, stack_set_names, action):
+                    rule.consumed += 1
+                    return rule
+        return None
+
+
+#: The process-wide outcome book (reset with moto's reset).
+outcomes = OutcomeBook()

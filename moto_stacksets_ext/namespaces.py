@@ -1,0 +1,63 @@
+"""Engine namespaces of the non-AWS clouds, kept in a moto backend so moto's reset clears them.
+
+AWS's namespaces live in the CloudFormation front-end's own ``BackendDict`` (one per account and
+region). Huawei RFS and Alibaba ROS namespaces are created on first use through :func:`namespace`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from .engine.clock import clock
+from .engine.outcomes import outcomes
+from .engine.stacksets import StackSetNamespace
+
+NamespaceKey = tuple[str, str, str]
+
+
+class CloudNamespacesBackend(BaseBackend):
+    """Holds every non-AWS namespace, keyed by (cloud, account, region).
+
+    Its reset also resets the engine's process-wide state (clock, scripted outcomes), so whatever
+    touches that state calls :func:`touch` first: moto resets only the backends in use.
+    """
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.namespaces: dict[NamespaceKey, StackSetNamespace] = {}
+
+    def reset(self) -> None:
+        clock.reset()
+        outcomes.clear()
+        super().reset()
+
+
+cloud_namespaces_backends = BackendDict(
+    CloudNamespacesBackend, "stacksets-clouds", use_boto3_regions=False, additional_regions=["aws"]
+)
+
+
+def touch() -> None:
+    """Make sure moto's next reset reaches the engine's process-wide state."""
+    _holder()
+
+
+def _holder() -> CloudNamespacesBackend:
+    backend: CloudNamespacesBackend = cloud_namespaces_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    return backend
+
+
+def namespace(key: NamespaceKey, factory: Callable[[NamespaceKey], StackSetNamespace]) -> StackSetNamespace:
+    """The namespace of ``key`` (cloud, account, region), created by ``factory`` on first use."""
+    namespaces = _holder().namespaces
+    found = namespaces.get(key)
+    if found is None:
+        found = namespaces[key] = factory(key)
+    return found
+
+
+def all_namespaces(cloud: str) -> list[StackSetNamespace]:
+    return [ns for key, ns in _holder().namespaces.items() if key[0] == cloud]
