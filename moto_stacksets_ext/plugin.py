@@ -100,7 +100,9 @@ def register_clouds() -> None:
         if importlib.util.find_spec(name) is None:
             continue
         module = importlib.import_module(name)
-        gateway.register(module.FRONT_END)
+        front_end = getattr(module, "FRONT_END", None)
+        if front_end is not None:
+            gateway.register(front_end)
 
 
 class StackSetsMock(MockAWS):

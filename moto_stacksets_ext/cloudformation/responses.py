@@ -16,7 +16,7 @@ from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges
 from ..engine.model import PermissionModel
 from . import params
 from .models import StackSetsBackend, stacksets_backends
-from .validation import validate_input
+from .validation import unreadable, validate_input
 
 
 class StackSetsResponse(CloudFormationResponse):
@@ -32,8 +32,42 @@ class StackSetsResponse(CloudFormationResponse):
         backend: StackSetsBackend = stacksets_backends[self.current_account][self.region]
         return backend
 
+    #: The actions this class serves itself (everything else is moto's).
+    SERVED = frozenset(
+        {
+            "CreateStackSet",
+            "DescribeStackSet",
+            "ListStackSets",
+            "UpdateStackSet",
+            "DeleteStackSet",
+            "CreateStackInstances",
+            "UpdateStackInstances",
+            "DeleteStackInstances",
+            "ListStackInstances",
+            "DescribeStackInstance",
+            "DescribeStackSetOperation",
+            "ListStackSetOperations",
+            "ListStackSetOperationResults",
+            "StopStackSetOperation",
+        }
+    )
+
+    _parse_error: Exception | None = None
+
+    def parse_parameters(self, request: Any) -> None:
+        """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
+        try:
+            super().parse_parameters(request)
+        except Exception as error:
+            if self._get_action() not in self.SERVED:
+                raise
+            self._parse_error = error
+            self.params = {}
+
     def _input(self) -> dict[str, Any]:
-        """The request's parameters, after the model's max/pattern/enum constraints."""
+        """The request's parameters, after the model's required/max/pattern/enum constraints."""
+        if self._parse_error is not None:
+            raise unreadable(self._get_action(), self._parse_error)
         values: dict[str, Any] = dict(self.params)
         validate_input(self._get_action(), values)
         return values

@@ -65,6 +65,12 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
     if isinstance(shape, StructureShape):
         if not isinstance(value, Mapping):
             return
+        for name in shape.required_members:
+            if value.get(name) is None:
+                found.append(
+                    f"Value null at '{_member_path(path, name)}' failed to satisfy constraint: "
+                    "Member must not be null"
+                )
         for name, member in shape.members.items():
             if name in value:
                 _walk(member, value[name], _member_path(path, name), found)
@@ -95,6 +101,11 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
         return
     for problem in problems:
         found.append(f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: {problem}")
+
+
+def unreadable(operation: str, error: Exception) -> ValidationError:
+    """The error for a request whose parameters cannot even be parsed (e.g. MaxResults=abc)."""
+    return ValidationError(f"The request for {operation} could not be read: {error}")
 
 
 def violations(operation: str, params: Mapping[str, Any]) -> list[str]:

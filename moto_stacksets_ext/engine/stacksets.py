@@ -272,7 +272,7 @@ class StackSetNamespace:
             for instance in stack_set.instance_order:
                 if instance.key not in targeted and instance.status is not InstanceStatus.INOPERABLE:
                     instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.PENDING)
-        kinds = {key: self._deploy_kind(stack_set.instances[key]) for key in keys}
+        kinds = {key: self._deploy_kind(stack_set.instances[key], update=True) for key in keys}
         return self._start(stack_set, OperationAction.UPDATE, operation_id, request, kinds)
 
     # -- instances --------------------------------------------------------------------------------------

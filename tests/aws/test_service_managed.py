@@ -1,0 +1,144 @@
+"""SERVICE_MANAGED stack sets: Organizations targets, account filters, CallAs=DELEGATED_ADMIN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from support import ADMIN, REGION, TOPIC_TEMPLATE, client_in, error_of
+
+PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
+
+
+@pytest.fixture
+def org(aws: None) -> dict[str, Any]:
+    """An organization: OU 'apps' with two accounts and a child OU 'apps/prod' with one more."""
+    organizations = boto3.client("organizations", region_name=REGION)
+    organizations.create_organization(FeatureSet="ALL")
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    apps = organizations.create_organizational_unit(ParentId=root, Name="apps")["OrganizationalUnit"]["Id"]
+    prod = organizations.create_organizational_unit(ParentId=apps, Name="prod")["OrganizationalUnit"]["Id"]
+
+    def account(name: str, parent: str) -> str:
+        status = organizations.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]
+        account_id: str = status["AccountId"]
+        organizations.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=parent)
+        return account_id
+
+    return {
+        "client": organizations,
+        "apps": apps,
+        "prod": prod,
+        "app1": account("app1", apps),
+        "app2": account("app2", apps),
+        "prod1": account("prod1", prod),
+    }
+
+
+def _service_managed(cf: Any) -> None:
+    cf.create_stack_set(
+        StackSetName="guardrails",
+        TemplateBody=TOPIC_TEMPLATE,
+        PermissionModel="SERVICE_MANAGED",
+        AutoDeployment={"Enabled": False},
+    )
+
+
+def _targets(cf: Any) -> set[tuple[str, str, str]]:
+    return {
+        (s["Account"], s["Region"], s["OrganizationalUnitId"])
+        for s in cf.list_stack_instances(StackSetName="guardrails")["Summaries"]
+    }
+
+
+def test_organizational_units_resolve_to_their_accounts_including_child_units(cf: Any, org: dict[str, Any]) -> None:
+    _service_managed(cf)
+    operation_id = cf.create_stack_instances(
+        StackSetName="guardrails", DeploymentTargets={"OrganizationalUnitIds": [org["apps"]]}, Regions=[REGION]
+    )["OperationId"]
+    apps = org["apps"]
+    assert _targets(cf) == {(org["app1"], REGION, apps), (org["app2"], REGION, apps), (org["prod1"], REGION, apps)}
+    operation = cf.describe_stack_set_operation(StackSetName="guardrails", OperationId=operation_id)["StackSetOperation"]
+    assert operation["DeploymentTargets"] == {"OrganizationalUnitIds": [apps]}
+    results = cf.list_stack_set_operation_results(StackSetName="guardrails", OperationId=operation_id)["Summaries"]
+    assert {r["OrganizationalUnitId"] for r in results} == {apps}
+    stack_set = cf.describe_stack_set(StackSetName="guardrails")["StackSet"]
+    assert stack_set["PermissionModel"] == "SERVICE_MANAGED"
+    assert stack_set["OrganizationalUnitIds"] == [apps]
+    assert stack_set["AutoDeployment"] == {"Enabled": False}
+    assert "AdministrationRoleARN" not in stack_set
+    # The stack is real, in the member account.
+    assert len(client_in(org["prod1"]).describe_stacks()["Stacks"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("filter_type", "expected"),
+    [
+        ("INTERSECTION", {"app1"}),
+        ("DIFFERENCE", {"app2", "prod1"}),
+        ("UNION", {"app1", "app2", "prod1", "outsider"}),
+    ],
+)
+def test_account_filter_types(cf: Any, org: dict[str, Any], filter_type: str, expected: set[str]) -> None:
+    _service_managed(cf)
+    names = {org["app1"]: "app1", org["app2"]: "app2", org["prod1"]: "prod1", "444444444444": "outsider"}
+    picked = [org["app1"]] if filter_type != "UNION" else [org["app1"], "444444444444"]
+    cf.create_stack_instances(
+        StackSetName="guardrails",
+        DeploymentTargets={"OrganizationalUnitIds": [org["apps"]], "Accounts": picked, "AccountFilterType": filter_type},
+        Regions=[REGION],
+    )
+    assert {names[account] for account, _, _ in _targets(cf)} == expected
+
+
+def test_service_managed_rejects_plain_accounts(cf: Any, org: dict[str, Any]) -> None:
+    _service_managed(cf)
+    with pytest.raises(ClientError) as excinfo:
+        cf.create_stack_instances(StackSetName="guardrails", Accounts=[org["app1"]], Regions=[REGION])
+    assert error_of(excinfo) == ("ValidationError", 400)
+    assert "SERVICE_MANAGED permission model can only have OrganizationalUnit as target" in str(excinfo.value)
+
+
+def test_unknown_organizational_unit(cf: Any, org: dict[str, Any]) -> None:
+    _service_managed(cf)
+    with pytest.raises(ClientError) as excinfo:
+        cf.create_stack_instances(
+            StackSetName="guardrails",
+            DeploymentTargets={"OrganizationalUnitIds": ["ou-zzzz-99999999"]},
+            Regions=[REGION],
+        )
+    assert error_of(excinfo) == ("ValidationError", 400)
+    assert cf.list_stack_set_operations(StackSetName="guardrails")["Summaries"] == []
+
+
+def test_service_managed_without_an_organization(cf: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        _service_managed(cf)
+    assert error_of(excinfo) == ("ValidationError", 400)
+    assert "organizations access" in excinfo.value.response["Error"]["Message"]
+
+
+def test_delegated_admin_only_when_registered(cf: Any, org: dict[str, Any]) -> None:
+    admin_client = client_in(org["app1"])
+    with pytest.raises(ClientError) as excinfo:
+        admin_client.list_stack_sets(CallAs="DELEGATED_ADMIN")
+    assert error_of(excinfo) == ("ValidationError", 400)
+    assert excinfo.value.response["Error"]["Message"] == "Account used is not a delegated administrator"
+
+    org["client"].register_delegated_administrator(AccountId=org["app1"], ServicePrincipal=PRINCIPAL)
+    assert admin_client.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"] == []
+    admin_client.create_stack_set(
+        StackSetName="delegated",
+        TemplateBody=TOPIC_TEMPLATE,
+        PermissionModel="SERVICE_MANAGED",
+        CallAs="DELEGATED_ADMIN",
+    )
+    assert admin_client.describe_stack_set(StackSetName="delegated", CallAs="DELEGATED_ADMIN")["StackSet"]
+    # The management account itself is no delegated administrator.
+    with pytest.raises(ClientError) as excinfo:
+        cf.describe_stack_set(StackSetName="delegated", CallAs="DELEGATED_ADMIN")
+    assert error_of(excinfo) == ("ValidationError", 400)
+    assert ADMIN != org["app1"]
