@@ -37,9 +37,7 @@ class StackSetsControl:
         ``cloud`` is ``aws``, ``huawei`` or ``alibaba``.
         """
         namespaces.touch()
-        return outcomes.add(
-            Outcome(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times)
-        )
+        return outcomes.add(Outcome(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times))
 
     def succeed(
         self,
@@ -53,9 +51,7 @@ class StackSetsControl:
     ) -> Outcome:
         """Make matching deployments succeed without deploying anything (e.g. a template moto can't run)."""
         namespaces.touch()
-        return outcomes.add(
-            Outcome(OutcomeKind.SUCCEED, None, cloud, account, region, stack_set, action, times)
-        )
+        return outcomes.add(Outcome(OutcomeKind.SUCCEED, None, cloud, account, region, stack_set, action, times))
 
     def remove_outcome(self, outcome_id: str) -> bool:
         return outcomes.remove(outcome_id)

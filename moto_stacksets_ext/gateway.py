@@ -27,7 +27,7 @@ class Headers(dict[str, str]):
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         super().__init__((k.lower(), v) for k, v in items)
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
     def __getitem__(self, key: str) -> str:
@@ -123,9 +123,7 @@ def responses_callback(front_end: CloudFrontEnd) -> Callable[[Any], tuple[int, d
 
 # -- server mode (WSGI) -------------------------------------------------------------------------------
 def _request_from_environ(environ: Mapping[str, Any]) -> GatewayRequest:
-    headers = Headers(
-        (key[5:].replace("_", "-"), value) for key, value in environ.items() if key.startswith("HTTP_")
-    )
+    headers = Headers((key[5:].replace("_", "-"), value) for key, value in environ.items() if key.startswith("HTTP_"))
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
     length = environ.get("CONTENT_LENGTH") or "0"
@@ -137,8 +135,18 @@ def _request_from_environ(environ: Mapping[str, Any]) -> GatewayRequest:
     return GatewayRequest(environ.get("REQUEST_METHOD", "GET"), url, headers, body)
 
 
-_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    500: "Internal Server Error",
+}
 
 
 def wsgi_middleware(inner: Callable[..., Any]) -> Callable[..., Any]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 import moto
+from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, responses_mock
 
@@ -39,8 +40,7 @@ def _routes() -> dict[str, Any]:
         from moto.cloudformation import urls
     except ImportError as error:  # pragma: no cover - depends on the installed moto
         raise PluginInstallError(
-            f"moto {moto.__version__} has no moto.cloudformation.urls module; "
-            "moto-stacksets-ext needs moto>=5.1,<6"
+            f"moto {moto.__version__} has no moto.cloudformation.urls module; moto-stacksets-ext needs moto>=5.1,<6"
         ) from error
     paths = getattr(urls, "url_paths", None)
     if not isinstance(paths, dict) or ROUTE not in paths:
@@ -126,22 +126,22 @@ class StackSetsMock(MockAWS):
 
 
 @overload
-def mock_stacksets(func: None = None, config: dict[str, Any] | None = None) -> StackSetsMock: ...
+def mock_stacksets(func: None = None, config: DefaultConfig | None = None) -> StackSetsMock: ...
 
 
 @overload
-def mock_stacksets(func: Callable[..., T], config: dict[str, Any] | None = None) -> Callable[..., T]: ...
+def mock_stacksets(func: Callable[..., T], config: DefaultConfig | None = None) -> Callable[..., T]: ...
 
 
 def mock_stacksets(
-    func: Callable[..., T] | None = None, config: dict[str, Any] | None = None
+    func: Callable[..., T] | None = None, config: DefaultConfig | None = None
 ) -> StackSetsMock | Callable[..., T]:
     """Use exactly like moto's ``mock_aws``: as a function or class decorator, or a context manager.
 
     >>> with mock_stacksets():
     ...     boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()
     """
-    mock = StackSetsMock(config)  # type: ignore[arg-type]
+    mock = StackSetsMock(config)
     if func is not None:
-        return mock(func)  # type: ignore[no-any-return]
+        return mock(func)
     return mock

@@ -22,14 +22,10 @@ TOPIC_TEMPLATE = json.dumps(
 )
 
 
-def client_in(
-    account: str, service: str = "cloudformation", region: str = REGION, endpoint: str | None = None
-) -> Any:
+def client_in(account: str, service: str = "cloudformation", region: str = REGION, endpoint: str | None = None) -> Any:
     """A client acting in ``account`` through an assumed role, as a user would reach another account."""
     sts = boto3.client("sts", region_name=region, endpoint_url=endpoint)
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/Inspector", RoleSessionName="test")[
-        "Credentials"
-    ]
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/Inspector", RoleSessionName="test")["Credentials"]
     return boto3.client(
         service,
         region_name=region,

@@ -18,7 +18,6 @@ from moto.utilities.utils import get_partition
 from ..engine import errors as engine_errors
 from ..engine.clock import clock
 from ..engine.execution import Executor
-from ..engine.outcomes import outcomes
 from ..engine.model import (
     AccountFilterType,
     AccountGateResult,
@@ -31,6 +30,7 @@ from ..engine.model import (
     Target,
     TargetResult,
 )
+from ..engine.outcomes import outcomes
 from ..engine.pagination import Page
 from ..engine.stacksets import (
     InstanceFilter,
@@ -45,6 +45,7 @@ from .stacks import MotoStackDeployer
 
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
 EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
+ACCOUNT_GATE = "AWSCloudFormationStackSetAccountGate"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -79,9 +80,7 @@ class AwsNaming:
         return f"StackSet-{stack_set.stack_set_name}-{uuid.uuid4()}"
 
     def account_gate(self, result: TargetResult) -> AccountGateResult:
-        function = (
-            f"arn:{self.partition}:lambda:{result.region}:{result.account}:function:AWSCloudFormationStackSetAccountGate"
-        )
+        function = f"arn:{self.partition}:lambda:{result.region}:{result.account}:function:{ACCOUNT_GATE}"
         return AccountGateResult(status="SKIPPED", status_reason=f"Function not found: {function}")
 
 
@@ -117,9 +116,7 @@ class StackSetsBackend(BaseBackend):
                 raise ValidationError(
                     "StackSets with SERVICE_MANAGED permission model can only have OrganizationalUnit as target"
                 )
-            reached = organizations.accounts_in_units(
-                self.account_id, self.partition, targets.organizational_unit_ids
-            )
+            reached = organizations.accounts_in_units(self.account_id, self.partition, targets.organizational_unit_ids)
             picked = set(targets.accounts or [])
             kind = targets.account_filter_type or AccountFilterType.NONE
             if kind is not AccountFilterType.NONE and not picked:
@@ -134,9 +131,7 @@ class StackSetsBackend(BaseBackend):
             return [Target(a, r, ou) for r in regions for a, ou in reached]
         if targets is not None:
             if targets.organizational_unit_ids:
-                raise ValidationError(
-                    "StackSets with SELF_MANAGED permission model can only have accounts as target"
-                )
+                raise ValidationError("StackSets with SELF_MANAGED permission model can only have accounts as target")
             accounts = targets.accounts
         if not accounts:
             raise ValidationError("Exactly one of Accounts or DeploymentTargets must be specified")
@@ -302,7 +297,9 @@ class StackSetsBackend(BaseBackend):
         try:
             body: Any = get_stack_from_s3_url(url, account_id=self.account_id, partition=self.partition)
         except Exception as error:
-            raise ValidationError(f"TemplateURL must reference a valid S3 object to which you have access: {url}") from error
+            raise ValidationError(
+                f"TemplateURL must reference a valid S3 object to which you have access: {url}"
+            ) from error
         return str(body)
 
 

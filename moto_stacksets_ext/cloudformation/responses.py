@@ -12,8 +12,8 @@ from typing import Any
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult, EmptyResult
 
-from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..engine.model import PermissionModel
+from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from . import params
 from .models import StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -21,7 +21,7 @@ from .validation import unreadable, validate_input
 
 class StackSetsResponse(CloudFormationResponse):
     # moto's transformers for DescribeStackSet expect moto's own StackSet; ours renders as it is.
-    RESPONSE_KEY_PATH_TO_TRANSFORMER = {
+    RESPONSE_KEY_PATH_TO_TRANSFORMER = {  # noqa: RUF012 - moto declares it a plain class attribute
         path: transform
         for path, transform in CloudFormationResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.items()
         if not path.startswith("DescribeStackSetOutput.")

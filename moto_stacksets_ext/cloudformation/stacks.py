@@ -65,6 +65,8 @@ class MotoStackDeployer:
                 self._roll_back(backend, instance.stack_name)
                 return DeployOutcome(succeeded=False, reason=_reason(error))
             return DeployOutcome(succeeded=True, stack_id=stack.stack_id)
+        if instance.stack_id is None:  # UPDATE is only planned for instances that have a stack
+            return DeployOutcome(succeeded=False, reason="The stack instance has no stack to update")
         try:
             stack = backend.update_stack(
                 name=instance.stack_id,

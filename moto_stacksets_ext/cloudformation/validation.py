@@ -68,8 +68,7 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
         for name in shape.required_members:
             if value.get(name) is None:
                 found.append(
-                    f"Value null at '{_member_path(path, name)}' failed to satisfy constraint: "
-                    "Member must not be null"
+                    f"Value null at '{_member_path(path, name)}' failed to satisfy constraint: Member must not be null"
                 )
         for name, member in shape.members.items():
             if name in value:

@@ -7,7 +7,7 @@ and :class:`EngineError` s into their own dialect.
 
 from .clock import Clock, clock
 from .errors import EngineError
-from .execution import Deployer, Deployment, DeployKind, DeployOutcome, Executor, RecordingDeployer
+from .execution import Deployer, DeployKind, Deployment, DeployOutcome, Executor, RecordingDeployer
 from .pagination import Page, TokenCodec
 from .stacksets import (
     InstanceFilter,

@@ -28,8 +28,7 @@ class InvalidPageToken(InvalidRequest):
 
     def __init__(self) -> None:
         super().__init__(
-            "The pagination token is invalid: it is malformed, was issued for a different request, "
-            "or has expired",
+            "The pagination token is invalid: it is malformed, was issued for a different request, or has expired",
             parameter="NextToken",
         )
 
@@ -82,9 +81,7 @@ class OperationIdExists(EngineError):
 
 class StaleRequest(EngineError):
     def __init__(self, operation_id: str) -> None:
-        super().__init__(
-            f"Operation {operation_id} is stale: another operation has run on this StackSet since"
-        )
+        super().__init__(f"Operation {operation_id} is stale: another operation has run on this StackSet since")
         self.operation_id = operation_id
 
 

@@ -23,7 +23,6 @@ from enum import Enum
 from typing import Protocol
 
 from .clock import Clock
-from .outcomes import OutcomeBook, OutcomeKind
 from .model import (
     AccountGateResult,
     DetailedStatus,
@@ -37,6 +36,7 @@ from .model import (
     TargetResult,
     TargetStatus,
 )
+from .outcomes import OutcomeBook, OutcomeKind
 
 CANCELLED_BY_TOLERANCE = "Cancelled since failure tolerance has exceeded"
 CANCELLED_BY_STOP = "Cancelled since the operation was stopped"
@@ -279,8 +279,7 @@ class Executor:
                 OperationAction.DETECT_DRIFT: "detect drift on",
             }[operation.action]
             operation.status_reason = (
-                f"Failed to {verb} stack instances: failure tolerance exceeded in region "
-                f"{', '.join(failed_regions)}"
+                f"Failed to {verb} stack instances: failure tolerance exceeded in region {', '.join(failed_regions)}"
             )
         else:
             operation.status = OperationStatus.SUCCEEDED

@@ -378,9 +378,7 @@ class StackSetNamespace:
     def stop_operation(self, name_or_id: str, operation_id: str) -> Operation:
         operation = self.get_operation(name_or_id, operation_id)
         if operation.status not in (OperationStatus.RUNNING, OperationStatus.QUEUED):
-            raise InvalidOperation(
-                f"Operation {operation_id} is {operation.status.value} and cannot be stopped"
-            )
+            raise InvalidOperation(f"Operation {operation_id} is {operation.status.value} and cannot be stopped")
         stack_set = self.stack_sets[operation.stack_set_id]
         self.executor.stop(stack_set, operation)
         return operation

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
 from support import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 OTHER_REGION = "eu-west-1"
@@ -185,12 +184,17 @@ def test_list_instances_filters(cf: Any, baseline: str) -> None:
     ]
 
     def listed(**kwargs: Any) -> list[tuple[str, str]]:
-        return [(s["Account"], s["Region"]) for s in cf.list_stack_instances(StackSetName="baseline", **kwargs)["Summaries"]]
+        return [
+            (s["Account"], s["Region"]) for s in cf.list_stack_instances(StackSetName="baseline", **kwargs)["Summaries"]
+        ]
 
     assert listed() == [(ACCOUNT_A, REGION), (ACCOUNT_B, REGION), (ACCOUNT_C, OTHER_REGION)]
     assert listed(StackInstanceAccount=ACCOUNT_B) == [(ACCOUNT_B, REGION)]
     assert listed(StackInstanceRegion=OTHER_REGION) == [(ACCOUNT_C, OTHER_REGION)]
-    assert listed(Filters=[{"Name": "LAST_OPERATION_ID", "Values": first}]) == [(ACCOUNT_A, REGION), (ACCOUNT_B, REGION)]
+    assert listed(Filters=[{"Name": "LAST_OPERATION_ID", "Values": first}]) == [
+        (ACCOUNT_A, REGION),
+        (ACCOUNT_B, REGION),
+    ]
     assert listed(Filters=[{"Name": "LAST_OPERATION_ID", "Values": second}]) == [(ACCOUNT_C, OTHER_REGION)]
     assert listed(Filters=[{"Name": "DETAILED_STATUS", "Values": "FAILED"}]) == []
     assert len(listed(Filters=[{"Name": "DRIFT_STATUS", "Values": "NOT_CHECKED"}])) == 3
@@ -212,8 +216,14 @@ def test_instance_arguments_are_validated(cf: Any, baseline: str) -> None:
         ({"Accounts": ["12345"], "Regions": [REGION]}, "ValidationError"),
         ({"Accounts": [ACCOUNT_A], "Regions": []}, "ValidationError"),
         ({"Regions": [REGION]}, "ValidationError"),
-        ({"Accounts": [ACCOUNT_A], "Regions": [REGION], "DeploymentTargets": {"Accounts": [ACCOUNT_A]}}, "ValidationError"),
-        ({"DeploymentTargets": {"OrganizationalUnitIds": ["ou-abcd-12345678"]}, "Regions": [REGION]}, "ValidationError"),
+        (
+            {"Accounts": [ACCOUNT_A], "Regions": [REGION], "DeploymentTargets": {"Accounts": [ACCOUNT_A]}},
+            "ValidationError",
+        ),
+        (
+            {"DeploymentTargets": {"OrganizationalUnitIds": ["ou-abcd-12345678"]}, "Regions": [REGION]},
+            "ValidationError",
+        ),
     ]:
         with pytest.raises(ClientError) as excinfo:
             cf.create_stack_instances(StackSetName="baseline", **kwargs)

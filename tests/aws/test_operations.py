@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, error_of
 
 from moto_stacksets_ext import control
-from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, error_of
 
 EU = "eu-west-1"
 
@@ -29,15 +29,15 @@ def _describe(cf: Any, operation_id: str) -> dict[str, Any]:
 
 def test_the_callers_operation_id_is_used_by_every_mutating_call(cf: Any, baseline: str) -> None:
     assert (
-        cf.create_stack_instances(StackSetName="baseline", Accounts=[ACCOUNT_A], Regions=[REGION], OperationId="op-create")[
-            "OperationId"
-        ]
+        cf.create_stack_instances(
+            StackSetName="baseline", Accounts=[ACCOUNT_A], Regions=[REGION], OperationId="op-create"
+        )["OperationId"]
         == "op-create"
     )
     assert (
-        cf.update_stack_instances(StackSetName="baseline", Accounts=[ACCOUNT_A], Regions=[REGION], OperationId="op-update")[
-            "OperationId"
-        ]
+        cf.update_stack_instances(
+            StackSetName="baseline", Accounts=[ACCOUNT_A], Regions=[REGION], OperationId="op-update"
+        )["OperationId"]
         == "op-update"
     )
     assert (
@@ -50,7 +50,9 @@ def test_the_callers_operation_id_is_used_by_every_mutating_call(cf: Any, baseli
         )["OperationId"]
         == "op-delete"
     )
-    actions = [(s["OperationId"], s["Action"]) for s in cf.list_stack_set_operations(StackSetName="baseline")["Summaries"]]
+    actions = [
+        (s["OperationId"], s["Action"]) for s in cf.list_stack_set_operations(StackSetName="baseline")["Summaries"]
+    ]
     assert actions == [("op-delete", "DELETE"), ("op-set", "UPDATE"), ("op-update", "UPDATE"), ("op-create", "CREATE")]
 
 
@@ -131,9 +133,9 @@ def test_list_operations_is_newest_first_with_summary_fields(cf: Any, baseline: 
 
 def test_failed_operation_has_a_status_reason(cf: Any, baseline: str) -> None:
     control.fail(account=ACCOUNT_B, region=REGION, reason="quota exceeded in B")
-    operation_id = cf.create_stack_instances(StackSetName="baseline", Accounts=[ACCOUNT_A, ACCOUNT_B], Regions=[REGION])[
-        "OperationId"
-    ]
+    operation_id = cf.create_stack_instances(
+        StackSetName="baseline", Accounts=[ACCOUNT_A, ACCOUNT_B], Regions=[REGION]
+    )["OperationId"]
     operation = _describe(cf, operation_id)
     assert operation["Status"] == "FAILED"
     assert operation["StatusReason"]

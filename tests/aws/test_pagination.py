@@ -7,7 +7,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-
 from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, error_of
 
 ACCOUNTS = [f"{n:012d}" for n in range(100000000001, 100000000008)]
@@ -28,7 +27,9 @@ def _operations(cf: Any, count: int) -> list[str]:
 def test_paginator_walks_operations_newest_first(cf: Any, baseline: str) -> None:
     ids = _operations(cf, 7)
     pages = list(
-        cf.get_paginator("list_stack_set_operations").paginate(StackSetName="baseline", PaginationConfig={"PageSize": 3})
+        cf.get_paginator("list_stack_set_operations").paginate(
+            StackSetName="baseline", PaginationConfig={"PageSize": 3}
+        )
     )
     assert [len(p["Summaries"]) for p in pages] == [3, 3, 1]
     assert "NextToken" not in pages[-1]

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 from moto_stacksets_ext import control
 from moto_stacksets_ext.server import ThreadedStackSetsServer
-from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 SIGNED = {
     "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/cloudformation/"
@@ -66,11 +66,20 @@ def test_operations_paginate_and_fail_like_in_process(server_cf: Any) -> None:
     operation = server_cf.describe_stack_set_operation(StackSetName="served", OperationId=ids[0])["StackSetOperation"]
     assert operation["OperationPreferences"] == {"RegionOrder": []}
     for call, expected in [
-        (lambda: server_cf.stop_stack_set_operation(StackSetName="served", OperationId=ids[0]), ("InvalidOperationException", 400)),
-        (lambda: server_cf.describe_stack_set_operation(StackSetName="served", OperationId="nope"), ("OperationNotFoundException", 404)),
+        (
+            lambda: server_cf.stop_stack_set_operation(StackSetName="served", OperationId=ids[0]),
+            ("InvalidOperationException", 400),
+        ),
+        (
+            lambda: server_cf.describe_stack_set_operation(StackSetName="served", OperationId="nope"),
+            ("OperationNotFoundException", 404),
+        ),
         (lambda: server_cf.describe_stack_set(StackSetName="nope"), ("StackSetNotFoundException", 404)),
         (lambda: server_cf.list_stack_set_operations(StackSetName="served", MaxResults=101), ("ValidationError", 400)),
-        (lambda: server_cf.list_stack_set_operations(StackSetName="served", NextToken="forged"), ("ValidationError", 400)),
+        (
+            lambda: server_cf.list_stack_set_operations(StackSetName="served", NextToken="forged"),
+            ("ValidationError", 400),
+        ),
         (
             lambda: server_cf.create_stack_instances(
                 StackSetName="served", Accounts=[ACCOUNT_A], Regions=[REGION], OperationId=ids[-1]
@@ -105,11 +114,19 @@ def test_scripted_failure_is_seen_through_the_server(server_cf: Any) -> None:
     [
         {"Action": "ListStackSets", "Version": "2010-05-15", "MaxResults": "abc"},
         {"Action": "ListStackSetOperations", "Version": "2010-05-15"},
-        {"Action": "CreateStackSet", "Version": "2010-05-15", "StackSetName": "x", "TemplateBody": "{}", "Tags.member.1.Key": "k"},
+        {
+            "Action": "CreateStackSet",
+            "Version": "2010-05-15",
+            "StackSetName": "x",
+            "TemplateBody": "{}",
+            "Tags.member.1.Key": "k",
+        },
         {"Action": "ListStackSets", "Version": "2010-05-15", "NextToken": "%%%"},
     ],
 )
-def test_malformed_raw_requests_get_validation_errors_not_500(server: ThreadedStackSetsServer, form: dict[str, str]) -> None:
+def test_malformed_raw_requests_get_validation_errors_not_500(
+    server: ThreadedStackSetsServer, form: dict[str, str]
+) -> None:
     response = requests.post(f"{server.endpoint}/", data=form, headers=SIGNED, timeout=10)
     assert response.status_code == 400
     assert "<Code>ValidationError</Code>" in response.text
@@ -117,7 +134,12 @@ def test_malformed_raw_requests_get_validation_errors_not_500(server: ThreadedSt
 
 
 def _aws_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
     return subprocess.run(
         [sys.executable, "-m", "awscli", "cloudformation", *args, "--endpoint-url", endpoint, "--output", "json"],
         capture_output=True,
@@ -129,7 +151,9 @@ def _aws_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_aws_cli_against_the_server(server_cf: Any, server: ThreadedStackSetsServer) -> None:
-    created = _aws_cli(server.endpoint, "create-stack-set", "--stack-set-name", "cli-set", "--template-body", TOPIC_TEMPLATE)
+    created = _aws_cli(
+        server.endpoint, "create-stack-set", "--stack-set-name", "cli-set", "--template-body", TOPIC_TEMPLATE
+    )
     assert created.returncode == 0, created.stderr
     for _ in range(3):
         server_cf.create_stack_instances(StackSetName="cli-set", Accounts=[ACCOUNT_A], Regions=[REGION])
@@ -165,7 +189,10 @@ def test_entry_points_start_the_server(command: list[str]) -> None:
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
         response = requests.post(
-            f"{endpoint}/", data={"Action": "ListStackSets", "Version": "2010-05-15", "MaxResults": "101"}, headers=SIGNED, timeout=10
+            f"{endpoint}/",
+            data={"Action": "ListStackSets", "Version": "2010-05-15", "MaxResults": "101"},
+            headers=SIGNED,
+            timeout=10,
         )
         assert response.status_code == 400
         assert "less than or equal to 100" in response.text

@@ -7,7 +7,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-
 from support import ADMIN, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -61,7 +60,9 @@ def test_organizational_units_resolve_to_their_accounts_including_child_units(cf
     )["OperationId"]
     apps = org["apps"]
     assert _targets(cf) == {(org["app1"], REGION, apps), (org["app2"], REGION, apps), (org["prod1"], REGION, apps)}
-    operation = cf.describe_stack_set_operation(StackSetName="guardrails", OperationId=operation_id)["StackSetOperation"]
+    operation = cf.describe_stack_set_operation(StackSetName="guardrails", OperationId=operation_id)[
+        "StackSetOperation"
+    ]
     assert operation["DeploymentTargets"] == {"OrganizationalUnitIds": [apps]}
     results = cf.list_stack_set_operation_results(StackSetName="guardrails", OperationId=operation_id)["Summaries"]
     assert {r["OrganizationalUnitId"] for r in results} == {apps}
@@ -88,7 +89,11 @@ def test_account_filter_types(cf: Any, org: dict[str, Any], filter_type: str, ex
     picked = [org["app1"]] if filter_type != "UNION" else [org["app1"], "444444444444"]
     cf.create_stack_instances(
         StackSetName="guardrails",
-        DeploymentTargets={"OrganizationalUnitIds": [org["apps"]], "Accounts": picked, "AccountFilterType": filter_type},
+        DeploymentTargets={
+            "OrganizationalUnitIds": [org["apps"]],
+            "Accounts": picked,
+            "AccountFilterType": filter_type,
+        },
         Regions=[REGION],
     )
     assert {names[account] for account, _, _ in _targets(cf)} == expected
@@ -141,4 +146,4 @@ def test_delegated_admin_only_when_registered(cf: Any, org: dict[str, Any]) -> N
     with pytest.raises(ClientError) as excinfo:
         cf.describe_stack_set(StackSetName="delegated", CallAs="DELEGATED_ADMIN")
     assert error_of(excinfo) == ("ValidationError", 400)
-    assert ADMIN != org["app1"]
+    assert org["app1"] != ADMIN

@@ -8,7 +8,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
 from support import ACCOUNT_A, ADMIN, REGION, TOPIC_TEMPLATE, error_of
 
 
@@ -35,7 +34,9 @@ def test_create_and_describe_with_every_field(cf: Any) -> None:
     assert stack_set["Tags"] == [{"Key": "team", "Value": "platform"}]
     assert stack_set["PermissionModel"] == "SELF_MANAGED"
     assert stack_set["ManagedExecution"] == {"Active": True}
-    assert stack_set["AdministrationRoleARN"] == f"arn:aws:iam::{ADMIN}:role/AWSCloudFormationStackSetAdministrationRole"
+    assert (
+        stack_set["AdministrationRoleARN"] == f"arn:aws:iam::{ADMIN}:role/AWSCloudFormationStackSetAdministrationRole"
+    )
     assert stack_set["ExecutionRoleName"] == "AWSCloudFormationStackSetExecutionRole"
     assert cf.describe_stack_set(StackSetName=stack_set_id)["StackSet"]["StackSetName"] == "baseline"
 
@@ -168,9 +169,12 @@ def test_update_stack_set_template_and_description(cf: Any) -> None:
     assert [(r["Account"], r["Region"], r["Status"]) for r in results] == [(ACCOUNT_A, REGION, "SUCCEEDED")]
     sqs_resources = [
         r
-        for r in _stack_resources_in(ACCOUNT_A, cf.describe_stack_instance(
-            StackSetName="evolving", StackInstanceAccount=ACCOUNT_A, StackInstanceRegion=REGION
-        )["StackInstance"]["StackId"])
+        for r in _stack_resources_in(
+            ACCOUNT_A,
+            cf.describe_stack_instance(
+                StackSetName="evolving", StackInstanceAccount=ACCOUNT_A, StackInstanceRegion=REGION
+            )["StackInstance"]["StackId"],
+        )
         if r["ResourceType"] == "AWS::SQS::Queue"
     ]
     assert len(sqs_resources) == 1
@@ -179,9 +183,7 @@ def test_update_stack_set_template_and_description(cf: Any) -> None:
 def _stack_resources_in(account: str, stack_id: str) -> list[dict[str, Any]]:
     from support import client_in
 
-    resources: list[dict[str, Any]] = client_in(account).describe_stack_resources(StackName=stack_id)[
-        "StackResources"
-    ]
+    resources: list[dict[str, Any]] = client_in(account).describe_stack_resources(StackName=stack_id)["StackResources"]
     return resources
 
 
