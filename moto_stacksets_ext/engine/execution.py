@@ -1,8 +1,10 @@
-"""How an operation runs: regions in order, accounts in batches, failure tolerance, cancellation.
+"""How an operation runs: regions in order, accounts in batches, failure tolerance, cancellation, stop.
 
-An :class:`Execution` is the plan of one operation. :meth:`Executor.step` advances it by one batch (in
-every active region: one region for SEQUENTIAL, all of them for PARALLEL); :meth:`Executor.run` steps
-until the operation ends. Deploying one target is the front-end's :class:`Deployer` callback.
+An operation is planned when it is created (its PENDING results, region by region), begun when it may
+start (instances marked, the first batch RUNNING), and then advanced by :meth:`Executor.step`: a step
+finishes the targets in flight (each one a call to the front-end's :class:`Deployer`, after scripted
+outcomes) and starts the next batch, in one region for SEQUENTIAL or every region for PARALLEL. How
+often steps happen is the lifecycle's business (:mod:`.lifecycle`).
 
 Semantics (AWS StackSets, which the other providers share):
 
@@ -11,7 +13,9 @@ Semantics (AWS StackSets, which the other providers share):
   lowers that as failures occur; SOFT_FAILURE_TOLERANCE always runs MaxConcurrent;
 * when a region's failures exceed its tolerance, its targets not yet started are CANCELLED, and with
   SEQUENTIAL every later region is CANCELLED too; the operation ends FAILED. Failures within tolerance
-  leave it SUCCEEDED with ``StatusDetails.FailedStackInstancesCount`` counting them.
+  leave it SUCCEEDED with ``StatusDetails.FailedStackInstancesCount`` counting them;
+* a stop cancels the targets not started; the operation is STOPPING until the targets in flight finish,
+  then STOPPED.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from .clock import Clock
 from .model import (
     AccountGateResult,
     DetailedStatus,
+    DriftStatus,
     InstanceStatus,
     Operation,
     OperationAction,
@@ -48,6 +53,12 @@ class DeployKind(Enum):
     UPDATE = "UPDATE"
     DELETE = "DELETE"
     NOOP = "NOOP"
+    #: Drift detection: read-only, the instance's status is left alone.
+    DRIFT_CHECK = "DRIFT_CHECK"
+
+    @property
+    def changes_instance(self) -> bool:
+        return self not in (DeployKind.NOOP, DeployKind.DRIFT_CHECK)
 
 
 @dataclass(frozen=True)
@@ -86,12 +97,13 @@ class RegionRun:
     tolerance: int
     max_concurrency: int
     strict: bool
+    in_flight: list[TargetResult] = field(default_factory=list)
     failures: int = 0
     failed: bool = False
 
     @property
     def finished(self) -> bool:
-        return self.failed or not self.queue
+        return not self.in_flight and (self.failed or not self.queue)
 
     def batch_size(self) -> int:
         if self.strict:
@@ -132,89 +144,114 @@ class Executor:
         self.gate_result = gate_result or (lambda result: None)
 
     # -- planning ---------------------------------------------------------------------------------------
-    def plan(self, stack_set: StackSet, operation: Operation, kinds: dict[tuple[str, str], DeployKind]) -> None:
-        """Attach the plan, create the PENDING results and mark the targeted instances."""
-        preferences = operation.operation_preferences
+    def plan(self, operation: Operation, keys: list[tuple[str, str]], ou_of: Callable[[tuple[str, str]], str]) -> None:
+        """Create the operation's PENDING results, region by region in the order it will run them."""
         by_region: dict[str, list[tuple[str, str]]] = {}
-        for key in kinds:
+        for key in keys:
             by_region.setdefault(key[1], []).append(key)
-        ordered = [r for r in preferences.region_order if r in by_region]
+        ordered = [r for r in operation.operation_preferences.region_order if r in by_region]
         ordered += [r for r in by_region if r not in ordered]
-        runs: list[RegionRun] = []
         seq = 0
         for region in ordered:
-            queue: deque[TargetResult] = deque()
             for key in by_region[region]:
                 seq += 1
-                instance = stack_set.instances[key]
-                result = TargetResult(seq, key[0], region, instance.organizational_unit_id)
-                operation.add_result(result)
-                queue.append(result)
+                operation.add_result(TargetResult(seq, key[0], region, ou_of(key)))
+
+    def begin(self, stack_set: StackSet, operation: Operation, kinds: dict[tuple[str, str], DeployKind]) -> None:
+        """Start a planned operation: mark its instances and put the first batch in flight."""
+        preferences = operation.operation_preferences
+        runs: list[RegionRun] = []
+        current: RegionRun | None = None
+        for result in operation.results:
+            if current is None or current.region != result.region:
+                current = RegionRun(result.region, deque(), 0, 1, preferences.strict)
+                runs.append(current)
+            current.queue.append(result)
+            instance = stack_set.instances.get((result.account, result.region))
+            if instance is not None:
                 instance.last_operation_id = operation.operation_id
-                if kinds[key] is not DeployKind.NOOP:
+                if kinds[(result.account, result.region)].changes_instance:
                     instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.PENDING)
-            count = len(queue)
-            runs.append(
-                RegionRun(
-                    region,
-                    queue,
-                    tolerance=preferences.tolerance(count),
-                    max_concurrency=preferences.max_concurrency(count),
-                    strict=preferences.strict,
-                )
-            )
+        for run in runs:
+            run.tolerance = preferences.tolerance(len(run.queue))
+            run.max_concurrency = preferences.max_concurrency(len(run.queue))
+        operation.status = OperationStatus.RUNNING
         operation.execution = Execution(runs, preferences.parallel_regions, dict(kinds))
+        self._launch(stack_set, operation)
 
     # -- running ----------------------------------------------------------------------------------------
     def run(self, stack_set: StackSet, operation: Operation) -> None:
+        """Step until the operation ends."""
         while operation.execution is not None:
             self.step(stack_set, operation)
 
     def step(self, stack_set: StackSet, operation: Operation) -> None:
-        """Advance by one batch in every active region; end the operation when nothing is left."""
+        """Finish the targets in flight, then start the next batch or end the operation."""
         execution = operation.execution
         if execution is None:
             return
-        if operation.status is OperationStatus.QUEUED:
-            operation.status = OperationStatus.RUNNING
-        if operation.status is OperationStatus.RUNNING:
-            for run in execution.active_regions():
-                self._run_batch(stack_set, operation, execution, run)
-                if run.failed and not execution.parallel:
-                    for later in execution.regions:
-                        self._cancel_queue(stack_set, later, CANCELLED_BY_TOLERANCE)
-        if operation.status is OperationStatus.STOPPING:
-            for run in execution.regions:
-                self._cancel_queue(stack_set, run, CANCELLED_BY_STOP)
-        if all(run.finished for run in execution.regions):
-            self._finish(stack_set, operation, execution)
+        for run in execution.regions:
+            if run.in_flight:
+                self._finish_batch(stack_set, operation, execution, run)
+        self._launch(stack_set, operation)
 
     def stop(self, stack_set: StackSet, operation: Operation) -> None:
-        """Stop: targets not started are cancelled; the operation ends STOPPED once nothing runs."""
+        """Cancel the targets not started; the operation ends STOPPED once none is in flight."""
         operation.status = OperationStatus.STOPPING
-        self.step(stack_set, operation)
+        if operation.execution is None:  # queued: nothing planned to run yet
+            for result in operation.results:
+                self._cancel(stack_set, result, CANCELLED_BY_STOP)
+            self._end(stack_set, operation, [])
+            return
+        for run in operation.execution.regions:
+            self._cancel_queue(stack_set, run, CANCELLED_BY_STOP)
+        self._launch(stack_set, operation)
 
-    def _run_batch(self, stack_set: StackSet, operation: Operation, execution: Execution, run: RegionRun) -> None:
-        batch = [run.queue.popleft() for _ in range(min(run.batch_size(), len(run.queue)))]
-        for result in batch:
+    def _launch(self, stack_set: StackSet, operation: Operation) -> None:
+        execution = operation.execution
+        assert execution is not None
+        if operation.status is OperationStatus.RUNNING:
+            for run in execution.active_regions():
+                if not run.in_flight and not run.failed:
+                    self._start_batch(stack_set, execution, run)
+        if all(run.finished for run in execution.regions):
+            self._end(stack_set, operation, [run.region for run in execution.regions if run.failed])
+
+    def _start_batch(self, stack_set: StackSet, execution: Execution, run: RegionRun) -> None:
+        now = self.clock.now()
+        for _ in range(min(run.batch_size(), len(run.queue))):
+            result = run.queue.popleft()
             result.status = TargetStatus.RUNNING
-            result.started_at = self.clock.now()
-            instance = stack_set.instances[(result.account, result.region)]
-            kind = execution.kinds[(result.account, result.region)]
-            if kind is not DeployKind.NOOP:
+            result.started_at = now
+            run.in_flight.append(result)
+            instance = stack_set.instances.get((result.account, result.region))
+            if instance is not None and execution.kinds[(result.account, result.region)].changes_instance:
                 instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.RUNNING)
+
+    def _finish_batch(self, stack_set: StackSet, operation: Operation, execution: Execution, run: RegionRun) -> None:
+        batch, run.in_flight = run.in_flight, []
         for result in batch:
             self._deploy(stack_set, operation, execution, result)
             if result.status is TargetStatus.FAILED:
                 run.failures += 1
-        if run.failures > run.tolerance:
+        if run.failures > run.tolerance and not run.failed:
             run.failed = True
             self._cancel_queue(stack_set, run, CANCELLED_BY_TOLERANCE)
+            if not execution.parallel:
+                for later in execution.regions:
+                    self._cancel_queue(stack_set, later, CANCELLED_BY_TOLERANCE)
 
     def _deploy(self, stack_set: StackSet, operation: Operation, execution: Execution, result: TargetResult) -> None:
         key = (result.account, result.region)
-        instance = stack_set.instances[key]
+        instance = stack_set.instances.get(key)
         kind = execution.kinds[key]
+        if instance is None:  # deleted while this operation waited in the queue: nothing left to do
+            result.status = TargetStatus.SUCCEEDED
+            result.ended_at = self.clock.now()
+            return
+        if kind is DeployKind.DRIFT_CHECK:
+            self._check_drift(stack_set, operation, instance, result)
+            return
         outcome = self._scripted(stack_set, operation, result) or self.deployer.deploy(
             Deployment(stack_set, instance, kind, operation, retain_stack=bool(operation.retain_stacks))
         )
@@ -239,6 +276,32 @@ class Executor:
         reason = NO_UPDATES if kind is DeployKind.NOOP else None
         instance.set_status(InstanceStatus.CURRENT, DetailedStatus.SUCCEEDED, reason)
 
+    def _check_drift(
+        self, stack_set: StackSet, operation: Operation, instance: StackInstance, result: TargetResult
+    ) -> None:
+        """Drift comes from scripted outcomes (moto has no stack drift detection of its own)."""
+        rule = self.outcomes.take(
+            self.cloud,
+            result.account,
+            result.region,
+            (stack_set.stack_set_name, stack_set.stack_set_id),
+            operation.action.value,
+            kinds=frozenset({OutcomeKind.DRIFT, OutcomeKind.FAIL}),
+        )
+        now = self.clock.now()
+        result.ended_at = now
+        result.account_gate_result = self.gate_result(result)
+        if rule is not None and rule.kind is OutcomeKind.FAIL:
+            result.status = TargetStatus.FAILED
+            result.status_reason = rule.reason
+            instance.drift_status = DriftStatus.UNKNOWN
+            return
+        drift = DriftStatus.DRIFTED if rule is not None else DriftStatus.IN_SYNC
+        result.status = TargetStatus.SUCCEEDED
+        result.drift_status = drift
+        instance.drift_status = drift
+        instance.last_drift_check_timestamp = now
+
     def _scripted(self, stack_set: StackSet, operation: Operation, result: TargetResult) -> DeployOutcome | None:
         rule = self.outcomes.take(
             self.cloud,
@@ -256,17 +319,18 @@ class Executor:
 
     def _cancel_queue(self, stack_set: StackSet, run: RegionRun, reason: str) -> None:
         while run.queue:
-            result = run.queue.popleft()
-            result.status = TargetStatus.CANCELLED
-            result.status_reason = reason
-            result.ended_at = self.clock.now()
-            instance = stack_set.instances.get((result.account, result.region))
-            if instance is not None:
-                instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.CANCELLED, reason)
+            self._cancel(stack_set, run.queue.popleft(), reason)
 
-    def _finish(self, stack_set: StackSet, operation: Operation, execution: Execution) -> None:
+    def _cancel(self, stack_set: StackSet, result: TargetResult, reason: str) -> None:
+        result.status = TargetStatus.CANCELLED
+        result.status_reason = reason
+        result.ended_at = self.clock.now()
+        instance = stack_set.instances.get((result.account, result.region))
+        if instance is not None:
+            instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.CANCELLED, reason)
+
+    def _end(self, stack_set: StackSet, operation: Operation, failed_regions: list[str]) -> None:
         failed = sum(1 for result in operation.results if result.status is TargetStatus.FAILED)
-        failed_regions = [run.region for run in execution.regions if run.failed]
         if operation.status is OperationStatus.STOPPING:
             operation.status = OperationStatus.STOPPED
             operation.status_reason = "The operation was stopped by a user request"
@@ -287,3 +351,5 @@ class Executor:
         operation.end_timestamp = self.clock.now()
         operation.execution = None
         stack_set.in_flight.pop(operation.operation_id, None)
+        if operation.action is OperationAction.DETECT_DRIFT:
+            stack_set.last_drift_detection = operation

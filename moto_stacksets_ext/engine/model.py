@@ -15,6 +15,7 @@ from .pagination import SequencedList
 
 if TYPE_CHECKING:
     from .execution import Execution
+    from .lifecycle import Pace
 
 
 class _Vocabulary(str, Enum):
@@ -199,6 +200,18 @@ class StackInstanceComprehensiveStatus:
 
 
 @dataclass
+class StackSetDriftDetectionDetails:
+    drift_status: DriftStatus
+    drift_detection_status: str
+    last_drift_check_timestamp: datetime | None
+    total_stack_instances_count: int
+    drifted_stack_instances_count: int
+    in_sync_stack_instances_count: int
+    in_progress_stack_instances_count: int
+    failed_stack_instances_count: int
+
+
+@dataclass
 class TargetResult:
     """The result of one target of one operation."""
 
@@ -211,6 +224,8 @@ class TargetResult:
     account_gate_result: AccountGateResult | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    #: For drift detection: what the check found.
+    drift_status: DriftStatus | None = None
 
     @property
     def target(self) -> Target:
@@ -276,10 +291,51 @@ class Operation:
     provider_action: str | None = None
     #: The caller's description of the operation, if any.
     description: str | None = None
+    #: How fast the operation progresses (see :mod:`.lifecycle`).
+    pace: Pace | None = None
 
     def add_result(self, result: TargetResult) -> None:
         self.results.append(result)
         self.results_by_target[(result.account, result.region)] = result
+
+    @property
+    def stack_set_drift_detection_details(self) -> StackSetDriftDetectionDetails | None:
+        """Drift counts of a DETECT_DRIFT operation (in progress counts while it runs)."""
+        if self.action is not OperationAction.DETECT_DRIFT:
+            return None
+        results = list(self.results)
+        count = {status: 0 for status in TargetStatus}
+        for result in results:
+            count[result.status] += 1
+        drifted = sum(1 for r in results if r.drift_status is DriftStatus.DRIFTED)
+        in_sync = sum(1 for r in results if r.drift_status is DriftStatus.IN_SYNC)
+        failed = count[TargetStatus.FAILED] + count[TargetStatus.CANCELLED]
+        if not self.status.ended:
+            detection = "IN_PROGRESS"
+        elif self.status is OperationStatus.STOPPED:
+            detection = "STOPPED"
+        elif failed == 0:
+            detection = "COMPLETED"
+        elif failed == len(results):
+            detection = "FAILED"
+        else:
+            detection = "PARTIAL_SUCCESS"
+        if drifted:
+            drift = DriftStatus.DRIFTED
+        elif in_sync and self.status.ended:
+            drift = DriftStatus.IN_SYNC
+        else:
+            drift = DriftStatus.NOT_CHECKED
+        return StackSetDriftDetectionDetails(
+            drift_status=drift,
+            drift_detection_status=detection,
+            last_drift_check_timestamp=self.end_timestamp,
+            total_stack_instances_count=len(results),
+            drifted_stack_instances_count=drifted,
+            in_sync_stack_instances_count=in_sync,
+            in_progress_stack_instances_count=count[TargetStatus.PENDING] + count[TargetStatus.RUNNING],
+            failed_stack_instances_count=failed,
+        )
 
 
 @dataclass
@@ -306,6 +362,8 @@ class StackSet:
     operations_by_id: dict[str, Operation] = field(default_factory=dict)
     #: Operations not yet ended, by id, in creation order.
     in_flight: dict[str, Operation] = field(default_factory=dict)
+    #: The last DETECT_DRIFT operation that ended.
+    last_drift_detection: Operation | None = None
 
     @property
     def regions(self) -> list[str]:
@@ -317,8 +375,21 @@ class StackSet:
         return sorted({i.organizational_unit_id for i in self.instance_order if i.organizational_unit_id})
 
     @property
+    def stack_set_drift_detection_details(self) -> StackSetDriftDetectionDetails | None:
+        """The result of the last completed drift detection, if any."""
+        if self.last_drift_detection is None:
+            return None
+        return self.last_drift_detection.stack_set_drift_detection_details
+
+    @property
     def drift_status(self) -> DriftStatus:
-        return DriftStatus.NOT_CHECKED
+        details = self.stack_set_drift_detection_details
+        return details.drift_status if details else DriftStatus.NOT_CHECKED
+
+    @property
+    def last_drift_check_timestamp(self) -> datetime | None:
+        details = self.stack_set_drift_detection_details
+        return details.last_drift_check_timestamp if details else None
 
     def add_instance(self, instance: StackInstance) -> None:
         self.instances[instance.key] = instance

@@ -4,7 +4,8 @@ Rules are matched per target (cloud, account, region) and optionally per stack s
 operation action, in the order they were added. A rule with ``times`` is consumed after that many
 deployments; without it, it holds until removed or reset. The executor asks the book before it calls
 the front-end's deployer; a FAIL outcome fails the target with the rule's reason, a SUCCEED outcome
-makes it succeed without deploying anything.
+makes it succeed without deploying anything. DRIFT outcomes are read by drift detection only: the
+instance's stack is reported DRIFTED.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ DEFAULT_FAILURE_REASON = "Scripted failure (moto-stacksets-ext)"
 class OutcomeKind(str, Enum):
     FAIL = "FAIL"
     SUCCEED = "SUCCEED"
+    #: The instance's stack has drifted: drift detection reports it DRIFTED.
+    DRIFT = "DRIFT"
 
     def __str__(self) -> str:
         return self.value
@@ -90,12 +93,22 @@ class OutcomeBook:
             return [r for r in self._rules if r.consumed == 0]
 
     def take(
-        self, cloud: str, account: str, region: str, stack_set_names: tuple[str, ...], action: str
+        self,
+        cloud: str,
+        account: str,
+        region: str,
+        stack_set_names: tuple[str, ...],
+        action: str,
+        kinds: frozenset[OutcomeKind] = frozenset({OutcomeKind.FAIL, OutcomeKind.SUCCEED}),
     ) -> Outcome | None:
-        """The first live rule matching this deployment, counted as used once."""
+        """The first live rule of one of ``kinds`` matching this deployment, counted as used once."""
         with self._lock:
             for rule in self._rules:
-                if not rule.exhausted and rule.matches(cloud, account, region, stack_set_names, action):
+                if (
+                    rule.kind in kinds
+                    and not rule.exhausted
+                    and rule.matches(cloud, account, region, stack_set_names, action)
+                ):
                     rule.consumed += 1
                     return rule
         return None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from .clock import Clock
 from .errors import (
@@ -27,6 +27,7 @@ from .errors import (
     StaleRequest,
 )
 from .execution import DeployKind, Executor
+from .lifecycle import Mode, Pace, Progression
 from .model import (
     AutoDeployment,
     DeploymentTargets,
@@ -126,8 +127,8 @@ class InstanceFilter:
         )
 
 
-#: Decides how far a new operation runs inside the call that started it (the lifecycle's seam).
-Progress = Callable[[StackSet, Operation], None]
+#: Where the namespace reads the transition in force for its operation model (moto's state manager).
+TransitionSource = Callable[[], Mapping[str, Any]]
 
 
 class StackSetNamespace:
@@ -139,13 +140,13 @@ class StackSetNamespace:
         naming: Naming,
         executor: Executor,
         clock: Clock,
-        progress: Progress | None = None,
+        transition: TransitionSource | None = None,
     ) -> None:
         self.identity = identity
         self.naming = naming
         self.executor = executor
         self.clock = clock
-        self.progress: Progress = progress or executor.run
+        self.transition: TransitionSource = transition or (lambda: {"progression": "immediate"})
         self.stack_sets: dict[str, StackSet] = {}
         self.order: SequencedList[StackSet] = SequencedList()
         self.live_by_name: dict[str, StackSet] = {}
@@ -167,14 +168,22 @@ class StackSetNamespace:
         return stack_set
 
     def get_operation(self, name_or_id: str, operation_id: str) -> Operation:
+        """An operation, read: a read advances operations with manual progression."""
+        stack_set, operation = self._find_operation(name_or_id, operation_id)
+        self._observe(stack_set, [operation])
+        return operation
+
+    def _find_operation(self, name_or_id: str, operation_id: str) -> tuple[StackSet, Operation]:
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
+        self._advance(stack_set)
         operation = stack_set.operations_by_id.get(operation_id)
         if operation is None:
             raise OperationNotFound(operation_id)
-        return operation
+        return stack_set, operation
 
     def get_instance(self, name_or_id: str, account: str, region: str) -> StackInstance:
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
+        self._advance(stack_set)
         instance = stack_set.instances.get((account, region))
         if instance is None:
             raise StackInstanceNotFound(name_or_id, account, region)
@@ -208,12 +217,14 @@ class StackSetNamespace:
         return stack_set
 
     def delete_stack_set(self, name_or_id: str) -> None:
-        """Delete an empty stack set; deleting one that does not exist succeeds silently."""
+        """Delete an empty, idle stack set; deleting one that does not exist succeeds silently."""
         try:
             stack_set = self.get_stack_set(name_or_id)
         except StackSetNotFound:
             return
-        self._ensure_idle(stack_set)
+        self._advance(stack_set)
+        if stack_set.in_flight:
+            raise OperationInProgress(self._arn(stack_set))
         if stack_set.instances:
             raise StackSetNotEmpty(name_or_id)
         stack_set.status = StackSetStatus.DELETED
@@ -236,14 +247,20 @@ class StackSetNamespace:
         targets: list[Target] | None,
         request: OperationRequest,
     ) -> Operation:
-        stack_set = self.get_stack_set(name_or_id)
-        self._ensure_idle(stack_set)
-        operation_id = self._claim_operation_id(stack_set, request.operation_id)
+        stack_set = self._mutable(name_or_id)
         if targets is None:
             keys = [i.key for i in stack_set.instance_order if i.status is not InstanceStatus.INOPERABLE]
         else:
             keys = list(dict.fromkeys((t.account, t.region) for t in targets))
             self._require_instances(stack_set, name_or_id, keys)
+        if (
+            changes.managed_execution is not None
+            and changes.managed_execution != stack_set.managed_execution
+            and stack_set.in_flight
+        ):
+            raise InvalidOperation("ManagedExecution cannot be changed while operations are running or queued")
+        operation_id = self._claim_operation_id(stack_set, request.operation_id)
+        self._admit(stack_set)
         template_changed = (
             (changes.template_body is not None and changes.template_body != stack_set.template_body)
             or (changes.template_url is not None and changes.template_url != stack_set.template_url)
@@ -272,8 +289,17 @@ class StackSetNamespace:
             for instance in stack_set.instance_order:
                 if instance.key not in targeted and instance.status is not InstanceStatus.INOPERABLE:
                     instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.PENDING)
-        kinds = {key: self._deploy_kind(stack_set.instances[key], update=True) for key in keys}
-        return self._start(stack_set, OperationAction.UPDATE, operation_id, request, kinds)
+        return self._start(stack_set, OperationAction.UPDATE, operation_id, request, keys)
+
+    def detect_drift(self, name_or_id: str, request: OperationRequest) -> Operation:
+        """Start a DETECT_DRIFT operation over every instance (one at a time per stack set)."""
+        stack_set = self._mutable(name_or_id)
+        if any(op.action is OperationAction.DETECT_DRIFT for op in stack_set.in_flight.values()):
+            raise OperationInProgress(self._arn(stack_set))
+        operation_id = self._claim_operation_id(stack_set, request.operation_id)
+        self._admit(stack_set)
+        keys = [i.key for i in stack_set.instance_order]
+        return self._start(stack_set, OperationAction.DETECT_DRIFT, operation_id, request, keys)
 
     # -- instances --------------------------------------------------------------------------------------
     def create_instances(
@@ -283,28 +309,28 @@ class StackSetNamespace:
         parameter_overrides: list[Parameter] | None,
         request: OperationRequest,
     ) -> Operation:
-        stack_set = self.get_stack_set(name_or_id)
-        self._ensure_idle(stack_set)
+        stack_set = self._mutable(name_or_id)
         operation_id = self._claim_operation_id(stack_set, request.operation_id)
-        kinds: dict[tuple[str, str], DeployKind] = {}
+        self._admit(stack_set)
+        keys: list[tuple[str, str]] = []
         for target in targets:
             key = (target.account, target.region)
-            if key in kinds:
+            if key in keys:
                 continue
-            instance = stack_set.instances.get(key)
-            if instance is None:
-                instance = StackInstance(
-                    seq=next(self._seq),
-                    stack_set_id=stack_set.stack_set_id,
-                    account=target.account,
-                    region=target.region,
-                    organizational_unit_id=target.organizational_unit_id,
-                    stack_name=self.naming.stack_name(stack_set),
+            keys.append(key)
+            if key not in stack_set.instances:
+                stack_set.add_instance(
+                    StackInstance(
+                        seq=next(self._seq),
+                        stack_set_id=stack_set.stack_set_id,
+                        account=target.account,
+                        region=target.region,
+                        organizational_unit_id=target.organizational_unit_id,
+                        stack_name=self.naming.stack_name(stack_set),
+                    )
                 )
-                stack_set.add_instance(instance)
-            kinds[key] = self._deploy_kind(instance, parameter_overrides)
         return self._start(
-            stack_set, OperationAction.CREATE, operation_id, request, kinds, parameter_overrides=parameter_overrides
+            stack_set, OperationAction.CREATE, operation_id, request, keys, parameter_overrides=parameter_overrides
         )
 
     def update_instances(
@@ -314,31 +340,31 @@ class StackSetNamespace:
         parameter_overrides: list[Parameter] | None,
         request: OperationRequest,
     ) -> Operation:
-        stack_set = self.get_stack_set(name_or_id)
-        self._ensure_idle(stack_set)
+        stack_set = self._mutable(name_or_id)
         keys = list(dict.fromkeys((t.account, t.region) for t in targets))
         self._require_instances(stack_set, name_or_id, keys)
         operation_id = self._claim_operation_id(stack_set, request.operation_id)
-        kinds = {key: self._deploy_kind(stack_set.instances[key], parameter_overrides, update=True) for key in keys}
+        self._admit(stack_set)
         return self._start(
-            stack_set, OperationAction.UPDATE, operation_id, request, kinds, parameter_overrides=parameter_overrides
+            stack_set, OperationAction.UPDATE, operation_id, request, keys, parameter_overrides=parameter_overrides
         )
 
     def delete_instances(
         self, name_or_id: str, targets: list[Target], retain_stacks: bool, request: OperationRequest
     ) -> Operation:
-        stack_set = self.get_stack_set(name_or_id)
-        self._ensure_idle(stack_set)
+        stack_set = self._mutable(name_or_id)
         operation_id = self._claim_operation_id(stack_set, request.operation_id)
-        kinds = {
-            (t.account, t.region): DeployKind.DELETE for t in targets if (t.account, t.region) in stack_set.instances
-        }
-        return self._start(stack_set, OperationAction.DELETE, operation_id, request, kinds, retain_stacks=retain_stacks)
+        self._admit(stack_set)
+        keys = list(
+            dict.fromkeys((t.account, t.region) for t in targets if (t.account, t.region) in stack_set.instances)
+        )
+        return self._start(stack_set, OperationAction.DELETE, operation_id, request, keys, retain_stacks=retain_stacks)
 
     def list_instances(
         self, name_or_id: str, filters: InstanceFilter, token: str | None, limit: int | None
     ) -> Page[StackInstance]:
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
+        self._advance(stack_set)
         return paginate(
             stack_set.instance_order,
             codec=self.tokens,
@@ -350,8 +376,10 @@ class StackSetNamespace:
 
     # -- operations -------------------------------------------------------------------------------------
     def list_operations(self, name_or_id: str, token: str | None, limit: int | None) -> Page[Operation]:
+        """A page of operations, newest first; a read of each operation listed."""
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        return paginate(
+        self._advance(stack_set)
+        page = paginate(
             stack_set.operations,
             codec=self.tokens,
             binding=self._binding("operations", parent=stack_set.stack_set_id),
@@ -359,11 +387,15 @@ class StackSetNamespace:
             limit=limit,
             newest_first=True,
         )
+        self._observe(stack_set, page.items)
+        return page
 
     def list_operation_results(
         self, name_or_id: str, operation_id: str, status: str | None, token: str | None, limit: int | None
     ) -> Page[TargetResult]:
-        operation = self.get_operation(name_or_id, operation_id)
+        """A page of an operation's results; a read of the operation."""
+        stack_set, operation = self._find_operation(name_or_id, operation_id)
+        self._observe(stack_set, [operation])
         return paginate(
             operation.results,
             codec=self.tokens,
@@ -376,20 +408,119 @@ class StackSetNamespace:
         )
 
     def stop_operation(self, name_or_id: str, operation_id: str) -> Operation:
-        operation = self.get_operation(name_or_id, operation_id)
+        stack_set, operation = self._find_operation(name_or_id, operation_id)
         if operation.status not in (OperationStatus.RUNNING, OperationStatus.QUEUED):
             raise InvalidOperation(f"Operation {operation_id} is {operation.status.value} and cannot be stopped")
-        stack_set = self.stack_sets[operation.stack_set_id]
         self.executor.stop(stack_set, operation)
+        self._dispatch(stack_set)
         return operation
+
+    # -- progress ---------------------------------------------------------------------------------------
+    def advance_all(self) -> None:
+        """Catch every stack set up with the clock (time progression)."""
+        for stack_set in self.stack_sets.values():
+            if stack_set.in_flight:
+                self._advance(stack_set)
+
+    def step(self, name_or_id: str, operation_id: str, steps: int = 1) -> Operation:
+        """Advance one operation by ``steps`` steps, whatever its progression (test control)."""
+        stack_set, operation = self._find_operation(name_or_id, operation_id)
+        for _ in range(steps):
+            if operation.execution is None:
+                break
+            self.executor.step(stack_set, operation)
+        self._dispatch(stack_set)
+        return operation
+
+    def _advance(self, stack_set: StackSet) -> None:
+        """Steps the clock has made due, then queued operations whose turn has come."""
+        if not stack_set.in_flight:
+            return
+        now = self.clock.now()
+        for operation in list(stack_set.in_flight.values()):
+            if operation.execution is not None and operation.pace is not None:
+                for _ in range(operation.pace.due(now)):
+                    if operation.execution is None:
+                        break
+                    self.executor.step(stack_set, operation)
+        self._dispatch(stack_set)
+
+    def _observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
+        """Count a read of each operation; manual progression steps once per ``times`` reads."""
+        stepped = False
+        for operation in operations:
+            if operation.execution is not None and operation.pace is not None and operation.pace.on_read():
+                self.executor.step(stack_set, operation)
+                stepped = True
+        if stepped:
+            self._dispatch(stack_set)
+
+    def _dispatch(self, stack_set: StackSet) -> None:
+        """Start queued operations in request order while each can start (no conflict with running ones)."""
+        progressed = True
+        while progressed:
+            progressed = False
+            for operation in list(stack_set.in_flight.values()):
+                if operation.status is not OperationStatus.QUEUED:
+                    continue
+                if not self._can_start(stack_set, operation):
+                    break
+                self._begin(stack_set, operation)
+                progressed = True
+                break
+
+    def _can_start(self, stack_set: StackSet, operation: Operation) -> bool:
+        mine = set(operation.results_by_target)
+        for other in stack_set.in_flight.values():
+            if other is operation or other.status is OperationStatus.QUEUED:
+                continue
+            if not stack_set.managed_execution.active:
+                return False
+            if mine & set(other.results_by_target) or not mine or not other.results_by_target:
+                return False
+        return True
+
+    def _begin(self, stack_set: StackSet, operation: Operation) -> None:
+        kinds = {key: self._kind_for(stack_set, operation, key) for key in operation.results_by_target}
+        if operation.pace is not None:
+            operation.pace.since = self.clock.now()
+        self.executor.begin(stack_set, operation, kinds)
+        if operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE:
+            self.executor.run(stack_set, operation)
+
+    def _kind_for(self, stack_set: StackSet, operation: Operation, key: tuple[str, str]) -> DeployKind:
+        if operation.action is OperationAction.DELETE:
+            return DeployKind.DELETE
+        if operation.action is OperationAction.DETECT_DRIFT:
+            return DeployKind.DRIFT_CHECK
+        instance = stack_set.instances.get(key)
+        if instance is None or instance.stack_id is None:
+            return DeployKind.CREATE
+        unchanged = (
+            operation.parameter_overrides is None or operation.parameter_overrides == instance.parameter_overrides
+        )
+        if operation.action is OperationAction.CREATE and unchanged and instance.status is InstanceStatus.CURRENT:
+            return DeployKind.NOOP
+        return DeployKind.UPDATE
 
     # -- internals --------------------------------------------------------------------------------------
     def _binding(self, listing: str, **arguments: object) -> dict[str, object]:
         return {"ns": list(self.identity), "nonce": self._nonce, "list": listing, **arguments}
 
-    def _ensure_idle(self, stack_set: StackSet) -> None:
-        if stack_set.in_flight:
-            raise OperationInProgress(stack_set.stack_set_arn or stack_set.stack_set_id)
+    @staticmethod
+    def _arn(stack_set: StackSet) -> str:
+        return stack_set.stack_set_arn or stack_set.stack_set_id
+
+    def _mutable(self, name_or_id: str) -> StackSet:
+        """A live stack set about to take a new operation, caught up with the clock."""
+        stack_set = self.get_stack_set(name_or_id)
+        self._advance(stack_set)
+        return stack_set
+
+    def _admit(self, stack_set: StackSet) -> None:
+        """Without ManagedExecution, a new operation needs the stack set idle."""
+        if stack_set.in_flight and not stack_set.managed_execution.active:
+            raise OperationInProgress(self._arn(stack_set))
 
     def _claim_operation_id(self, stack_set: StackSet, operation_id: str | None) -> str:
         if operation_id is None:
@@ -407,35 +538,26 @@ class StackSetNamespace:
             if (account, region) not in stack_set.instances:
                 raise StackInstanceNotFound(name_or_id, account, region)
 
-    @staticmethod
-    def _deploy_kind(
-        instance: StackInstance, parameter_overrides: list[Parameter] | None = None, update: bool = False
-    ) -> DeployKind:
-        if instance.stack_id is None:
-            return DeployKind.CREATE
-        unchanged = parameter_overrides is None or parameter_overrides == instance.parameter_overrides
-        if not update and unchanged and instance.status is InstanceStatus.CURRENT:
-            return DeployKind.NOOP
-        return DeployKind.UPDATE
-
     def _start(
         self,
         stack_set: StackSet,
         action: OperationAction,
         operation_id: str,
         request: OperationRequest,
-        kinds: dict[tuple[str, str], DeployKind],
+        keys: list[tuple[str, str]],
         *,
         parameter_overrides: list[Parameter] | None = None,
         retain_stacks: bool | None = None,
     ) -> Operation:
+        now = self.clock.now()
         operation = Operation(
             seq=next(self._seq),
             operation_id=operation_id,
             stack_set_id=stack_set.stack_set_id,
             action=action,
             operation_preferences=request.preferences,
-            creation_timestamp=self.clock.now(),
+            creation_timestamp=now,
+            status=OperationStatus.QUEUED,
             retain_stacks=retain_stacks if action is OperationAction.DELETE else None,
             administration_role_arn=stack_set.administration_role_arn,
             execution_role_name=stack_set.execution_role_name,
@@ -443,10 +565,19 @@ class StackSetNamespace:
             parameter_overrides=parameter_overrides,
             provider_action=request.provider_action,
             description=request.description,
+            pace=Pace(Progression.from_transition(self.transition()), since=now),
         )
+        self.executor.plan(
+            operation,
+            keys,
+            lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
+        )
+        # Anything running or queued: a new operation waits its turn (ManagedExecution) behind them.
+        queue_behind = bool(stack_set.in_flight)
         stack_set.add_operation(operation)
-        self.executor.plan(stack_set, operation, kinds)
-        self.progress(stack_set, operation)
+        if not queue_behind:
+            self._begin(stack_set, operation)
+        self._dispatch(stack_set)
         return operation
 
 

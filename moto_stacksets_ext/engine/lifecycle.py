@@ -1,0 +1,77 @@
+"""How fast operations progress: moto's state-manager conventions, applied to stack-set operations.
+
+A front-end names its operation model (AWS: ``cloudformation::stackset-operation``) and registers it with
+``moto.moto_api.state_manager``; the transition in force when an operation is created decides its pace:
+
+* ``{"progression": "immediate"}`` (default): the operation runs to its end inside the call;
+* ``{"progression": "manual", "times": N}``: it advances one step per N reads of the operation;
+* ``{"progression": "time", "seconds": S}``: it advances one step per S seconds of the engine clock.
+
+A step finishes the targets in flight and starts the next batch (or ends the operation).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class Mode(str, Enum):
+    IMMEDIATE = "immediate"
+    MANUAL = "manual"
+    TIME = "time"
+
+
+@dataclass(frozen=True)
+class Progression:
+    mode: Mode = Mode.IMMEDIATE
+    times: int = 1
+    seconds: float = 1.0
+
+    @classmethod
+    def from_transition(cls, transition: Mapping[str, Any]) -> Progression:
+        """Read a moto state-manager transition; anything unreadable counts as ``immediate``."""
+        try:
+            mode = Mode(transition.get("progression", "immediate"))
+        except ValueError:
+            return cls()
+        if mode is Mode.MANUAL:
+            return cls(mode, times=max(1, int(transition.get("times", 1))))
+        if mode is Mode.TIME:
+            return cls(mode, seconds=max(0.001, float(transition.get("seconds", 1))))
+        return cls()
+
+
+@dataclass
+class Pace:
+    """An operation's progression and how far along it is."""
+
+    progression: Progression
+    since: datetime
+    reads: int = 0
+
+    def on_read(self) -> int:
+        """Steps due because the operation was read once more."""
+        if self.progression.mode is not Mode.MANUAL:
+            return 0
+        self.reads += 1
+        if self.reads >= self.progression.times:
+            self.reads = 0
+            return 1
+        return 0
+
+    def due(self, now: datetime) -> int:
+        """Steps due by the clock (time progression); moves ``since`` past the steps it hands out."""
+        if self.progression.mode is not Mode.TIME:
+            return 0
+        elapsed = (now - self.since).total_seconds()
+        steps = math.floor(elapsed / self.progression.seconds + 1e-9)
+        if steps > 0:
+            from datetime import timedelta
+
+            self.since += timedelta(seconds=steps * self.progression.seconds)
+        return max(0, steps)
