@@ -1,23 +1,35 @@
-"""The test-control API: script what deployments do, move the engine clock, reset everything.
+"""The test-control API: script what deployments do, pace operations, move the engine clock, reset.
 
-One typed object, :data:`control`, shared by tests in-process and (through the HTTP control endpoints)
-by clients of the server.
+One typed object, :data:`control`, shared by tests in-process and, through the HTTP control endpoints
+under ``/moto-api/stacksets/`` (:mod:`.control_api`), by clients of the server.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from moto.core.base_backend import BackendDict
 from moto.core.model_instances import reset_model_data
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.moto_api import state_manager
 
 from . import namespaces
 from .engine.clock import clock
+from .engine.model import Operation, TargetResult
 from .engine.outcomes import Outcome, OutcomeKind, outcomes
+from .engine.stacksets import StackSetNamespace
+
+#: The moto state-manager model of each cloud's operations.
+OPERATION_MODELS = {
+    "aws": "cloudformation::stackset-operation",
+    "huawei": "rfs::stack-set-operation",
+    "alibaba": "ros::stack-group-operation",
+}
 
 
 class StackSetsControl:
-    """Scripted outcomes, the engine clock and reset, for every cloud the plugin serves."""
+    """Scripted outcomes, progression, the engine clock, switches and reset, for every cloud served."""
 
     # -- scripted outcomes ------------------------------------------------------------------------------
     def fail(
@@ -31,13 +43,12 @@ class StackSetsControl:
         reason: str | None = None,
         times: int | None = None,
     ) -> Outcome:
-        """Make matching deployments fail with ``reason``; ``times`` deployments, or until removed.
+        """Make matching deployments fail with ``reason``: ``times`` of them, or all until removed.
 
-        ``None`` matches anything; ``stack_set`` is a name or id; ``action`` is CREATE, UPDATE or DELETE;
-        ``cloud`` is ``aws``, ``huawei`` or ``alibaba``.
+        ``None`` matches anything; ``stack_set`` is a name or id; ``action`` is CREATE, UPDATE, DELETE or
+        DETECT_DRIFT; ``cloud`` is ``aws``, ``huawei`` or ``alibaba``.
         """
-        namespaces.touch()
-        return outcomes.add(Outcome(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times))
+        return self._add(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times)
 
     def succeed(
         self,
@@ -50,11 +61,43 @@ class StackSetsControl:
         times: int | None = None,
     ) -> Outcome:
         """Make matching deployments succeed without deploying anything (e.g. a template moto can't run)."""
+        return self._add(OutcomeKind.SUCCEED, None, cloud, account, region, stack_set, action, times)
+
+    def drift(
+        self,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+        cloud: str | None = None,
+        stack_set: str | None = None,
+        times: int | None = None,
+    ) -> Outcome:
+        """Make matching instances' stacks drifted: drift detection reports them DRIFTED."""
+        return self._add(OutcomeKind.DRIFT, None, cloud, account, region, stack_set, None, times)
+
+    def add_outcome(self, outcome: Outcome) -> Outcome:
+        """Add a rule built by hand (its matchers as in :meth:`fail`)."""
         namespaces.touch()
-        return outcomes.add(Outcome(OutcomeKind.SUCCEED, None, cloud, account, region, stack_set, action, times))
+        return outcomes.add(outcome)
+
+    def _add(
+        self,
+        kind: OutcomeKind,
+        reason: str | None,
+        cloud: str | None,
+        account: str | None,
+        region: str | None,
+        stack_set: str | None,
+        action: str | None,
+        times: int | None,
+    ) -> Outcome:
+        return self.add_outcome(Outcome(kind, reason, cloud, account, region, stack_set, action, times))
 
     def remove_outcome(self, outcome_id: str) -> bool:
         return outcomes.remove(outcome_id)
+
+    def clear_outcomes(self) -> None:
+        outcomes.clear()
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -65,12 +108,77 @@ class StackSetsControl:
         """Outcomes no deployment has used yet."""
         return outcomes.unconsumed()
 
+    # -- progression ------------------------------------------------------------------------------------
+    def set_progression(
+        self, progression: str, *, times: int = 1, seconds: float = 1.0, cloud: str = "aws"
+    ) -> dict[str, Any]:
+        """Set how new operations of ``cloud`` progress, through moto's state manager.
+
+        ``"immediate"`` (default: done within the call), ``"manual"`` (one step per ``times`` reads of the
+        operation) or ``"time"`` (one step per ``seconds`` of the engine clock). Returns the transition.
+        """
+        if progression not in ("immediate", "manual", "time"):
+            raise ValueError(f"unknown progression {progression!r}: use immediate, manual or time")
+        transition: dict[str, Any] = {"progression": progression}
+        if progression == "manual":
+            transition["times"] = times
+        elif progression == "time":
+            transition["seconds"] = seconds
+        state_manager.set_transition(OPERATION_MODELS[cloud], transition)
+        return transition
+
+    def reset_progression(self, cloud: str | None = None) -> None:
+        """Back to the default (immediate) for ``cloud``, or every cloud."""
+        for name, model in OPERATION_MODELS.items():
+            if cloud is None or cloud == name:
+                state_manager.unset_transition(model)
+
+    # -- reading what the engine knows ------------------------------------------------------------------
+    def namespace(
+        self, cloud: str = "aws", account: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1"
+    ) -> StackSetNamespace:
+        """The engine namespace of one cloud, account and region (for assertions beyond the APIs)."""
+        if cloud == "aws":
+            from .cloudformation.models import stacksets_backends
+
+            found: StackSetNamespace = stacksets_backends[account][region].namespace
+            return found
+        for candidate in namespaces.all_namespaces(cloud):
+            if candidate.identity == (cloud, account, region):
+                return candidate
+        raise KeyError(f"no {cloud} namespace for account {account} in {region}")
+
+    def operation(
+        self,
+        stack_set: str,
+        operation_id: str,
+        *,
+        cloud: str = "aws",
+        account: str = DEFAULT_ACCOUNT_ID,
+        region: str = "us-east-1",
+    ) -> Operation:
+        """An operation as the engine holds it (not counted as a read)."""
+        found = self.namespace(cloud, account, region).get_stack_set(stack_set, include_deleted=True)
+        return found.operations_by_id[operation_id]
+
+    def results(
+        self,
+        stack_set: str,
+        operation_id: str,
+        *,
+        cloud: str = "aws",
+        account: str = DEFAULT_ACCOUNT_ID,
+        region: str = "us-east-1",
+    ) -> list[TargetResult]:
+        """An operation's target results with ``batch``, ``started_at`` and ``ended_at``: the order targets ran."""
+        return list(self.operation(stack_set, operation_id, cloud=cloud, account=account, region=region).results)
+
     # -- clock ------------------------------------------------------------------------------------------
     def now(self) -> datetime:
         return clock.now()
 
     def advance(self, seconds: float) -> datetime:
-        """Move the engine clock forward; returns the new time."""
+        """Move the engine clock forward (operations with time progression catch up); returns the new time."""
         namespaces.touch()
         clock.advance(seconds)
         return clock.now()
@@ -80,6 +188,16 @@ class StackSetsControl:
         namespaces.touch()
         clock.freeze()
         return clock.now()
+
+    # -- switches ---------------------------------------------------------------------------------------
+    @property
+    def strict_roles(self) -> bool:
+        """SELF_MANAGED deployments check moto IAM for the administration and execution roles."""
+        return namespaces.settings().strict_roles
+
+    @strict_roles.setter
+    def strict_roles(self, value: bool) -> None:
+        namespaces.settings().strict_roles = bool(value)
 
     # -- reset ------------------------------------------------------------------------------------------
     def reset(self) -> None:

@@ -7,6 +7,7 @@ region). Huawei RFS and Alibaba ROS namespaces are created on first use through 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -16,6 +17,14 @@ from .engine.outcomes import outcomes
 from .engine.stacksets import StackSetNamespace
 
 NamespaceKey = tuple[str, str, str]
+
+
+@dataclass
+class Settings:
+    """Switches a test can turn on (reset with moto's reset)."""
+
+    #: SELF_MANAGED deployments check moto IAM for the administration and execution roles.
+    strict_roles: bool = False
 
 
 class CloudNamespacesBackend(BaseBackend):
@@ -28,6 +37,7 @@ class CloudNamespacesBackend(BaseBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.namespaces: dict[NamespaceKey, StackSetNamespace] = {}
+        self.settings = Settings()
 
     def reset(self) -> None:
         clock.reset()
@@ -61,3 +71,7 @@ def namespace(key: NamespaceKey, factory: Callable[[NamespaceKey], StackSetNames
 
 def all_namespaces(cloud: str) -> list[StackSetNamespace]:
     return [ns for key, ns in _holder().namespaces.items() if key[0] == cloud]
+
+
+def settings() -> Settings:
+    return _holder().settings

@@ -11,13 +11,15 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .gateway import wsgi_middleware
+from . import control_api
+from .gateway import register, wsgi_middleware
 from .plugin import install
 
 
 def create_app() -> Callable[..., Any]:
-    """The server's WSGI application (installs the plugin)."""
+    """The server's WSGI application (installs the plugin and the HTTP control API)."""
     install()
+    register(control_api.FRONT_END)
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     return wsgi_middleware(DomainDispatcherApplication(create_backend_app))

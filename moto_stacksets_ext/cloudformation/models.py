@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
+from moto.moto_api import state_manager
 from moto.utilities.utils import get_partition
 
 from ..engine import errors as engine_errors
@@ -42,6 +43,10 @@ from ..engine.stacksets import (
 from . import organizations
 from .exceptions import ValidationError, from_engine
 from .stacks import MotoStackDeployer
+
+#: The model name of stack-set operations in moto's state manager.
+OPERATION_MODEL = "cloudformation::stackset-operation"
+state_manager.register_default_transition(OPERATION_MODEL, transition={"progression": "immediate"})
 
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
 EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
@@ -95,6 +100,7 @@ class StackSetsBackend(BaseBackend):
             naming=naming,
             executor=Executor("aws", MotoStackDeployer(), clock, outcomes, gate_result=naming.account_gate),
             clock=clock,
+            transition=lambda: state_manager.get_transition(OPERATION_MODEL),
         )
 
     # -- AWS-only rules ---------------------------------------------------------------------------------
@@ -284,6 +290,11 @@ class StackSetsBackend(BaseBackend):
     ) -> Page[TargetResult]:
         self.check_call_as(call_as)
         return self.namespace.list_operation_results(name, operation_id, status, token, limit)
+
+    @aws_errors
+    def detect_stack_set_drift(self, name: str, request: OperationRequest, call_as: str | None) -> Operation:
+        self.check_call_as(call_as)
+        return self.namespace.detect_drift(name, request)
 
     @aws_errors
     def stop_stack_set_operation(self, name: str, operation_id: str, call_as: str | None) -> None:

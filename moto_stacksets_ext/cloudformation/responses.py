@@ -49,6 +49,7 @@ class StackSetsResponse(CloudFormationResponse):
             "ListStackSetOperations",
             "ListStackSetOperationResults",
             "StopStackSetOperation",
+            "DetectStackSetDrift",
         }
     )
 
@@ -242,6 +243,13 @@ class StackSetsResponse(CloudFormationResponse):
             values.get("CallAs"),
         )
         return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    def detect_stack_set_drift(self) -> ActionResult:
+        values = self._input()
+        operation = self.stacksets_backend.detect_stack_set_drift(
+            values["StackSetName"], self._request(values), values.get("CallAs")
+        )
+        return ActionResult({"OperationId": operation.operation_id})
 
     def stop_stack_set_operation(self) -> ActionResult:
         values = self._input()

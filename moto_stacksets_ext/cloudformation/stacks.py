@@ -8,10 +8,12 @@ moto's own message as the reason.
 from __future__ import annotations
 
 from moto.cloudformation.models import cloudformation_backends
+from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
 from ..engine.execution import DeployKind, Deployment, DeployOutcome
 from ..engine.model import Parameter, StackInstance, StackSet
+from ..namespaces import settings
 
 
 def effective_parameters(stack_set: StackSet, overrides: list[Parameter]) -> dict[str, str]:
@@ -28,6 +30,33 @@ def _reason(error: Exception) -> str:
     return str(message) if message else f"{type(error).__name__}: {error}"
 
 
+def missing_role(stack_set: StackSet, account: str) -> str | None:
+    """Strict mode: why a SELF_MANAGED deployment to ``account`` may not run (None: the roles are there).
+
+    The administration role must exist in the administrator's account, and the execution role in the
+    target account with a trust policy naming the administrator (its account or its role).
+    """
+    if stack_set.administration_role_arn is None or stack_set.execution_role_name is None:
+        return None  # SERVICE_MANAGED: Organizations' service-linked roles
+    admin_arn = stack_set.administration_role_arn
+    admin_account, admin_role = admin_arn.split(":")[4], admin_arn.rsplit("/", 1)[-1]
+    partition = admin_arn.split(":")[1]
+    try:
+        iam_backends[admin_account][partition].get_role(admin_role)
+    except Exception:
+        return f"Could not assume role {admin_arn}: it does not exist in account {admin_account}."
+    expected = (
+        f"Account {account} should have '{stack_set.execution_role_name}' role with trust relationship "
+        f"to Role '{admin_role}'."
+    )
+    try:
+        role = iam_backends[account][partition].get_role(stack_set.execution_role_name)
+    except Exception:
+        return expected
+    trust = str(role.assume_role_policy_document)
+    return None if admin_account in trust else expected
+
+
 class MotoStackDeployer:
     """The AWS front-end's deployer: one real moto stack per stack instance."""
 
@@ -35,6 +64,10 @@ class MotoStackDeployer:
         instance = deployment.instance
         stack_set = deployment.stack_set
         backend = cloudformation_backends[instance.account][instance.region]
+        if settings().strict_roles and deployment.kind is not DeployKind.NOOP:
+            problem = missing_role(stack_set, instance.account)
+            if problem is not None:
+                return DeployOutcome(succeeded=False, reason=problem)
         if deployment.kind is DeployKind.NOOP:
             return DeployOutcome(succeeded=True, stack_id=instance.stack_id)
         if deployment.kind is DeployKind.DELETE:

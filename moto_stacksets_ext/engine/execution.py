@@ -116,6 +116,8 @@ class Execution:
     regions: list[RegionRun]
     parallel: bool
     kinds: dict[tuple[str, str], DeployKind] = field(default_factory=dict)
+    #: Steps taken so far (the first batch starts in step 1).
+    steps: int = 1
 
     def active_regions(self) -> list[RegionRun]:
         pending = [run for run in self.regions if not run.finished]
@@ -193,6 +195,7 @@ class Executor:
         for run in execution.regions:
             if run.in_flight:
                 self._finish_batch(stack_set, operation, execution, run)
+        execution.steps += 1
         self._launch(stack_set, operation)
 
     def stop(self, stack_set: StackSet, operation: Operation) -> None:
@@ -223,6 +226,7 @@ class Executor:
             result = run.queue.popleft()
             result.status = TargetStatus.RUNNING
             result.started_at = now
+            result.batch = execution.steps
             run.in_flight.append(result)
             instance = stack_set.instances.get((result.account, result.region))
             if instance is not None and execution.kinds[(result.account, result.region)].changes_instance:

@@ -226,6 +226,8 @@ class TargetResult:
     ended_at: datetime | None = None
     #: For drift detection: what the check found.
     drift_status: DriftStatus | None = None
+    #: The step of the operation in which this target started (1, 2, ...): the order targets ran in.
+    batch: int | None = None
 
     @property
     def target(self) -> Target:

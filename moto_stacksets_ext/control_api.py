@@ -1,0 +1,209 @@
+"""The control API over HTTP, for server mode: ``/moto-api/stacksets/...``, JSON in and out.
+
+===========================================  ==============================================================
+``GET    /moto-api/stacksets/outcomes``      ``{"outcomes": [Outcome, ...]}``
+``POST   /moto-api/stacksets/outcomes``      body: ``{"kind": "FAIL"|"SUCCEED"|"DRIFT", "account", "region",
+                                             "cloud", "stack_set", "action", "reason", "times"}`` (all
+                                             optional, kind defaults to FAIL) → 201 ``Outcome``
+``DELETE /moto-api/stacksets/outcomes``      remove every outcome → 204
+``DELETE /moto-api/stacksets/outcomes/{id}`` remove one → 204, or 404
+``GET    /moto-api/stacksets/clock``         ``{"now": "2026-01-01T00:00:00.000Z"}``
+``POST   /moto-api/stacksets/clock``         body: ``{"advance": seconds}`` and/or ``{"freeze": true}`` → ``{"now"}``
+``POST   /moto-api/stacksets/progression``   body: ``{"progression": "immediate"|"manual"|"time", "times",
+                                             "seconds", "cloud"}`` → the transition set
+``GET    /moto-api/stacksets/settings``      ``{"strict_roles": false}``
+``POST   /moto-api/stacksets/settings``      body: ``{"strict_roles": true}`` → the settings
+``POST   /moto-api/stacksets/reset``         reset everything (as ``/moto-api/reset``) → 204
+===========================================  ==============================================================
+
+``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "action", "reason",
+"times", "consumed"}``. Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from .control import OPERATION_MODELS, control
+from .engine.outcomes import Outcome, OutcomeKind
+from .gateway import GatewayRequest, GatewayResponse
+
+PREFIX = "/moto-api/stacksets"
+_OUTCOME_FIELDS = ("account", "region", "cloud", "stack_set", "action", "reason")
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "outcome_id": outcome.outcome_id,
+        "kind": outcome.kind.value,
+        "account": outcome.account,
+        "region": outcome.region,
+        "cloud": outcome.cloud,
+        "stack_set": outcome.stack_set,
+        "action": outcome.action,
+        "reason": outcome.reason,
+        "times": outcome.times,
+        "consumed": outcome.consumed,
+    }
+
+
+def _body(request: GatewayRequest) -> dict[str, Any]:
+    if not request.body:
+        return {}
+    try:
+        decoded = json.loads(request.body)
+    except ValueError as error:
+        raise ControlError(400, f"the body is not JSON: {error}") from error
+    if not isinstance(decoded, dict):
+        raise ControlError(400, "the body must be a JSON object")
+    return decoded
+
+
+def _outcome_from(body: dict[str, Any]) -> Outcome:
+    unknown = set(body) - {"kind", "times", *_OUTCOME_FIELDS}
+    if unknown:
+        raise ControlError(400, f"unknown fields: {sorted(unknown)}")
+    try:
+        kind = OutcomeKind(body.get("kind", "FAIL"))
+    except ValueError as error:
+        raise ControlError(400, "kind must be FAIL, SUCCEED or DRIFT") from error
+    for name in _OUTCOME_FIELDS:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise ControlError(400, f"{name} must be a string")
+    times = body.get("times")
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ControlError(400, "times must be a positive integer (or null for a persistent outcome)")
+    if body.get("cloud") is not None and body["cloud"] not in OPERATION_MODELS:
+        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+    return Outcome(
+        kind,
+        body.get("reason"),
+        body.get("cloud"),
+        body.get("account"),
+        body.get("region"),
+        body.get("stack_set"),
+        body.get("action"),
+        times,
+    )
+
+
+def _outcomes(request: GatewayRequest) -> GatewayResponse:
+    if request.method == "GET":
+        return GatewayResponse.json(200, {"outcomes": [outcome_json(o) for o in control.outcomes]})
+    if request.method == "POST":
+        return GatewayResponse.json(201, outcome_json(control.add_outcome(_outcome_from(_body(request)))))
+    if request.method == "DELETE":
+        control.clear_outcomes()
+        return GatewayResponse(204)
+    raise ControlError(405, f"{request.method} is not allowed here")
+
+
+def _clock(request: GatewayRequest) -> GatewayResponse:
+    if request.method == "POST":
+        body = _body(request)
+        advance = body.get("advance", 0)
+        if not isinstance(advance, (int, float)) or isinstance(advance, bool) or advance < 0:
+            raise ControlError(400, "advance must be a number of seconds, at least 0")
+        if body.get("freeze"):
+            control.freeze_clock()
+        control.advance(advance)
+    elif request.method != "GET":
+        raise ControlError(405, f"{request.method} is not allowed here")
+    return GatewayResponse.json(200, {"now": _iso(control.now())})
+
+
+def _progression(request: GatewayRequest) -> GatewayResponse:
+    if request.method != "POST":
+        raise ControlError(405, f"{request.method} is not allowed here")
+    body = _body(request)
+    cloud = body.get("cloud", "aws")
+    if cloud not in OPERATION_MODELS:
+        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+    times, seconds = body.get("times", 1), body.get("seconds", 1.0)
+    if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+        raise ControlError(400, "times must be a positive integer")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
+        raise ControlError(400, "seconds must be a positive number")
+    try:
+        transition = control.set_progression(
+            str(body.get("progression", "immediate")), times=times, seconds=float(seconds), cloud=cloud
+        )
+    except ValueError as error:
+        raise ControlError(400, str(error)) from error
+    return GatewayResponse.json(200, transition)
+
+
+def _settings(request: GatewayRequest) -> GatewayResponse:
+    if request.method == "POST":
+        body = _body(request)
+        if set(body) - {"strict_roles"}:
+            raise ControlError(400, f"unknown settings: {sorted(set(body) - {'strict_roles'})}")
+        if "strict_roles" in body:
+            if not isinstance(body["strict_roles"], bool):
+                raise ControlError(400, "strict_roles must be true or false")
+            control.strict_roles = body["strict_roles"]
+    elif request.method != "GET":
+        raise ControlError(405, f"{request.method} is not allowed here")
+    return GatewayResponse.json(200, {"strict_roles": control.strict_roles})
+
+
+def _reset(request: GatewayRequest) -> GatewayResponse:
+    if request.method != "POST":
+        raise ControlError(405, f"{request.method} is not allowed here")
+    control.reset()
+    return GatewayResponse(204)
+
+
+_ROUTES: dict[str, Callable[[GatewayRequest], GatewayResponse]] = {
+    "/outcomes": _outcomes,
+    "/clock": _clock,
+    "/progression": _progression,
+    "/settings": _settings,
+    "/reset": _reset,
+}
+_ONE_OUTCOME = re.compile(r"^/outcomes/(?P<id>[^/]+)$")
+
+
+class ControlFrontEnd:
+    """The HTTP control API as a gateway front-end (server mode only: no real endpoint to intercept)."""
+
+    def __init__(self) -> None:
+        self.name = "control"
+        self.host_patterns: list[re.Pattern[str]] = []
+
+    def claims(self, request: GatewayRequest) -> bool:
+        return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+
+    def handle(self, request: GatewayRequest) -> GatewayResponse:
+        path = request.path[len(PREFIX) :].rstrip("/")
+        try:
+            match = _ONE_OUTCOME.match(path)
+            if match:
+                if request.method != "DELETE":
+                    raise ControlError(405, f"{request.method} is not allowed here")
+                if not control.remove_outcome(match["id"]):
+                    raise ControlError(404, f"no outcome {match['id']}")
+                return GatewayResponse(204)
+            handler = _ROUTES.get(path)
+            if handler is None:
+                raise ControlError(404, f"no control endpoint {request.path}")
+            return handler(request)
+        except ControlError as error:
+            return GatewayResponse.json(error.status, {"error": str(error)})
+
+
+FRONT_END = ControlFrontEnd()
