@@ -15,16 +15,19 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
 from . import namespaces
+from .alibaba_ros.context import OPERATION_MODEL as ALIBABA_OPERATION_MODEL
+from .cloudformation.models import OPERATION_MODEL as AWS_OPERATION_MODEL
 from .engine.clock import clock
 from .engine.model import Operation, TargetResult
 from .engine.outcomes import Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
+from .huawei_rfs.naming import OPERATION_MODEL as HUAWEI_OPERATION_MODEL
 
 #: The moto state-manager model of each cloud's operations.
 OPERATION_MODELS = {
-    "aws": "cloudformation::stackset-operation",
-    "huawei": "rfs::stack-set-operation",
-    "alibaba": "ros::stack-group-operation",
+    "aws": AWS_OPERATION_MODEL,
+    "huawei": HUAWEI_OPERATION_MODEL,
+    "alibaba": ALIBABA_OPERATION_MODEL,
 }
 
 

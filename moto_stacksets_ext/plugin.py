@@ -8,8 +8,6 @@ No file of moto's is edited.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
@@ -91,18 +89,12 @@ def uninstall() -> None:
             _added_delegation = False
 
 
-CLOUD_FRONT_END_MODULES = ("moto_stacksets_ext.huawei_rfs", "moto_stacksets_ext.alibaba_ros")
-
-
 def register_clouds() -> None:
-    """Register the Huawei RFS and Alibaba ROS front-ends with the gateway (each exposes ``FRONT_END``)."""
-    for name in CLOUD_FRONT_END_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
-        front_end = getattr(module, "FRONT_END", None)
-        if front_end is not None:
-            gateway.register(front_end)
+    """Register the Huawei RFS and Alibaba ROS front-ends with the gateway."""
+    from . import alibaba_ros, huawei_rfs
+
+    gateway.register(huawei_rfs.FRONT_END)
+    gateway.register(alibaba_ros.FRONT_END)
 
 
 class StackSetsMock(MockAWS):

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from support import REGION
 
-from moto_stacksets_ext import mock_stacksets
+from moto_stacksets_ext import control, mock_stacksets
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 
@@ -20,6 +20,14 @@ def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _default_progression() -> Iterator[None]:
+    """moto keeps state-manager transitions across tests; start and end each test with the default."""
+    control.reset_progression()
+    yield
+    control.reset_progression()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
@@ -144,6 +145,11 @@ class Executor:
         self.clock = clock
         self.outcomes = outcomes
         self.gate_result = gate_result or (lambda result: None)
+        self._at: datetime | None = None
+
+    def _now(self) -> datetime:
+        """The time of the step being taken: a step the clock made due earlier carries its own moment."""
+        return self._at if self._at is not None else self.clock.now()
 
     # -- planning ---------------------------------------------------------------------------------------
     def plan(self, operation: Operation, keys: list[tuple[str, str]], ou_of: Callable[[tuple[str, str]], str]) -> None:
@@ -187,16 +193,23 @@ class Executor:
         while operation.execution is not None:
             self.step(stack_set, operation)
 
-    def step(self, stack_set: StackSet, operation: Operation) -> None:
-        """Finish the targets in flight, then start the next batch or end the operation."""
+    def step(self, stack_set: StackSet, operation: Operation, at: datetime | None = None) -> None:
+        """Finish the targets in flight, then start the next batch or end the operation.
+
+        ``at`` is the moment the step happened (a step the clock made due in the past); default: now.
+        """
         execution = operation.execution
         if execution is None:
             return
-        for run in execution.regions:
-            if run.in_flight:
-                self._finish_batch(stack_set, operation, execution, run)
-        execution.steps += 1
-        self._launch(stack_set, operation)
+        self._at = at
+        try:
+            for run in execution.regions:
+                if run.in_flight:
+                    self._finish_batch(stack_set, operation, execution, run)
+            execution.steps += 1
+            self._launch(stack_set, operation)
+        finally:
+            self._at = None
 
     def stop(self, stack_set: StackSet, operation: Operation) -> None:
         """Cancel the targets not started; the operation ends STOPPED once none is in flight."""
@@ -221,7 +234,7 @@ class Executor:
             self._end(stack_set, operation, [run.region for run in execution.regions if run.failed])
 
     def _start_batch(self, stack_set: StackSet, execution: Execution, run: RegionRun) -> None:
-        now = self.clock.now()
+        now = self._now()
         for _ in range(min(run.batch_size(), len(run.queue))):
             result = run.queue.popleft()
             result.status = TargetStatus.RUNNING
@@ -251,7 +264,7 @@ class Executor:
         kind = execution.kinds[key]
         if instance is None:  # deleted while this operation waited in the queue: nothing left to do
             result.status = TargetStatus.SUCCEEDED
-            result.ended_at = self.clock.now()
+            result.ended_at = self._now()
             return
         if kind is DeployKind.DRIFT_CHECK:
             self._check_drift(stack_set, operation, instance, result)
@@ -259,7 +272,7 @@ class Executor:
         outcome = self._scripted(stack_set, operation, result) or self.deployer.deploy(
             Deployment(stack_set, instance, kind, operation, retain_stack=bool(operation.retain_stacks))
         )
-        result.ended_at = self.clock.now()
+        result.ended_at = self._now()
         result.account_gate_result = self.gate_result(result)
         if not outcome.succeeded:
             result.status = TargetStatus.FAILED
@@ -292,7 +305,7 @@ class Executor:
             operation.action.value,
             kinds=frozenset({OutcomeKind.DRIFT, OutcomeKind.FAIL}),
         )
-        now = self.clock.now()
+        now = self._now()
         result.ended_at = now
         result.account_gate_result = self.gate_result(result)
         if rule is not None and rule.kind is OutcomeKind.FAIL:
@@ -328,7 +341,7 @@ class Executor:
     def _cancel(self, stack_set: StackSet, result: TargetResult, reason: str) -> None:
         result.status = TargetStatus.CANCELLED
         result.status_reason = reason
-        result.ended_at = self.clock.now()
+        result.ended_at = self._now()
         instance = stack_set.instances.get((result.account, result.region))
         if instance is not None:
             instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.CANCELLED, reason)
@@ -352,7 +365,7 @@ class Executor:
         else:
             operation.status = OperationStatus.SUCCEEDED
         operation.status_details = StatusDetails(failed)
-        operation.end_timestamp = self.clock.now()
+        operation.end_timestamp = self._now()
         operation.execution = None
         stack_set.in_flight.pop(operation.operation_id, None)
         if operation.action is OperationAction.DETECT_DRIFT:

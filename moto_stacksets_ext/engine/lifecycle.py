@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -64,14 +64,14 @@ class Pace:
             return 1
         return 0
 
-    def due(self, now: datetime) -> int:
-        """Steps due by the clock (time progression); moves ``since`` past the steps it hands out."""
+    def due(self, now: datetime) -> list[datetime]:
+        """The moments of the steps the clock has made due (time progression), oldest first."""
         if self.progression.mode is not Mode.TIME:
-            return 0
+            return []
         elapsed = (now - self.since).total_seconds()
-        steps = math.floor(elapsed / self.progression.seconds + 1e-9)
-        if steps > 0:
-            from datetime import timedelta
-
-            self.since += timedelta(seconds=steps * self.progression.seconds)
-        return max(0, steps)
+        steps = max(0, math.floor(elapsed / self.progression.seconds + 1e-9))
+        period = timedelta(seconds=self.progression.seconds)
+        moments = [self.since + period * (n + 1) for n in range(steps)]
+        if moments:
+            self.since = moments[-1]
+        return moments

@@ -439,10 +439,10 @@ class StackSetNamespace:
         now = self.clock.now()
         for operation in list(stack_set.in_flight.values()):
             if operation.execution is not None and operation.pace is not None:
-                for _ in range(operation.pace.due(now)):
+                for moment in operation.pace.due(now):
                     if operation.execution is None:
                         break
-                    self.executor.step(stack_set, operation)
+                    self.executor.step(stack_set, operation, at=moment)
         self._dispatch(stack_set)
 
     def _observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:

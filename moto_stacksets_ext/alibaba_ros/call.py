@@ -1,0 +1,112 @@
+"""One ROS call: its parameters, the calling account and region, the engine namespace, shared checks."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..engine.errors import EngineError
+from ..engine.model import Parameter, Preferences, StackSet
+from ..engine.stacksets import StackSetNamespace
+from . import preferences as ros_preferences
+from .context import namespace
+from .errors import from_engine, idempotence_mismatch, invalid_parameter, missing_parameter
+from .wire import Params
+
+_GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+_CLIENT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_REGION = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
+_CLIENT_TOKEN_NAMESPACE = uuid.UUID("5f0c3a52-7d1e-4c7e-9a55-3b1f2d7e0a11")
+
+
+@dataclass
+class Call:
+    action: str
+    params: Params
+    account: str
+
+    @cached_property
+    def region(self) -> str:
+        region = self.params.required("RegionId")
+        if not _REGION.match(region):
+            raise invalid_parameter("RegionId", f"the region ({region}) is not a valid region id")
+        return region
+
+    @cached_property
+    def namespace(self) -> StackSetNamespace:
+        return namespace(self.account, self.region)
+
+    # -- common parameters ------------------------------------------------------------------------------
+    def stack_group_name(self, *, validate: bool = False) -> str:
+        name = self.params.required("StackGroupName")
+        if validate and not _GROUP_NAME.match(name):
+            raise invalid_parameter(
+                "StackGroupName",
+                "it should be at most 255 characters, start with a letter or digit and contain only "
+                "letters, digits, hyphens (-) and underscores (_)",
+            )
+        return name
+
+    def description(self, name: str) -> str | None:
+        return self.params.string(name, max_length=256)
+
+    def client_token(self) -> str | None:
+        token = self.params.string("ClientToken")
+        if token is not None and not _CLIENT_TOKEN.match(token):
+            raise invalid_parameter(
+                "ClientToken", "it should be at most 64 letters, digits, hyphens (-) or underscores (_)"
+            )
+        return token
+
+    def preferences(self, *, allow_region_concurrency: bool = True) -> Preferences:
+        return ros_preferences.parse(
+            self.params.json_object("OperationPreferences"), allow_region_concurrency=allow_region_concurrency
+        )
+
+    def parameters(self, name: str) -> list[Parameter] | None:
+        records = self.params.flat_records(name, max_items=200)
+        if records is None:
+            return None
+        parameters: list[Parameter] = []
+        for index, record in enumerate(records, start=1):
+            key = record.get("ParameterKey")
+            value = record.get("ParameterValue")
+            if not key:
+                raise missing_parameter(f"{name}.{index}.ParameterKey")
+            if value is None:
+                raise missing_parameter(f"{name}.{index}.ParameterValue")
+            parameters.append(Parameter(key, value))
+        return parameters
+
+    # -- engine -----------------------------------------------------------------------------------------
+    @contextmanager
+    def engine(self, stack_group_name: str | None = None) -> Iterator[None]:
+        """Engine errors raised inside become ROS errors."""
+        try:
+            yield
+        except EngineError as error:
+            raise from_engine(error, stack_group_name) from error
+
+    def stack_group(self, name: str) -> StackSet:
+        with self.engine(name):
+            return self.namespace.get_stack_set(name)
+
+    def operation_id(self, stack_set: StackSet, token: str | None) -> str | None:
+        """The operation id a ClientToken stands for; a replay of the same call returns the old one.
+
+        Raises ``InvalidIdempotenceParameter`` when the token was used for a different call.
+        """
+        if token is None:
+            return None
+        operation_id = str(uuid.uuid5(_CLIENT_TOKEN_NAMESPACE, f"{stack_set.stack_set_id}/{token}"))
+        existing = stack_set.operations_by_id.get(operation_id)
+        if existing is not None and existing.provider_action != self.action:
+            raise idempotence_mismatch()
+        return operation_id
+
+    def replayed(self, stack_set: StackSet, operation_id: str | None) -> bool:
+        return operation_id is not None and operation_id in stack_set.operations_by_id

@@ -1,0 +1,98 @@
+"""The ROS front-end: which requests are ROS's, and one answer per action (or a ROS error body)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable
+
+from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
+from . import groups, instances, operations
+from .accounts import calling_account
+from .call import Call
+from .errors import RosError, unknown_action
+from .wire import API_VERSION, Params, access_key_id, action_and_version
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Call], dict[str, object]]
+
+HANDLERS: dict[str, Handler] = {
+    "CreateStackGroup": groups.create_stack_group,
+    "UpdateStackGroup": groups.update_stack_group,
+    "DeleteStackGroup": groups.delete_stack_group,
+    "GetStackGroup": groups.get_stack_group,
+    "ListStackGroups": groups.list_stack_groups,
+    "CreateStackInstances": instances.create_stack_instances,
+    "UpdateStackInstances": instances.update_stack_instances,
+    "DeleteStackInstances": instances.delete_stack_instances,
+    "GetStackInstance": instances.get_stack_instance,
+    "ListStackInstances": instances.list_stack_instances,
+    "GetStackGroupOperation": operations.get_stack_group_operation,
+    "ListStackGroupOperations": operations.list_stack_group_operations,
+    "ListStackGroupOperationResults": operations.list_stack_group_operation_results,
+    "StopStackGroupOperation": operations.stop_stack_group_operation,
+    "DetectStackGroupDrift": operations.detect_stack_group_drift,
+    "ImportStacksToStackGroup": operations.import_stacks_to_stack_group,
+    "GetServiceAccess": operations.get_service_access,
+    "EnableServiceAccess": operations.enable_service_access,
+}
+
+HOST_ID = "ros.aliyuncs.com"
+_AWS_SIGNATURE = re.compile(r"^\s*AWS4-", re.IGNORECASE)
+_CONTENT_TYPE = "application/json;charset=utf-8"
+
+
+class RosFrontEnd:
+    """Alibaba Cloud ROS (API 2019-09-10) stack groups, for the gateway."""
+
+    name = "alibaba-ros"
+    host_patterns = compile_patterns(r"https?://ros(\.[a-z0-9-]+)?\.aliyuncs\.com(:\d+)?([/?].*)?$")
+
+    def __init__(self) -> None:
+        # Engine state is not thread-safe and server mode is threaded: one ROS call at a time.
+        self._lock = threading.RLock()
+
+    def claims(self, request: GatewayRequest) -> bool:
+        """ROS requests: ACS3 headers with version 2019-09-10, or V2 ``Action`` + ``Version=2019-09-10``."""
+        if request.headers.get("x-acs-action"):
+            return bool(request.headers.get("x-acs-version") == API_VERSION)
+        if _AWS_SIGNATURE.match(request.headers.get("authorization") or ""):
+            return False
+        action, version = action_and_version(request)
+        return bool(action) and version == API_VERSION
+
+    def handle(self, request: GatewayRequest) -> GatewayResponse:
+        request_id = str(uuid.uuid4()).upper()
+        host = request.headers.get("host") or HOST_ID
+        try:
+            body = self._dispatch(request)
+        except RosError as error:
+            payload = {
+                "RequestId": request_id,
+                "HostId": host,
+                "Code": error.code,
+                "Message": error.message,
+                "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product=ROS&requestId={request_id}",
+            }
+            return GatewayResponse.json(error.status, payload, self._headers(request_id))
+        return GatewayResponse.json(200, {"RequestId": request_id, **body}, self._headers(request_id))
+
+    def _dispatch(self, request: GatewayRequest) -> dict[str, object]:
+        action, version = action_and_version(request)
+        handler = HANDLERS.get(action or "") if version == API_VERSION else None
+        if handler is None:
+            raise unknown_action()
+        assert action is not None
+        call = Call(action, Params.from_request(request), calling_account(access_key_id(request)))
+        with self._lock:
+            return handler(call)
+
+    @staticmethod
+    def _headers(request_id: str) -> dict[str, str]:
+        return {"Content-Type": _CONTENT_TYPE, "x-acs-request-id": request_id}
+
+
+FRONT_END = RosFrontEnd()

@@ -1,0 +1,97 @@
+"""Operation calls: Get/List/Stop StackGroupOperation(s), their results, drift detection, service access."""
+
+from __future__ import annotations
+
+from ..engine.errors import OperationNotFound
+from ..engine.model import Operation
+from ..engine.stacksets import OperationRequest
+from . import render, resource_directory
+from .call import Call
+from .context import Located, find_operation
+from .errors import not_supported
+from .paging import PageRequest, page
+
+
+def _locate(call: Call) -> Located:
+    operation_id = call.params.required("OperationId")
+    located = find_operation(call.namespace, operation_id)
+    if located is None:
+        with call.engine():
+            raise OperationNotFound(operation_id)
+    assert located is not None
+    # Read through the engine, so that reads count for the operation's lifecycle.
+    with call.engine(located.stack_set.stack_set_name):
+        operation = call.namespace.get_operation(located.stack_set.stack_set_id, operation_id)
+    return Located(located.stack_set, operation)
+
+
+def get_stack_group_operation(call: Call) -> dict[str, object]:
+    call.region  # noqa: B018 - RegionId is checked first
+    located = _locate(call)
+    return {"StackGroupOperation": render.operation(located.stack_set, located.operation)}
+
+
+def list_stack_group_operations(call: Call) -> dict[str, object]:
+    call.region  # noqa: B018 - RegionId is checked first
+    name = call.stack_group_name()
+    request = PageRequest.from_params(call.params)
+    stack_set = call.stack_group(name)
+    found = page(stack_set.operations, request, newest_first=True)
+    return found.envelope("StackGroupOperations", [render.operation_summary(stack_set, o) for o in found.items])
+
+
+def list_stack_group_operation_results(call: Call) -> dict[str, object]:
+    call.region  # noqa: B018 - RegionId is checked first
+    request = PageRequest.from_params(call.params)
+    located = _locate(call)
+    found = page(located.operation.results, request)
+    return found.envelope("StackGroupOperationResults", [render.operation_result(r) for r in found.items])
+
+
+def stop_stack_group_operation(call: Call) -> dict[str, object]:
+    call.region  # noqa: B018 - RegionId is checked first
+    located = _locate(call)
+    with call.engine(located.stack_set.stack_set_name):
+        call.namespace.stop_operation(located.stack_set.stack_set_id, located.operation.operation_id)
+    return {}
+
+
+def detect_stack_group_drift(call: Call) -> dict[str, object]:
+    """A DETECT_DRIFT operation over every instance (NotSupported on an engine without drift detection)."""
+    call.region  # noqa: B018 - RegionId is checked first
+    name = call.stack_group_name()
+    preferences = call.preferences(allow_region_concurrency=False)
+    token = call.client_token()
+    stack_set = call.stack_group(name)
+    detect = getattr(call.namespace, "detect_drift", None)
+    if detect is None:
+        raise not_supported("Drift detection of stack groups (DetectStackGroupDrift) in this mock")
+    operation_id = call.operation_id(stack_set, token)
+    if call.replayed(stack_set, operation_id):
+        return {"OperationId": operation_id}
+    request = OperationRequest(operation_id, preferences, None, call.action, None)
+    with call.engine(name):
+        operation: Operation = detect(name, request)
+    return {"OperationId": operation.operation_id}
+
+
+def import_stacks_to_stack_group(call: Call) -> dict[str, object]:
+    call.region  # noqa: B018 - RegionId is checked first
+    name = call.stack_group_name()
+    call.params.json_strings("StackArns", max_items=10, required=True)
+    call.stack_group(name)
+    raise not_supported("Importing stacks into a stack group (ImportStacksToStackGroup) in this mock")
+
+
+def _service_access(enabled: bool) -> dict[str, object]:
+    return {"ServiceAccessInfo": {"Status": "Enabled" if enabled else "Disabled"}}
+
+
+def get_service_access(call: Call) -> dict[str, object]:
+    return _service_access(resource_directory.for_account(call.account).service_access_enabled)
+
+
+def enable_service_access(call: Call) -> dict[str, object]:
+    directory = resource_directory.for_account(call.account)
+    directory.enable_service_access()
+    return _service_access(True)

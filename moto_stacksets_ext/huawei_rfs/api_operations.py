@@ -1,0 +1,53 @@
+"""Operation calls: ListStackSetOperations and ShowStackSetOperationMetadata."""
+
+from __future__ import annotations
+
+from ..engine.model import Operation
+from ..gateway import GatewayResponse
+from . import filters, listing, render
+from .context import Call, engine_errors, observe
+from .params import call_identity, check_length
+
+OPERATION_FILTER = {
+    "status": filters.FilterField("status", allowed=frozenset(render.OPERATION_STATUSES)),
+    "action": filters.FilterField("action", allowed=frozenset(render.ACTIONS)),
+}
+
+
+def list_stack_set_operations(call: Call) -> GatewayResponse:
+    call.query.check_names(("stack_set_id", *listing.LIST_PARAMETERS))
+    call_identity(call.query.single("call_identity"))
+    expression = filters.parse(call.query.single("filter"), OPERATION_FILTER)
+    args = listing.list_args(call.query)
+    stack_set = call.stack_set(call.query.single("stack_set_id"))
+
+    def field(operation: Operation, name: str) -> str:
+        return render.operation_status(operation) if name == "status" else render.action(operation)
+
+    found = listing.page(
+        call.namespace,
+        stack_set.operations,
+        listing="rfs-operations",
+        parent=stack_set.stack_set_id,
+        filters=expression,
+        args=args,
+        predicate=lambda operation: expression.matches(lambda name: field(operation, name)),
+    )
+    observe(call.namespace, stack_set, found.items)
+    return GatewayResponse.json(
+        200,
+        {
+            "stack_set_operations": [render.operation_summary(stack_set, op) for op in found.items],
+            "page_info": render.page_info(found.next_token, len(found.items)),
+        },
+    )
+
+
+def show_stack_set_operation_metadata(call: Call) -> GatewayResponse:
+    call.query.check_names(("stack_set_id", "call_identity"))
+    call_identity(call.query.single("call_identity"))
+    operation_id = check_length("stack_set_operation_id", call.path["stack_set_operation_id"], 36, 36)
+    stack_set = call.stack_set(call.query.single("stack_set_id"))
+    with engine_errors():
+        operation = call.namespace.get_operation(stack_set.stack_set_id, operation_id)
+    return GatewayResponse.json(200, render.operation_metadata(stack_set, operation))

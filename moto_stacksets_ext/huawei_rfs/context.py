@@ -1,0 +1,98 @@
+"""One RFS call: who, where, the parsed request, and the lookups every handler shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..engine.errors import EngineError, StackInstanceNotFound
+from ..engine.model import Operation, PermissionModel, StackSet
+from ..engine.stacksets import StackSetNamespace
+from ..gateway import GatewayRequest, GatewayResponse
+from .errors import ID_MISMATCH, INVALID_VALUE, NOT_FOUND, OPERATION_CONFLICT, ErrorKind, RfsError, from_engine
+from .params import Body, Query, stack_set_id, stack_set_name
+from .state import properties
+
+
+@dataclass(frozen=True)
+class Call:
+    request: GatewayRequest
+    namespace: StackSetNamespace
+    domain_id: str
+    region: str
+    query: Query
+    #: Path parameters: stack_set_name, stack_set_operation_id, stack_instance_addr (as present).
+    path: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return stack_set_name(self.path["stack_set_name"])
+
+    def body(self, allowed: tuple[str, ...]) -> Body:
+        return Body.parse(self.request.body, allowed)
+
+    def stack_set(self, expected_id: str | None) -> StackSet:
+        """The live stack set of the path's name; ``expected_id`` (if given) must be its id (else 400)."""
+        name = self.name
+        stack_set_id(expected_id)
+        with engine_errors():
+            found = self.namespace.get_stack_set(name)
+        if found.stack_set_name != name:  # the engine also finds by id; RFS paths carry names only
+            raise RfsError(NOT_FOUND, f"Stack set {name} does not exist.")
+        refresh(self.namespace, found)
+        if expected_id is not None and expected_id != found.stack_set_id:
+            raise RfsError(ID_MISMATCH, f"{expected_id} is not the id of stack set {name}.")
+        return found
+
+
+def refresh(namespace: StackSetNamespace, stack_set: StackSet) -> None:
+    """Let the engine's lifecycle advance the stack set's operations before a read (when it can)."""
+    advance = getattr(namespace, "_advance", None)
+    if callable(advance):
+        advance(stack_set)
+
+
+def observe(namespace: StackSetNamespace, stack_set: StackSet, operations: list[Operation]) -> None:
+    """Count a read of listed operations, as the engine's own list does (manual progression)."""
+    count = getattr(namespace, "_observe", None)
+    if callable(count):
+        count(stack_set, operations)
+
+
+@contextmanager
+def engine_errors(*, conflict: ErrorKind = OPERATION_CONFLICT, missing_instance: bool = False) -> Iterator[None]:
+    """Turn engine errors into RFS errors; with ``missing_instance``, naming an instance the stack set does
+    not have is a bad request (400) rather than a 404."""
+    try:
+        yield
+    except StackInstanceNotFound as error:
+        if missing_instance:
+            raise RfsError(
+                INVALID_VALUE,
+                f"The stack set has no stack instance in region {error.region} for domain {error.account}.",
+            ) from error
+        raise from_engine(error) from error
+    except EngineError as error:
+        raise from_engine(error, conflict=conflict) from error
+
+
+def require_agencies(stack_set: StackSet) -> None:
+    """A SELF_MANAGED stack set deploys through its agencies: they must be complete before it deploys."""
+    if stack_set.permission_model is not PermissionModel.SELF_MANAGED:
+        return
+    props = properties(stack_set)
+    admin = props.administration_agency_name or props.administration_agency_urn
+    if not admin or not props.managed_agency_name:
+        raise RfsError(
+            INVALID_VALUE,
+            "A SELF_MANAGED stack set needs managed_agency_name and one of administration_agency_name or "
+            "administration_agency_urn before it can deploy stack instances.",
+        )
+
+
+Handler = Callable[[Call], GatewayResponse]
+
+
+def operation_started(operation_id: str) -> GatewayResponse:
+    return GatewayResponse.json(202, {"stack_set_operation_id": operation_id})

@@ -1,0 +1,110 @@
+"""The RFS front-end the gateway talks to: which requests are RFS's, and answering them.
+
+Every answer carries ``X-Request-Id``; every error is ``{"error_code", "error_msg"}`` so the SDK raises
+``ClientRequestException`` (or ``ServerResponseException`` for 500) with status, code, message and id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
+from . import identity, routes
+from .context import Call
+from .errors import INTERNAL, NOT_FOUND, RfsError
+from .naming import namespace_of
+from .params import Query, client_request_id, project_id
+
+logger = logging.getLogger(__name__)
+
+
+class RfsFrontEnd:
+    name = "huawei-rfs"
+    host_patterns: list[re.Pattern[str]] = compile_patterns(
+        r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)/v1/stack-set(?:s|-templates)(?:[/?].*)?$",
+        r"^https?://iam(?:\.[a-z0-9-]+)?\.myhuaweicloud\.(?:com|eu)/v3/projects(?:\?.*)?$",
+    )
+
+    def claims(self, request: GatewayRequest) -> bool:
+        """RFS stack-set paths and the mock's template downloads (never an AWS-signed request), and IAM's
+        project lookup when it carries a Huawei SDK signature."""
+        authorization = str(request.headers.get("Authorization") or "")
+        if authorization.startswith("AWS4-"):
+            return False
+        parts = routes.segments(request.url)
+        if routes.is_stack_set_path(parts) or tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
+            return True
+        return tuple(parts) == routes.IAM_PROJECTS and authorization.startswith("SDK-")
+
+    def handle(self, request: GatewayRequest) -> GatewayResponse:
+        request_id = uuid.uuid4().hex
+        try:
+            response = self._dispatch(request)
+        except RfsError as error:
+            response = GatewayResponse.json(error.status, {"error_code": error.code, "error_msg": error.message})
+        except Exception:
+            logger.exception("huawei-rfs mock failed on %s %s", request.method, request.url)
+            response = GatewayResponse.json(
+                500, {"error_code": INTERNAL.code, "error_msg": f"{INTERNAL.summary} (a defect of the mock)"}
+            )
+        return GatewayResponse(response.status, {**response.headers, "X-Request-Id": request_id}, response.body)
+
+    def _dispatch(self, request: GatewayRequest) -> GatewayResponse:
+        parts = routes.segments(request.url)
+        if tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
+            return _template_download(parts[2:])
+        if tuple(parts) == routes.IAM_PROJECTS:
+            return _iam_projects(request)
+        found = routes.match(request.method.upper(), parts)
+        if found is None:
+            raise RfsError(NOT_FOUND, f"No RFS stack-set API answers {request.method} {'/'.join(['', *parts])}.")
+        auth = identity.authorization(request)
+        identity.verify(request, auth)
+        client_request_id(request.headers)
+        project = project_id(request.headers)
+        domain_id = identity.domain_id_for(auth.ak)
+        region = identity.region_of(request, auth.ak, project)
+        call = Call(
+            request=request,
+            namespace=namespace_of(domain_id, region),
+            domain_id=domain_id,
+            region=region,
+            query=Query(request.query),
+            path=found.path,
+        )
+        return found.handler(call)
+
+
+def _iam_projects(request: GatewayRequest) -> GatewayResponse:
+    """IAM ``GET /v3/projects?name=<region>``: the SDK's project-id lookup for a region."""
+    auth = identity.authorization(request)
+    identity.verify(request, auth)
+    domain_id = identity.domain_id_for(auth.ak)
+    region = identity.iam_region(request)
+    regions = [region] if region else list(identity.KNOWN_REGIONS)
+    projects = [
+        {
+            "id": identity.project_id_for(auth.ak, name),
+            "name": name,
+            "domain_id": domain_id,
+            "parent_id": domain_id,
+            "enabled": True,
+            "is_domain": False,
+            "description": "",
+        }
+        for name in regions
+    ]
+    return GatewayResponse.json(200, {"projects": projects, "links": {"self": request.url}})
+
+
+def _template_download(parts: list[str]) -> GatewayResponse:
+    """The mock's stand-in for the pre-signed OBS URL ShowStackSetTemplate redirects to."""
+    if len(parts) != 3:
+        raise RfsError(NOT_FOUND, "No such template.")
+    domain_id, region, stack_set_id = parts
+    stack_set = namespace_of(domain_id, region).stack_sets.get(stack_set_id)
+    if stack_set is None or stack_set.template_body is None:
+        raise RfsError(NOT_FOUND, f"No template for stack set {stack_set_id}.")
+    return GatewayResponse(200, {"Content-Type": "application/json"}, stack_set.template_body.encode())

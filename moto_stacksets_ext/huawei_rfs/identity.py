@@ -1,0 +1,166 @@
+"""Who is calling and where: the management domain (from the access key), the region, the project.
+
+* The **domain** (account) of a caller is a 32-hex-character id derived from its access key:
+  :func:`domain_id_for`. The same AK is the same domain in every region and in both modes.
+* The **region** comes from the endpoint (``rfs.<region>.myhuaweicloud.com``). On any other host (server
+  mode), it comes from the project: a project id handed out by the mock's IAM lookup
+  (:func:`project_id_for`) names its region; any other project id is in :data:`DEFAULT_REGION`
+  (``MOTO_STACKSETS_HUAWEI_REGION`` overrides it).
+* **Signatures** (SDK-HMAC-SHA256) are verified only in strict mode: when
+  ``MOTO_STACKSETS_HUAWEI_CREDENTIALS`` (``AK:SK[,AK:SK...]``) is set or :func:`require_signatures` was
+  called. A wrong or missing signature is then 401.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from ..gateway import GatewayRequest
+from .errors import AUTHENTICATION_FAILED, RfsError
+
+DEFAULT_REGION = "cn-north-4"
+REGION_ENV = "MOTO_STACKSETS_HUAWEI_REGION"
+CREDENTIALS_ENV = "MOTO_STACKSETS_HUAWEI_CREDENTIALS"
+
+#: Regions of the SDK's RfsRegion and of IAM's endpoint table (project ids of these regions resolve back).
+KNOWN_REGIONS = (
+    "cn-north-1", "cn-north-2", "cn-north-4", "cn-north-9", "cn-north-11", "cn-north-12", "cn-east-2",
+    "cn-east-3", "cn-east-4", "cn-east-5", "cn-south-1", "cn-south-2", "cn-southwest-2", "cn-southwest-3",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "my-kualalumpur-1", "me-east-1", "tr-west-1", "la-south-2", "la-north-2", "sa-brazil-1", "af-south-1",
+    "af-north-1", "eu-west-0", "eu-west-101", "na-mexico-1", "ru-moscow-1", "ae-ad-1",
+)  # fmt: skip
+
+_RFS_HOST = re.compile(r"rfs\.([a-z0-9-]+)\.myhuaweicloud\.(?:com|eu)(?::\d+)?$")
+_IAM_HOST = re.compile(r"iam(?:\.([a-z0-9-]+))?\.myhuaweicloud\.(?:com|eu)(?::\d+)?$")
+_AUTHORIZATION = re.compile(
+    r"(?P<algorithm>SDK-[A-Z0-9-]+)\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),"
+    r"\s*Signature=(?P<signature>[0-9a-fA-F]+)"
+)
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def domain_id_for(ak: str) -> str:
+    """The management domain id (32 hex characters) of an access key."""
+    return hashlib.sha256(f"rfs-domain:{ak}".encode()).hexdigest()[:32]
+
+
+def project_id_for(ak: str, region: str) -> str:
+    """The project id the mock's IAM gives an access key's project in ``region``."""
+    return hashlib.sha256(f"rfs-project:{ak}:{region}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Authorization:
+    algorithm: str
+    ak: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+
+def authorization(request: GatewayRequest) -> Authorization:
+    """The caller's signature header, or 401."""
+    match = _AUTHORIZATION.fullmatch((request.headers.get("Authorization") or "").strip())
+    if match is None:
+        raise RfsError(AUTHENTICATION_FAILED, "The request carries no valid SDK-HMAC-SHA256 Authorization header.")
+    return Authorization(
+        match["algorithm"], match["ak"], tuple(match["headers"].split(";")), match["signature"].lower()
+    )
+
+
+def region_of(request: GatewayRequest, ak: str, project_id: str | None) -> str:
+    host_match = _RFS_HOST.match(urlsplit(request.url).netloc)
+    if host_match is not None:
+        return host_match[1]
+    if project_id is not None:
+        for region in KNOWN_REGIONS:
+            if project_id_for(ak, region) == project_id:
+                return region
+    return os.environ.get(REGION_ENV) or DEFAULT_REGION
+
+
+def iam_region(request: GatewayRequest) -> str | None:
+    """The region named by an IAM projects lookup (``?name=<region>``), else the IAM host's region."""
+    names = request.query.get("name")
+    if names:
+        return names[0]
+    match = _IAM_HOST.match(urlsplit(request.url).netloc)
+    return match[1] if match is not None else None
+
+
+# -- strict mode ------------------------------------------------------------------------------------------
+_lock = threading.Lock()
+_configured: dict[str, str] = {}
+
+
+def require_signatures(credentials: dict[str, str]) -> None:
+    """Strict mode in-process: only these AK/SK pairs may call, with valid signatures."""
+    with _lock:
+        _configured.clear()
+        _configured.update(credentials)
+
+
+def accept_any_signature() -> None:
+    """Leave strict mode (the default: any AK is accepted, signatures are not checked)."""
+    with _lock:
+        _configured.clear()
+
+
+def _credentials() -> dict[str, str]:
+    with _lock:
+        known = dict(_configured)
+    for pair in (os.environ.get(CREDENTIALS_ENV) or "").split(","):
+        ak, _, sk = pair.strip().partition(":")
+        if ak and sk:
+            known[ak] = sk
+    return known
+
+
+def verify(request: GatewayRequest, auth: Authorization) -> None:
+    """In strict mode, check the signature against the configured SK of the AK (401 otherwise)."""
+    known = _credentials()
+    if not known:
+        return
+    secret = known.get(auth.ak)
+    if secret is None:
+        raise RfsError(AUTHENTICATION_FAILED, f"The access key {auth.ak} is unknown.")
+    if auth.algorithm != "SDK-HMAC-SHA256":
+        raise RfsError(AUTHENTICATION_FAILED, f"The signing algorithm {auth.algorithm} is not supported.")
+    date = request.headers.get("X-Sdk-Date")
+    if not date:
+        raise RfsError(AUTHENTICATION_FAILED, "The X-Sdk-Date header is missing.")
+    expected = hmac.new(secret.encode(), _string_to_sign(request, auth, date).encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, auth.signature):
+        raise RfsError(AUTHENTICATION_FAILED, "The request signature does not match.")
+
+
+def _string_to_sign(request: GatewayRequest, auth: Authorization, date: str) -> str:
+    parts = urlsplit(request.url)
+    segments = [quote(segment, safe="~") for segment in unquote(parts.path).split("/")]
+    canonical_uri = "/".join(segments)
+    if not canonical_uri.endswith("/"):
+        canonical_uri += "/"
+    headers = []
+    for name in auth.signed_headers:
+        value = parts.netloc if name == "host" and "host" not in request.headers else request.headers.get(name, "")
+        headers.append(f"{name}:{str(value).strip()}")
+    payload_hash = request.headers.get("X-Sdk-Content-Sha256") or (
+        hashlib.sha256(request.body).hexdigest() if request.body else _EMPTY_SHA256
+    )
+    canonical = "\n".join(
+        [
+            request.method.upper(),
+            canonical_uri,
+            parts.query,
+            "\n".join(headers) + "\n",
+            ";".join(auth.signed_headers),
+            payload_hash,
+        ]
+    )
+    return f"SDK-HMAC-SHA256\n{date}\n{hashlib.sha256(canonical.encode()).hexdigest()}"

@@ -1,0 +1,67 @@
+"""How RFS names what the engine creates, and the engine namespace of one (domain, region)."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from moto.moto_api import state_manager
+
+from .. import namespaces
+from ..engine.clock import clock
+from ..engine.execution import DeployKind, Deployment, DeployOutcome, Executor
+from ..engine.model import StackSet
+from ..engine.outcomes import outcomes
+from ..engine.stacksets import StackSetNamespace
+
+CLOUD = "huawei"
+#: The model name of RFS operations in moto's state manager (``/moto-api/state-manager/set-transition``).
+OPERATION_MODEL = "huawei-rfs::stackset-operation"
+state_manager.register_default_transition(OPERATION_MODEL, transition={"progression": "immediate"})
+
+
+def _transition() -> Mapping[str, Any]:
+    transition: Mapping[str, Any] = state_manager.get_transition(OPERATION_MODEL)
+    return transition
+
+
+class RfsNaming:
+    """RFS ids are UUIDs; there are no ARNs; a stack instance's stack is named after its stack set."""
+
+    def stack_set_id(self, name: str) -> str:
+        return str(uuid.uuid4())
+
+    def stack_set_arn(self, stack_set_id: str) -> str | None:
+        return None
+
+    def stack_name(self, stack_set: StackSet) -> str:
+        return stack_set.stack_set_name
+
+
+class RfsDeployer:
+    """Deploys nothing real (RFS targets are Huawei accounts), but gives each new stack an RFS stack id."""
+
+    def deploy(self, deployment: Deployment) -> DeployOutcome:
+        if deployment.kind is DeployKind.DELETE:
+            return DeployOutcome(succeeded=True)
+        return DeployOutcome(succeeded=True, stack_id=deployment.instance.stack_id or str(uuid.uuid4()))
+
+
+def _create(key: tuple[str, str, str]) -> StackSetNamespace:
+    options: dict[str, Any] = {}
+    if "transition" in inspect.signature(StackSetNamespace).parameters:  # the engine's lifecycle seam
+        options["transition"] = _transition
+    return StackSetNamespace(
+        identity=key,
+        naming=RfsNaming(),
+        executor=Executor(CLOUD, RfsDeployer(), clock, outcomes),
+        clock=clock,
+        **options,
+    )
+
+
+def namespace_of(domain_id: str, region: str) -> StackSetNamespace:
+    """The engine namespace of a management domain in a region (created on first use)."""
+    return namespaces.namespace((CLOUD, domain_id, region), _create)

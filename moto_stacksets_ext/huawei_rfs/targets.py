@@ -1,0 +1,111 @@
+"""Deployment targets and operation preferences of RFS's operation calls, with RFS's limits."""
+
+from __future__ import annotations
+
+from ..engine.model import (
+    ConcurrencyMode,
+    PermissionModel,
+    Preferences,
+    RegionConcurrency,
+    StackSet,
+    Target,
+)
+from .errors import INVALID_VALUE, MISSING_PARAMETER, RfsError
+from .params import DOMAIN_ID, REGION, Body, enum
+from .state import RfsDeploymentTargets
+
+TARGET_FIELDS = ("regions", "domain_ids", "domain_ids_uri", "organizational_unit_ids", "domain_id_filter_type")
+PREFERENCE_FIELDS = (
+    "region_concurrency_type",
+    "region_order",
+    "failure_tolerance_count",
+    "failure_tolerance_percentage",
+    "max_concurrent_count",
+    "max_concurrent_percentage",
+    "failure_tolerance_mode",
+)
+FILTER_TYPES = ("INTERSECTION", "DIFFERENCE", "UNION", "NONE")
+
+
+def deployment_targets(body: Body, stack_set: StackSet) -> RfsDeploymentTargets:
+    raw = body.required_child("deployment_targets", TARGET_FIELDS)
+    regions = raw.strings("regions")
+    if not regions:
+        raise RfsError(MISSING_PARAMETER, "deployment_targets.regions is required.")
+    for region in regions:
+        if not REGION.fullmatch(region):
+            raise RfsError(INVALID_VALUE, f"{region!r} is not a region id.")
+    domain_ids = raw.strings("domain_ids")
+    uri = raw.string("domain_ids_uri", 0, 2048)
+    ous = raw.strings("organizational_unit_ids")
+    filter_type = raw.string("domain_id_filter_type")
+    if domain_ids is not None and uri is not None:
+        raise RfsError(INVALID_VALUE, "Give either domain_ids or domain_ids_uri, not both.")
+    if stack_set.permission_model is PermissionModel.SELF_MANAGED and (ous or filter_type):
+        raise RfsError(
+            INVALID_VALUE, "organizational_unit_ids and domain_id_filter_type apply to SERVICE_MANAGED only."
+        )
+    if filter_type is not None:
+        enum("domain_id_filter_type", filter_type, FILTER_TYPES)
+    if ous:
+        raise RfsError(
+            INVALID_VALUE,
+            "organizational_unit_ids cannot be resolved by the mock (no Huawei Organizations); give domain_ids.",
+        )
+    if uri is not None:
+        raise RfsError(INVALID_VALUE, "domain_ids_uri cannot be read by the mock (no OBS); give domain_ids.")
+    if not domain_ids:
+        raise RfsError(MISSING_PARAMETER, "deployment_targets.domain_ids is required.")
+    if len(domain_ids) > 64:
+        raise RfsError(INVALID_VALUE, "domain_ids may hold at most 64 domain ids.")
+    for domain_id in domain_ids:
+        if not DOMAIN_ID.fullmatch(domain_id):
+            raise RfsError(INVALID_VALUE, f"{domain_id!r} is not a domain id (32 lower-case hex characters).")
+    return RfsDeploymentTargets(
+        accounts=list(domain_ids),
+        regions=list(regions),
+        organizational_unit_ids=None,
+    )
+
+
+def engine_targets(targets: RfsDeploymentTargets) -> list[Target]:
+    """The Cartesian product regions x domain_ids, region by region, without repeats."""
+    pairs = dict.fromkeys((domain_id, region) for region in targets.regions for domain_id in (targets.accounts or []))
+    return [Target(account, region) for account, region in pairs]
+
+
+def preferences(body: Body, regions: list[str]) -> Preferences:
+    raw = body.child("operation_preferences", PREFERENCE_FIELDS)
+    if raw is None:
+        return Preferences()
+    concurrency = raw.string("region_concurrency_type")
+    mode = raw.string("failure_tolerance_mode")
+    order = raw.strings("region_order")
+    prefs = Preferences(
+        region_concurrency_type=None
+        if concurrency is None
+        else RegionConcurrency(enum("region_concurrency_type", concurrency, ("SEQUENTIAL", "PARALLEL"))),
+        region_order=list(order or []),
+        failure_tolerance_count=raw.integer("failure_tolerance_count", 0, 100),
+        failure_tolerance_percentage=raw.integer("failure_tolerance_percentage", 0, 100),
+        max_concurrent_count=raw.integer("max_concurrent_count", 1, 5),
+        max_concurrent_percentage=raw.integer("max_concurrent_percentage", 1, 100),
+        concurrency_mode=None
+        if mode is None
+        else ConcurrencyMode(
+            enum("failure_tolerance_mode", mode, ("STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"))
+        ),
+    )
+    if prefs.failure_tolerance_count is not None and prefs.failure_tolerance_percentage is not None:
+        raise RfsError(INVALID_VALUE, "Give failure_tolerance_count or failure_tolerance_percentage, not both.")
+    if prefs.max_concurrent_count is not None and prefs.max_concurrent_percentage is not None:
+        raise RfsError(INVALID_VALUE, "Give max_concurrent_count or max_concurrent_percentage, not both.")
+    if order is not None:
+        if prefs.region_concurrency_type is RegionConcurrency.PARALLEL:
+            raise RfsError(INVALID_VALUE, "region_order can be given only with SEQUENTIAL.")
+        unique = list(dict.fromkeys(regions))
+        if len(order) != len(set(order)) or set(order) != set(unique):
+            raise RfsError(
+                INVALID_VALUE, f"region_order must list exactly the regions of the deployment target: {unique}."
+            )
+    return prefs
