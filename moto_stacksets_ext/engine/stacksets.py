@@ -433,17 +433,20 @@ class StackSetNamespace:
         return operation
 
     def _advance(self, stack_set: StackSet) -> None:
-        """Steps the clock has made due, then queued operations whose turn has come."""
+        """Steps the clock has made due; after a step, queued operations whose turn has come start."""
         if not stack_set.in_flight:
             return
         now = self.clock.now()
+        stepped = False
         for operation in list(stack_set.in_flight.values()):
             if operation.execution is not None and operation.pace is not None:
                 for moment in operation.pace.due(now):
                     if operation.execution is None:
                         break
                     self.executor.step(stack_set, operation, at=moment)
-        self._dispatch(stack_set)
+                    stepped = True
+        if stepped:
+            self._dispatch(stack_set)
 
     def _observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
         """Count a read of each operation; manual progression steps once per ``times`` reads."""
@@ -456,7 +459,10 @@ class StackSetNamespace:
             self._dispatch(stack_set)
 
     def _dispatch(self, stack_set: StackSet) -> None:
-        """Start queued operations in request order while each can start (no conflict with running ones)."""
+        """Start queued operations in request order while each can start (no conflict with running ones).
+
+        Called after steps and stops only, so a QUEUED operation is observable until something moves.
+        """
         progressed = True
         while progressed:
             progressed = False
@@ -572,12 +578,12 @@ class StackSetNamespace:
             keys,
             lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
         )
-        # Anything running or queued: a new operation waits its turn (ManagedExecution) behind them.
+        # Anything running or queued: a new operation is QUEUED (ManagedExecution) and starts when its turn
+        # comes, at a later step of the stack set's operations.
         queue_behind = bool(stack_set.in_flight)
         stack_set.add_operation(operation)
         if not queue_behind:
             self._begin(stack_set, operation)
-        self._dispatch(stack_set)
         return operation
 
 
