@@ -7,10 +7,11 @@ from typing import Any
 
 import boto3
 import pytest
-from support import REGION
 
 from moto_stacksets_ext import control, mock_stacksets
 from moto_stacksets_ext.server import ThreadedStackSetsServer
+
+from support import REGION
 
 
 @pytest.fixture(autouse=True)

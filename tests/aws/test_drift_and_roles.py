@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_stacksets_ext import control
+
 from support import ACCOUNT_A, ACCOUNT_B, ADMIN, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 

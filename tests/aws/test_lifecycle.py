@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from moto.moto_api import state_manager
-from support import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, REGION, TOPIC_TEMPLATE, error_of
 
 from moto_stacksets_ext import control
+
+from support import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, REGION, TOPIC_TEMPLATE, error_of
 
 EU = "eu-west-1"
 AP = "ap-south-1"

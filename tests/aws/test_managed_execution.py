@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_stacksets_ext import control
+
 from support import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, REGION, TOPIC_TEMPLATE, error_of
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+
 from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, error_of
 
 ACCOUNTS = [f"{n:012d}" for n in range(100000000001, 100000000008)]

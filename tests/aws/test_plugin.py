@@ -5,10 +5,11 @@ from __future__ import annotations
 import boto3
 import pytest
 from moto import mock_aws
-from support import REGION, TOPIC_TEMPLATE
 
 import moto_stacksets_ext
 from moto_stacksets_ext import PluginInstallError, install, installed, mock_stacksets, uninstall
+
+from support import REGION, TOPIC_TEMPLATE
 
 
 def _list_stack_sets_page_size_honoured() -> bool:

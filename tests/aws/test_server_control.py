@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from moto_stacksets_ext.server import ThreadedStackSetsServer
+
 from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE
 
 MODEL = "cloudformation::stackset-operation"

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 from moto_stacksets_ext import control
 from moto_stacksets_ext.server import ThreadedStackSetsServer
+
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 SIGNED = {
     "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/cloudformation/"

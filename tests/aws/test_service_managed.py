@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+
 from support import ADMIN, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"

@@ -8,6 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+
 from support import ACCOUNT_A, ADMIN, REGION, TOPIC_TEMPLATE, error_of
 
 

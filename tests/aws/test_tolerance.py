@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from moto_stacksets_ext import control
+
 from support import TOPIC_TEMPLATE
 
 US, EU, AP = "us-east-1", "eu-west-1", "ap-south-1"

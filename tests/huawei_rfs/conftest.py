@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 import requests
-from rfs_support import make_client
 
 from moto_stacksets_ext import mock_stacksets
 from moto_stacksets_ext.server import ThreadedStackSetsServer
+
+from rfs_support import make_client
 
 
 @pytest.fixture

@@ -27,6 +27,10 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     VarOverridesPrimitiveTypeHolderVarOverrides,
 )
 from moto.moto_api import state_manager
+
+from moto_stacksets_ext.huawei_rfs import domain_id_for
+from moto_stacksets_ext.huawei_rfs.naming import OPERATION_MODEL, namespace_of
+
 from rfs_support import (
     AK,
     DOMAIN_A,
@@ -40,9 +44,6 @@ from rfs_support import (
     crid,
     error_of,
 )
-
-from moto_stacksets_ext.huawei_rfs import domain_id_for
-from moto_stacksets_ext.huawei_rfs.naming import OPERATION_MODEL, namespace_of
 
 
 def list_instances(client: Any, **kwargs: Any) -> list[Any]:

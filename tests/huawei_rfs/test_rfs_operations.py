@@ -18,6 +18,9 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     OperationPreferences,
     ShowStackSetOperationMetadataRequest,
 )
+
+from moto_stacksets_ext import control
+
 from rfs_support import (
     ADMIN_AGENCY,
     DOMAIN_A,
@@ -31,8 +34,6 @@ from rfs_support import (
     crid,
     error_of,
 )
-
-from moto_stacksets_ext import control
 
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 

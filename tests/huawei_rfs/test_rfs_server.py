@@ -28,6 +28,10 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     UpdateStackSetRequest,
     UpdateStackSetRequestBody,
 )
+
+from moto_stacksets_ext import huawei_rfs
+from moto_stacksets_ext.server import ThreadedStackSetsServer
+
 from rfs_support import (
     AK,
     DOMAIN_A,
@@ -41,9 +45,6 @@ from rfs_support import (
     crid,
     error_of,
 )
-
-from moto_stacksets_ext import huawei_rfs
-from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 
 def test_every_family_in_server_mode(server_rfs: Any, rfs_server: ThreadedStackSetsServer) -> None:

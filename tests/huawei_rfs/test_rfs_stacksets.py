@@ -22,9 +22,10 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     UpdateStackSetRequest,
     UpdateStackSetRequestBody,
 )
-from rfs_support import DOMAIN_A, DOMAIN_B, REGION, TEMPLATE, VARS, create_instances, create_set, crid, error_of
 
 from moto_stacksets_ext import control
+
+from rfs_support import DOMAIN_A, DOMAIN_B, REGION, TEMPLATE, VARS, create_instances, create_set, crid, error_of
 
 
 def metadata(client: Any, name: str = "hello_set", **kwargs: Any) -> Any:
