@@ -18,7 +18,7 @@ from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, responses_mock
 
 from . import gateway, namespaces
-from .cloudformation import organizations
+from .cloudformation import auto_deployment, organizations
 from .cloudformation.responses import StackSetsResponse
 
 ROUTE = "{0}/$"
@@ -72,6 +72,7 @@ def install() -> None:
         _original = paths[ROUTE]
         paths[ROUTE] = StackSetsResponse.dispatch
         _added_delegation = organizations.allow_stacksets_delegation()
+        auto_deployment.patch()
     register_clouds()
 
 
@@ -84,6 +85,7 @@ def uninstall() -> None:
             return
         paths[ROUTE] = _original
         _original = None
+        auto_deployment.unpatch()
         if _added_delegation:
             organizations.disallow_stacksets_delegation()
             _added_delegation = False

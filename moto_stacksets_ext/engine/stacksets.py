@@ -415,6 +415,51 @@ class StackSetNamespace:
         self._dispatch(stack_set)
         return operation
 
+    # -- automatic deployments --------------------------------------------------------------------------
+    def auto_deploy(self, stack_set_id: str, targets: list[Target]) -> Operation | None:
+        """Deploy a stack set to accounts that joined its target OUs (QUEUED first; preferences don't apply)."""
+        stack_set = self.stack_sets.get(stack_set_id)
+        if stack_set is None or stack_set.status is StackSetStatus.DELETED:
+            return None
+        self._advance(stack_set)
+        fresh = [t for t in targets if (t.account, t.region) not in stack_set.instances]
+        if not fresh:
+            return None
+        for target in fresh:
+            stack_set.add_instance(
+                StackInstance(
+                    seq=next(self._seq),
+                    stack_set_id=stack_set.stack_set_id,
+                    account=target.account,
+                    region=target.region,
+                    organizational_unit_id=target.organizational_unit_id,
+                    stack_name=self.naming.stack_name(stack_set),
+                )
+            )
+        units = sorted({t.organizational_unit_id for t in fresh if t.organizational_unit_id})
+        request = OperationRequest(deployment_targets=DeploymentTargets(organizational_unit_ids=units))
+        keys = [(t.account, t.region) for t in fresh]
+        return self._start(stack_set, OperationAction.CREATE, str(uuid.uuid4()), request, keys, queued=True)
+
+    def auto_remove(self, stack_set_id: str, account: str, retain_stacks: bool) -> Operation | None:
+        """Remove a stack set's instances from an account that left its target OUs."""
+        stack_set = self.stack_sets.get(stack_set_id)
+        if stack_set is None or stack_set.status is StackSetStatus.DELETED:
+            return None
+        self._advance(stack_set)
+        keys = [i.key for i in stack_set.instance_order if i.account == account]
+        if not keys:
+            return None
+        return self._start(
+            stack_set,
+            OperationAction.DELETE,
+            str(uuid.uuid4()),
+            OperationRequest(),
+            keys,
+            retain_stacks=retain_stacks,
+            queued=True,
+        )
+
     # -- progress ---------------------------------------------------------------------------------------
     def advance_all(self) -> None:
         """Catch every stack set up with the clock (time progression)."""
@@ -437,25 +482,28 @@ class StackSetNamespace:
         if not stack_set.in_flight:
             return
         now = self.clock.now()
-        stepped = False
+        moved = False
         for operation in list(stack_set.in_flight.values()):
-            if operation.execution is not None and operation.pace is not None:
-                for moment in operation.pace.due(now):
-                    if operation.execution is None:
-                        break
-                    self.executor.step(stack_set, operation, at=moment)
-                    stepped = True
-        if stepped:
+            if operation.pace is None:
+                continue
+            for moment in operation.pace.due(now):
+                moved = True  # a step of a running operation, or a queued one's turn to try
+                if operation.execution is None:
+                    break
+                self.executor.step(stack_set, operation, at=moment)
+        if moved:
             self._dispatch(stack_set)
 
     def _observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
         """Count a read of each operation; manual progression steps once per ``times`` reads."""
-        stepped = False
+        moved = False
         for operation in operations:
-            if operation.execution is not None and operation.pace is not None and operation.pace.on_read():
+            if operation.status.ended or operation.pace is None or not operation.pace.on_read():
+                continue
+            moved = True  # a step of a running operation, or a queued one's turn to try
+            if operation.execution is not None:
                 self.executor.step(stack_set, operation)
-                stepped = True
-        if stepped:
+        if moved:
             self._dispatch(stack_set)
 
     def _dispatch(self, stack_set: StackSet) -> None:
@@ -554,6 +602,7 @@ class StackSetNamespace:
         *,
         parameter_overrides: list[Parameter] | None = None,
         retain_stacks: bool | None = None,
+        queued: bool = False,
     ) -> Operation:
         now = self.clock.now()
         operation = Operation(
@@ -579,8 +628,10 @@ class StackSetNamespace:
             lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
         )
         # Anything running or queued: a new operation is QUEUED (ManagedExecution) and starts when its turn
-        # comes, at a later step of the stack set's operations.
-        queue_behind = bool(stack_set.in_flight)
+        # comes, at a later step or read. ``queued`` operations (automatic deployments) always queue first,
+        # unless operations finish within the call (immediate progression).
+        immediate = operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE
+        queue_behind = bool(stack_set.in_flight) or (queued and not immediate)
         stack_set.add_operation(operation)
         if not queue_behind:
             self._begin(stack_set, operation)

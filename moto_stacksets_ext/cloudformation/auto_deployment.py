@@ -1,0 +1,111 @@
+"""Automatic deployments of SERVICE_MANAGED stack sets, driven by moto's Organizations backend.
+
+While the plugin is installed, moto's ``create_account``, ``move_account``, ``close_account`` and
+``remove_account_from_organization`` are wrapped: after moto has done its work, every stack set of the
+organization with ``AutoDeployment.Enabled`` whose target OUs (the OUs it was deployed to) contain the
+account's new place gets an automatic CREATE operation for that account in the stack set's regions, and
+one the account left gets a DELETE operation (stacks kept with ``RetainStacksOnAccountRemoval``). Both
+are QUEUED first unless operations finish within the call (immediate progression).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from moto.organizations.models import OrganizationsBackend
+
+from ..engine.model import PermissionModel, StackSet, Target
+from .models import StackSetsBackend, stacksets_backends
+
+_WRAPPED = ("create_account", "move_account", "close_account", "remove_account_from_organization")
+_originals: dict[str, Callable[..., Any]] = {}
+
+
+def _ancestry(org: OrganizationsBackend, parent_id: str | None) -> list[str]:
+    """``parent_id`` and every OU (and root) above it."""
+    chain: list[str] = []
+    by_id = {unit.id: unit for unit in org.ou}
+    while parent_id is not None and parent_id not in chain:
+        chain.append(parent_id)
+        unit = by_id.get(parent_id)
+        parent_id = getattr(unit, "parent_id", None) if unit is not None else None
+    return chain
+
+
+def _admin_backends(org: OrganizationsBackend) -> list[StackSetsBackend]:
+    """The StackSets backends of the organization's management account and members (delegated admins)."""
+    members = {org.account_id} | {account.id for account in org.accounts}
+    found: list[StackSetsBackend] = []
+    for account_id, regions in list(stacksets_backends.items()):
+        if account_id in members:
+            found.extend(regions.values())
+    return found
+
+
+def _auto_stack_sets(backend: StackSetsBackend) -> list[StackSet]:
+    return [
+        s
+        for s in backend.namespace.live_by_name.values()
+        if s.permission_model is PermissionModel.SERVICE_MANAGED and s.auto_deployment and s.auto_deployment.enabled
+    ]
+
+
+def account_joined(org: OrganizationsBackend, account_id: str, parent_id: str | None) -> None:
+    places = _ancestry(org, parent_id)
+    for backend in _admin_backends(org):
+        for stack_set in _auto_stack_sets(backend):
+            unit = next((u for u in places if u in stack_set.organizational_unit_ids), None)
+            if unit is None:
+                continue
+            targets = [Target(account_id, region, unit) for region in stack_set.regions]
+            backend.namespace.auto_deploy(stack_set.stack_set_id, targets)
+
+
+def account_left(org: OrganizationsBackend, account_id: str, parent_id: str | None) -> None:
+    places = set(_ancestry(org, parent_id))
+    for backend in _admin_backends(org):
+        for stack_set in _auto_stack_sets(backend):
+            owned = [i for i in stack_set.instance_order if i.account == account_id]
+            if not owned or (parent_id is not None and any(i.organizational_unit_id in places for i in owned)):
+                continue
+            retain = bool(stack_set.auto_deployment and stack_set.auto_deployment.retain_stacks_on_account_removal)
+            backend.namespace.auto_remove(stack_set.stack_set_id, account_id, retain)
+
+
+def _parent_of(org: OrganizationsBackend, account_id: str) -> str | None:
+    account = next((a for a in org.accounts if a.id == account_id), None)
+    return None if account is None else account.parent_id
+
+
+def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def wrapper(self: OrganizationsBackend, **kwargs: Any) -> Any:
+        result = original(self, **kwargs)
+        if name == "create_account":
+            account_id = result["CreateAccountStatus"]["AccountId"]
+            account_joined(self, account_id, _parent_of(self, account_id))
+        elif name == "move_account":
+            account_id = kwargs["AccountId"]
+            account_left(self, account_id, _parent_of(self, account_id))
+            account_joined(self, account_id, _parent_of(self, account_id))
+        else:
+            account_left(self, kwargs["AccountId"], None)
+        return result
+
+    return wrapper
+
+
+def patch() -> None:
+    """Wrap moto's Organizations calls (idempotent)."""
+    for name in _WRAPPED:
+        if name not in _originals:
+            _originals[name] = getattr(OrganizationsBackend, name)
+            setattr(OrganizationsBackend, name, _wrap(name, _originals[name]))
+
+
+def unpatch() -> None:
+    for name, original in list(_originals.items()):
+        setattr(OrganizationsBackend, name, original)
+        del _originals[name]
