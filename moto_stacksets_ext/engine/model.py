@@ -160,6 +160,8 @@ class DeploymentTargets:
     accounts_url: str | None = None
     organizational_unit_ids: list[str] | None = None
     account_filter_type: AccountFilterType | None = None
+    #: The regions as the caller sent them, for providers that echo them with the targets (not AWS).
+    regions: list[str] | None = None
 
 
 @dataclass
@@ -358,6 +360,12 @@ class StackSet:
     execution_role_name: str | None = None
     auto_deployment: AutoDeployment | None = None
     managed_execution: ManagedExecution = field(default_factory=ManagedExecution)
+    #: When the stack set was created and last changed (engine clock).
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    #: What a provider knows of the stack set beyond the engine's neutral fields: a typed object of the
+    #: front-end's own (e.g. Huawei's agencies and vars), which only that front-end reads.
+    provider_properties: object | None = None
     instances: dict[tuple[str, str], StackInstance] = field(default_factory=dict)
     instance_order: SequencedList[StackInstance] = field(default_factory=SequencedList)
     operations: SequencedList[Operation] = field(default_factory=SequencedList)

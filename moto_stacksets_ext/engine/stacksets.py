@@ -76,6 +76,7 @@ class StackSetSpec:
     execution_role_name: str | None = None
     auto_deployment: AutoDeployment | None = None
     managed_execution: ManagedExecution = field(default_factory=ManagedExecution)
+    provider_properties: object | None = None
 
 
 @dataclass
@@ -92,6 +93,23 @@ class StackSetChanges:
     execution_role_name: str | None = None
     auto_deployment: AutoDeployment | None = None
     managed_execution: ManagedExecution | None = None
+    permission_model: PermissionModel | None = None
+    provider_properties: object | None = None
+
+    FIELDS = (
+        "description",
+        "template_body",
+        "template_url",
+        "parameters",
+        "capabilities",
+        "tags",
+        "administration_role_arn",
+        "execution_role_name",
+        "auto_deployment",
+        "managed_execution",
+        "permission_model",
+        "provider_properties",
+    )
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,9 @@ class StackSetNamespace:
         self.stack_sets: dict[str, StackSet] = {}
         self.order: SequencedList[StackSet] = SequencedList()
         self.live_by_name: dict[str, StackSet] = {}
+        #: Every operation of the namespace by id (ids are unique per namespace when generated; a caller's
+        #: id reused on another stack set shadows the older entry here, not in its stack set).
+        self.operations_by_id: dict[str, Operation] = {}
         self._seq = itertools.count(1)
         # Tokens of an earlier life of this namespace (before a reset) are foreign to this one.
         self._nonce = os.urandom(8).hex()
@@ -210,7 +231,10 @@ class StackSetNamespace:
             execution_role_name=spec.execution_role_name,
             auto_deployment=spec.auto_deployment,
             managed_execution=spec.managed_execution,
+            created_at=self.clock.now(),
+            provider_properties=spec.provider_properties,
         )
+        stack_set.updated_at = stack_set.created_at
         self.stack_sets[stack_set_id] = stack_set
         self.order.append(stack_set)
         self.live_by_name[stack_set.stack_set_name] = stack_set
@@ -261,35 +285,37 @@ class StackSetNamespace:
             raise InvalidOperation("ManagedExecution cannot be changed while operations are running or queued")
         operation_id = self._claim_operation_id(stack_set, request.operation_id)
         self._admit(stack_set)
-        template_changed = (
-            (changes.template_body is not None and changes.template_body != stack_set.template_body)
-            or (changes.template_url is not None and changes.template_url != stack_set.template_url)
-            or (changes.parameters is not None and changes.parameters != stack_set.parameters)
-        )
-        # Validated; from here on nothing raises.
-        for name in (
-            "description",
-            "template_body",
-            "template_url",
-            "parameters",
-            "capabilities",
-            "tags",
-            "administration_role_arn",
-            "execution_role_name",
-            "auto_deployment",
-            "managed_execution",
-        ):
-            value = getattr(changes, name)
-            if value is not None:
-                setattr(stack_set, name, value)
-        if changes.template_body is not None:
-            stack_set.template_url = changes.template_url
+        template_changed = self._apply(stack_set, changes)
         if template_changed:
             targeted = set(keys)
             for instance in stack_set.instance_order:
                 if instance.key not in targeted and instance.status is not InstanceStatus.INOPERABLE:
                     instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.PENDING)
         return self._start(stack_set, OperationAction.UPDATE, operation_id, request, keys)
+
+    def update_stack_set_properties(self, name_or_id: str, changes: StackSetChanges) -> StackSet:
+        """Change a stack set without starting an operation (providers whose update deploys nothing)."""
+        stack_set = self._mutable(name_or_id)
+        if stack_set.in_flight:
+            raise OperationInProgress(self._arn(stack_set))
+        self._apply(stack_set, changes)
+        return stack_set
+
+    def _apply(self, stack_set: StackSet, changes: StackSetChanges) -> bool:
+        """Write ``changes`` onto the stack set; whether its template or parameters changed."""
+        template_changed = (
+            (changes.template_body is not None and changes.template_body != stack_set.template_body)
+            or (changes.template_url is not None and changes.template_url != stack_set.template_url)
+            or (changes.parameters is not None and changes.parameters != stack_set.parameters)
+        )
+        for name in StackSetChanges.FIELDS:
+            value = getattr(changes, name)
+            if value is not None:
+                setattr(stack_set, name, value)
+        if changes.template_body is not None:
+            stack_set.template_url = changes.template_url
+        stack_set.updated_at = self.clock.now()
+        return template_changed
 
     def detect_drift(self, name_or_id: str, request: OperationRequest) -> Operation:
         """Start a DETECT_DRIFT operation over every instance (one at a time per stack set)."""
@@ -461,6 +487,23 @@ class StackSetNamespace:
         )
 
     # -- progress ---------------------------------------------------------------------------------------
+    def refresh(self, stack_set: StackSet) -> None:
+        """Catch a stack set's operations up with the clock (front-ends call it before reading state)."""
+        self._advance(stack_set)
+
+    def observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
+        """Count a read of each operation (manual progression): for front-ends that list operations themselves."""
+        self._observe(stack_set, operations)
+
+    def find_operation(self, operation_id: str) -> tuple[StackSet, Operation]:
+        """An operation by id alone, across the namespace's stack sets (providers that address it so)."""
+        found = self.operations_by_id.get(operation_id)
+        if found is None:
+            raise OperationNotFound(operation_id)
+        stack_set = self.stack_sets[found.stack_set_id]
+        self._advance(stack_set)
+        return stack_set, found
+
     def advance_all(self) -> None:
         """Catch every stack set up with the clock (time progression)."""
         for stack_set in self.stack_sets.values():
@@ -558,6 +601,10 @@ class StackSetNamespace:
         return DeployKind.UPDATE
 
     # -- internals --------------------------------------------------------------------------------------
+    def binding(self, listing: str, **arguments: object) -> dict[str, object]:
+        """What a page token of ``listing`` is bound to (for front-ends paginating engine lists themselves)."""
+        return self._binding(listing, **arguments)
+
     def _binding(self, listing: str, **arguments: object) -> dict[str, object]:
         return {"ns": list(self.identity), "nonce": self._nonce, "list": listing, **arguments}
 
@@ -633,6 +680,7 @@ class StackSetNamespace:
         immediate = operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE
         queue_behind = bool(stack_set.in_flight) or (queued and not immediate)
         stack_set.add_operation(operation)
+        self.operations_by_id[operation.operation_id] = operation
         if not queue_behind:
             self._begin(stack_set, operation)
         return operation
