@@ -42,7 +42,7 @@ from .model import (
     TargetResult,
     TargetStatus,
 )
-from .outcomes import OutcomeBook, OutcomeKind
+from .outcomes import Outcome, OutcomeBook, OutcomeKind
 
 CANCELLED_BY_TOLERANCE = "Cancelled since failure tolerance has exceeded"
 CANCELLED_BY_STOP = "Cancelled since the operation was stopped"
@@ -297,14 +297,7 @@ class Executor:
         self, stack_set: StackSet, operation: Operation, instance: StackInstance, result: TargetResult
     ) -> None:
         """Drift comes from scripted outcomes (moto has no stack drift detection of its own)."""
-        rule = self.outcomes.take(
-            self.cloud,
-            result.account,
-            result.region,
-            (stack_set.stack_set_name, stack_set.stack_set_id),
-            operation.action.value,
-            kinds=frozenset({OutcomeKind.DRIFT, OutcomeKind.FAIL}),
-        )
+        rule = self._take(stack_set, operation, result, frozenset({OutcomeKind.DRIFT, OutcomeKind.FAIL}))
         now = self._now()
         result.ended_at = now
         result.account_gate_result = self.gate_result(result)
@@ -319,14 +312,15 @@ class Executor:
         instance.drift_status = drift
         instance.last_drift_check_timestamp = now
 
+    def _take(
+        self, stack_set: StackSet, operation: Operation, result: TargetResult, kinds: frozenset[OutcomeKind]
+    ) -> Outcome | None:
+        """The scripted outcome of one of ``kinds`` for this target, if a rule matches (consumed once)."""
+        names = (stack_set.stack_set_name, stack_set.stack_set_id)
+        return self.outcomes.take(self.cloud, result.account, result.region, names, operation.action.value, kinds)
+
     def _scripted(self, stack_set: StackSet, operation: Operation, result: TargetResult) -> DeployOutcome | None:
-        rule = self.outcomes.take(
-            self.cloud,
-            result.account,
-            result.region,
-            (stack_set.stack_set_name, stack_set.stack_set_id),
-            operation.action.value,
-        )
+        rule = self._take(stack_set, operation, result, frozenset({OutcomeKind.FAIL, OutcomeKind.SUCCEED}))
         if rule is None:
             return None
         if rule.kind is OutcomeKind.FAIL:

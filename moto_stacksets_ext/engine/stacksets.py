@@ -345,16 +345,7 @@ class StackSetNamespace:
                 continue
             keys.append(key)
             if key not in stack_set.instances:
-                stack_set.add_instance(
-                    StackInstance(
-                        seq=next(self._seq),
-                        stack_set_id=stack_set.stack_set_id,
-                        account=target.account,
-                        region=target.region,
-                        organizational_unit_id=target.organizational_unit_id,
-                        stack_name=self.naming.stack_name(stack_set),
-                    )
-                )
+                self._add_instance(stack_set, target)
         return self._start(
             stack_set, OperationAction.CREATE, operation_id, request, keys, parameter_overrides=parameter_overrides
         )
@@ -452,16 +443,7 @@ class StackSetNamespace:
         if not fresh:
             return None
         for target in fresh:
-            stack_set.add_instance(
-                StackInstance(
-                    seq=next(self._seq),
-                    stack_set_id=stack_set.stack_set_id,
-                    account=target.account,
-                    region=target.region,
-                    organizational_unit_id=target.organizational_unit_id,
-                    stack_name=self.naming.stack_name(stack_set),
-                )
-            )
+            self._add_instance(stack_set, target)
         units = sorted({t.organizational_unit_id for t in fresh if t.organizational_unit_id})
         request = OperationRequest(deployment_targets=DeploymentTargets(organizational_unit_ids=units))
         keys = [(t.account, t.region) for t in fresh]
@@ -632,6 +614,19 @@ class StackSetNamespace:
         if stack_set.operations.last() is not existing:
             raise StaleRequest(operation_id)
         raise OperationIdExists(operation_id)
+
+    def _add_instance(self, stack_set: StackSet, target: Target) -> None:
+        """A new instance, OUTDATED/PENDING until an operation deploys it."""
+        stack_set.add_instance(
+            StackInstance(
+                seq=next(self._seq),
+                stack_set_id=stack_set.stack_set_id,
+                account=target.account,
+                region=target.region,
+                organizational_unit_id=target.organizational_unit_id,
+                stack_name=self.naming.stack_name(stack_set),
+            )
+        )
 
     @staticmethod
     def _require_instances(stack_set: StackSet, name_or_id: str, keys: list[tuple[str, str]]) -> None:
