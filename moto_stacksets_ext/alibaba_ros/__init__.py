@@ -3,11 +3,21 @@
 ``FRONT_END`` is registered with the gateway by :func:`moto_stacksets_ext.plugin.register_clouds`: under
 ``mock_stacksets()`` requests to ``ros.aliyuncs.com`` / ``ros.<region>.aliyuncs.com`` are answered
 in-process, and the plugin's server answers the SDK at ``Config(endpoint="127.0.0.1:<port>",
-protocol="http")``. See ``docs/alibaba-ros.md``.
+protocol="http")``. Strict mode (:func:`require_signatures`) verifies both signature styles of the SDK. See
+``docs/alibaba-ros.md``.
 """
 
 from . import resource_directory
 from .accounts import DEFAULT_ACCOUNT_ID, calling_account
 from .frontend import FRONT_END, RosFrontEnd
+from .signatures import accept_any_signature, require_signatures
 
-__all__ = ["DEFAULT_ACCOUNT_ID", "FRONT_END", "RosFrontEnd", "calling_account", "resource_directory"]
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "FRONT_END",
+    "RosFrontEnd",
+    "accept_any_signature",
+    "calling_account",
+    "require_signatures",
+    "resource_directory",
+]

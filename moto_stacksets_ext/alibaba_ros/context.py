@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from moto.moto_api import state_manager
 from .. import namespaces
 from ..engine.clock import clock
 from ..engine.execution import DeployKind, Deployment, DeployOutcome, Executor
-from ..engine.model import Operation, StackSet
+from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
 
@@ -52,15 +51,12 @@ class RosDeployer:
 
 
 def _factory(key: tuple[str, str, str]) -> StackSetNamespace:
-    options: dict[str, Any] = {}
-    if "transition" in inspect.signature(StackSetNamespace).parameters:  # the engine's lifecycle seam
-        options["transition"] = _transition
     return StackSetNamespace(
         identity=key,
         naming=RosNaming(),
         executor=Executor(CLOUD, RosDeployer(), clock, outcomes),
         clock=clock,
-        **options,
+        transition=_transition,
     )
 
 
@@ -70,17 +66,16 @@ def namespace(account: str, region: str) -> StackSetNamespace:
 
 
 @dataclass(frozen=True)
-class Located:
-    """An operation found by id alone, with its stack group."""
+class RosStackGroupProperties:
+    """What ROS knows of a stack group beyond the engine's fields (the engine's ``provider_properties``)."""
 
-    stack_set: StackSet
-    operation: Operation
+    #: ``ResourceGroupId`` given at CreateStackGroup (None: the account's default resource group).
+    resource_group_id: str | None = None
 
 
-def find_operation(ns: StackSetNamespace, operation_id: str) -> Located | None:
-    """The operation ``operation_id`` of any stack group of ``ns`` (ROS addresses operations by id only)."""
-    for stack_set in ns.stack_sets.values():
-        operation = stack_set.operations_by_id.get(operation_id)
-        if operation is not None:
-            return Located(stack_set, operation)
-    return None
+def group_properties(stack_set: StackSet) -> RosStackGroupProperties:
+    """The ROS properties of a stack group (defaults for one the ROS front-end did not create)."""
+    found = stack_set.provider_properties
+    if isinstance(found, RosStackGroupProperties):
+        return found
+    return RosStackGroupProperties()

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 
 from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
-from . import groups, instances, operations
+from . import groups, instances, operations, signatures
 from .accounts import calling_account
 from .call import Call
 from .errors import RosError, unknown_action
@@ -86,6 +86,7 @@ class RosFrontEnd:
         if handler is None:
             raise unknown_action()
         assert action is not None
+        signatures.verify(request)
         call = Call(action, Params.from_request(request), calling_account(access_key_id(request)))
         with self._lock:
             return handler(call)

@@ -10,6 +10,7 @@ from ..engine.model import AutoDeployment, PermissionModel, StackSet, StackSetSt
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from . import render, resource_directory, targets
 from .call import Call
+from .context import RosStackGroupProperties
 from .errors import (
     RosError,
     invalid_parameter,
@@ -87,6 +88,13 @@ def _auto_deployment(call: Call, model: PermissionModel, *, required: bool) -> A
     return AutoDeployment(enabled=bool(enabled), retain_stacks_on_account_removal=retain)  # type: ignore[arg-type]
 
 
+def _resource_group(call: Call) -> str | None:
+    group = call.params.string("ResourceGroupId")
+    if group is not None and not _RESOURCE_GROUP.match(group):
+        raise invalid_parameter("ResourceGroupId", f"the resource group ({group}) is not a valid id")
+    return group
+
+
 def _tags(call: Call) -> list[Tag]:
     records = call.params.flat_records("Tags", max_items=MAX_TAGS) or []
     tags: list[Tag] = []
@@ -99,12 +107,14 @@ def _tags(call: Call) -> list[Tag]:
                 f"Tags.{index}.Key", "it cannot start with acs: or aliyun and is at most 128 characters"
             )
         tags.append(Tag(key, record.get("Value") or ""))
-    group = call.params.string("ResourceGroupId")
-    if group is not None:
-        if not _RESOURCE_GROUP.match(group):
-            raise invalid_parameter("ResourceGroupId", f"the resource group ({group}) is not a valid id")
-        tags.append(Tag(render.RESOURCE_GROUP_TAG, group))
     return tags
+
+
+def _require_service_access(call: Call) -> None:
+    if not resource_directory.for_account(call.account).service_access_enabled:
+        raise invalid_parameter(
+            "PermissionModel", "trusted access for ROS is not enabled in the resource directory (EnableServiceAccess)"
+        )
 
 
 def create_stack_group(call: Call) -> dict[str, object]:
@@ -120,14 +130,13 @@ def create_stack_group(call: Call) -> dict[str, object]:
     call.client_token()
     capabilities = call.params.flat_list("Capabilities", max_items=1) or []
     tags = _tags(call)
+    group = _resource_group(call)
     auto = _auto_deployment(call, model, required=True)
     managed_by_self = model is PermissionModel.SELF_MANAGED
     administration = _role(call, "AdministrationRoleName", ADMINISTRATION_ROLE) if managed_by_self else None
     execution = _role(call, "ExecutionRoleName", EXECUTION_ROLE) if managed_by_self else None
-    if not managed_by_self and not resource_directory.for_account(call.account).service_access_enabled:
-        raise invalid_parameter(
-            "PermissionModel", "trusted access for ROS is not enabled in the resource directory (EnableServiceAccess)"
-        )
+    if not managed_by_self:
+        _require_service_access(call)
     spec = StackSetSpec(
         stack_set_name=name,
         permission_model=model,
@@ -140,6 +149,7 @@ def create_stack_group(call: Call) -> dict[str, object]:
         administration_role_arn=administration,
         execution_role_name=execution,
         auto_deployment=auto,
+        provider_properties=RosStackGroupProperties(resource_group_id=group),
     )
     with call.engine(name):
         stack_set = call.namespace.create_stack_set(spec)
@@ -162,13 +172,34 @@ def _update_targets(call: Call, stack_set: StackSet) -> targets.Resolved | None:
     return targets.Resolved(chosen, resolved.deployment_targets, resolved.through_folders)
 
 
+def _role_changes(
+    call: Call, new_model: PermissionModel | None, administration: str | None, execution: str | None
+) -> tuple[str | None, str | None]:
+    """The role names an update writes (None: keep). A group switched to SERVICE_MANAGED has no roles: as
+    ``None`` means "keep" to the engine, an empty name records "none" (rendering leaves empty names out)."""
+    if new_model is PermissionModel.SERVICE_MANAGED:
+        return "", ""
+    switched = new_model is PermissionModel.SELF_MANAGED
+    return (
+        administration if switched or call.params.has("AdministrationRoleName") else None,
+        execution if switched or call.params.has("ExecutionRoleName") else None,
+    )
+
+
 def update_stack_group(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
     name = call.stack_group_name()
     stack_set = call.stack_group(name)
-    model = call.params.choice("PermissionModel", _PERMISSION_MODELS)
-    if model is not None and model != stack_set.permission_model.value:
-        raise invalid_parameter("PermissionModel", "the permission model of a stack group cannot be changed")
+    requested = call.params.choice("PermissionModel", _PERMISSION_MODELS)
+    model = stack_set.permission_model if requested is None else PermissionModel(requested)
+    new_model = model if model is not stack_set.permission_model else None
+    if new_model is not None:
+        if stack_set.instances:
+            raise invalid_parameter(
+                "PermissionModel", "the permission model of a stack group with stack instances cannot be changed"
+            )
+        if new_model is PermissionModel.SERVICE_MANAGED:
+            _require_service_access(call)
     source = _template(call, required=False)
     parameters = call.parameters("Parameters")
     body = source.body if source is not None else stack_set.template_body
@@ -181,20 +212,24 @@ def update_stack_group(call: Call) -> dict[str, object]:
     token = call.client_token()
     capabilities = call.params.flat_list("Capabilities", max_items=1)
     call.params.flat_list("DeploymentOptions", max_items=1)
-    self_managed = stack_set.permission_model is PermissionModel.SELF_MANAGED
+    self_managed = model is PermissionModel.SELF_MANAGED
     administration = _role(call, "AdministrationRoleName", ADMINISTRATION_ROLE) if self_managed else None
     execution = _role(call, "ExecutionRoleName", EXECUTION_ROLE) if self_managed else None
-    auto = _auto_deployment(call, stack_set.permission_model, required=False)
+    auto = _auto_deployment(
+        call, model, required=new_model is PermissionModel.SERVICE_MANAGED and stack_set.auto_deployment is None
+    )
     resolved = _update_targets(call, stack_set)
+    administration_change, execution_change = _role_changes(call, new_model, administration, execution)
     changes = StackSetChanges(
         description=description,
         template_body=source.body if source is not None else None,
         template_url=source.url if source is not None else None,
         parameters=parameters,
         capabilities=capabilities,
-        administration_role_arn=administration if call.params.has("AdministrationRoleName") else None,
-        execution_role_name=execution if call.params.has("ExecutionRoleName") else None,
+        administration_role_arn=administration_change,
+        execution_role_name=execution_change,
         auto_deployment=auto,
+        permission_model=new_model,
     )
     operation_id = call.operation_id(stack_set, token)
     if call.replayed(stack_set, operation_id):

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from ..engine.errors import OperationNotFound
-from ..engine.model import Operation
+from dataclasses import dataclass
+
+from ..engine.model import Operation, StackSet
 from ..engine.stacksets import OperationRequest
 from . import render, resource_directory
 from .call import Call
-from .context import Located, find_operation
 from .errors import not_supported
 from .paging import PageRequest, page
 
 
+@dataclass(frozen=True)
+class Located:
+    """An operation found by id alone (ROS addresses operations so), with its stack group."""
+
+    stack_set: StackSet
+    operation: Operation
+
+
 def _locate(call: Call) -> Located:
     operation_id = call.params.required("OperationId")
-    located = find_operation(call.namespace, operation_id)
-    if located is None:
-        with call.engine():
-            raise OperationNotFound(operation_id)
-    assert located is not None
+    with call.engine():
+        stack_set, _ = call.namespace.find_operation(operation_id)
     # Read through the engine, so that reads count for the operation's lifecycle.
-    with call.engine(located.stack_set.stack_set_name):
-        operation = call.namespace.get_operation(located.stack_set.stack_set_id, operation_id)
-    return Located(located.stack_set, operation)
+    with call.engine(stack_set.stack_set_name):
+        operation = call.namespace.get_operation(stack_set.stack_set_id, operation_id)
+    return Located(stack_set, operation)
 
 
 def get_stack_group_operation(call: Call) -> dict[str, object]:
@@ -57,21 +62,18 @@ def stop_stack_group_operation(call: Call) -> dict[str, object]:
 
 
 def detect_stack_group_drift(call: Call) -> dict[str, object]:
-    """A DETECT_DRIFT operation over every instance (NotSupported on an engine without drift detection)."""
+    """A DETECT_DRIFT operation over every instance."""
     call.region  # noqa: B018 - RegionId is checked first
     name = call.stack_group_name()
     preferences = call.preferences(allow_region_concurrency=False)
     token = call.client_token()
     stack_set = call.stack_group(name)
-    detect = getattr(call.namespace, "detect_drift", None)
-    if detect is None:
-        raise not_supported("Drift detection of stack groups (DetectStackGroupDrift) in this mock")
     operation_id = call.operation_id(stack_set, token)
     if call.replayed(stack_set, operation_id):
         return {"OperationId": operation_id}
     request = OperationRequest(operation_id, preferences, None, call.action, None)
     with call.engine(name):
-        operation: Operation = detect(name, request)
+        operation = call.namespace.detect_drift(name, request)
     return {"OperationId": operation.operation_id}
 
 

@@ -19,14 +19,11 @@ from ..engine.model import (
     PermissionModel,
     StackInstance,
     StackSet,
-    Tag,
     TargetResult,
     TargetStatus,
 )
 from . import preferences
-
-#: The system tag under which a stack group's resource group is kept (Alibaba's own convention).
-RESOURCE_GROUP_TAG = "acs:rm:rgId"
+from .context import group_properties
 
 #: Engine operation status → ROS status (ROS shares the engine's words; QUEUED is ROS's too).
 OPERATION_STATUS = {
@@ -84,22 +81,7 @@ def _auto_deployment(auto: AutoDeployment) -> dict[str, object]:
 
 
 def resource_group(stack_set: StackSet) -> str | None:
-    return next((t.value for t in stack_set.tags if t.key == RESOURCE_GROUP_TAG), None)
-
-
-def user_tags(tags: list[Tag]) -> list[Tag]:
-    return [t for t in tags if t.key != RESOURCE_GROUP_TAG]
-
-
-def latest_drift_operation(stack_set: StackSet) -> Operation | None:
-    """The stack group's latest DETECT_DRIFT operation (the engine's pointer when it keeps one)."""
-    if hasattr(stack_set, "last_drift_detection"):
-        latest: Operation | None = stack_set.last_drift_detection
-        return latest
-    for operation in stack_set.operations.walk(None, newest_first=True):
-        if operation.action is OperationAction.DETECT_DRIFT:
-            return operation
-    return None
+    return group_properties(stack_set).resource_group_id
 
 
 # -- stack groups ---------------------------------------------------------------------------------------
@@ -115,6 +97,10 @@ def _group_common(stack_set: StackSet) -> dict[str, object]:
     group = resource_group(stack_set)
     if group is not None:
         rendered["ResourceGroupId"] = group
+    if stack_set.created_at is not None:
+        rendered["CreateTime"] = time(stack_set.created_at)
+    if stack_set.updated_at is not None:
+        rendered["UpdateTime"] = time(stack_set.updated_at)
     if stack_set.permission_model is PermissionModel.SERVICE_MANAGED and stack_set.auto_deployment is not None:
         rendered["AutoDeployment"] = _auto_deployment(stack_set.auto_deployment)
     return rendered
@@ -123,9 +109,9 @@ def _group_common(stack_set: StackSet) -> dict[str, object]:
 def stack_group(stack_set: StackSet) -> dict[str, object]:
     """``GetStackGroup``'s StackGroup."""
     rendered = _group_common(stack_set)
-    if stack_set.administration_role_arn is not None:
+    if stack_set.administration_role_arn:
         rendered["AdministrationRoleName"] = stack_set.administration_role_arn
-    if stack_set.execution_role_name is not None:
+    if stack_set.execution_role_name:
         rendered["ExecutionRoleName"] = stack_set.execution_role_name
     rendered["Parameters"] = _parameters(stack_set.parameters)
     if stack_set.template_body is not None:
@@ -133,7 +119,7 @@ def stack_group(stack_set: StackSet) -> dict[str, object]:
         rendered["TemplateContent"] = stack_set.template_body
     if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
         rendered["RdFolderIds"] = stack_set.organizational_unit_ids
-    drift = latest_drift_operation(stack_set)
+    drift = stack_set.last_drift_detection
     if drift is not None:
         rendered["StackGroupDriftDetectionDetail"] = drift_detail(stack_set, drift)
     return rendered
@@ -142,14 +128,14 @@ def stack_group(stack_set: StackSet) -> dict[str, object]:
 def stack_group_summary(stack_set: StackSet) -> dict[str, object]:
     """One item of ``ListStackGroups``."""
     rendered = _group_common(stack_set)
-    drift = latest_drift_operation(stack_set)
+    drift = stack_set.last_drift_detection
     if drift is not None:
         detail = drift_detail(stack_set, drift)
         rendered["StackGroupDriftStatus"] = detail["StackGroupDriftStatus"]
         rendered["DriftDetectionTime"] = detail["DriftDetectionTime"]
     else:
         rendered["StackGroupDriftStatus"] = DRIFT_STATUS[stack_set.drift_status]
-    rendered["Tags"] = [{"Key": t.key, "Value": t.value} for t in user_tags(stack_set.tags)]
+    rendered["Tags"] = [{"Key": t.key, "Value": t.value} for t in stack_set.tags]
     return rendered
 
 
@@ -210,9 +196,9 @@ def operation(stack_set: StackSet, operation: Operation) -> dict[str, object]:
         if targets.accounts:
             rendered_targets["AccountIds"] = list(targets.accounts)
         rendered["DeploymentTargets"] = rendered_targets
-    if operation.administration_role_arn is not None:
+    if operation.administration_role_arn:
         rendered["AdministrationRoleName"] = operation.administration_role_arn
-    if operation.execution_role_name is not None:
+    if operation.execution_role_name:
         rendered["ExecutionRoleName"] = operation.execution_role_name
     if operation.action is OperationAction.DETECT_DRIFT:
         rendered["StackGroupDriftDetectionDetail"] = drift_detail(stack_set, operation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine.model import Operation
 from ..gateway import GatewayResponse
 from . import filters, listing, render
-from .context import Call, engine_errors, observe
+from .context import Call, engine_errors
 from .params import call_identity, check_length
 
 OPERATION_FILTER = {
@@ -33,7 +33,7 @@ def list_stack_set_operations(call: Call) -> GatewayResponse:
         args=args,
         predicate=lambda operation: expression.matches(lambda name: field(operation, name)),
     )
-    observe(call.namespace, stack_set, found.items)
+    call.namespace.observe(stack_set, found.items)
     return GatewayResponse.json(
         200,
         {

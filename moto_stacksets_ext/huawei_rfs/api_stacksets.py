@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote, urlsplit
 
+from ..engine.errors import OperationInProgress
 from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSet
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import GatewayResponse
@@ -112,11 +113,8 @@ def create_stack_set(call: Call) -> GatewayResponse:
         raise RfsError(INVALID_VALUE, "SERVICE_MANAGED stack sets take no agency parameters.")
     template_body, template_uri = _template(body, required=True)
     vars_body, vars_uri, variables = _vars(body)
-    now = call.namespace.clock.now()
+    parallel = bool(_parallel(body))
     props = RfsStackSetProperties(
-        active=bool(_parallel(body)),
-        create_time=now,
-        update_time=now,
         initial_stack_description=body.string("initial_stack_description", 0, 1024),
         administration_agency_name=admin_name,
         administration_agency_urn=admin_urn,
@@ -134,7 +132,8 @@ def create_stack_set(call: Call) -> GatewayResponse:
         parameters=variables,
         administration_role_arn=admin_urn or admin_name,
         execution_role_name=managed,
-        managed_execution=props,
+        managed_execution=ManagedExecution(active=parallel),
+        provider_properties=props,
     )
     with engine_errors():
         stack_set = call.namespace.create_stack_set(spec)
@@ -155,8 +154,6 @@ def update_stack_set(call: Call) -> GatewayResponse:
     description = body.string("stack_set_description", 0, 1024)
     initial = body.string("initial_stack_description", 0, 1024)
     parallel = _parallel(body)
-    if stack_set.in_flight:
-        raise RfsError(INVALID_STATUS, "The stack set is OPERATION_IN_PROGRESS and cannot be updated.")
     props = properties(stack_set)
     if body.has("administration_agency_name") or body.has("administration_agency_urn"):
         props = replace(props, administration_agency_name=admin_name, administration_agency_urn=admin_urn)
@@ -164,20 +161,19 @@ def update_stack_set(call: Call) -> GatewayResponse:
         props = replace(props, managed_agency_name=managed)
     if initial is not None:
         props = replace(props, initial_stack_description=initial)
-    if parallel is not None:
-        props = replace(props, active=parallel)
-    props = replace(props, update_time=call.namespace.clock.now())
-    # The engine has no operation-free update (see docs/huawei-rfs.md): set the validated values directly.
-    _apply(stack_set, description, props)
+    changes = StackSetChanges(
+        description=description,
+        administration_role_arn=props.administration_agency_urn or props.administration_agency_name,
+        execution_role_name=props.managed_agency_name,
+        managed_execution=None if parallel is None else ManagedExecution(active=parallel),
+        provider_properties=props,
+    )
+    with engine_errors(conflict=INVALID_STATUS):
+        try:
+            call.namespace.update_stack_set_properties(stack_set.stack_set_id, changes)
+        except OperationInProgress as error:
+            raise RfsError(INVALID_STATUS, "The stack set is OPERATION_IN_PROGRESS and cannot be updated.") from error
     return GatewayResponse(204, {})
-
-
-def _apply(stack_set: StackSet, description: str | None, props: RfsStackSetProperties) -> None:
-    if description is not None:
-        stack_set.description = description
-    stack_set.managed_execution = props
-    stack_set.administration_role_arn = props.administration_agency_urn or props.administration_agency_name
-    stack_set.execution_role_name = props.managed_agency_name
 
 
 def delete_stack_set(call: Call) -> GatewayResponse:
@@ -260,14 +256,12 @@ def deploy_stack_set(call: Call) -> GatewayResponse:
             vars_body=vars_body,
             vars_uri=vars_uri,
             var_names=[p.parameter_key for p in variables],
-            update_time=call.namespace.clock.now(),
         )
-        managed: ManagedExecution = props
         changes = StackSetChanges(
             template_body=template_body,
             template_url=template_uri,
             parameters=variables,
-            managed_execution=managed,
+            provider_properties=props,
         )
     request = OperationRequest(
         preferences=prefs,

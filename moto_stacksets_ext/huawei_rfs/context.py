@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..engine.errors import EngineError, StackInstanceNotFound
-from ..engine.model import Operation, PermissionModel, StackSet
+from ..engine.model import PermissionModel, StackSet
 from ..engine.stacksets import StackSetNamespace
 from ..gateway import GatewayRequest, GatewayResponse
 from .errors import ID_MISMATCH, INVALID_VALUE, NOT_FOUND, OPERATION_CONFLICT, ErrorKind, RfsError, from_engine
@@ -40,24 +40,10 @@ class Call:
             found = self.namespace.get_stack_set(name)
         if found.stack_set_name != name:  # the engine also finds by id; RFS paths carry names only
             raise RfsError(NOT_FOUND, f"Stack set {name} does not exist.")
-        refresh(self.namespace, found)
+        self.namespace.refresh(found)
         if expected_id is not None and expected_id != found.stack_set_id:
             raise RfsError(ID_MISMATCH, f"{expected_id} is not the id of stack set {name}.")
         return found
-
-
-def refresh(namespace: StackSetNamespace, stack_set: StackSet) -> None:
-    """Let the engine's lifecycle advance the stack set's operations before a read (when it can)."""
-    advance = getattr(namespace, "_advance", None)
-    if callable(advance):
-        advance(stack_set)
-
-
-def observe(namespace: StackSetNamespace, stack_set: StackSet, operations: list[Operation]) -> None:
-    """Count a read of listed operations, as the engine's own list does (manual progression)."""
-    count = getattr(namespace, "_observe", None)
-    if callable(count):
-        count(stack_set, operations)
 
 
 @contextmanager

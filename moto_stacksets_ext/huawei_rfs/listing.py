@@ -57,7 +57,7 @@ def page(
     args: ListArgs,
     predicate: Callable[[T], bool],
 ) -> Page[T]:
-    binding = namespace._binding(listing, parent=parent, filter=filters.canonical(), newest_first=args.newest_first)
+    binding = namespace.binding(listing, parent=parent, filter=filters.canonical(), newest_first=args.newest_first)
     with engine_errors():
         return paginate(
             source,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -50,15 +49,12 @@ class RfsDeployer:
 
 
 def _create(key: tuple[str, str, str]) -> StackSetNamespace:
-    options: dict[str, Any] = {}
-    if "transition" in inspect.signature(StackSetNamespace).parameters:  # the engine's lifecycle seam
-        options["transition"] = _transition
     return StackSetNamespace(
         identity=key,
         naming=RfsNaming(),
         executor=Executor(CLOUD, RfsDeployer(), clock, outcomes),
         clock=clock,
-        **options,
+        transition=_transition,
     )
 
 

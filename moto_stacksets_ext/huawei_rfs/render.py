@@ -14,7 +14,7 @@ from ..engine.model import (
     StackSet,
     TargetStatus,
 )
-from .state import RfsDeploymentTargets, properties
+from .state import properties
 from .variables import render_overrides
 
 OPERATION_STATUS = {
@@ -77,7 +77,6 @@ def stack_set_status(stack_set: StackSet) -> str:
 
 
 def stack_set_summary(stack_set: StackSet) -> dict[str, object]:
-    props = properties(stack_set)
     return _compact(
         {
             "stack_set_id": stack_set.stack_set_id,
@@ -85,8 +84,8 @@ def stack_set_summary(stack_set: StackSet) -> dict[str, object]:
             "stack_set_description": stack_set.description,
             "permission_model": stack_set.permission_model.value,
             "status": stack_set_status(stack_set),
-            "create_time": time(props.create_time),
-            "update_time": time(props.update_time),
+            "create_time": time(stack_set.created_at),
+            "update_time": time(stack_set.updated_at),
         }
     )
 
@@ -102,7 +101,7 @@ def stack_set_metadata(stack_set: StackSet) -> dict[str, object]:
             "managed_agency_name": props.managed_agency_name,
             "vars_uri_content": None,
             "vars_body": props.vars_body,
-            "managed_operation": {"enable_parallel_operation": props.active},
+            "managed_operation": {"enable_parallel_operation": stack_set.managed_execution.active},
             "organizational_unit_ids": stack_set.organizational_unit_ids,
         }
     )
@@ -167,7 +166,7 @@ def deployment_targets(operation: Operation) -> dict[str, object] | None:
         return None
     regions = (
         targets.regions
-        if isinstance(targets, RfsDeploymentTargets)
+        if targets.regions is not None
         else list(dict.fromkeys(result.region for result in operation.results))
     )
     return _compact(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine.model import (
     ConcurrencyMode,
+    DeploymentTargets,
     PermissionModel,
     Preferences,
     RegionConcurrency,
@@ -12,7 +13,6 @@ from ..engine.model import (
 )
 from .errors import INVALID_VALUE, MISSING_PARAMETER, RfsError
 from .params import DOMAIN_ID, REGION, Body, enum
-from .state import RfsDeploymentTargets
 
 TARGET_FIELDS = ("regions", "domain_ids", "domain_ids_uri", "organizational_unit_ids", "domain_id_filter_type")
 PREFERENCE_FIELDS = (
@@ -27,7 +27,7 @@ PREFERENCE_FIELDS = (
 FILTER_TYPES = ("INTERSECTION", "DIFFERENCE", "UNION", "NONE")
 
 
-def deployment_targets(body: Body, stack_set: StackSet) -> RfsDeploymentTargets:
+def deployment_targets(body: Body, stack_set: StackSet) -> DeploymentTargets:
     raw = body.required_child("deployment_targets", TARGET_FIELDS)
     regions = raw.strings("regions")
     if not regions:
@@ -61,20 +61,22 @@ def deployment_targets(body: Body, stack_set: StackSet) -> RfsDeploymentTargets:
     for domain_id in domain_ids:
         if not DOMAIN_ID.fullmatch(domain_id):
             raise RfsError(INVALID_VALUE, f"{domain_id!r} is not a domain id (32 lower-case hex characters).")
-    return RfsDeploymentTargets(
+    return DeploymentTargets(
         accounts=list(domain_ids),
         regions=list(regions),
         organizational_unit_ids=None,
     )
 
 
-def engine_targets(targets: RfsDeploymentTargets) -> list[Target]:
+def engine_targets(targets: DeploymentTargets) -> list[Target]:
     """The Cartesian product regions x domain_ids, region by region, without repeats."""
-    pairs = dict.fromkeys((domain_id, region) for region in targets.regions for domain_id in (targets.accounts or []))
+    pairs = dict.fromkeys(
+        (domain_id, region) for region in targets.regions or [] for domain_id in (targets.accounts or [])
+    )
     return [Target(account, region) for account, region in pairs]
 
 
-def preferences(body: Body, regions: list[str]) -> Preferences:
+def preferences(body: Body, regions: list[str] | None) -> Preferences:
     raw = body.child("operation_preferences", PREFERENCE_FIELDS)
     if raw is None:
         return Preferences()
@@ -103,7 +105,7 @@ def preferences(body: Body, regions: list[str]) -> Preferences:
     if order is not None:
         if prefs.region_concurrency_type is RegionConcurrency.PARALLEL:
             raise RfsError(INVALID_VALUE, "region_order can be given only with SEQUENTIAL.")
-        unique = list(dict.fromkeys(regions))
+        unique = list(dict.fromkeys(regions or []))
         if len(order) != len(set(order)) or set(order) != set(unique):
             raise RfsError(
                 INVALID_VALUE, f"region_order must list exactly the regions of the deployment target: {unique}."

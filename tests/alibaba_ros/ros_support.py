@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,6 @@ from moto.moto_api import state_manager
 
 from moto_stacksets_ext.alibaba_ros import calling_account
 from moto_stacksets_ext.alibaba_ros.context import OPERATION_MODEL, namespace
-from moto_stacksets_ext.engine.stacksets import StackSetNamespace
 
 ACCESS_KEY = "LTAI5tTestAccessKey"
 SECRET = "test-secret"
@@ -34,8 +32,10 @@ TEMPLATE = json.dumps(
 )
 
 
-def make_client(endpoint: str | None = None, *, v2: bool = False, access_key: str = ACCESS_KEY) -> Any:
-    options: dict[str, Any] = {"access_key_id": access_key, "access_key_secret": SECRET, "region_id": REGION}
+def make_client(
+    endpoint: str | None = None, *, v2: bool = False, access_key: str = ACCESS_KEY, secret: str = SECRET
+) -> Any:
+    options: dict[str, Any] = {"access_key_id": access_key, "access_key_secret": secret, "region_id": REGION}
     if endpoint is not None:
         options.update(endpoint=endpoint.removeprefix("http://"), protocol="http")
     if v2:
@@ -89,29 +89,14 @@ def operation_map(c: Any, operation_id: str) -> dict[str, Any]:
 
 @contextmanager
 def operations_stay_running() -> Iterator[None]:
-    """New operations stay RUNNING (moto's state manager: manual progression), as a slow rollout does.
-
-    On an engine without the lifecycle seam, the namespace's ``progress`` runs one batch per call.
-    """
-    if "transition" in inspect.signature(StackSetNamespace).parameters:
-        state_manager.set_transition(OPERATION_MODEL, {"progression": "manual", "times": 1000})
-        try:
-            yield
-        finally:
-            state_manager.unset_transition(OPERATION_MODEL)
-        return
-    ns = namespace(ACCOUNT, REGION)
-    ns.progress = lambda stack_set, operation: ns.executor.step(stack_set, operation)  # type: ignore[attr-defined,unused-ignore]
-    yield
-
-
-def engine_detects_drift() -> bool:
-    return hasattr(StackSetNamespace, "detect_drift")
+    """New operations stay RUNNING (moto's state manager: manual progression), as a slow rollout does."""
+    state_manager.set_transition(OPERATION_MODEL, {"progression": "manual", "times": 1000})
+    try:
+        yield
+    finally:
+        state_manager.unset_transition(OPERATION_MODEL)
 
 
 def finish_in_flight(group_id: str, operation_id: str) -> None:
-    """Let the targets in flight finish (the engine's test-control step), where the engine has one."""
-    ns = namespace(ACCOUNT, REGION)
-    step = getattr(ns, "step", None)
-    if step is not None:
-        step(group_id, operation_id)
+    """Let the targets in flight finish (the engine's test-control step)."""
+    namespace(ACCOUNT, REGION).step(group_id, operation_id)

@@ -220,3 +220,63 @@ def test_get_stack_group_needs_exactly_one_identifier(client: Any) -> None:
     assert error.code == "MissingParameter"
     both = ros.GetStackGroupRequest(region_id=REGION, stack_group_name="a", stack_group_id="b")
     assert raises(lambda: client.get_stack_group(both)).code == "MultipleParameter"
+
+
+def test_create_and_update_times(client: Any) -> None:
+    from moto_stacksets_ext import control
+
+    control.freeze_clock()
+    create_group(client)
+    get = ros.GetStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup")
+    created = client.get_stack_group(get).body.stack_group
+    assert created.create_time == created.update_time
+    assert len(created.create_time) == 19 and not created.create_time.endswith("Z")
+    control.advance(5)
+    client.update_stack_group(
+        ros.UpdateStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup", description="d")
+    )
+    updated = client.get_stack_group(get).body.stack_group
+    assert updated.create_time == created.create_time and updated.update_time > created.update_time
+    listed = client.list_stack_groups(ros.ListStackGroupsRequest(region_id=REGION)).body.stack_groups[0]
+    assert (listed.create_time, listed.update_time) == (updated.create_time, updated.update_time)
+
+
+def test_permission_model_changes_only_while_the_group_is_empty(client: Any) -> None:
+    create_group(client)
+    to_service = ros.UpdateStackGroupRequest(
+        region_id=REGION,
+        stack_group_name="MyStackGroup",
+        permission_model="SERVICE_MANAGED",
+        auto_deployment=ros.UpdateStackGroupRequestAutoDeployment(enabled=False),
+    )
+    no_access = raises(lambda: client.update_stack_group(to_service))
+    assert no_access.code == "InvalidParameter"
+    client.enable_service_access()
+    no_auto = ros.UpdateStackGroupRequest(
+        region_id=REGION, stack_group_name="MyStackGroup", permission_model="SERVICE_MANAGED"
+    )
+    assert raises(lambda: client.update_stack_group(no_auto)).code == "MissingParameter"
+    get = ros.GetStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup")
+    assert client.get_stack_group(get).body.stack_group.permission_model == "SELF_MANAGED"
+    client.update_stack_group(to_service)
+    group = client.get_stack_group(get).body.stack_group
+    assert group.permission_model == "SERVICE_MANAGED"
+    assert group.administration_role_name is None and group.execution_role_name is None
+    assert group.auto_deployment.enabled is False
+    back = ros.UpdateStackGroupRequest(
+        region_id=REGION, stack_group_name="MyStackGroup", permission_model="SELF_MANAGED"
+    )
+    client.update_stack_group(back)
+    group = client.get_stack_group(get).body.stack_group
+    assert group.permission_model == "SELF_MANAGED" and group.auto_deployment is None
+    assert group.administration_role_name == "AliyunROSStackGroupAdministrationRole"
+    assert group.execution_role_name == "AliyunROSStackGroupExecutionRole"
+    create_instances(client, account_ids=[A1], region_ids=[REGION])
+    busy = raises(lambda: client.update_stack_group(to_service))
+    assert_error(
+        busy,
+        "InvalidParameter",
+        400,
+        "The specified parameter PermissionModel is invalid, "
+        "the permission model of a stack group with stack instances cannot be changed.",
+    )

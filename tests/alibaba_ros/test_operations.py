@@ -34,7 +34,6 @@ from .ros_support import (
     assert_error,
     create_group,
     create_instances,
-    engine_detects_drift,
     finish_in_flight,
     get_operation,
     operation_map,
@@ -383,9 +382,6 @@ def test_detect_stack_group_drift(client: Any) -> None:
     request.operation_preferences = None
     missing = ros.DetectStackGroupDriftRequest(region_id=REGION, stack_group_name="Nope")
     assert raises(lambda: client.detect_stack_group_drift(missing)).code == "StackGroupNotFound"
-    if not engine_detects_drift():
-        assert raises(lambda: client.detect_stack_group_drift(request)).code == "NotSupported"
-        return
     create_instances(client, account_ids=[A1, A2], region_ids=[REGION])
     outcomes.add(Outcome(OutcomeKind.DRIFT, cloud="alibaba", account=A1))
     operation_id = client.detect_stack_group_drift(request).body.operation_id
