@@ -9,16 +9,20 @@ reaches the network); in server mode, :func:`wsgi_middleware` hands every reques
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 logger = logging.getLogger(__name__)
+#: One line per request in server mode: ``METHOD cloud Action status 12.3ms``.
+request_log = logging.getLogger("moto_stacksets_ext.requests")
 
 
 class Headers(dict[str, str]):
@@ -149,26 +153,53 @@ _REASONS = {
 }
 
 
+def action_of(request: GatewayRequest) -> str:
+    """The action a request names, for the request log (provider conventions, else method and path)."""
+    target = request.headers.get("x-acs-action") or request.headers.get("x-amz-target")
+    if target:
+        return str(target).rsplit(".", 1)[-1]
+    action = request.query.get("Action")
+    if action:
+        return action[0]
+    if request.body and "form-urlencoded" in str(request.headers.get("content-type", "")):
+        form = parse_qs(request.body.decode("utf-8", "replace"))
+        if form.get("Action"):
+            return form["Action"][0]
+    return f"{request.method} {request.path}"
+
+
 def wsgi_middleware(inner: Callable[..., Any]) -> Callable[..., Any]:
-    """A WSGI app that serves the registered clouds and passes everything else to ``inner`` (moto)."""
+    """A WSGI app that serves the registered clouds, passes everything else to ``inner`` (moto), and logs
+    every request in one line: method, cloud, action, status, milliseconds."""
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request: GatewayRequest | None = None
+        started = time.perf_counter()
+        request = _request_from_environ(environ)
+        environ["wsgi.input"] = io.BytesIO(request.body)  # the body was read: give moto a fresh stream
         for front_end in front_ends():
-            if request is None:
-                request = _request_from_environ(environ)
-                # The body was consumed: give moto a fresh stream if nobody claims the request.
-                import io
-
-                environ["wsgi.input"] = io.BytesIO(request.body)
             if front_end.claims(request):
                 response = serve(front_end, request)
                 reason = _REASONS.get(response.status, "")
                 start_response(f"{response.status} {reason}".strip(), list(response.headers.items()))
+                _log(request, front_end.name, response.status, started)
                 return [response.body]
-        return inner(environ, start_response)
+        seen: dict[str, int] = {}
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            seen["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        result = inner(environ, recording_start_response)
+        _log(request, "aws", seen.get("status", 0), started)
+        return result
 
     return app
+
+
+def _log(request: GatewayRequest, cloud: str, status: int, started: float) -> None:
+    if request_log.isEnabledFor(logging.INFO):
+        elapsed = (time.perf_counter() - started) * 1000
+        request_log.info("%s %s %s %d %.1fms", request.method, cloud, action_of(request), status, elapsed)
 
 
 def compile_patterns(*patterns: str) -> list[re.Pattern[str]]:

@@ -7,6 +7,7 @@ plugin), requests a registered cloud front-end claims (Huawei RFS, Alibaba ROS) 
 from __future__ import annotations
 
 import argparse
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -71,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("-p", "--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="INFO logs every request in one line: method, cloud, action, status, ms (default: INFO)",
+    )
     return parser
 
 
@@ -79,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import run_simple
 
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our request log replaces werkzeug's
     print(f"moto-stacksets-ext server listening on http://{args.host}:{args.port}", flush=True)
     run_simple(args.host, args.port, create_app(), threaded=True, request_handler=MotoRequestHandler)
 

@@ -200,3 +200,17 @@ def test_entry_points_start_the_server(command: list[str]) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_every_request_is_logged_in_one_line(
+    server_cf: Any, server: ThreadedStackSetsServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="moto_stacksets_ext.requests")
+    server_cf.create_stack_set(StackSetName="logged", TemplateBody=TOPIC_TEMPLATE)
+    with pytest.raises(ClientError):
+        server_cf.describe_stack_set(StackSetName="ghost")
+    requests.get(f"{server.endpoint}/moto-api/stacksets/settings", timeout=10)
+    lines = [r.getMessage() for r in caplog.records if r.name == "moto_stacksets_ext.requests"]
+    assert any(line.startswith("POST aws CreateStackSet 200 ") and line.endswith("ms") for line in lines), lines
+    assert any(line.startswith("POST aws DescribeStackSet 404 ") for line in lines), lines
+    assert any(line.startswith("GET control GET /moto-api/stacksets/settings 200 ") for line in lines), lines
