@@ -16,6 +16,7 @@ from moto.moto_api import state_manager
 
 from . import namespaces
 from .alibaba_ros.context import OPERATION_MODEL as ALIBABA_OPERATION_MODEL
+from .cloudformation.hooks import control as hook_control
 from .cloudformation.models import OPERATION_MODEL as AWS_OPERATION_MODEL
 from .engine.clock import clock
 from .engine.model import Operation, TargetResult
@@ -201,6 +202,29 @@ class StackSetsControl:
     @strict_roles.setter
     def strict_roles(self, value: bool) -> None:
         namespaces.settings().strict_roles = bool(value)
+
+    # -- CloudFormation Hooks ---------------------------------------------------------------------------
+    def hook_outcome(self, **rule: Any) -> hook_control.HookOutcome:
+        """Script what matching Hook invocations decide: ``status`` (default HOOK_COMPLETE_FAILED), ``reason``,
+        ``annotations``; matched by ``type_name``, ``target_type``, ``target_name``, ``account``, ``region``;
+        used ``times`` times or until removed. See :func:`.cloudformation.hooks.control.hook_outcome`."""
+        return hook_control.hook_outcome(**rule)
+
+    def record_hook_result(self, **result: Any) -> hook_control.HookResult:
+        """Store a Hook result directly (any TargetType, e.g. CLOUD_CONTROL with a request token).
+        See :func:`.cloudformation.hooks.control.record_hook_result`."""
+        return hook_control.record_hook_result(**result)
+
+    @property
+    def hook_outcomes(self) -> list[hook_control.HookOutcome]:
+        """The scripted Hook outcomes in force, in the order they were added."""
+        return hook_control.outcome_book().all()
+
+    def remove_hook_outcome(self, outcome_id: str) -> bool:
+        return hook_control.outcome_book().remove(outcome_id)
+
+    def clear_hook_outcomes(self) -> None:
+        hook_control.outcome_book().clear()
 
     # -- reset ------------------------------------------------------------------------------------------
     def reset(self) -> None:

@@ -18,6 +18,28 @@
 
 ``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "action", "reason",
 "times", "consumed"}``. Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
+
+CloudFormation Hooks (see ``docs/hooks.md``):
+
+==============================================  ===========================================================
+``GET    /moto-api/stacksets/hook-outcomes``    ``{"hook_outcomes": [HookOutcome, ...]}``
+``POST   /moto-api/stacksets/hook-outcomes``    body: ``{"type_name", "status", "reason", "annotations",
+                                                "target_type", "target_name", "account", "region", "times"}``
+                                                (all optional, status defaults to HOOK_COMPLETE_FAILED)
+                                                → 201 ``HookOutcome``
+``DELETE /moto-api/stacksets/hook-outcomes``    remove every Hook outcome → 204
+``POST   /moto-api/stacksets/hook-results``     body: ``{"type_name", "target_type", "target_id"}`` (required)
+                                                and optionally ``"status", "reason", "failure_mode",
+                                                "annotations", "resource_type", "resource_id", "action",
+                                                "hook_execution_target", "account", "region"...``
+                                                → 201 ``{"HookResultId", "TypeName", "TypeArn", "Status",
+                                                "TargetType", "TargetId"}``
+==============================================  ===========================================================
+
+``HookOutcome`` is ``{"outcome_id", "type_name", "status", "reason", "annotations", "target_type",
+"target_name", "account", "region", "times", "consumed"}``; annotations use AWS's member names
+(``AnnotationName``, ``Status``, ``StatusMessage``, ``RemediationMessage``, ``RemediationLink``,
+``SeverityLevel``).
 """
 
 from __future__ import annotations
@@ -28,6 +50,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from .cloudformation.hooks import control as hook_control
 from .control import OPERATION_MODELS, control
 from .engine.outcomes import Outcome, OutcomeKind
 from .gateway import GatewayRequest, GatewayResponse
@@ -168,7 +191,35 @@ def _reset(request: GatewayRequest) -> GatewayResponse:
     return GatewayResponse(204)
 
 
+def _hook_outcomes(request: GatewayRequest) -> GatewayResponse:
+    if request.method == "GET":
+        rendered = [hook_control.outcome_json(o) for o in control.hook_outcomes]
+        return GatewayResponse.json(200, {"hook_outcomes": rendered})
+    if request.method == "POST":
+        try:
+            outcome = hook_control.outcome_from_json(_body(request))
+        except (ValueError, TypeError) as error:
+            raise ControlError(400, str(error)) from error
+        return GatewayResponse.json(201, hook_control.outcome_json(outcome))
+    if request.method == "DELETE":
+        control.clear_hook_outcomes()
+        return GatewayResponse(204)
+    raise ControlError(405, f"{request.method} is not allowed here")
+
+
+def _hook_results(request: GatewayRequest) -> GatewayResponse:
+    if request.method != "POST":
+        raise ControlError(405, f"{request.method} is not allowed here")
+    try:
+        result = hook_control.result_from_json(_body(request))
+    except (ValueError, TypeError) as error:
+        raise ControlError(400, str(error)) from error
+    return GatewayResponse.json(201, hook_control.result_json(result))
+
+
 _ROUTES: dict[str, Callable[[GatewayRequest], GatewayResponse]] = {
+    "/hook-outcomes": _hook_outcomes,
+    "/hook-results": _hook_results,
     "/outcomes": _outcomes,
     "/clock": _clock,
     "/progression": _progression,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .cloudformation.hooks.outcomes import HookOutcomeBook
 from .engine.clock import clock
 from .engine.outcomes import outcomes
 from .engine.stacksets import StackSetNamespace
@@ -38,6 +39,8 @@ class CloudNamespacesBackend(BaseBackend):
         super().__init__(region_name, account_id)
         self.namespaces: dict[NamespaceKey, StackSetNamespace] = {}
         self.settings = Settings()
+        #: Scripted CloudFormation Hook outcomes (what invoked Hooks decide).
+        self.hook_outcomes = HookOutcomeBook()
 
     def reset(self) -> None:
         clock.reset()

@@ -8,6 +8,7 @@ No file of moto's is edited.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
@@ -19,6 +20,7 @@ from moto.core.models import RESPONSES_METHODS, MockAWS, responses_mock
 
 from . import gateway, namespaces
 from .cloudformation import auto_deployment, organizations
+from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 
 ROUTE = "{0}/$"
@@ -73,6 +75,7 @@ def install() -> None:
         paths[ROUTE] = StackSetsResponse.dispatch
         _added_delegation = organizations.allow_stacksets_delegation()
         auto_deployment.patch()
+        hook_patches.patch()
     register_clouds()
 
 
@@ -86,6 +89,7 @@ def uninstall() -> None:
         paths[ROUTE] = _original
         _original = None
         auto_deployment.unpatch()
+        hook_patches.unpatch()
         if _added_delegation:
             organizations.disallow_stacksets_delegation()
             _added_delegation = False
@@ -97,6 +101,24 @@ def register_clouds() -> None:
 
     gateway.register(huawei_rfs.FRONT_END)
     gateway.register(alibaba_ros.FRONT_END)
+
+
+#: Huawei and Alibaba hosts the mock does not serve: requests to them fail at once, never reach the network.
+UNSERVED_CLOUD_HOSTS = (
+    re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.com(:\d+)?(/.*)?$"),
+    re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
+)
+
+
+class UnservedEndpointError(ConnectionError):
+    """A request under the mock went to a cloud endpoint the mock does not serve."""
+
+
+def _refuse(request: Any) -> tuple[int, dict[str, str], str]:
+    raise UnservedEndpointError(
+        f"moto-stacksets-ext: {request.method} {request.url} is a cloud endpoint this mock does not serve; "
+        "the request was not sent (only RFS, IAM project lookups and ROS are mocked)"
+    )
 
 
 class StackSetsMock(MockAWS):
@@ -117,6 +139,9 @@ class StackSetsMock(MockAWS):
             for pattern in front_end.host_patterns:
                 for method in RESPONSES_METHODS:
                     responses_mock.add(CallbackResponse(method=method, url=pattern, callback=callback))
+        for pattern in UNSERVED_CLOUD_HOSTS:
+            for method in RESPONSES_METHODS:
+                responses_mock.add(CallbackResponse(method=method, url=pattern, callback=_refuse))
 
 
 @overload

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -42,6 +43,7 @@ from ..engine.stacksets import (
 )
 from . import organizations
 from .exceptions import ValidationError, from_engine
+from .hooks.state import HookState
 from .stacks import MotoStackDeployer
 
 #: The model name of stack-set operations in moto's state manager.
@@ -67,6 +69,18 @@ def aws_errors(method: Callable[P, R]) -> Callable[P, R]:
             raise from_engine(error) from error
 
     return wrapper
+
+
+@dataclass(frozen=True)
+class InstancesCall:
+    """What Create/Update/DeleteStackInstances share."""
+
+    name: str
+    accounts: list[str] | None
+    regions: list[str]
+    request: OperationRequest
+    call_as: str | None
+    overrides: list[Parameter] | None = None
 
 
 class AwsNaming:
@@ -102,6 +116,8 @@ class StackSetsBackend(BaseBackend):
             clock=clock,
             transition=lambda: state_manager.get_transition(OPERATION_MODEL),
         )
+        #: CloudFormation Hooks of this account and region: type registry and Hook results.
+        self.hooks = HookState(account_id, region_name)
 
     # -- AWS-only rules ---------------------------------------------------------------------------------
     def check_call_as(self, call_as: str | None) -> None:
@@ -206,52 +222,27 @@ class StackSetsBackend(BaseBackend):
         self.namespace.delete_stack_set(name)
 
     # -- instances --------------------------------------------------------------------------------------
-    @aws_errors
-    def create_stack_instances(
-        self,
-        name: str,
-        accounts: list[str] | None,
-        regions: list[str],
-        overrides: list[Parameter] | None,
-        request: OperationRequest,
-        call_as: str | None,
-    ) -> Operation:
-        self.check_call_as(call_as)
-        stack_set = self.namespace.get_stack_set(name)
-        targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
-        return self.namespace.create_instances(name, targets, overrides, request)
+    def _instance_targets(self, call: InstancesCall) -> tuple[StackSet, list[Target]]:
+        self.check_call_as(call.call_as)
+        stack_set = self.namespace.get_stack_set(call.name)
+        return stack_set, self._targets(stack_set, call.accounts, call.request.deployment_targets, call.regions)
 
     @aws_errors
-    def update_stack_instances(
-        self,
-        name: str,
-        accounts: list[str] | None,
-        regions: list[str],
-        overrides: list[Parameter] | None,
-        request: OperationRequest,
-        call_as: str | None,
-    ) -> Operation:
-        self.check_call_as(call_as)
-        stack_set = self.namespace.get_stack_set(name)
-        targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
+    def create_stack_instances(self, call: InstancesCall) -> Operation:
+        _, targets = self._instance_targets(call)
+        return self.namespace.create_instances(call.name, targets, call.overrides, call.request)
+
+    @aws_errors
+    def update_stack_instances(self, call: InstancesCall) -> Operation:
+        stack_set, targets = self._instance_targets(call)
         if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
             targets = [t for t in targets if (t.account, t.region) in stack_set.instances]
-        return self.namespace.update_instances(name, targets, overrides, request)
+        return self.namespace.update_instances(call.name, targets, call.overrides, call.request)
 
     @aws_errors
-    def delete_stack_instances(
-        self,
-        name: str,
-        accounts: list[str] | None,
-        regions: list[str],
-        retain_stacks: bool,
-        request: OperationRequest,
-        call_as: str | None,
-    ) -> Operation:
-        self.check_call_as(call_as)
-        stack_set = self.namespace.get_stack_set(name)
-        targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
-        return self.namespace.delete_instances(name, targets, retain_stacks, request)
+    def delete_stack_instances(self, call: InstancesCall, retain_stacks: bool) -> Operation:
+        _, targets = self._instance_targets(call)
+        return self.namespace.delete_instances(call.name, targets, retain_stacks, call.request)
 
     @aws_errors
     def list_stack_instances(

@@ -15,11 +15,12 @@ from moto.core.responses import ActionResult, EmptyResult
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from . import params
-from .models import StackSetsBackend, stacksets_backends
+from .hooks.responses import HOOK_ACTIONS, HookResponses
+from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
 
 
-class StackSetsResponse(CloudFormationResponse):
+class StackSetsResponse(HookResponses, CloudFormationResponse):
     # moto's transformers for DescribeStackSet expect moto's own StackSet; ours renders as it is.
     RESPONSE_KEY_PATH_TO_TRANSFORMER = {  # noqa: RUF012 - moto declares it a plain class attribute
         path: transform
@@ -51,6 +52,7 @@ class StackSetsResponse(CloudFormationResponse):
             "StopStackSetOperation",
             "DetectStackSetDrift",
         }
+        | HOOK_ACTIONS
     )
 
     _parse_error: Exception | None = None
@@ -152,42 +154,31 @@ class StackSetsResponse(CloudFormationResponse):
         return EmptyResult()
 
     # -- instances --------------------------------------------------------------------------------------
+    def _instances_call(self, values: dict[str, Any]) -> InstancesCall:
+        regions = params.regions(values.get("Regions"))
+        return InstancesCall(
+            name=values["StackSetName"],
+            accounts=values.get("Accounts"),
+            regions=regions,
+            request=self._request_for_regions(values, regions),
+            call_as=values.get("CallAs"),
+            overrides=params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
+        )
+
     def create_stack_instances(self) -> ActionResult:
         values = self._input()
-        regions = params.regions(values.get("Regions"))
-        operation = self.stacksets_backend.create_stack_instances(
-            values["StackSetName"],
-            values.get("Accounts"),
-            regions,
-            params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
-            self._request_for_regions(values, regions),
-            values.get("CallAs"),
-        )
+        operation = self.stacksets_backend.create_stack_instances(self._instances_call(values))
         return ActionResult({"OperationId": operation.operation_id})
 
     def update_stack_instances(self) -> ActionResult:
         values = self._input()
-        regions = params.regions(values.get("Regions"))
-        operation = self.stacksets_backend.update_stack_instances(
-            values["StackSetName"],
-            values.get("Accounts"),
-            regions,
-            params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
-            self._request_for_regions(values, regions),
-            values.get("CallAs"),
-        )
+        operation = self.stacksets_backend.update_stack_instances(self._instances_call(values))
         return ActionResult({"OperationId": operation.operation_id})
 
     def delete_stack_instances(self) -> ActionResult:
         values = self._input()
-        regions = params.regions(values.get("Regions"))
         operation = self.stacksets_backend.delete_stack_instances(
-            values["StackSetName"],
-            values.get("Accounts"),
-            regions,
-            bool(values.get("RetainStacks")),
-            self._request_for_regions(values, regions),
-            values.get("CallAs"),
+            self._instances_call(values), bool(values.get("RetainStacks"))
         )
         return ActionResult({"OperationId": operation.operation_id})
 

@@ -1,0 +1,1 @@
+"""CloudFormation Hooks: type registry, Hook results, and Hook invocation inside moto's stacks."""

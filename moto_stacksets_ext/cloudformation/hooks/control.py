@@ -1,0 +1,222 @@
+"""The Hook part of the test-control API: scripted Hook outcomes and seeded Hook results.
+
+``StackSetsControl`` (``moto_stacksets_ext.control``) exposes these in-process; ``control_api`` serves
+them over HTTP (``/moto-api/stacksets/hook-outcomes`` and ``/moto-api/stacksets/hook-results``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from moto.core.models import DEFAULT_ACCOUNT_ID
+
+from .model import Annotation, HookResult, HookStatus, TargetType
+from .outcomes import HookOutcome
+from .state import HookState, outcome_book
+
+_ANNOTATION_KEYS = {
+    "AnnotationName": "annotation_name",
+    "Status": "status",
+    "StatusMessage": "status_message",
+    "RemediationMessage": "remediation_message",
+    "RemediationLink": "remediation_link",
+    "SeverityLevel": "severity_level",
+}
+_ANNOTATION_ENUMS = {
+    "status": ("PASSED", "FAILED", "SKIPPED"),
+    "severity_level": ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"),
+}
+
+
+def annotation(value: Annotation | Mapping[str, Any]) -> Annotation:
+    """An annotation from an :class:`Annotation` or a dict with AWS (``StatusMessage``) or snake_case keys."""
+    if isinstance(value, Annotation):
+        made = value
+    else:
+        fields: dict[str, Any] = {}
+        for key, item in value.items():
+            name = _ANNOTATION_KEYS.get(key, key)
+            if name not in _ANNOTATION_KEYS.values():
+                raise ValueError(f"unknown annotation field {key!r}")
+            if item is not None and not isinstance(item, str):
+                raise ValueError(f"annotation field {key!r} must be a string")
+            fields[name] = item
+        made = Annotation(**fields)
+    for name, allowed in _ANNOTATION_ENUMS.items():
+        if getattr(made, name) is not None and getattr(made, name) not in allowed:
+            raise ValueError(f"annotation {name} must be one of {list(allowed)}")
+    return made
+
+
+def _enum(kind: type[HookStatus] | type[TargetType], value: Any, what: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError as error:
+        raise ValueError(f"{what} must be one of {[m.value for m in kind]}") from error
+
+
+def hook_outcome(
+    *,
+    type_name: str | None = None,
+    status: str | HookStatus = HookStatus.HOOK_COMPLETE_FAILED,
+    reason: str | None = None,
+    annotations: Sequence[Annotation | Mapping[str, Any]] = (),
+    target_type: str | TargetType | None = None,
+    target_name: str | None = None,
+    account: str | None = None,
+    region: str | None = None,
+    times: int | None = None,
+) -> HookOutcome:
+    """Script what matching Hook invocations decide (see :mod:`.outcomes` for matching)."""
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ValueError("times must be a positive integer (or None for a persistent outcome)")
+    outcome = HookOutcome(
+        status=_enum(HookStatus, status, "status"),
+        reason=reason,
+        annotations=[annotation(a) for a in annotations],
+        type_name=type_name,
+        target_type=_enum(TargetType, target_type, "target_type") if target_type is not None else None,
+        target_name=target_name,
+        account=account,
+        region=region,
+        times=times,
+    )
+    return outcome_book().add(outcome)
+
+
+def hook_state(account: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1") -> HookState:
+    from ..models import stacksets_backends
+
+    state: HookState = stacksets_backends[account][region].hooks
+    return state
+
+
+def record_hook_result(
+    *,
+    type_name: str,
+    target_type: str | TargetType,
+    target_id: str,
+    status: str | HookStatus = HookStatus.HOOK_COMPLETE_SUCCEEDED,
+    reason: str | None = None,
+    failure_mode: str = "FAIL",
+    annotations: Sequence[Annotation | Mapping[str, Any]] = (),
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    action: str | None = None,
+    hook_execution_target: str | None = None,
+    original_type_name: str | None = None,
+    type_version_id: str = "00000001",
+    type_configuration_version_id: str | None = "00000001",
+    account: str = DEFAULT_ACCOUNT_ID,
+    region: str = "us-east-1",
+) -> HookResult:
+    """Store a Hook result directly, as if ``type_name`` had been invoked on the target."""
+    return hook_state(account, region).record(
+        type_name=type_name,
+        target_type=_enum(TargetType, target_type, "target_type"),
+        target_id=target_id,
+        status=_enum(HookStatus, status, "status"),
+        reason=reason,
+        failure_mode=failure_mode,
+        type_version_id=type_version_id,
+        type_configuration_version_id=type_configuration_version_id,
+        original_type_name=original_type_name,
+        hook_execution_target=hook_execution_target,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        action=action,
+        annotations=[annotation(a) for a in annotations],
+    )
+
+
+# -- JSON, for the HTTP control API ----------------------------------------------------------------------
+_OUTCOME_FIELDS = ("type_name", "status", "reason", "target_type", "target_name", "account", "region", "times")
+_RESULT_FIELDS = (
+    "type_name",
+    "target_type",
+    "target_id",
+    "status",
+    "reason",
+    "failure_mode",
+    "resource_type",
+    "resource_id",
+    "action",
+    "hook_execution_target",
+    "original_type_name",
+    "type_version_id",
+    "type_configuration_version_id",
+    "account",
+    "region",
+)
+
+
+def outcome_json(outcome: HookOutcome) -> dict[str, Any]:
+    return {
+        "outcome_id": outcome.outcome_id,
+        "type_name": outcome.type_name,
+        "status": outcome.status.value,
+        "reason": outcome.reason,
+        "annotations": [annotation_json(a) for a in outcome.annotations],
+        "target_type": outcome.target_type.value if outcome.target_type is not None else None,
+        "target_name": outcome.target_name,
+        "account": outcome.account,
+        "region": outcome.region,
+        "times": outcome.times,
+        "consumed": outcome.consumed,
+    }
+
+
+def annotation_json(value: Annotation) -> dict[str, Any]:
+    return {aws: getattr(value, name) for aws, name in _ANNOTATION_KEYS.items() if getattr(value, name) is not None}
+
+
+def result_json(result: HookResult) -> dict[str, Any]:
+    return {
+        "HookResultId": result.hook_result_id,
+        "TypeName": result.type_name,
+        "TypeArn": result.type_arn,
+        "Status": result.status.value,
+        "TargetType": result.target_type.value,
+        "TargetId": result.target_id,
+    }
+
+
+def _checked(body: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
+    unknown = set(body) - {*allowed, "annotations"}
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    for name in allowed:
+        if name != "times" and body.get(name) is not None and not isinstance(body[name], str):
+            raise ValueError(f"{name} must be a string")
+    annotations = body.get("annotations") or []
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        raise ValueError("annotations must be a list of objects")
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def outcome_from_json(body: Mapping[str, Any]) -> HookOutcome:
+    return hook_outcome(**_checked(body, _OUTCOME_FIELDS))
+
+
+def result_from_json(body: Mapping[str, Any]) -> HookResult:
+    values = _checked(body, _RESULT_FIELDS)
+    for required in ("type_name", "target_type", "target_id"):
+        if required not in values:
+            raise ValueError(f"{required} is required")
+    return record_hook_result(**values)
+
+
+__all__ = [
+    "HookOutcome",
+    "HookResult",
+    "annotation",
+    "hook_outcome",
+    "hook_state",
+    "outcome_book",
+    "outcome_from_json",
+    "outcome_json",
+    "record_hook_result",
+    "result_from_json",
+    "result_json",
+]

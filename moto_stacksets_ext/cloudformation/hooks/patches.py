@@ -1,0 +1,327 @@
+"""Running Hooks at PRE_PROVISION inside moto's CloudFormation backend.
+
+:func:`patch` wraps ``CloudFormationBackend.create_change_set``, ``execute_change_set``, ``create_stack``,
+``update_stack`` and ``delete_stack`` (at ``plugin.install()``); :func:`unpatch` restores them. With no
+enabled Hook in the account and region the wrappers call moto straight through.
+
+A failed FAIL-mode Hook blocks the operation before anything is provisioned: the change set ends
+``FAILED``; a stack create ends ``ROLLBACK_COMPLETE``, an update ``UPDATE_ROLLBACK_COMPLETE``, a delete
+``DELETE_FAILED``, each with ``The following hook(s) failed: [<TypeName>]`` on the failed resource's event.
+The stack methods then raise :class:`~.exceptions.HookBlocked` (the stack-set deployer reports its message;
+the CloudFormation handlers answer as AWS does, with the call itself succeeding).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from moto.cloudformation.models import CloudFormationBackend, Event, Stack
+from moto.cloudformation.utils import generate_stack_id
+
+from .events import add_events, hook_events, insert_events, resource_event, stack_event
+from .exceptions import HookBlocked, failed_reason
+from .invocation import CHANGE_ACTIONS, Decision, Target
+from .model import TargetType
+from .state import HookState
+
+_originals: dict[str, Any] = {}
+BLOCKED = "_moto_stacksets_hook_blocked"
+
+
+def _state(backend: CloudFormationBackend) -> HookState | None:
+    from ..models import stacksets_backends
+
+    try:
+        state: HookState = stacksets_backends[backend.account_id][backend.region_name].hooks
+    except KeyError:
+        return None
+    return state if state.registry.hooks() else None
+
+
+def _resources(template: Any) -> dict[str, dict[str, Any]]:
+    try:
+        parsed = template if isinstance(template, dict) else Stack.parse_template(template)
+    except Exception:
+        return {}
+    resources = parsed.get("Resources") if isinstance(parsed, dict) else None
+    return {k: v for k, v in resources.items() if isinstance(v, dict)} if isinstance(resources, dict) else {}
+
+
+def _run(
+    state: HookState,
+    action: str,
+    stack_name: str,
+    stack_id: str | None,
+    role_arn: str | None,
+    resources: list[tuple[str, str, str]],
+) -> tuple[list[Decision], Decision | None]:
+    """Invoke the STACK Hooks, then each resource's (logical id, type, action); stop at the first block."""
+    stack = state.invoke(
+        Target(TargetType.STACK, stack_id or "", action, stack_name, stack_id, role_arn, names=[stack_name])
+    )
+    decisions = [stack]
+    if stack.blocking:
+        return decisions, stack
+    for logical_id, resource_type, resource_action in resources:
+        decision = state.invoke(
+            Target(
+                TargetType.RESOURCE,
+                logical_id,
+                resource_action,
+                stack_name,
+                stack_id,
+                role_arn,
+                resource_type=resource_type,
+                logical_id=logical_id,
+                names=[resource_type, logical_id, stack_name],
+            )
+        )
+        decisions.append(decision)
+        if decision.blocking:
+            return decisions, decision
+    return decisions, None
+
+
+def _fail(stack: Stack, blocked: Decision, verb: str) -> list[Event]:
+    """The failure event of the blocked target (a resource, or the stack itself)."""
+    reason = failed_reason(blocked.blocking)
+    target = blocked.target
+    if target.target_type is TargetType.RESOURCE and target.logical_id is not None:
+        status = {"CREATE": "CREATE_FAILED", "UPDATE": "UPDATE_FAILED", "DELETE": "DELETE_FAILED"}[target.action]
+        return [resource_event(stack, target.logical_id, target.resource_type or "", status, reason)]
+    return [stack_event(stack, f"{verb}_FAILED", reason)]
+
+
+def _failed_names(blocked: Decision) -> str:
+    target = blocked.target
+    return target.logical_id if target.logical_id is not None else target.stack_name or ""
+
+
+def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Stack:
+    state = _state(self)
+    name = kwargs.get("name", args[0] if args else None)
+    template = kwargs.get("template", args[1] if len(args) > 1 else None)
+    if state is None or not isinstance(name, str) or any(s.name == name for s in self.stacks.values()):
+        return original(self, *args, **kwargs)
+    role_arn = kwargs.get("role_arn")
+    resources = [(k, str(v.get("Type", "")), "CREATE") for k, v in _resources(template).items()]
+    decisions, blocked = _run(state, "CREATE", name, None, role_arn, resources)
+    if blocked is None:
+        stack = original(self, *args, **kwargs)
+        state.commit(decisions, stack.stack_id)
+        insert_events(stack, 1, hook_events(stack, decisions))
+        return stack
+    parameters = kwargs.get("parameters", args[2] if len(args) > 2 else {})
+    stack_id = generate_stack_id(name, self.region_name, self.account_id)
+    stack_class: Any = Stack  # moto's Stack, built as moto's create_stack does but without provisioning
+    stack = stack_class(
+        stack_id=stack_id,
+        name=name,
+        template=template or "{}",
+        parameters=parameters or {},
+        account_id=self.account_id,
+        region_name=self.region_name,
+        notification_arns=kwargs.get("notification_arns"),
+        tags=kwargs.get("tags"),
+        role_arn=role_arn,
+        cross_stack_resources=self.exports,
+        timeout_in_mins=kwargs.get("timeout_in_mins"),
+        stack_policy_body=kwargs.get("stack_policy_body"),
+    )
+    self.stacks[stack_id] = stack
+    state.commit(decisions, stack_id)
+    stack._add_stack_event("CREATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "CREATE"))
+    stack._add_stack_event(
+        "ROLLBACK_IN_PROGRESS",
+        resource_status_reason=f"The following resource(s) failed to create: [{_failed_names(blocked)}]. "
+        "Rollback requested by user.",
+    )
+    stack._add_stack_event("ROLLBACK_COMPLETE")
+    stack.status = "ROLLBACK_COMPLETE"
+    setattr(stack, BLOCKED, True)
+    raise HookBlocked(blocked.blocking, stack_id)
+
+
+def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
+    changed = [(k, str(v.get("Type", "")), "CREATE") for k, v in new.items() if k not in old]
+    changed += [(k, str(v.get("Type", "")), "UPDATE") for k, v in new.items() if k in old and old[k] != v]
+    changed += [(k, str(v.get("Type", "")), "DELETE") for k, v in old.items() if k not in new]
+    return changed
+
+
+def update_stack(original: Callable[..., Stack], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Stack:
+    state = _state(self)
+    name = kwargs.get("name", args[0] if args else None)
+    if state is None or not isinstance(name, str):
+        return original(self, *args, **kwargs)
+    stack = self.get_stack(name)
+    template = kwargs.get("template", args[1] if len(args) > 1 else None)
+    changes = _changes(_resources(stack.template_dict), _resources(template))
+    decisions, blocked = _run(state, "UPDATE", stack.name, stack.stack_id, kwargs.get("role_arn"), changes)
+    if blocked is None:
+        position = len(stack.events)
+        updated = original(self, *args, **kwargs)
+        state.commit(decisions, stack.stack_id)
+        insert_events(stack, position + 1, hook_events(stack, decisions))
+        return updated
+    state.commit(decisions, stack.stack_id)
+    stack._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "UPDATE"))
+    stack._add_stack_event(
+        "UPDATE_ROLLBACK_IN_PROGRESS",
+        resource_status_reason=f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
+    )
+    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    stack.status = "UPDATE_ROLLBACK_COMPLETE"
+    raise HookBlocked(blocked.blocking, stack.stack_id)
+
+
+def _find(backend: CloudFormationBackend, name_or_id: str) -> Stack | None:
+    found = backend.stacks.get(name_or_id)
+    if found is None:
+        found = next((s for s in backend.stacks.values() if s.name == name_or_id), None)
+    return found
+
+
+def delete_stack(original: Callable[..., None], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> None:
+    name = kwargs.get("name_or_stack_id", args[0] if args else None)
+    stack = _find(self, name) if isinstance(name, str) else None
+    if stack is not None and getattr(stack, BLOCKED, False):
+        # A create that Hooks blocked provisioned nothing: deleting it touches no resource.
+        self.stacks.pop(stack.stack_id, None)
+        stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+        stack._add_stack_event("DELETE_COMPLETE")
+        stack.status = "DELETE_COMPLETE"
+        self.deleted_stacks[stack.stack_id] = stack
+        return None
+    state = _state(self)
+    if state is None or stack is None:
+        return original(self, *args, **kwargs)
+    resources = [(k, str(v.get("Type", "")), "DELETE") for k, v in _resources(stack.template_dict).items()]
+    decisions, blocked = _run(state, "DELETE", stack.name, stack.stack_id, stack.role_arn, resources)
+    if blocked is None:
+        position = len(stack.events)
+        original(self, *args, **kwargs)
+        state.commit(decisions, stack.stack_id)
+        insert_events(stack, position + 1, hook_events(stack, decisions))
+        return None
+    state.commit(decisions, stack.stack_id)
+    stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+    add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "DELETE"))
+    stack._add_stack_event(
+        "DELETE_FAILED",
+        resource_status_reason=f"The following resource(s) failed to delete: [{_failed_names(blocked)}]. ",
+    )
+    stack.status = "DELETE_FAILED"
+    raise HookBlocked(blocked.blocking, stack.stack_id)
+
+
+def create_change_set(
+    original: Callable[..., tuple[str, str]], self: CloudFormationBackend, *args: Any, **kwargs: Any
+) -> tuple[str, str]:
+    change_set_id, stack_id = original(self, *args, **kwargs)
+    state = _state(self)
+    change_set = self.change_sets.get(change_set_id)
+    if state is None or change_set is None or change_set.status == "FAILED":
+        return change_set_id, stack_id
+    decision = state.invoke(
+        Target(
+            TargetType.CHANGE_SET,
+            change_set_id,
+            "CREATE",
+            change_set.stack_name,
+            stack_id,
+            change_set.role_arn,
+            names=[change_set.change_set_name, change_set.stack_name],
+        )
+    )
+    state.commit([decision], stack_id)
+    if decision.blocking:
+        change_set.status = "FAILED"
+        change_set.execution_status = "UNAVAILABLE"
+        change_set.status_reason = f"Change set creation failed. {failed_reason(decision.blocking)}"
+    return change_set_id, stack_id
+
+
+def execute_change_set(original: Callable[..., None], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> None:
+    state = _state(self)
+    name = kwargs.get("change_set_name", args[0] if args else None)
+    change_set = None
+    if isinstance(name, str):
+        change_set = self.change_sets.get(name) or next(
+            (c for c in self.change_sets.values() if c.change_set_name == name), None
+        )
+    if state is None or change_set is None:
+        return original(self, *args, **kwargs)
+    stack = self.stacks[change_set.stack_id]
+    kind = "CREATE" if change_set.change_set_type == "CREATE" else "UPDATE"
+    changes = [
+        (c.logical_resource_id, c.resource_type, CHANGE_ACTIONS.get(c.action, "UPDATE")) for c in change_set.changes
+    ]
+    decisions, blocked = _run(state, kind, stack.name, stack.stack_id, change_set.role_arn, changes)
+    if blocked is None:
+        position = len(stack.events)
+        original(self, *args, **kwargs)
+        state.commit(decisions, stack.stack_id)
+        insert_events(stack, position + 1, hook_events(stack, decisions))
+        return None
+    state.commit(decisions, stack.stack_id)
+    stack._add_stack_event(f"{kind}_IN_PROGRESS", resource_status_reason="User Initiated")
+    add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, kind))
+    if kind == "CREATE":
+        stack._add_stack_event(
+            "ROLLBACK_IN_PROGRESS",
+            resource_status_reason=f"The following resource(s) failed to create: [{_failed_names(blocked)}]. "
+            "Rollback requested by user.",
+        )
+        stack._add_stack_event("ROLLBACK_COMPLETE")
+        stack.status = "ROLLBACK_COMPLETE"
+        setattr(stack, BLOCKED, True)
+    else:
+        stack._add_stack_event(
+            "UPDATE_ROLLBACK_IN_PROGRESS",
+            resource_status_reason=f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
+        )
+        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+        stack.status = "UPDATE_ROLLBACK_COMPLETE"
+    change_set.execution_status = "EXECUTE_FAILED"
+    return None
+
+
+_WRAPPERS: dict[str, Callable[..., Any]] = {
+    "create_stack": create_stack,
+    "update_stack": update_stack,
+    "delete_stack": delete_stack,
+    "create_change_set": create_change_set,
+    "execute_change_set": execute_change_set,
+}
+
+
+def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    wrapper = _WRAPPERS[name]
+
+    @functools.wraps(original)
+    def patched(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
+        return wrapper(original, self, *args, **kwargs)
+
+    return patched
+
+
+def patch() -> None:
+    """Run Hooks in moto's CloudFormation backend. Idempotent."""
+    if _originals:
+        return
+    for name in _WRAPPERS:
+        original = getattr(CloudFormationBackend, name)
+        _originals[name] = original
+        setattr(CloudFormationBackend, name, _wrap(name, original))
+
+
+def unpatch() -> None:
+    """Give moto its own methods back. Idempotent."""
+    for name, original in _originals.items():
+        setattr(CloudFormationBackend, name, original)
+    _originals.clear()

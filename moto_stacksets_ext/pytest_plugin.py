@@ -1,0 +1,250 @@
+"""pytest plugin (entry point ``stacksets``): fixtures, a marker and a teardown self-check.
+
+* ``stacksets`` - an active in-process mock for AWS, Huawei RFS and Alibaba ROS at once, yielding the typed
+  control object (:data:`moto_stacksets_ext.control`). Fake AWS credentials and region are set for the test
+  and restored after. Requests to Huawei or Alibaba hosts the mock does not serve fail at once.
+* ``stacksets_server`` - the plugin's server on a free 127.0.0.1 port for the session, with factories for
+  ready clients (``boto3_client``, ``rfs_client``, ``ros_client``); state is reset after each test.
+* ``@pytest.mark.stacksets(progression=..., times=..., seconds=..., outcomes=[...], strict_roles=...,
+  check_outcomes=...)`` - configure a test declaratively; a misspelt option fails the test with a clear error.
+* Teardown self-check: a scripted outcome no deployment consumed fails the test (stale scripts do not pass
+  silently), unless the test opts out with ``check_outcomes=False``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .control import OPERATION_MODELS, StackSetsControl, control
+from .engine.outcomes import Outcome, OutcomeKind
+from .plugin import mock_stacksets
+
+MARKER = "stacksets"
+MARKER_OPTIONS = {"progression", "times", "seconds", "outcomes", "strict_roles", "check_outcomes", "cloud"}
+OUTCOME_FIELDS = {"kind", "account", "region", "cloud", "stack_set", "action", "reason", "times"}
+FAKE_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "stacksets(progression=None, times=1, seconds=1.0, cloud=None, outcomes=(), strict_roles=False, "
+        "check_outcomes=True): configure the stacksets fixture for this test",
+    )
+
+
+class MarkerError(ValueError):
+    """A ``@pytest.mark.stacksets`` that cannot be used as written."""
+
+
+@dataclass(frozen=True)
+class MarkerOptions:
+    progression: str | None = None
+    times: int = 1
+    seconds: float = 1.0
+    cloud: str | None = None
+    outcomes: tuple[Outcome, ...] = ()
+    strict_roles: bool = False
+    check_outcomes: bool = True
+
+
+def _outcome(spec: Any) -> Outcome:
+    if isinstance(spec, Outcome):
+        return spec
+    if not isinstance(spec, Mapping):
+        raise MarkerError(f"@pytest.mark.stacksets: each outcome must be a dict or an Outcome, not {spec!r}")
+    unknown = set(spec) - OUTCOME_FIELDS
+    if unknown:
+        raise MarkerError(
+            f"@pytest.mark.stacksets: unknown outcome fields {sorted(unknown)}; use {sorted(OUTCOME_FIELDS)}"
+        )
+    try:
+        kind = OutcomeKind(spec.get("kind", "FAIL"))
+    except ValueError as error:
+        raise MarkerError("@pytest.mark.stacksets: outcome kind must be FAIL, SUCCEED or DRIFT") from error
+    return Outcome(
+        kind,
+        spec.get("reason"),
+        spec.get("cloud"),
+        spec.get("account"),
+        spec.get("region"),
+        spec.get("stack_set"),
+        spec.get("action"),
+        spec.get("times"),
+    )
+
+
+def options_for(node: pytest.Item) -> MarkerOptions:
+    """The marker's options, or a clean test failure (no traceback) naming what is wrong with it."""
+    try:
+        return marker_options(node)
+    except MarkerError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def marker_options(node: pytest.Item) -> MarkerOptions:
+    """The test's ``@pytest.mark.stacksets`` options, validated (closest marker wins)."""
+    marker = node.get_closest_marker(MARKER)
+    if marker is None:
+        return MarkerOptions()
+    if marker.args:
+        raise MarkerError("@pytest.mark.stacksets takes keyword arguments only")
+    unknown = set(marker.kwargs) - MARKER_OPTIONS
+    if unknown:
+        raise MarkerError(
+            f"@pytest.mark.stacksets: unknown option(s) {sorted(unknown)}; valid options are {sorted(MARKER_OPTIONS)}"
+        )
+    kwargs = dict(marker.kwargs)
+    progression = kwargs.get("progression")
+    if progression not in (None, "immediate", "manual", "time"):
+        raise MarkerError(
+            f"@pytest.mark.stacksets: progression must be 'immediate', 'manual' or 'time', not {progression!r}"
+        )
+    cloud = kwargs.get("cloud")
+    if cloud is not None and cloud not in OPERATION_MODELS:
+        raise MarkerError(f"@pytest.mark.stacksets: cloud must be one of {sorted(OPERATION_MODELS)}")
+    return MarkerOptions(
+        progression=progression,
+        times=int(kwargs.get("times", 1)),
+        seconds=float(kwargs.get("seconds", 1.0)),
+        cloud=cloud,
+        outcomes=tuple(_outcome(spec) for spec in kwargs.get("outcomes", ())),
+        strict_roles=bool(kwargs.get("strict_roles", False)),
+        check_outcomes=bool(kwargs.get("check_outcomes", True)),
+    )
+
+
+def _apply(options: MarkerOptions, target: StackSetsControl) -> None:
+    if options.progression is not None:
+        clouds = [options.cloud] if options.cloud else list(OPERATION_MODELS)
+        for cloud in clouds:
+            target.set_progression(options.progression, times=options.times, seconds=options.seconds, cloud=cloud)
+    for outcome in options.outcomes:
+        target.add_outcome(outcome)
+    if options.strict_roles:
+        target.strict_roles = True
+
+
+def _stale_outcomes_message(stale: list[Outcome]) -> str:
+    lines = [
+        f"  {o.kind.value} account={o.account} region={o.region} cloud={o.cloud} stack_set={o.stack_set} "
+        f"action={o.action}"
+        for o in stale
+    ]
+    return (
+        "moto-stacksets-ext: scripted outcome(s) that no deployment used:\n"
+        + "\n".join(lines)
+        + "\nRemove them, or opt out with @pytest.mark.stacksets(check_outcomes=False)."
+    )
+
+
+@pytest.fixture
+def stacksets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[StackSetsControl]:
+    """An in-process mock of every cloud the plugin serves; yields the control object."""
+    options = options_for(request.node)
+    for name, value in FAKE_AWS_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_stacksets():
+        _apply(options, control)
+        try:
+            yield control
+            stale = control.unconsumed_outcomes()
+        finally:
+            control.reset_progression()
+        if stale and options.check_outcomes:
+            pytest.fail(_stale_outcomes_message(stale), pytrace=False)
+
+
+class StacksetsServer:
+    """A running plugin server and factories for clients pointed at it."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        self.control = control
+
+    def boto3_client(self, service: str = "cloudformation", region: str = "us-east-1") -> Any:
+        import boto3
+
+        make: Any = boto3.client  # any service name, not only the ones boto3-stubs knows
+        return make(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def rfs_client(self, ak: str = "AK", sk: str = "SK", project_id: str = "0" * 32) -> Any:
+        from huaweicloudsdkcore.auth.credentials import BasicCredentials
+        from huaweicloudsdkrfs.v1 import RfsClient
+
+        credentials = BasicCredentials(ak, sk, project_id)
+        return RfsClient.new_builder().with_credentials(credentials).with_endpoint(self.endpoint).build()
+
+    def ros_client(self, access_key_id: str = "LTAI-test", secret: str = "secret", region: str = "cn-hangzhou") -> Any:
+        from alibabacloud_ros20190910.client import Client
+        from alibabacloud_tea_openapi.models import Config
+
+        host = self.endpoint.split("://", 1)[1]
+        return Client(
+            Config(
+                access_key_id=access_key_id,
+                access_key_secret=secret,
+                region_id=region,
+                endpoint=host,
+                protocol="http",
+            )
+        )
+
+    def reset(self) -> None:
+        import requests
+
+        requests.post(f"{self.endpoint}/moto-api/stacksets/reset", timeout=30).raise_for_status()
+
+
+@pytest.fixture(scope="session")
+def _stacksets_server_session() -> Iterator[StacksetsServer]:
+    from .server import ThreadedStackSetsServer
+
+    previous = {name: os.environ.get(name) for name in ("NO_PROXY", "no_proxy")}
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    server = ThreadedStackSetsServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        yield StacksetsServer(server.endpoint)
+    finally:
+        server.stop()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture
+def stacksets_server(
+    request: pytest.FixtureRequest, _stacksets_server_session: StacksetsServer
+) -> Iterator[StacksetsServer]:
+    """The session's plugin server, configured by the test's marker and reset after the test."""
+    options = options_for(request.node)
+    _apply(options, control)
+    try:
+        yield _stacksets_server_session
+        stale = control.unconsumed_outcomes()
+    finally:
+        control.reset_progression()
+        _stacksets_server_session.reset()
+    if stale and options.check_outcomes:
+        pytest.fail(_stale_outcomes_message(stale), pytrace=False)
