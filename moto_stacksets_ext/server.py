@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import control_api
+from . import control_api, live_view
 from .gateway import register, wsgi_middleware
 from .plugin import install
 
@@ -20,6 +20,7 @@ from .plugin import install
 def create_app() -> Callable[..., Any]:
     """The server's WSGI application (installs the plugin and the HTTP control API)."""
     install()
+    register(live_view.FRONT_END)  # before the control API, which claims the rest of /moto-api/stacksets/
     register(control_api.FRONT_END)
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 

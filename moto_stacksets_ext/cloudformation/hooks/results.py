@@ -102,6 +102,10 @@ class HookResultStore:
             raise HookResultNotFound(f"Hook result {hook_result_id} not found")
         return found
 
+    def recent(self, limit: int) -> list[HookResult]:
+        """The newest ``limit`` results (O(limit))."""
+        return list(itertools.islice(self._all.walk(None, newest_first=True), limit))
+
     def for_target(self, target_type: TargetType, target_id: str) -> list[HookResult]:
         return list(self._by_target.get((target_type, target_id), SequencedList()))
 

@@ -1,0 +1,149 @@
+"""The live view of the development server: ``/moto-api/stacksets/`` (HTML+JS, no CDN, works offline).
+
+It shows the stack sets of every cloud, account and region, each operation as a grid of target accounts x
+regions coloured by result status (refreshed every second while operations run), its preferences, status
+reason and the failed targets' reasons, and the newest Hook results with their annotations. The page reads
+``/moto-api/stacksets/view/state`` (JSON), which :func:`snapshot` builds; reading it is not a read of any
+operation, so watching never moves a manual progression.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from . import namespaces
+from .engine.model import Operation, StackSet
+from .engine.stacksets import StackSetNamespace
+from .gateway import GatewayRequest, GatewayResponse
+
+PAGE_PATHS = ("/moto-api/stacksets", "/moto-api/stacksets/", "/moto-api/stacksets/view")
+STATE_PATH = "/moto-api/stacksets/view/state"
+OPERATIONS_SHOWN = 10
+HOOK_RESULTS_SHOWN = 20
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _operation(operation: Operation) -> dict[str, Any]:
+    preferences = operation.operation_preferences
+    results = list(operation.results)
+    return {
+        "operation_id": operation.operation_id,
+        "action": operation.provider_action or operation.action.value,
+        "status": operation.status.value,
+        "status_reason": operation.status_reason,
+        "created": _time(operation.creation_timestamp),
+        "ended": _time(operation.end_timestamp),
+        "preferences": {
+            "region_concurrency_type": preferences.region_concurrency_type
+            and preferences.region_concurrency_type.value,
+            "region_order": preferences.region_order,
+            "failure_tolerance_count": preferences.failure_tolerance_count,
+            "failure_tolerance_percentage": preferences.failure_tolerance_percentage,
+            "max_concurrent_count": preferences.max_concurrent_count,
+            "max_concurrent_percentage": preferences.max_concurrent_percentage,
+            "concurrency_mode": preferences.concurrency_mode and preferences.concurrency_mode.value,
+        },
+        "accounts": list(dict.fromkeys(r.account for r in results)),
+        "regions": list(dict.fromkeys(r.region for r in results)),
+        "cells": [
+            {"account": r.account, "region": r.region, "status": r.status.value, "reason": r.status_reason}
+            for r in results
+        ],
+    }
+
+
+def _stack_set(stack_set: StackSet) -> dict[str, Any]:
+    return {
+        "name": stack_set.stack_set_name,
+        "id": stack_set.stack_set_id,
+        "status": stack_set.status.value,
+        "permission_model": stack_set.permission_model.value,
+        "instances": len(stack_set.instances),
+        "operations": [
+            _operation(op)
+            for op in itertools.islice(stack_set.operations.walk(None, newest_first=True), OPERATIONS_SHOWN)
+        ],
+    }
+
+
+def _namespace(namespace: StackSetNamespace) -> dict[str, Any]:
+    cloud, account, region = namespace.identity
+    return {
+        "cloud": cloud,
+        "account": account,
+        "region": region,
+        "stack_sets": [_stack_set(stack_set) for stack_set in namespace.order],
+    }
+
+
+def _hook_results(backend: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "account": backend.account_id,
+            "region": backend.region_name,
+            "hook_result_id": result.hook_result_id,
+            "type_name": result.type_name,
+            "status": result.status.value,
+            "reason": result.hook_status_reason,
+            "failure_mode": result.failure_mode,
+            "target_type": result.target_type.value,
+            "target_id": result.target_id,
+            "invoked_at": _time(result.invoked_at),
+            "annotations": [
+                {
+                    "name": a.annotation_name,
+                    "status": a.status,
+                    "message": a.status_message,
+                    "severity": a.severity_level,
+                }
+                for a in result.annotations
+            ],
+        }
+        for result in backend.hooks.results.recent(HOOK_RESULTS_SHOWN)
+    ]
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything the live view shows, as JSON-ready data (namespaces with no stack set are left out)."""
+    from .cloudformation.models import stacksets_backends
+
+    spaces: list[StackSetNamespace] = []
+    hook_results: list[dict[str, Any]] = []
+    for _, regions in list(stacksets_backends.items()):
+        for _, backend in list(regions.items()):
+            spaces.append(backend.namespace)
+            hook_results += _hook_results(backend)
+    for cloud in ("huawei", "alibaba"):
+        spaces += namespaces.all_namespaces(cloud)
+    hook_results.sort(key=lambda r: r["invoked_at"] or "", reverse=True)
+    return {
+        "namespaces": [_namespace(ns) for ns in spaces if len(ns.order)],
+        "hook_results": hook_results[:HOOK_RESULTS_SHOWN],
+    }
+
+
+class LiveViewFrontEnd:
+    """Serves the page and its data (server mode)."""
+
+    def __init__(self) -> None:
+        self.name = "live-view"
+        self.host_patterns: list[re.Pattern[str]] = []
+
+    def claims(self, request: GatewayRequest) -> bool:
+        return request.method == "GET" and request.path in (*PAGE_PATHS, STATE_PATH)
+
+    def handle(self, request: GatewayRequest) -> GatewayResponse:
+        if request.path == STATE_PATH:
+            return GatewayResponse.json(200, snapshot(), {"Cache-Control": "no-store"})
+        page = resources.files("moto_stacksets_ext").joinpath("static/live_view.html").read_bytes()
+        return GatewayResponse(200, {"Content-Type": "text/html; charset=utf-8"}, page)
+
+
+FRONT_END = LiveViewFrontEnd()
