@@ -14,6 +14,7 @@
 ``GET    /moto-api/stacksets/settings``      ``{"strict_roles": false}``
 ``POST   /moto-api/stacksets/settings``      body: ``{"strict_roles": true}`` → the settings
 ``POST   /moto-api/stacksets/reset``         reset everything (as ``/moto-api/reset``) → 204
+``GET    /moto-api/stacksets/openapi.json``  this API as an OpenAPI 3.0 document
 ===========================================  ==============================================================
 
 ``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "action", "reason",
@@ -44,6 +45,7 @@ CloudFormation Hooks (see ``docs/hooks.md``):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -56,6 +58,7 @@ from .engine.outcomes import Outcome, OutcomeKind
 from .gateway import GatewayRequest, GatewayResponse
 
 PREFIX = "/moto-api/stacksets"
+MAX_ADVANCE = 100_000_000  # seconds per call (the OpenAPI document says the same)
 _OUTCOME_FIELDS = ("account", "region", "cloud", "stack_set", "action", "reason")
 
 
@@ -96,10 +99,16 @@ def _body(request: GatewayRequest) -> dict[str, Any]:
     return decoded
 
 
-def _outcome_from(body: dict[str, Any]) -> Outcome:
-    unknown = set(body) - {"kind", "times", *_OUTCOME_FIELDS}
+def _only(body: dict[str, Any], *allowed: str) -> dict[str, Any]:
+    """The body, if it names no field but ``allowed`` (400 otherwise)."""
+    unknown = set(body) - set(allowed)
     if unknown:
         raise ControlError(400, f"unknown fields: {sorted(unknown)}")
+    return body
+
+
+def _outcome_from(body: dict[str, Any]) -> Outcome:
+    _only(body, "kind", "times", *_OUTCOME_FIELDS)
     try:
         kind = OutcomeKind(body.get("kind", "FAIL"))
     except ValueError as error:
@@ -132,29 +141,31 @@ def _outcomes(request: GatewayRequest) -> GatewayResponse:
     if request.method == "DELETE":
         control.clear_outcomes()
         return GatewayResponse(204)
-    raise ControlError(405, f"{request.method} is not allowed here")
+    raise AssertionError("the dispatcher admits documented methods only")
 
 
 def _clock(request: GatewayRequest) -> GatewayResponse:
     if request.method == "POST":
-        body = _body(request)
+        body = _only(_body(request), "advance", "freeze")
         advance = body.get("advance", 0)
-        if not isinstance(advance, (int, float)) or isinstance(advance, bool) or advance < 0:
-            raise ControlError(400, "advance must be a number of seconds, at least 0")
+        if not isinstance(advance, (int, float)) or isinstance(advance, bool) or not 0 <= advance <= MAX_ADVANCE:
+            raise ControlError(400, f"advance must be a number of seconds from 0 to {MAX_ADVANCE}")
+        if not isinstance(body.get("freeze", False), bool):
+            raise ControlError(400, "freeze must be true or false")
         if body.get("freeze"):
             control.freeze_clock()
-        control.advance(advance)
-    elif request.method != "GET":
-        raise ControlError(405, f"{request.method} is not allowed here")
+        try:
+            control.advance(advance)
+        except ValueError as error:
+            raise ControlError(400, str(error)) from error
     return GatewayResponse.json(200, {"now": _iso(control.now())})
 
 
 def _progression(request: GatewayRequest) -> GatewayResponse:
-    if request.method != "POST":
-        raise ControlError(405, f"{request.method} is not allowed here")
     body = _body(request)
+    _only(body, "progression", "times", "seconds", "cloud")
     cloud = body.get("cloud", "aws")
-    if cloud not in OPERATION_MODELS:
+    if not isinstance(cloud, str) or cloud not in OPERATION_MODELS:
         raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
     times, seconds = body.get("times", 1), body.get("seconds", 1.0)
     if not isinstance(times, int) or isinstance(times, bool) or times < 1:
@@ -172,21 +183,15 @@ def _progression(request: GatewayRequest) -> GatewayResponse:
 
 def _settings(request: GatewayRequest) -> GatewayResponse:
     if request.method == "POST":
-        body = _body(request)
-        if set(body) - {"strict_roles"}:
-            raise ControlError(400, f"unknown settings: {sorted(set(body) - {'strict_roles'})}")
+        body = _only(_body(request), "strict_roles")
         if "strict_roles" in body:
             if not isinstance(body["strict_roles"], bool):
                 raise ControlError(400, "strict_roles must be true or false")
             control.strict_roles = body["strict_roles"]
-    elif request.method != "GET":
-        raise ControlError(405, f"{request.method} is not allowed here")
     return GatewayResponse.json(200, {"strict_roles": control.strict_roles})
 
 
 def _reset(request: GatewayRequest) -> GatewayResponse:
-    if request.method != "POST":
-        raise ControlError(405, f"{request.method} is not allowed here")
     control.reset()
     return GatewayResponse(204)
 
@@ -204,12 +209,10 @@ def _hook_outcomes(request: GatewayRequest) -> GatewayResponse:
     if request.method == "DELETE":
         control.clear_hook_outcomes()
         return GatewayResponse(204)
-    raise ControlError(405, f"{request.method} is not allowed here")
+    raise AssertionError("the dispatcher admits documented methods only")
 
 
 def _hook_results(request: GatewayRequest) -> GatewayResponse:
-    if request.method != "POST":
-        raise ControlError(405, f"{request.method} is not allowed here")
     try:
         result = hook_control.result_from_json(_body(request))
     except (ValueError, TypeError) as error:
@@ -217,7 +220,14 @@ def _hook_results(request: GatewayRequest) -> GatewayResponse:
     return GatewayResponse.json(201, hook_control.result_json(result))
 
 
+def _openapi(request: GatewayRequest) -> GatewayResponse:
+    from .control_openapi import document
+
+    return GatewayResponse.json(200, document())
+
+
 _ROUTES: dict[str, Callable[[GatewayRequest], GatewayResponse]] = {
+    "/openapi.json": _openapi,
     "/hook-outcomes": _hook_outcomes,
     "/hook-results": _hook_results,
     "/outcomes": _outcomes,
@@ -241,20 +251,34 @@ class ControlFrontEnd:
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         path = request.path[len(PREFIX) :].rstrip("/")
+        match = _ONE_OUTCOME.match(path)
+        route = "/outcomes/{outcome_id}" if match else path
+        allowed = _allowed_methods().get(route)
+        if allowed is None:
+            return GatewayResponse.json(404, {"error": f"no control endpoint {request.path}"})
+        if request.method not in allowed:
+            return GatewayResponse.json(
+                405, {"error": f"{request.method} is not allowed here"}, {"Allow": ", ".join(sorted(allowed))}
+            )
         try:
-            match = _ONE_OUTCOME.match(path)
             if match:
-                if request.method != "DELETE":
-                    raise ControlError(405, f"{request.method} is not allowed here")
                 if not control.remove_outcome(match["id"]):
                     raise ControlError(404, f"no outcome {match['id']}")
                 return GatewayResponse(204)
-            handler = _ROUTES.get(path)
-            if handler is None:
-                raise ControlError(404, f"no control endpoint {request.path}")
-            return handler(request)
+            return _ROUTES[route](request)
         except ControlError as error:
             return GatewayResponse.json(error.status, {"error": str(error)})
+
+
+@functools.lru_cache(maxsize=1)
+def _allowed_methods() -> dict[str, frozenset[str]]:
+    """Each route's methods, as the OpenAPI document declares them (one source of truth)."""
+    from .control_openapi import document
+
+    return {
+        path.removeprefix(PREFIX): frozenset(method.upper() for method in operations)
+        for path, operations in document()["paths"].items()
+    }
 
 
 FRONT_END = ControlFrontEnd()

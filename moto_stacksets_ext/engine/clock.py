@@ -33,7 +33,12 @@ class Clock:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         with self._lock:
-            self._offset += timedelta(seconds=seconds)
+            try:
+                offset = self._offset + timedelta(seconds=seconds)
+                (self._frozen_at or datetime.now(timezone.utc)) + offset
+            except OverflowError as error:
+                raise ValueError(f"advancing by {seconds} seconds would take the clock past year 9999") from error
+            self._offset = offset
 
     def freeze(self) -> None:
         """Stop following the wall clock; only ``advance`` moves time from now on."""

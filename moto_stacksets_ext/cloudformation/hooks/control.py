@@ -6,6 +6,7 @@ them over HTTP (``/moto-api/stacksets/hook-outcomes`` and ``/moto-api/stacksets/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -88,7 +89,13 @@ def hook_outcome(
 def hook_state(account: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1") -> HookState:
     from ..models import stacksets_backends
 
-    state: HookState = stacksets_backends[account][region].hooks
+    if not re.fullmatch(r"[0-9]{12}", account):
+        raise ValueError(f"account must be 12 digits, not {account!r}")
+    try:
+        backend = stacksets_backends[account][region]
+    except KeyError as error:
+        raise ValueError(f"{region!r} is not a region moto knows") from error
+    state: HookState = backend.hooks
     return state
 
 
@@ -189,7 +196,8 @@ def _checked(body: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
     for name in allowed:
         if name != "times" and body.get(name) is not None and not isinstance(body[name], str):
             raise ValueError(f"{name} must be a string")
-    annotations = body.get("annotations") or []
+    annotations = body.get("annotations")
+    annotations = [] if annotations is None else annotations
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
         raise ValueError("annotations must be a list of objects")
     return {k: v for k, v in body.items() if v is not None}

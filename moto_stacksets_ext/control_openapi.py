@@ -1,0 +1,279 @@
+"""The OpenAPI 3.0 description of the HTTP control API, served at ``/moto-api/stacksets/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .cloudformation.hooks.model import HookStatus, TargetType
+from .control import OPERATION_MODELS
+from .engine.outcomes import OutcomeKind
+
+#: Seconds one ``POST /clock`` may advance (about three years; the clock stops at year 9999).
+MAX_ADVANCE_PER_CALL = 100_000_000
+
+_NULLABLE_STRING: dict[str, Any] = {"type": "string", "nullable": True}
+_ERROR: dict[str, Any] = {
+    "description": "bad input, unknown path or method",
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+        }
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _annotation() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "AnnotationName": _NULLABLE_STRING,
+            "Status": {"type": "string", "nullable": True, "enum": ["PASSED", "FAILED", "SKIPPED", None]},
+            "StatusMessage": _NULLABLE_STRING,
+            "RemediationMessage": _NULLABLE_STRING,
+            "RemediationLink": _NULLABLE_STRING,
+            "SeverityLevel": {
+                "type": "string",
+                "nullable": True,
+                "enum": ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", None],
+            },
+        },
+    }
+
+
+def _regions() -> list[str]:
+    """The regions moto's CloudFormation backends exist in (where Hook results can be recorded)."""
+    from boto3.session import Session
+
+    session = Session()
+    found = {r for p in ("aws", "aws-cn", "aws-us-gov") for r in session.get_available_regions("cloudformation", p)}
+    return sorted(found)
+
+
+def document() -> dict[str, Any]:
+    clouds = sorted(OPERATION_MODELS)
+    outcome_fields = {
+        "account": _NULLABLE_STRING,
+        "region": _NULLABLE_STRING,
+        "cloud": {"type": "string", "nullable": True, "enum": [*clouds, None]},
+        "stack_set": _NULLABLE_STRING,
+        "action": _NULLABLE_STRING,
+        "reason": _NULLABLE_STRING,
+        "times": {"type": "integer", "minimum": 1, "nullable": True},
+    }
+    hook_statuses = [s.value for s in HookStatus]
+    target_types = [t.value for t in TargetType]
+    region = {"type": "string", "nullable": True, "enum": [*_regions(), None]}
+    account = {"type": "string", "nullable": True, "pattern": "^[0-9]{12}$"}
+    optional_string = _NULLABLE_STRING
+    schemas: dict[str, Any] = {
+        "Outcome": {
+            "type": "object",
+            "properties": {
+                "outcome_id": {"type": "string"},
+                "kind": {"type": "string", "enum": [k.value for k in OutcomeKind]},
+                "consumed": {"type": "integer"},
+                **outcome_fields,
+            },
+            "required": ["outcome_id", "kind", "consumed"],
+        },
+        "NewOutcome": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"kind": {"type": "string", "enum": [k.value for k in OutcomeKind]}, **outcome_fields},
+        },
+        "Clock": {"type": "object", "properties": {"now": {"type": "string"}}, "required": ["now"]},
+        "ClockChange": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "advance": {"type": "number", "minimum": 0, "maximum": MAX_ADVANCE_PER_CALL},
+                "freeze": {"type": "boolean"},
+            },
+        },
+        "Progression": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "progression": {"type": "string", "enum": ["immediate", "manual", "time"]},
+                "times": {"type": "integer", "minimum": 1},
+                "seconds": {"type": "number", "exclusiveMinimum": True, "minimum": 0},
+                "cloud": {"type": "string", "enum": clouds},
+            },
+        },
+        "Settings": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"strict_roles": {"type": "boolean"}},
+        },
+        "Annotation": _annotation(),
+        "HookOutcome": {
+            "type": "object",
+            "properties": {
+                "outcome_id": {"type": "string"},
+                "type_name": _NULLABLE_STRING,
+                "status": {"type": "string", "enum": hook_statuses},
+                "reason": _NULLABLE_STRING,
+                "annotations": {"type": "array", "items": _ref("Annotation")},
+                "target_type": {"type": "string", "nullable": True},
+                "target_name": _NULLABLE_STRING,
+                "account": _NULLABLE_STRING,
+                "region": _NULLABLE_STRING,
+                "times": {"type": "integer", "nullable": True},
+                "consumed": {"type": "integer"},
+            },
+            "required": ["outcome_id", "status", "consumed"],
+        },
+        "NewHookOutcome": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "type_name": optional_string,
+                "status": {"type": "string", "nullable": True, "enum": [*hook_statuses, None]},
+                "reason": optional_string,
+                "annotations": {"type": "array", "nullable": True, "items": _ref("Annotation")},
+                "target_type": {"type": "string", "nullable": True, "enum": [*target_types, None]},
+                "target_name": optional_string,
+                "account": optional_string,
+                "region": optional_string,
+                "times": {"type": "integer", "minimum": 1, "nullable": True},
+            },
+        },
+        "NewHookResult": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["type_name", "target_type", "target_id"],
+            "properties": {
+                "type_name": {"type": "string", "minLength": 10, "maxLength": 196},
+                "target_type": {"type": "string", "enum": target_types},
+                "target_id": {"type": "string", "minLength": 1},
+                "status": {"type": "string", "nullable": True, "enum": [*hook_statuses, None]},
+                "reason": optional_string,
+                "failure_mode": {"type": "string", "nullable": True, "enum": ["FAIL", "WARN", None]},
+                "annotations": {"type": "array", "nullable": True, "items": _ref("Annotation")},
+                "resource_type": optional_string,
+                "resource_id": optional_string,
+                "action": {"type": "string", "nullable": True, "enum": ["CREATE", "UPDATE", "DELETE", "IMPORT", None]},
+                "hook_execution_target": optional_string,
+                "original_type_name": optional_string,
+                "type_version_id": optional_string,
+                "type_configuration_version_id": optional_string,
+                "account": account,
+                "region": region,
+            },
+        },
+        "HookResult": {
+            "type": "object",
+            "properties": {
+                name: {"type": "string"}
+                for name in ("HookResultId", "TypeName", "TypeArn", "Status", "TargetType", "TargetId")
+            },
+            "required": ["HookResultId", "TypeName", "TypeArn", "Status", "TargetType", "TargetId"],
+        },
+    }
+    errors = {"400": _ERROR, "404": _ERROR, "405": _ERROR}
+    no_content = {"204": {"description": "done"}}
+    paths: dict[str, Any] = {
+        "/moto-api/stacksets/openapi.json": {
+            "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.0")}}
+        },
+        "/moto-api/stacksets/outcomes": {
+            "get": {
+                "summary": "Scripted outcomes in force",
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"outcomes": {"type": "array", "items": _ref("Outcome")}}},
+                        "the outcomes, in the order they were added",
+                    )
+                },
+            },
+            "post": {
+                "summary": "Script deployments' outcome (FAIL, SUCCEED or DRIFT)",
+                "requestBody": _body(_ref("NewOutcome")),
+                "responses": {"201": _json(_ref("Outcome"), "the outcome added"), **errors},
+            },
+            "delete": {"summary": "Remove every outcome", "responses": no_content},
+        },
+        "/moto-api/stacksets/outcomes/{outcome_id}": {
+            "delete": {
+                "summary": "Remove one outcome",
+                "parameters": [{"name": "outcome_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {**no_content, **errors},
+            }
+        },
+        "/moto-api/stacksets/clock": {
+            "get": {"summary": "The engine clock", "responses": {"200": _json(_ref("Clock"), "now")}},
+            "post": {
+                "summary": "Freeze and/or advance the engine clock",
+                "requestBody": _body(_ref("ClockChange")),
+                "responses": {"200": _json(_ref("Clock"), "the new time"), **errors},
+            },
+        },
+        "/moto-api/stacksets/progression": {
+            "post": {
+                "summary": "Set how new operations progress (moto state-manager transition)",
+                "requestBody": _body(_ref("Progression")),
+                "responses": {"200": _json({"type": "object"}, "the transition set"), **errors},
+            }
+        },
+        "/moto-api/stacksets/settings": {
+            "get": {"summary": "Switches", "responses": {"200": _json(_ref("Settings"), "the settings")}},
+            "post": {
+                "summary": "Change switches",
+                "requestBody": _body(_ref("Settings")),
+                "responses": {"200": _json(_ref("Settings"), "the settings"), **errors},
+            },
+        },
+        "/moto-api/stacksets/reset": {
+            "post": {"summary": "Reset every moto backend and the plugin's state", "responses": no_content}
+        },
+        "/moto-api/stacksets/hook-outcomes": {
+            "get": {
+                "summary": "Scripted Hook outcomes in force",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"hook_outcomes": {"type": "array", "items": _ref("HookOutcome")}},
+                        },
+                        "the Hook outcomes",
+                    )
+                },
+            },
+            "post": {
+                "summary": "Script what Hooks decide",
+                "requestBody": _body(_ref("NewHookOutcome")),
+                "responses": {"201": _json(_ref("HookOutcome"), "the Hook outcome added"), **errors},
+            },
+            "delete": {"summary": "Remove every Hook outcome", "responses": no_content},
+        },
+        "/moto-api/stacksets/hook-results": {
+            "post": {
+                "summary": "Record a Hook result directly",
+                "requestBody": _body(_ref("NewHookResult"), required=True),
+                "responses": {"201": _json(_ref("HookResult"), "the result recorded"), **errors},
+            }
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "moto-stacksets-ext control API",
+            "version": "1",
+            "description": "Script outcomes, pace operations, move the engine clock and reset the plugin's state.",
+        },
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
