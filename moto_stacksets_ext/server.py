@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from . import control_api, live_view
+from . import control_api, live_view, persistence
 from .gateway import register, wsgi_middleware
 from .plugin import install
 
@@ -74,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("-p", "--port", type=int, default=5000, help="port to listen on (default: 5000)")
     parser.add_argument(
+        "--state-file",
+        type=Path,
+        help="load stack sets from this file at start (if it exists) and save them to it on shutdown",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -89,8 +97,28 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our request log replaces werkzeug's
+    app = create_app()
+    if args.state_file is not None and args.state_file.exists():
+        try:
+            count = persistence.load_file(args.state_file)
+        except persistence.StateFileError as error:
+            print(f"moto-stacksets-server: {args.state_file}: {error}", file=sys.stderr)
+            print("moto-stacksets-server: refusing to start (the file was left untouched)", file=sys.stderr)
+            raise SystemExit(2) from error
+        print(f"moto-stacksets-ext: loaded {count} stack set(s) from {args.state_file}", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"moto-stacksets-ext server listening on http://{args.host}:{args.port}", flush=True)
-    run_simple(args.host, args.port, create_app(), threaded=True, request_handler=MotoRequestHandler)
+    try:
+        run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    finally:
+        if args.state_file is not None:
+            persistence.save_file(args.state_file)
+            print(f"moto-stacksets-ext: state saved to {args.state_file}", flush=True)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM stops the server like Ctrl-C does (so the state is saved)."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

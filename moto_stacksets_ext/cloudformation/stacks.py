@@ -129,3 +129,25 @@ class MotoStackDeployer:
                     backend.delete_stack(stack_id)  # type: ignore[attr-defined]
                 except Exception:
                     stacks.pop(stack_id, None)
+
+
+def restore_stacks(stack_sets: list[StackSet]) -> None:
+    """Create again the moto stacks of loaded instances (their ``StackId`` changes to the new stack's)."""
+    for stack_set in stack_sets:
+        for instance in stack_set.instance_order:
+            if instance.stack_id is None:
+                continue
+            backend = cloudformation_backends[instance.account][instance.region]
+            try:
+                stack = backend.create_stack(
+                    name=instance.stack_name,
+                    template=stack_set.template_body or "",
+                    parameters=effective_parameters(stack_set, instance.parameter_overrides),
+                    tags={tag.key: tag.value for tag in stack_set.tags},
+                )
+            except Exception as error:
+                MotoStackDeployer._roll_back(backend, instance.stack_name)
+                instance.stack_id = None
+                instance.status_reason = f"Could not recreate the stack on load: {_reason(error)}"
+                continue
+            instance.stack_id = stack.stack_id

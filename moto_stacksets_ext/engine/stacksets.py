@@ -468,6 +468,35 @@ class StackSetNamespace:
             queued=True,
         )
 
+    # -- persistence ------------------------------------------------------------------------------------
+    def settle(self) -> None:
+        """Run every running or queued operation to its end (before saving state)."""
+        for stack_set in self.stack_sets.values():
+            while stack_set.in_flight:
+                for operation in list(stack_set.in_flight.values()):
+                    if operation.execution is not None:
+                        self.executor.run(stack_set, operation)
+                    elif operation.status is OperationStatus.QUEUED and self._can_start(stack_set, operation):
+                        self._begin(stack_set, operation)
+                        self.executor.run(stack_set, operation)
+
+    def restore(self, stack_sets: list[StackSet]) -> None:
+        """Take over stack sets saved earlier (ended operations only), rebuilding every index."""
+        highest = 0
+        for stack_set in stack_sets:
+            self.stack_sets[stack_set.stack_set_id] = stack_set
+            self.order.append(stack_set)
+            if stack_set.status is StackSetStatus.ACTIVE:
+                self.live_by_name[stack_set.stack_set_name] = stack_set
+            for operation in stack_set.operations:
+                self.operations_by_id[operation.operation_id] = operation
+            highest = max(
+                [highest, stack_set.seq]
+                + [i.seq for i in stack_set.instance_order]
+                + [o.seq for o in stack_set.operations]
+            )
+        self._seq = itertools.count(highest + 1)
+
     # -- progress ---------------------------------------------------------------------------------------
     def refresh(self, stack_set: StackSet) -> None:
         """Catch a stack set's operations up with the clock (front-ends call it before reading state)."""

@@ -1,0 +1,197 @@
+"""State files: what an offline developer's server keeps across restarts, and what it refuses to load."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
+
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in
+
+
+def test_round_trip_in_process() -> None:
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        stack_set_id = cf.create_stack_set(StackSetName="kept", TemplateBody=TOPIC_TEMPLATE)["StackSetId"]
+        control.fail(account=ACCOUNT_B, reason="scripted")
+        operation_id = cf.create_stack_instances(
+            StackSetName="kept",
+            Accounts=[ACCOUNT_A, ACCOUNT_B],
+            Regions=[REGION],
+            OperationPreferences={"FailureToleranceCount": 1},
+        )["OperationId"]
+        control.drift(account=ACCOUNT_A)
+        drift_id = cf.detect_stack_set_drift(StackSetName="kept")["OperationId"]
+        cf.create_stack_set(StackSetName="gone", TemplateBody=TOPIC_TEMPLATE)
+        cf.delete_stack_set(StackSetName="gone")
+        saved = json.loads(json.dumps(export_state()))
+        before = cf.describe_stack_set_operation(StackSetName="kept", OperationId=operation_id)["StackSetOperation"]
+
+        control.reset()
+        assert cf.list_stack_sets()["Summaries"] == []
+        assert import_state(saved) == 2
+
+        assert cf.describe_stack_set(StackSetName="kept")["StackSet"]["StackSetId"] == stack_set_id
+        after = cf.describe_stack_set_operation(StackSetName="kept", OperationId=operation_id)["StackSetOperation"]
+        assert after == before
+        rows = cf.list_stack_set_operation_results(StackSetName="kept", OperationId=operation_id)["Summaries"]
+        assert {r["Account"]: r["Status"] for r in rows} == {ACCOUNT_A: "SUCCEEDED", ACCOUNT_B: "FAILED"}
+        assert (
+            cf.describe_stack_set(StackSetName="kept")["StackSet"]["StackSetDriftDetectionDetails"][
+                "DriftedStackInstancesCount"
+            ]
+            == 1
+        )
+        assert [s["OperationId"] for s in cf.list_stack_set_operations(StackSetName="kept")["Summaries"]] == [
+            drift_id,
+            operation_id,
+        ]
+        statuses = {s["StackSetName"]: s["Status"] for s in cf.list_stack_sets()["Summaries"]}
+        assert statuses == {"kept": "ACTIVE", "gone": "DELETED"}
+        # The instance's stack exists again in its account; the failed instance still has none.
+        instance = cf.describe_stack_instance(
+            StackSetName="kept", StackInstanceAccount=ACCOUNT_A, StackInstanceRegion=REGION
+        )["StackInstance"]
+        assert client_in(ACCOUNT_A).describe_stacks(StackName=instance["StackId"])["Stacks"][0]["StackStatus"] == (
+            "CREATE_COMPLETE"
+        )
+        failed = cf.describe_stack_instance(
+            StackSetName="kept", StackInstanceAccount=ACCOUNT_B, StackInstanceRegion=REGION
+        )["StackInstance"]
+        assert "StackId" not in failed
+        # New operations continue after the loaded ones.
+        again = cf.create_stack_instances(StackSetName="kept", Accounts=[ACCOUNT_B], Regions=[REGION])["OperationId"]
+        assert cf.list_stack_set_operations(StackSetName="kept")["Summaries"][0]["OperationId"] == again
+
+
+def test_running_operations_are_finished_before_saving() -> None:
+    with mock_stacksets():
+        control.set_progression("manual", times=1000)
+        try:
+            cf = boto3.client("cloudformation", region_name=REGION)
+            cf.create_stack_set(StackSetName="busy", TemplateBody=TOPIC_TEMPLATE)
+            operation_id = cf.create_stack_instances(StackSetName="busy", Accounts=[ACCOUNT_A], Regions=[REGION])[
+                "OperationId"
+            ]
+            saved = export_state()
+        finally:
+            control.reset_progression()
+        control.reset()
+        import_state(saved)
+        operation = cf.describe_stack_set_operation(StackSetName="busy", OperationId=operation_id)
+        assert operation["StackSetOperation"]["Status"] == "SUCCEEDED"
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"format": "something-else"}, "not a moto-stacksets-ext state file"),
+        ({"format": "moto-stacksets-ext/state", "version": 99, "namespaces": []}, "version"),
+        (
+            {
+                "format": "moto-stacksets-ext/state",
+                "version": 1,
+                "namespaces": [
+                    {
+                        "identity": ["aws", "123456789012", "us-east-1"],
+                        "stack_sets": [{"$type": "os:system", "fields": {}}],
+                    }
+                ],
+            },
+            "not a moto-stacksets-ext type",
+        ),
+        ({"format": "moto-stacksets-ext/state", "version": 1, "namespaces": [{"identity": ["aws"]}]}, "corrupt"),
+    ],
+)
+def test_foreign_or_corrupt_documents_are_refused(document: dict[str, Any], message: str) -> None:
+    with mock_stacksets(), pytest.raises(StateFileError, match=message):
+        import_state(document)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _start(state_file: Path) -> tuple[subprocess.Popen[str], str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(port), "--state-file", str(state_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=1)
+            return process, endpoint
+        except requests.ConnectionError:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def test_the_server_keeps_stack_sets_across_restarts(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    process, endpoint = _start(state_file)
+    try:
+        cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
+        stack_set_id = cf.create_stack_set(StackSetName="offline", TemplateBody=TOPIC_TEMPLATE)["StackSetId"]
+        operation_id = cf.create_stack_instances(StackSetName="offline", Accounts=[ACCOUNT_A], Regions=[REGION])[
+            "OperationId"
+        ]
+    finally:
+        output = _stop(process)
+    assert "state saved" in output
+    assert json.loads(state_file.read_text())["format"] == "moto-stacksets-ext/state"
+
+    process, endpoint = _start(state_file)
+    try:
+        cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
+        assert cf.describe_stack_set(StackSetName="offline")["StackSet"]["StackSetId"] == stack_set_id
+        operation = cf.describe_stack_set_operation(StackSetName="offline", OperationId=operation_id)
+        assert operation["StackSetOperation"]["Status"] == "SUCCEEDED"
+        assert len(client_in(ACCOUNT_A, endpoint=endpoint).describe_stacks()["Stacks"]) == 1
+    finally:
+        _stop(process)
+
+
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"format": "someone-elses", "data": [1, 2]})])
+def test_a_corrupt_or_foreign_file_stops_the_server_and_is_left_untouched(tmp_path: Path, content: str) -> None:
+    state_file = tmp_path / "state.json"
+    state_file.write_text(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(_free_port()), "--state-file", str(state_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert result.returncode == 2
+    assert "refusing to start" in result.stderr
+    assert str(state_file) in result.stderr
+    assert state_file.read_text() == content
