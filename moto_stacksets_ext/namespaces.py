@@ -7,7 +7,7 @@ region). Huawei RFS and Alibaba ROS namespaces are created on first use through 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -26,6 +26,8 @@ class Settings:
 
     #: SELF_MANAGED deployments check moto IAM for the administration and execution roles.
     strict_roles: bool = False
+    #: Strict signature mode per cloud: the access keys (and their secrets) requests must be signed with.
+    signature_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class CloudNamespacesBackend(BaseBackend):

@@ -3,8 +3,9 @@
 Off by default (any AccessKeyId is accepted and nothing is checked). Switch it on in-process with
 :func:`require_signatures` (``{access_key_id: access_key_secret}``), or for a server in another process with
 ``MOTO_STACKSETS_ALIBABA_CREDENTIALS="AK:SECRET[,AK2:SECRET2]"``; :func:`accept_any_signature` switches it
-off again. What :func:`require_signatures` configures lives in a moto ``BackendDict``, so moto's reset
-switches strict mode off too (the environment variable is process configuration and stays).
+off again. What :func:`require_signatures` configures lives in the plugin's settings
+(:mod:`moto_stacksets_ext.credentials`), so moto's reset switches strict mode off too (the environment
+variable is process configuration and stays).
 
 Both signature styles of the official SDK are verified:
 
@@ -25,18 +26,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
-import threading
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
-from moto.core.base_backend import BackendDict, BaseBackend
-from moto.core.models import DEFAULT_ACCOUNT_ID
-
+from .. import credentials as credentials_module
 from ..gateway import GatewayRequest
 from .errors import RosError
 
 CREDENTIALS_ENV = "MOTO_STACKSETS_ALIBABA_CREDENTIALS"
+CLOUD = "alibaba"
 V3_ALGORITHM = "ACS3-HMAC-SHA256"
 
 _AUTHORIZATION = re.compile(
@@ -45,51 +43,19 @@ _AUTHORIZATION = re.compile(
 _FORM = "application/x-www-form-urlencoded"
 
 
-class RosSignaturesBackend(BaseBackend):
-    """Strict mode's configuration (one instance; moto's reset replaces it, switching strict mode off)."""
-
-    def __init__(self, region_name: str, account_id: str) -> None:
-        super().__init__(region_name, account_id)
-        self.credentials: dict[str, str] = {}
-        self.lock = threading.Lock()
-
-
-ros_signatures_backends = BackendDict(
-    RosSignaturesBackend, "stacksets-alibaba-signatures", use_boto3_regions=False, additional_regions=["aws"]
-)
-
-
-def _holder() -> RosSignaturesBackend:
-    backend: RosSignaturesBackend = ros_signatures_backends[DEFAULT_ACCOUNT_ID]["aws"]
-    return backend
-
-
 def require_signatures(credentials: dict[str, str]) -> None:
     """Strict mode: only these ``{access_key_id: access_key_secret}`` pairs may call, with valid signatures."""
-    if not credentials:
-        raise ValueError("strict mode needs at least one access key id and secret")
-    holder = _holder()
-    with holder.lock:
-        holder.credentials = dict(credentials)
+    credentials_module.require_signatures(CLOUD, credentials)
 
 
 def accept_any_signature() -> None:
     """Leave strict mode (the default: any AccessKeyId is accepted, signatures are not checked)."""
-    holder = _holder()
-    with holder.lock:
-        holder.credentials = {}
+    credentials_module.accept_any_signature(CLOUD)
 
 
 def configured_credentials() -> dict[str, str]:
     """The access key pairs strict mode checks against (empty: strict mode is off)."""
-    holder = _holder()
-    with holder.lock:
-        known = dict(holder.credentials)
-    for pair in (os.environ.get(CREDENTIALS_ENV) or "").split(","):
-        ak, _, secret = pair.strip().partition(":")
-        if ak and secret:
-            known.setdefault(ak, secret)
-    return known
+    return credentials_module.configured_credentials(CLOUD, CREDENTIALS_ENV)
 
 
 # -- errors (the API gateway's codes) ---------------------------------------------------------------------

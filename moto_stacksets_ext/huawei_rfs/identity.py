@@ -17,10 +17,10 @@ import hashlib
 import hmac
 import os
 import re
-import threading
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
+from .. import credentials as credentials_module
 from ..gateway import GatewayRequest
 from .errors import AUTHENTICATION_FAILED, RfsError
 
@@ -95,31 +95,18 @@ def iam_region(request: GatewayRequest) -> str | None:
 
 
 # -- strict mode ------------------------------------------------------------------------------------------
-_lock = threading.Lock()
-_configured: dict[str, str] = {}
-
-
 def require_signatures(credentials: dict[str, str]) -> None:
-    """Strict mode in-process: only these AK/SK pairs may call, with valid signatures."""
-    with _lock:
-        _configured.clear()
-        _configured.update(credentials)
+    """Strict mode in-process: only these AK/SK pairs may call, with valid signatures (reset with moto)."""
+    credentials_module.require_signatures("huawei", credentials)
 
 
 def accept_any_signature() -> None:
     """Leave strict mode (the default: any AK is accepted, signatures are not checked)."""
-    with _lock:
-        _configured.clear()
+    credentials_module.accept_any_signature("huawei")
 
 
 def _credentials() -> dict[str, str]:
-    with _lock:
-        known = dict(_configured)
-    for pair in (os.environ.get(CREDENTIALS_ENV) or "").split(","):
-        ak, _, sk = pair.strip().partition(":")
-        if ak and sk:
-            known[ak] = sk
-    return known
+    return credentials_module.configured_credentials("huawei", CREDENTIALS_ENV)
 
 
 def verify(request: GatewayRequest, auth: Authorization) -> None:
