@@ -6,11 +6,13 @@ region). Huawei RFS and Alibaba ROS namespaces are created on first use through 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.moto_api import state_manager
 
 from .cloudformation.hooks.outcomes import HookOutcomeBook
 from .engine.clock import clock
@@ -80,3 +82,15 @@ def all_namespaces(cloud: str) -> list[StackSetNamespace]:
 
 def settings() -> Settings:
     return _holder().settings
+
+
+def operation_model(model_name: str) -> Callable[[], Mapping[str, Any]]:
+    """Register a cloud's operation model with moto's state manager (``immediate`` by default) and return
+    what its namespaces read the transition in force from."""
+    state_manager.register_default_transition(model_name, transition={"progression": "immediate"})
+
+    def transition() -> Mapping[str, Any]:
+        found: Mapping[str, Any] = state_manager.get_transition(model_name)
+        return found
+
+    return transition

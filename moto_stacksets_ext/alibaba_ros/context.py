@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from moto.moto_api import state_manager
 
 from .. import namespaces
 from ..engine.clock import clock
@@ -20,12 +16,7 @@ CLOUD = "alibaba"
 #: The model name of ROS stack-group operations in moto's state manager
 #: (``/moto-api/state-manager/set-transition``); ``immediate`` by default.
 OPERATION_MODEL = "alibaba-ros::stackgroup-operation"
-state_manager.register_default_transition(OPERATION_MODEL, transition={"progression": "immediate"})
-
-
-def _transition() -> Mapping[str, Any]:
-    transition: Mapping[str, Any] = state_manager.get_transition(OPERATION_MODEL)
-    return transition
+_transition = namespaces.operation_model(OPERATION_MODEL)
 
 
 class RosNaming:

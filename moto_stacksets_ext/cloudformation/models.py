@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
-from moto.moto_api import state_manager
 from moto.utilities.utils import get_partition
 
+from .. import namespaces
 from ..engine import errors as engine_errors
 from ..engine.clock import clock
 from ..engine.execution import Executor
@@ -48,7 +48,7 @@ from .stacks import MotoStackDeployer
 
 #: The model name of stack-set operations in moto's state manager.
 OPERATION_MODEL = "cloudformation::stackset-operation"
-state_manager.register_default_transition(OPERATION_MODEL, transition={"progression": "immediate"})
+_transition = namespaces.operation_model(OPERATION_MODEL)
 
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
 EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
@@ -114,7 +114,7 @@ class StackSetsBackend(BaseBackend):
             naming=naming,
             executor=Executor("aws", MotoStackDeployer(), clock, outcomes, gate_result=naming.account_gate),
             clock=clock,
-            transition=lambda: state_manager.get_transition(OPERATION_MODEL),
+            transition=_transition,
         )
         #: CloudFormation Hooks of this account and region: type registry and Hook results.
         self.hooks = HookState(account_id, region_name)

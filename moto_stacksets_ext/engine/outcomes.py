@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Generic, Protocol, TypeVar
 
 DEFAULT_FAILURE_REASON = "Scripted failure (moto-stacksets-ext)"
 
@@ -43,10 +45,6 @@ class Outcome:
     consumed: int = 0
     outcome_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
-    @property
-    def exhausted(self) -> bool:
-        return self.times is not None and self.consumed >= self.times
-
     def matches(self, cloud: str, account: str, region: str, stack_set_names: tuple[str, ...], action: str) -> bool:
         return (
             (self.cloud is None or self.cloud == cloud)
@@ -57,21 +55,30 @@ class Outcome:
         )
 
 
-class OutcomeBook:
-    """The scripted outcomes in force, in the order they were added."""
+class ScriptedRule(Protocol):
+    """What a rule book needs of its rules: an id and a use count, with an optional limit."""
+
+    outcome_id: str
+    times: int | None
+    consumed: int
+
+
+R = TypeVar("R", bound=ScriptedRule)
+
+
+class RuleBook(Generic[R]):
+    """Scripted rules in the order they were added; the first live match is used (and counted)."""
 
     def __init__(self) -> None:
-        self._rules: list[Outcome] = []
+        self._rules: list[R] = []
         self._lock = threading.Lock()
 
-    def add(self, outcome: Outcome) -> Outcome:
-        if outcome.times is not None and outcome.times < 1:
+    def add(self, rule: R) -> R:
+        if rule.times is not None and rule.times < 1:
             raise ValueError("times must be at least 1 (or None for a persistent outcome)")
-        if outcome.kind is OutcomeKind.FAIL and outcome.reason is None:
-            outcome.reason = DEFAULT_FAILURE_REASON
         with self._lock:
-            self._rules.append(outcome)
-        return outcome
+            self._rules.append(rule)
+        return rule
 
     def remove(self, outcome_id: str) -> bool:
         with self._lock:
@@ -83,14 +90,32 @@ class OutcomeBook:
         with self._lock:
             self._rules.clear()
 
-    def all(self) -> list[Outcome]:
+    def all(self) -> list[R]:
         with self._lock:
             return list(self._rules)
 
-    def unconsumed(self) -> list[Outcome]:
-        """Rules that no deployment has used yet (a stale script, for self-checks)."""
+    def unconsumed(self) -> list[R]:
+        """Rules nothing has used yet (a stale script, for self-checks)."""
         with self._lock:
             return [r for r in self._rules if r.consumed == 0]
+
+    def first(self, predicate: Callable[[R], bool]) -> R | None:
+        """The first rule with uses left that ``predicate`` accepts, counted as used once."""
+        with self._lock:
+            for rule in self._rules:
+                if (rule.times is None or rule.consumed < rule.times) and predicate(rule):
+                    rule.consumed += 1
+                    return rule
+        return None
+
+
+class OutcomeBook(RuleBook[Outcome]):
+    """The scripted deployment outcomes in force."""
+
+    def add(self, rule: Outcome) -> Outcome:
+        if rule.kind is OutcomeKind.FAIL and rule.reason is None:
+            rule.reason = DEFAULT_FAILURE_REASON
+        return super().add(rule)
 
     def take(
         self,
@@ -102,16 +127,9 @@ class OutcomeBook:
         kinds: frozenset[OutcomeKind] = frozenset({OutcomeKind.FAIL, OutcomeKind.SUCCEED}),
     ) -> Outcome | None:
         """The first live rule of one of ``kinds`` matching this deployment, counted as used once."""
-        with self._lock:
-            for rule in self._rules:
-                if (
-                    rule.kind in kinds
-                    and not rule.exhausted
-                    and rule.matches(cloud, account, region, stack_set_names, action)
-                ):
-                    rule.consumed += 1
-                    return rule
-        return None
+        return self.first(
+            lambda rule: rule.kind in kinds and rule.matches(cloud, account, region, stack_set_names, action)
+        )
 
 
 #: The process-wide outcome book (reset with moto's reset).

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
-
-from moto.moto_api import state_manager
 
 from .. import namespaces
 from ..engine.clock import clock
@@ -18,12 +14,7 @@ from ..engine.stacksets import StackSetNamespace
 CLOUD = "huawei"
 #: The model name of RFS operations in moto's state manager (``/moto-api/state-manager/set-transition``).
 OPERATION_MODEL = "huawei-rfs::stackset-operation"
-state_manager.register_default_transition(OPERATION_MODEL, transition={"progression": "immediate"})
-
-
-def _transition() -> Mapping[str, Any]:
-    transition: Mapping[str, Any] = state_manager.get_transition(OPERATION_MODEL)
-    return transition
+_transition = namespaces.operation_model(OPERATION_MODEL)
 
 
 class RfsNaming:
