@@ -7,7 +7,7 @@ under ``/moto-api/stacksets/`` (:mod:`.control_api`), by clients of the server.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BackendDict
 from moto.core.model_instances import reset_model_data
@@ -22,6 +22,9 @@ from .engine.clock import clock
 from .engine.model import Operation, TargetResult
 from .engine.outcomes import Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
+
+if TYPE_CHECKING:
+    from .alibaba_ros.resource_directory import ResourceDirectory
 from .huawei_rfs.naming import OPERATION_MODEL as HUAWEI_OPERATION_MODEL
 
 #: The moto state-manager model of each cloud's operations.
@@ -225,6 +228,20 @@ class StackSetsControl:
 
     def clear_hook_outcomes(self) -> None:
         hook_control.outcome_book().clear()
+
+    # -- Alibaba resource directory ---------------------------------------------------------------------
+    def resource_directory(self, *, account: str | None = None, access_key_id: str | None = None) -> ResourceDirectory:
+        """The Alibaba Cloud resource directory a management account (or the account of an access key) runs
+        SERVICE_MANAGED stack groups against: ``add_folder``, ``add_account``, ``enable_service_access``.
+        Reset with moto's reset."""
+        from .alibaba_ros import resource_directory
+
+        if (account is None) == (access_key_id is None):
+            raise ValueError("give exactly one of account or access_key_id")
+        if account is not None:
+            return resource_directory.for_account(account)
+        assert access_key_id is not None
+        return resource_directory.for_access_key(access_key_id)
 
     # -- reset ------------------------------------------------------------------------------------------
     def reset(self) -> None:

@@ -15,6 +15,10 @@
 ``POST   /moto-api/stacksets/settings``      body: ``{"strict_roles": true}`` → the settings
 ``POST   /moto-api/stacksets/reset``         reset everything (as ``/moto-api/reset``) → 204
 ``GET    /moto-api/stacksets/openapi.json``  this API as an OpenAPI 3.0 document
+``GET    /moto-api/stacksets/resource-directory?account=…``  an Alibaba resource directory (folders, accounts)
+``POST   /moto-api/stacksets/resource-directory``  body: ``{"account", "folders": [{"name", "parent_folder_id",
+                                             "folder_id"}], "accounts": [{"account_id", "folder_id",
+                                             "display_name"}], "service_access": true}`` → the directory
 ===========================================  ==============================================================
 
 ``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "action", "reason",
@@ -52,6 +56,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from .alibaba_ros.resource_directory import ResourceDirectory
 from .cloudformation.hooks import control as hook_control
 from .control import OPERATION_MODELS, control
 from .engine.outcomes import Outcome, OutcomeKind
@@ -220,6 +225,72 @@ def _hook_results(request: GatewayRequest) -> GatewayResponse:
     return GatewayResponse.json(201, hook_control.result_json(result))
 
 
+def _directory_json(directory: ResourceDirectory) -> dict[str, Any]:
+    return {
+        "management_account": directory.management_account,
+        "root_folder_id": directory.root_folder_id,
+        "service_access_enabled": directory.service_access_enabled,
+        "folders": [
+            {"folder_id": f.folder_id, "name": f.name, "parent_folder_id": f.parent_folder_id}
+            for f in directory.folders.values()
+        ],
+        "accounts": [
+            {"account_id": a.account_id, "folder_id": a.folder_id, "display_name": a.display_name}
+            for a in directory.accounts.values()
+        ],
+    }
+
+
+def _string(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ControlError(400, f"{name} must be a non-empty string")
+    return value
+
+
+def _resource_directory(request: GatewayRequest) -> GatewayResponse:
+    """GET ?account=... the directory; POST adds folders and accounts and/or enables service access."""
+    if request.method == "GET":
+        queried = (request.query.get("account") or [""])[0]
+        if not re.fullmatch(r"[0-9]{1,32}", queried):
+            raise ControlError(400, "account must be given as 1 to 32 digits: ?account=1234567890123456")
+        return GatewayResponse.json(200, _directory_json(control.resource_directory(account=queried)))
+    body = _only(_body(request), "account", "folders", "accounts", "service_access")
+    account = _string(body, "account", required=True) or ""
+    if not re.fullmatch(r"[0-9]{1,32}", account):
+        raise ControlError(400, "account must be 1 to 32 digits")
+    folders, accounts = body.get("folders", []), body.get("accounts", [])
+    if not isinstance(folders, list) or not all(isinstance(f, dict) for f in folders):
+        raise ControlError(400, "folders must be a list of objects")
+    if not isinstance(accounts, list) or not all(isinstance(a, dict) for a in accounts):
+        raise ControlError(400, "accounts must be a list of objects")
+    if not isinstance(body.get("service_access", False), bool):
+        raise ControlError(400, "service_access must be true or false")
+    directory = control.resource_directory(account=account)
+    try:
+        for folder in folders:
+            _only(folder, "name", "parent_folder_id", "folder_id")
+            directory.add_folder(
+                _string(folder, "name", required=True) or "",
+                _string(folder, "parent_folder_id"),
+                folder_id=_string(folder, "folder_id"),
+            )
+        for member in accounts:
+            _only(member, "account_id", "folder_id", "display_name")
+            directory.add_account(
+                _string(member, "account_id", required=True) or "",
+                _string(member, "folder_id"),
+                display_name=_string(member, "display_name"),
+            )
+    except ValueError as error:
+        raise ControlError(400, str(error)) from error
+    if body.get("service_access"):
+        directory.enable_service_access()
+    return GatewayResponse.json(200, _directory_json(directory))
+
+
 def _openapi(request: GatewayRequest) -> GatewayResponse:
     from .control_openapi import document
 
@@ -228,6 +299,7 @@ def _openapi(request: GatewayRequest) -> GatewayResponse:
 
 _ROUTES: dict[str, Callable[[GatewayRequest], GatewayResponse]] = {
     "/openapi.json": _openapi,
+    "/resource-directory": _resource_directory,
     "/hook-outcomes": _hook_outcomes,
     "/hook-results": _hook_results,
     "/outcomes": _outcomes,

@@ -174,6 +174,52 @@ def document() -> dict[str, Any]:
                 "region": region,
             },
         },
+        "ResourceDirectory": {
+            "type": "object",
+            "properties": {
+                "management_account": {"type": "string"},
+                "root_folder_id": {"type": "string"},
+                "service_access_enabled": {"type": "boolean"},
+                "folders": {"type": "array", "items": {"type": "object"}},
+                "accounts": {"type": "array", "items": {"type": "object"}},
+            },
+            "required": ["management_account", "root_folder_id", "folders", "accounts"],
+        },
+        "ResourceDirectoryChange": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["account"],
+            "properties": {
+                "account": {"type": "string", "pattern": "^[0-9]{1,32}$"},
+                "service_access": {"type": "boolean"},
+                "folders": {
+                    "type": "array",
+                    "description": "folders to add, in order, under the Root folder or an existing parent_folder_id",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "parent_folder_id": {"type": "string", "nullable": True, "minLength": 1},
+                            "folder_id": {"type": "string", "nullable": True, "pattern": "^(fd|r)-[A-Za-z0-9]{1,32}$"},
+                        },
+                    },
+                },
+                "accounts": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["account_id"],
+                        "properties": {
+                            "account_id": {"type": "string", "pattern": "^[0-9]{1,32}$"},
+                            "display_name": {"type": "string", "nullable": True, "minLength": 1},
+                        },
+                    },
+                },
+            },
+        },
         "HookResult": {
             "type": "object",
             "properties": {
@@ -238,6 +284,25 @@ def document() -> dict[str, Any]:
         },
         "/moto-api/stacksets/reset": {
             "post": {"summary": "Reset every moto backend and the plugin's state", "responses": no_content}
+        },
+        "/moto-api/stacksets/resource-directory": {
+            "get": {
+                "summary": "An Alibaba Cloud resource directory (for SERVICE_MANAGED stack groups)",
+                "parameters": [
+                    {
+                        "name": "account",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{1,32}$"},
+                    }
+                ],
+                "responses": {"200": _json(_ref("ResourceDirectory"), "the directory"), **errors},
+            },
+            "post": {
+                "summary": "Add folders and member accounts, enable service access",
+                "requestBody": _body(_ref("ResourceDirectoryChange"), required=True),
+                "responses": {"200": _json(_ref("ResourceDirectory"), "the directory"), **errors},
+            },
         },
         "/moto-api/stacksets/hook-outcomes": {
             "get": {

@@ -6,6 +6,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from moto_stacksets_ext import control_api
 from moto_stacksets_ext.control_openapi import document
@@ -17,8 +18,10 @@ schema = schemathesis.openapi.from_wsgi("/moto-api/stacksets/openapi.json", crea
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_control_api_conforms_and_never_fails(case: Any) -> None:
+    # Folder ids refer to folders earlier calls created, so a schema-valid folder may rightly be refused (400).
+    excluded = [positive_data_acceptance] if case.path.endswith("/resource-directory") else []
     try:
-        case.call_and_validate()
+        case.call_and_validate(excluded_checks=excluded)
     finally:
         control_api.control.reset_progression()
         control_api.control.reset()
