@@ -15,6 +15,10 @@
 ``POST   /moto-api/stacksets/settings``      body: ``{"strict_roles": true}`` → the settings
 ``POST   /moto-api/stacksets/reset``         reset everything (as ``/moto-api/reset``) → 204
 ``GET    /moto-api/stacksets/openapi.json``  this API as an OpenAPI 3.0 document
+``GET    /moto-api/stacksets/state``         every cloud's stack sets, as ``--state-file`` saves them
+``POST   /moto-api/stacksets/state``         body: such a document → replaces the plugin's state, 200
+                                             ``{"stack_sets": n}``; a document that cannot be loaded → 400,
+                                             nothing changed
 ``GET    /moto-api/stacksets/resource-directory?account=…``  an Alibaba resource directory (folders, accounts)
 ``POST   /moto-api/stacksets/resource-directory``  body: ``{"account", "folders": [{"name", "parent_folder_id",
                                              "folder_id"}], "accounts": [{"account_id", "folder_id",
@@ -291,6 +295,26 @@ def _resource_directory(request: GatewayRequest) -> GatewayResponse:
     return GatewayResponse.json(200, _directory_json(directory))
 
 
+def _state(request: GatewayRequest) -> GatewayResponse:
+    """GET exports every cloud's stack sets; POST replaces the plugin's state with an exported one."""
+    from . import persistence
+
+    if request.method == "GET":
+        return GatewayResponse.json(200, persistence.export_state())
+    document = _body(request)
+    try:
+        persistence.parse_state(document)  # refuse before anything is reset
+    except persistence.StateFileError as error:
+        raise ControlError(400, str(error)) from error
+    control.reset()
+    try:
+        count = persistence.import_state(document)
+    except persistence.StateFileError as error:  # e.g. an AWS region moto does not know
+        control.reset()
+        raise ControlError(400, str(error)) from error
+    return GatewayResponse.json(200, {"stack_sets": count})
+
+
 def _openapi(request: GatewayRequest) -> GatewayResponse:
     from .control_openapi import document
 
@@ -300,6 +324,7 @@ def _openapi(request: GatewayRequest) -> GatewayResponse:
 _ROUTES: dict[str, Callable[[GatewayRequest], GatewayResponse]] = {
     "/openapi.json": _openapi,
     "/resource-directory": _resource_directory,
+    "/state": _state,
     "/hook-outcomes": _hook_outcomes,
     "/hook-results": _hook_results,
     "/outcomes": _outcomes,

@@ -174,6 +174,19 @@ def document() -> dict[str, Any]:
                 "region": region,
             },
         },
+        "State": {
+            "type": "object",
+            "required": ["format", "version", "namespaces"],
+            "properties": {
+                "format": {"type": "string", "enum": ["moto-stacksets-ext/state"]},
+                "version": {"type": "integer", "enum": [1]},
+                "namespaces": {
+                    "type": "array",
+                    "description": "as exported by GET: each {identity: [cloud, account, region], stack_sets: [...]}",
+                    "items": {"type": "object"},
+                },
+            },
+        },
         "ResourceDirectory": {
             "type": "object",
             "properties": {
@@ -284,6 +297,20 @@ def document() -> dict[str, Any]:
         },
         "/moto-api/stacksets/reset": {
             "post": {"summary": "Reset every moto backend and the plugin's state", "responses": no_content}
+        },
+        "/moto-api/stacksets/state": {
+            "get": {
+                "summary": "Export every cloud's stack sets (as --state-file saves them)",
+                "responses": {"200": _json(_ref("State"), "the state")},
+            },
+            "post": {
+                "summary": "Replace the plugin's state with an exported one",
+                "requestBody": _body(_ref("State"), required=True),
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"stack_sets": {"type": "integer"}}}, "loaded"),
+                    **errors,
+                },
+            },
         },
         "/moto-api/stacksets/resource-directory": {
             "get": {

@@ -184,26 +184,46 @@ def export_state() -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "namespaces": saved}
 
 
-def import_state(document: Any) -> int:
-    """Load a saved state into the (empty) plugin; returns the number of stack sets loaded."""
+def parse_state(document: Any) -> list[tuple[tuple[str, str, str], list[StackSet]]]:
+    """Decode a saved state without touching the plugin (StateFileError if it cannot be loaded)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise StateFileError(f"not a moto-stacksets-ext state file (no {FORMAT!r} header)")
     if document.get("version") != VERSION:
         raise StateFileError(f"state file version {document.get('version')!r}; this version reads {VERSION}")
-    loaded: list[tuple[StackSetNamespace, list[StackSet]]] = []
+    entries = document.get("namespaces")
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise StateFileError("corrupt state file: namespaces must be a list of objects")
+    parsed: list[tuple[tuple[str, str, str], list[StackSet]]] = []
     try:
-        for entry in document["namespaces"]:
-            cloud, account, region = entry["identity"]
-            stack_sets = [decode(s) for s in entry["stack_sets"]]
+        for entry in entries:
+            identity, stack_sets_data = entry["identity"], entry["stack_sets"]
+            if not isinstance(stack_sets_data, list) or not isinstance(identity, list):
+                raise StateFileError("corrupt state file: identity and stack_sets must be lists")
+            if not all(isinstance(part, str) for part in identity):
+                raise StateFileError("corrupt state file: identity must be [cloud, account, region]")
+            cloud, account, region = identity
+            if cloud not in ("aws", "huawei", "alibaba"):
+                raise StateFileError(f"unknown cloud {cloud!r}")
+            stack_sets = [decode(s) for s in stack_sets_data]
             if not all(isinstance(s, StackSet) for s in stack_sets):
                 raise StateFileError("a stack set entry is not a stack set")
-            loaded.append((_namespace_for(cloud, account, region), stack_sets))
+            parsed.append(((cloud, account, region), stack_sets))
     except StateFileError:
         raise
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise StateFileError(f"corrupt state file: {type(error).__name__}: {error}") from error
+    return parsed
+
+
+def import_state(document: Any) -> int:
+    """Load a saved state into the (empty) plugin; returns the number of stack sets loaded.
+
+    The whole document is decoded and checked first, so a document that cannot be loaded changes nothing.
+    """
+    parsed = parse_state(document)
+    targets = [(_namespace_for(*identity), stack_sets) for identity, stack_sets in parsed]
     count = 0
-    for namespace, stack_sets in loaded:
+    for namespace, stack_sets in targets:
         namespace.restore(stack_sets)
         if namespace.identity[0] == "aws":
             from .cloudformation.stacks import restore_stacks

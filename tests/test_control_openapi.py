@@ -18,8 +18,9 @@ schema = schemathesis.openapi.from_wsgi("/moto-api/stacksets/openapi.json", crea
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_control_api_conforms_and_never_fails(case: Any) -> None:
-    # Folder ids refer to folders earlier calls created, so a schema-valid folder may rightly be refused (400).
-    excluded = [positive_data_acceptance] if case.path.endswith("/resource-directory") else []
+    # Folder ids refer to folders earlier calls created, and a state document is loadable only as exported, so a
+    # schema-valid body may rightly be refused (400) there.
+    excluded = [positive_data_acceptance] if case.path.endswith(("/resource-directory", "/state")) else []
     try:
         case.call_and_validate(excluded_checks=excluded)
     finally:

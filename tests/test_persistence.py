@@ -195,3 +195,21 @@ def test_a_corrupt_or_foreign_file_stops_the_server_and_is_left_untouched(tmp_pa
     assert "refusing to start" in result.stderr
     assert str(state_file) in result.stderr
     assert state_file.read_text() == content
+
+
+def test_state_export_and_import_over_http(server_cf: Any, server: Any) -> None:
+    url = f"{server.endpoint}/moto-api/stacksets/state"
+    stack_set_id = server_cf.create_stack_set(StackSetName="exported", TemplateBody=TOPIC_TEMPLATE)["StackSetId"]
+    exported = requests.get(url, timeout=10).json()
+    assert exported["format"] == "moto-stacksets-ext/state"
+
+    refused = requests.post(
+        url, json={"format": "moto-stacksets-ext/state", "version": 1, "namespaces": [1]}, timeout=10
+    )
+    assert refused.status_code == 400
+    assert server_cf.describe_stack_set(StackSetName="exported")["StackSet"]["StackSetId"] == stack_set_id
+
+    server_cf.create_stack_set(StackSetName="dropped-by-import", TemplateBody=TOPIC_TEMPLATE)
+    loaded = requests.post(url, json=exported, timeout=10)
+    assert loaded.json() == {"stack_sets": 1}
+    assert [s["StackSetName"] for s in server_cf.list_stack_sets()["Summaries"]] == ["exported"]
