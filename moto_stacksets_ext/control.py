@@ -101,9 +101,11 @@ class StackSetsControl:
         return self.add_outcome(Outcome(kind, reason, cloud, account, region, stack_set, action, times))
 
     def remove_outcome(self, outcome_id: str) -> bool:
+        """Remove one scripted outcome; whether it existed."""
         return outcomes.remove(outcome_id)
 
     def clear_outcomes(self) -> None:
+        """Remove every scripted outcome."""
         outcomes.clear()
 
     @property
@@ -182,6 +184,7 @@ class StackSetsControl:
 
     # -- clock ------------------------------------------------------------------------------------------
     def now(self) -> datetime:
+        """The engine clock's time."""
         return clock.now()
 
     def advance(self, seconds: float) -> datetime:
@@ -191,9 +194,14 @@ class StackSetsControl:
         return clock.now()
 
     def freeze_clock(self) -> datetime:
-        """Stop following the wall clock: only :meth:`advance` moves time from now on."""
+        """Stop following the wall clock: only ``advance`` moves time from now on."""
         namespaces.touch()
         clock.freeze()
+        return clock.now()
+
+    def unfreeze_clock(self) -> datetime:
+        """Follow the wall clock again, keeping the time already advanced."""
+        clock.unfreeze()
         return clock.now()
 
     # -- switches ---------------------------------------------------------------------------------------
@@ -223,10 +231,16 @@ class StackSetsControl:
         """The scripted Hook outcomes in force, in the order they were added."""
         return hook_control.outcome_book().all()
 
+    def unconsumed_hook_outcomes(self) -> list[hook_control.HookOutcome]:
+        """Hook outcomes no Hook invocation has used yet."""
+        return hook_control.outcome_book().unconsumed()
+
     def remove_hook_outcome(self, outcome_id: str) -> bool:
+        """Remove one scripted Hook outcome; whether it existed."""
         return hook_control.outcome_book().remove(outcome_id)
 
     def clear_hook_outcomes(self) -> None:
+        """Remove every scripted Hook outcome."""
         hook_control.outcome_book().clear()
 
     # -- Alibaba resource directory ---------------------------------------------------------------------

@@ -5,10 +5,11 @@
   and restored after. Requests to Huawei or Alibaba hosts the mock does not serve fail at once.
 * ``stacksets_server`` - the plugin's server on a free 127.0.0.1 port for the session, with factories for
   ready clients (``boto3_client``, ``rfs_client``, ``ros_client``); state is reset after each test.
-* ``@pytest.mark.stacksets(progression=..., times=..., seconds=..., outcomes=[...], strict_roles=...,
-  check_outcomes=...)`` - configure a test declaratively; a misspelt option fails the test with a clear error.
-* Teardown self-check: a scripted outcome no deployment consumed fails the test (stale scripts do not pass
-  silently), unless the test opts out with ``check_outcomes=False``.
+* ``@pytest.mark.stacksets(progression=..., times=..., seconds=..., cloud=..., outcomes=[...],
+  strict_roles=..., check_outcomes=...)`` - configure a test declaratively; a misspelt option fails the test
+  with a clear error.
+* Teardown self-check: a scripted outcome (deployment or Hook) nothing consumed fails the test (stale scripts
+  do not pass silently), unless the test opts out with ``check_outcomes=False``.
 """
 
 from __future__ import annotations
@@ -136,12 +137,22 @@ def _apply(options: MarkerOptions, target: StackSetsControl) -> None:
         target.strict_roles = True
 
 
-def _stale_outcomes_message(stale: list[Outcome]) -> str:
+def _stale(target: StackSetsControl) -> list[str]:
+    """One line for each scripted outcome nothing used (deployment outcomes, then Hook outcomes)."""
     lines = [
         f"  {o.kind.value} account={o.account} region={o.region} cloud={o.cloud} stack_set={o.stack_set} "
         f"action={o.action}"
-        for o in stale
+        for o in target.unconsumed_outcomes()
     ]
+    lines += [
+        f"  hook {o.status.value} type_name={o.type_name} target_type={o.target_type and o.target_type.value} "
+        f"target_name={o.target_name} account={o.account} region={o.region}"
+        for o in target.unconsumed_hook_outcomes()
+    ]
+    return lines
+
+
+def _stale_outcomes_message(lines: list[str]) -> str:
     return (
         "moto-stacksets-ext: scripted outcome(s) that no deployment used:\n"
         + "\n".join(lines)
@@ -160,7 +171,7 @@ def stacksets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
         _apply(options, control)
         try:
             yield control
-            stale = control.unconsumed_outcomes()
+            stale = _stale(control)
         finally:
             control.reset_progression()
         if stale and options.check_outcomes:
@@ -242,7 +253,7 @@ def stacksets_server(
     _apply(options, control)
     try:
         yield _stacksets_server_session
-        stale = control.unconsumed_outcomes()
+        stale = _stale(control)
     finally:
         control.reset_progression()
         _stacksets_server_session.reset()

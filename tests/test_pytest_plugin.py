@@ -95,12 +95,16 @@ def test_stale_script(stacksets):
 @pytest.mark.stacksets(check_outcomes=False)
 def test_opted_out(stacksets):
     stacksets.fail(account="999999999999")
+
+def test_stale_hook_script(stacksets):
+    stacksets.hook_outcome(type_name="Org::Never::Invoked")
 """,
     )
-    result.assert_outcomes(passed=2, errors=1)  # the stale script errors at teardown
+    result.assert_outcomes(passed=3, errors=2)  # the stale scripts error at teardown
     output = result.stdout.str()
     assert "scripted outcome(s) that no deployment used" in output
     assert "account=999999999999" in output
+    assert "type_name=Org::Never::Invoked" in output
 
 
 def test_server_fixture_clients_and_reset(pytester: pytest.Pytester) -> None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Iterable
 
 from .clock import Clock
 from .errors import (
@@ -26,127 +24,32 @@ from .errors import (
     StackSetNotFound,
     StaleRequest,
 )
-from .execution import DeployKind, Executor
+from .execution import Executor
 from .lifecycle import Mode, Pace, Progression
 from .model import (
-    AutoDeployment,
     DeploymentTargets,
     DetailedStatus,
-    DriftStatus,
     InstanceStatus,
-    ManagedExecution,
     Operation,
     OperationAction,
     OperationStatus,
     Parameter,
-    PermissionModel,
-    Preferences,
     StackInstance,
     StackSet,
     StackSetStatus,
-    Tag,
     Target,
     TargetResult,
-    TargetStatus,
 )
 from .pagination import Page, SequencedList, TokenCodec, paginate
-
-
-class Naming(Protocol):
-    """How a provider names things the engine creates."""
-
-    def stack_set_id(self, name: str) -> str: ...
-
-    def stack_set_arn(self, stack_set_id: str) -> str | None: ...
-
-    def stack_name(self, stack_set: StackSet) -> str: ...
-
-
-@dataclass
-class StackSetSpec:
-    stack_set_name: str
-    permission_model: PermissionModel = PermissionModel.SELF_MANAGED
-    description: str | None = None
-    template_body: str | None = None
-    template_url: str | None = None
-    parameters: list[Parameter] = field(default_factory=list)
-    capabilities: list[str] = field(default_factory=list)
-    tags: list[Tag] = field(default_factory=list)
-    administration_role_arn: str | None = None
-    execution_role_name: str | None = None
-    auto_deployment: AutoDeployment | None = None
-    managed_execution: ManagedExecution = field(default_factory=ManagedExecution)
-    provider_properties: object | None = None
-
-
-@dataclass
-class StackSetChanges:
-    """What an update changes; ``None`` keeps the current value."""
-
-    description: str | None = None
-    template_body: str | None = None
-    template_url: str | None = None
-    parameters: list[Parameter] | None = None
-    capabilities: list[str] | None = None
-    tags: list[Tag] | None = None
-    administration_role_arn: str | None = None
-    execution_role_name: str | None = None
-    auto_deployment: AutoDeployment | None = None
-    managed_execution: ManagedExecution | None = None
-    permission_model: PermissionModel | None = None
-    provider_properties: object | None = None
-
-    FIELDS = (
-        "description",
-        "template_body",
-        "template_url",
-        "parameters",
-        "capabilities",
-        "tags",
-        "administration_role_arn",
-        "execution_role_name",
-        "auto_deployment",
-        "managed_execution",
-        "permission_model",
-        "provider_properties",
-    )
-
-
-@dataclass(frozen=True)
-class OperationRequest:
-    """What every operation-starting call shares.
-
-    ``provider_action`` is the front-end's own name for the call (e.g. Huawei's DEPLOY_STACK_SET), kept
-    on the operation so the front-end can render it; ``description`` is a caller's free text about it.
-    """
-
-    operation_id: str | None = None
-    preferences: Preferences = field(default_factory=Preferences)
-    deployment_targets: DeploymentTargets | None = None
-    provider_action: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class InstanceFilter:
-    detailed_status: str | None = None
-    last_operation_id: str | None = None
-    drift_status: str | None = None
-    account: str | None = None
-    region: str | None = None
-
-    def matches(self, instance: StackInstance) -> bool:
-        return (
-            (self.detailed_status is None or instance.detailed_status.value == self.detailed_status)
-            and (self.last_operation_id is None or instance.last_operation_id == self.last_operation_id)
-            and (self.drift_status is None or instance.drift_status.value == self.drift_status)
-            and (self.account is None or instance.account == self.account)
-            and (self.region is None or instance.region == self.region)
-        )
-
-
-#: Where the namespace reads the transition in force for its operation model (moto's state manager).
-TransitionSource = Callable[[], Mapping[str, Any]]
+from .requests import (
+    InstanceFilter,
+    Naming,
+    OperationRequest,
+    StackSetChanges,
+    StackSetSpec,
+    TransitionSource,
+)
+from .scheduler import Scheduler
 
 
 class StackSetNamespace:
@@ -165,6 +68,7 @@ class StackSetNamespace:
         self.executor = executor
         self.clock = clock
         self.transition: TransitionSource = transition or (lambda: {"progression": "immediate"})
+        self.scheduler = Scheduler(executor, clock)
         self.stack_sets: dict[str, StackSet] = {}
         self.order: SequencedList[StackSet] = SequencedList()
         self.live_by_name: dict[str, StackSet] = {}
@@ -191,12 +95,12 @@ class StackSetNamespace:
     def get_operation(self, name_or_id: str, operation_id: str) -> Operation:
         """An operation, read: a read advances operations with manual progression."""
         stack_set, operation = self._find_operation(name_or_id, operation_id)
-        self._observe(stack_set, [operation])
+        self.scheduler.observe(stack_set, [operation])
         return operation
 
     def _find_operation(self, name_or_id: str, operation_id: str) -> tuple[StackSet, Operation]:
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         operation = stack_set.operations_by_id.get(operation_id)
         if operation is None:
             raise OperationNotFound(operation_id)
@@ -204,7 +108,7 @@ class StackSetNamespace:
 
     def get_instance(self, name_or_id: str, account: str, region: str) -> StackInstance:
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         instance = stack_set.instances.get((account, region))
         if instance is None:
             raise StackInstanceNotFound(name_or_id, account, region)
@@ -246,7 +150,7 @@ class StackSetNamespace:
             stack_set = self.get_stack_set(name_or_id)
         except StackSetNotFound:
             return
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         if stack_set.in_flight:
             raise OperationInProgress(self._arn(stack_set))
         if stack_set.instances:
@@ -381,7 +285,7 @@ class StackSetNamespace:
         self, name_or_id: str, filters: InstanceFilter, token: str | None, limit: int | None
     ) -> Page[StackInstance]:
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         return paginate(
             stack_set.instance_order,
             codec=self.tokens,
@@ -395,7 +299,7 @@ class StackSetNamespace:
     def list_operations(self, name_or_id: str, token: str | None, limit: int | None) -> Page[Operation]:
         """A page of operations, newest first; a read of each operation listed."""
         stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         page = paginate(
             stack_set.operations,
             codec=self.tokens,
@@ -404,7 +308,7 @@ class StackSetNamespace:
             limit=limit,
             newest_first=True,
         )
-        self._observe(stack_set, page.items)
+        self.scheduler.observe(stack_set, page.items)
         return page
 
     def list_operation_results(
@@ -412,7 +316,7 @@ class StackSetNamespace:
     ) -> Page[TargetResult]:
         """A page of an operation's results; a read of the operation."""
         stack_set, operation = self._find_operation(name_or_id, operation_id)
-        self._observe(stack_set, [operation])
+        self.scheduler.observe(stack_set, [operation])
         return paginate(
             operation.results,
             codec=self.tokens,
@@ -429,7 +333,7 @@ class StackSetNamespace:
         if operation.status not in (OperationStatus.RUNNING, OperationStatus.QUEUED):
             raise InvalidOperation(f"Operation {operation_id} is {operation.status.value} and cannot be stopped")
         self.executor.stop(stack_set, operation)
-        self._dispatch(stack_set)
+        self.scheduler.dispatch(stack_set)
         return operation
 
     # -- automatic deployments --------------------------------------------------------------------------
@@ -438,7 +342,7 @@ class StackSetNamespace:
         stack_set = self.stack_sets.get(stack_set_id)
         if stack_set is None or stack_set.status is StackSetStatus.DELETED:
             return None
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         fresh = [t for t in targets if (t.account, t.region) not in stack_set.instances]
         if not fresh:
             return None
@@ -454,7 +358,7 @@ class StackSetNamespace:
         stack_set = self.stack_sets.get(stack_set_id)
         if stack_set is None or stack_set.status is StackSetStatus.DELETED:
             return None
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         keys = [i.key for i in stack_set.instance_order if i.account == account]
         if not keys:
             return None
@@ -472,13 +376,7 @@ class StackSetNamespace:
     def settle(self) -> None:
         """Run every running or queued operation to its end (before saving state)."""
         for stack_set in self.stack_sets.values():
-            while stack_set.in_flight:
-                for operation in list(stack_set.in_flight.values()):
-                    if operation.execution is not None:
-                        self.executor.run(stack_set, operation)
-                    elif operation.status is OperationStatus.QUEUED and self._can_start(stack_set, operation):
-                        self._begin(stack_set, operation)
-                        self.executor.run(stack_set, operation)
+            self.scheduler.settle(stack_set)
 
     def restore(self, stack_sets: list[StackSet]) -> None:
         """Take over stack sets saved earlier (ended operations only), rebuilding every index."""
@@ -500,11 +398,11 @@ class StackSetNamespace:
     # -- progress ---------------------------------------------------------------------------------------
     def refresh(self, stack_set: StackSet) -> None:
         """Catch a stack set's operations up with the clock (front-ends call it before reading state)."""
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
 
     def observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
         """Count a read of each operation (manual progression): for front-ends that list operations themselves."""
-        self._observe(stack_set, operations)
+        self.scheduler.observe(stack_set, operations)
 
     def find_operation(self, operation_id: str) -> tuple[StackSet, Operation]:
         """An operation by id alone, across the namespace's stack sets (providers that address it so)."""
@@ -512,14 +410,8 @@ class StackSetNamespace:
         if found is None:
             raise OperationNotFound(operation_id)
         stack_set = self.stack_sets[found.stack_set_id]
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         return stack_set, found
-
-    def advance_all(self) -> None:
-        """Catch every stack set up with the clock (time progression)."""
-        for stack_set in self.stack_sets.values():
-            if stack_set.in_flight:
-                self._advance(stack_set)
 
     def step(self, name_or_id: str, operation_id: str, steps: int = 1) -> Operation:
         """Advance one operation by ``steps`` steps, whatever its progression (test control)."""
@@ -528,88 +420,8 @@ class StackSetNamespace:
             if operation.execution is None:
                 break
             self.executor.step(stack_set, operation)
-        self._dispatch(stack_set)
+        self.scheduler.dispatch(stack_set)
         return operation
-
-    def _advance(self, stack_set: StackSet) -> None:
-        """Steps the clock has made due; after a step, queued operations whose turn has come start."""
-        if not stack_set.in_flight:
-            return
-        now = self.clock.now()
-        moved = False
-        for operation in list(stack_set.in_flight.values()):
-            if operation.pace is None:
-                continue
-            for moment in operation.pace.due(now):
-                moved = True  # a step of a running operation, or a queued one's turn to try
-                if operation.execution is None:
-                    break
-                self.executor.step(stack_set, operation, at=moment)
-        if moved:
-            self._dispatch(stack_set)
-
-    def _observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
-        """Count a read of each operation; manual progression steps once per ``times`` reads."""
-        moved = False
-        for operation in operations:
-            if operation.status.ended or operation.pace is None or not operation.pace.on_read():
-                continue
-            moved = True  # a step of a running operation, or a queued one's turn to try
-            if operation.execution is not None:
-                self.executor.step(stack_set, operation)
-        if moved:
-            self._dispatch(stack_set)
-
-    def _dispatch(self, stack_set: StackSet) -> None:
-        """Start queued operations in request order while each can start (no conflict with running ones).
-
-        Called after steps and stops only, so a QUEUED operation is observable until something moves.
-        """
-        progressed = True
-        while progressed:
-            progressed = False
-            for operation in list(stack_set.in_flight.values()):
-                if operation.status is not OperationStatus.QUEUED:
-                    continue
-                if not self._can_start(stack_set, operation):
-                    break
-                self._begin(stack_set, operation)
-                progressed = True
-                break
-
-    def _can_start(self, stack_set: StackSet, operation: Operation) -> bool:
-        mine = set(operation.results_by_target)
-        for other in stack_set.in_flight.values():
-            if other is operation or other.status is OperationStatus.QUEUED:
-                continue
-            if not stack_set.managed_execution.active:
-                return False
-            if mine & set(other.results_by_target) or not mine or not other.results_by_target:
-                return False
-        return True
-
-    def _begin(self, stack_set: StackSet, operation: Operation) -> None:
-        kinds = {key: self._kind_for(stack_set, operation, key) for key in operation.results_by_target}
-        if operation.pace is not None:
-            operation.pace.since = self.clock.now()
-        self.executor.begin(stack_set, operation, kinds)
-        if operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE:
-            self.executor.run(stack_set, operation)
-
-    def _kind_for(self, stack_set: StackSet, operation: Operation, key: tuple[str, str]) -> DeployKind:
-        if operation.action is OperationAction.DELETE:
-            return DeployKind.DELETE
-        if operation.action is OperationAction.DETECT_DRIFT:
-            return DeployKind.DRIFT_CHECK
-        instance = stack_set.instances.get(key)
-        if instance is None or instance.stack_id is None:
-            return DeployKind.CREATE
-        unchanged = (
-            operation.parameter_overrides is None or operation.parameter_overrides == instance.parameter_overrides
-        )
-        if operation.action is OperationAction.CREATE and unchanged and instance.status is InstanceStatus.CURRENT:
-            return DeployKind.NOOP
-        return DeployKind.UPDATE
 
     # -- internals --------------------------------------------------------------------------------------
     def binding(self, listing: str, **arguments: object) -> dict[str, object]:
@@ -626,7 +438,7 @@ class StackSetNamespace:
     def _mutable(self, name_or_id: str) -> StackSet:
         """A live stack set about to take a new operation, caught up with the clock."""
         stack_set = self.get_stack_set(name_or_id)
-        self._advance(stack_set)
+        self.scheduler.advance(stack_set)
         return stack_set
 
     def _admit(self, stack_set: StackSet) -> None:
@@ -706,17 +518,15 @@ class StackSetNamespace:
         stack_set.add_operation(operation)
         self.operations_by_id[operation.operation_id] = operation
         if not queue_behind:
-            self._begin(stack_set, operation)
+            self.scheduler.begin(stack_set, operation)
         return operation
 
 
 __all__ = [
-    "DriftStatus",
     "InstanceFilter",
     "Naming",
     "OperationRequest",
     "StackSetChanges",
     "StackSetNamespace",
     "StackSetSpec",
-    "TargetStatus",
 ]

@@ -1,0 +1,116 @@
+"""What callers hand the engine: stack-set specs and changes, operation requests, instance filters, naming."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .model import (
+    AutoDeployment,
+    DeploymentTargets,
+    ManagedExecution,
+    Parameter,
+    PermissionModel,
+    Preferences,
+    StackInstance,
+    StackSet,
+    Tag,
+)
+
+
+class Naming(Protocol):
+    """How a provider names things the engine creates."""
+
+    def stack_set_id(self, name: str) -> str: ...
+
+    def stack_set_arn(self, stack_set_id: str) -> str | None: ...
+
+    def stack_name(self, stack_set: StackSet) -> str: ...
+
+
+@dataclass
+class StackSetSpec:
+    stack_set_name: str
+    permission_model: PermissionModel = PermissionModel.SELF_MANAGED
+    description: str | None = None
+    template_body: str | None = None
+    template_url: str | None = None
+    parameters: list[Parameter] = field(default_factory=list)
+    capabilities: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    administration_role_arn: str | None = None
+    execution_role_name: str | None = None
+    auto_deployment: AutoDeployment | None = None
+    managed_execution: ManagedExecution = field(default_factory=ManagedExecution)
+    provider_properties: object | None = None
+
+
+@dataclass
+class StackSetChanges:
+    """What an update changes; ``None`` keeps the current value."""
+
+    description: str | None = None
+    template_body: str | None = None
+    template_url: str | None = None
+    parameters: list[Parameter] | None = None
+    capabilities: list[str] | None = None
+    tags: list[Tag] | None = None
+    administration_role_arn: str | None = None
+    execution_role_name: str | None = None
+    auto_deployment: AutoDeployment | None = None
+    managed_execution: ManagedExecution | None = None
+    permission_model: PermissionModel | None = None
+    provider_properties: object | None = None
+
+    FIELDS = (
+        "description",
+        "template_body",
+        "template_url",
+        "parameters",
+        "capabilities",
+        "tags",
+        "administration_role_arn",
+        "execution_role_name",
+        "auto_deployment",
+        "managed_execution",
+        "permission_model",
+        "provider_properties",
+    )
+
+
+@dataclass(frozen=True)
+class OperationRequest:
+    """What every operation-starting call shares.
+
+    ``provider_action`` is the front-end's own name for the call (e.g. Huawei's DEPLOY_STACK_SET), kept
+    on the operation so the front-end can render it; ``description`` is a caller's free text about it.
+    """
+
+    operation_id: str | None = None
+    preferences: Preferences = field(default_factory=Preferences)
+    deployment_targets: DeploymentTargets | None = None
+    provider_action: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class InstanceFilter:
+    detailed_status: str | None = None
+    last_operation_id: str | None = None
+    drift_status: str | None = None
+    account: str | None = None
+    region: str | None = None
+
+    def matches(self, instance: StackInstance) -> bool:
+        return (
+            (self.detailed_status is None or instance.detailed_status.value == self.detailed_status)
+            and (self.last_operation_id is None or instance.last_operation_id == self.last_operation_id)
+            and (self.drift_status is None or instance.drift_status.value == self.drift_status)
+            and (self.account is None or instance.account == self.account)
+            and (self.region is None or instance.region == self.region)
+        )
+
+
+#: Where the namespace reads the transition in force for its operation model (moto's state manager).
+TransitionSource = Callable[[], Mapping[str, Any]]

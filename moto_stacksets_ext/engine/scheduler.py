@@ -1,0 +1,113 @@
+"""The lifecycle's scheduler: when operations take steps and when queued operations start.
+
+The namespace hands it every stack set it touches: :meth:`Scheduler.advance` takes the steps the clock has
+made due (time progression), :meth:`Scheduler.observe` counts reads (manual progression), and after a step
+or a stop :meth:`Scheduler.dispatch` starts queued operations in request order when nothing running
+conflicts with them. :meth:`Scheduler.begin` starts one operation (and runs it to its end when its
+progression is immediate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .clock import Clock
+from .execution import DeployKind, Executor
+from .lifecycle import Mode
+from .model import InstanceStatus, Operation, OperationAction, OperationStatus, StackSet
+
+
+class Scheduler:
+    def __init__(self, executor: Executor, clock: Clock) -> None:
+        self.executor = executor
+        self.clock = clock
+
+    def advance(self, stack_set: StackSet) -> None:
+        """Steps the clock has made due; after a step, queued operations whose turn has come start."""
+        if not stack_set.in_flight:
+            return
+        now = self.clock.now()
+        moved = False
+        for operation in list(stack_set.in_flight.values()):
+            if operation.pace is None:
+                continue
+            for moment in operation.pace.due(now):
+                moved = True  # a step of a running operation, or a queued one's turn to try
+                if operation.execution is None:
+                    break
+                self.executor.step(stack_set, operation, at=moment)
+        if moved:
+            self.dispatch(stack_set)
+
+    def observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
+        """Count a read of each operation; manual progression steps once per ``times`` reads."""
+        moved = False
+        for operation in operations:
+            if operation.status.ended or operation.pace is None or not operation.pace.on_read():
+                continue
+            moved = True  # a step of a running operation, or a queued one's turn to try
+            if operation.execution is not None:
+                self.executor.step(stack_set, operation)
+        if moved:
+            self.dispatch(stack_set)
+
+    def dispatch(self, stack_set: StackSet) -> None:
+        """Start queued operations in request order while each can start (no conflict with running ones).
+
+        Called after steps and stops only, so a QUEUED operation is observable until something moves.
+        """
+        progressed = True
+        while progressed:
+            progressed = False
+            for operation in list(stack_set.in_flight.values()):
+                if operation.status is not OperationStatus.QUEUED:
+                    continue
+                if not self.can_start(stack_set, operation):
+                    break
+                self.begin(stack_set, operation)
+                progressed = True
+                break
+
+    def can_start(self, stack_set: StackSet, operation: Operation) -> bool:
+        mine = set(operation.results_by_target)
+        for other in stack_set.in_flight.values():
+            if other is operation or other.status is OperationStatus.QUEUED:
+                continue
+            if not stack_set.managed_execution.active:
+                return False
+            if mine & set(other.results_by_target) or not mine or not other.results_by_target:
+                return False
+        return True
+
+    def begin(self, stack_set: StackSet, operation: Operation) -> None:
+        kinds = {key: self.kind_for(stack_set, operation, key) for key in operation.results_by_target}
+        if operation.pace is not None:
+            operation.pace.since = self.clock.now()
+        self.executor.begin(stack_set, operation, kinds)
+        if operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE:
+            self.executor.run(stack_set, operation)
+
+    def kind_for(self, stack_set: StackSet, operation: Operation, key: tuple[str, str]) -> DeployKind:
+        if operation.action is OperationAction.DELETE:
+            return DeployKind.DELETE
+        if operation.action is OperationAction.DETECT_DRIFT:
+            return DeployKind.DRIFT_CHECK
+        instance = stack_set.instances.get(key)
+        if instance is None or instance.stack_id is None:
+            return DeployKind.CREATE
+        unchanged = (
+            operation.parameter_overrides is None or operation.parameter_overrides == instance.parameter_overrides
+        )
+        if operation.action is OperationAction.CREATE and unchanged and instance.status is InstanceStatus.CURRENT:
+            return DeployKind.NOOP
+        return DeployKind.UPDATE
+
+    def settle(self, stack_set: StackSet) -> None:
+        """Run every running or queued operation of ``stack_set`` to its end (before saving state)."""
+        while stack_set.in_flight:
+            for operation in list(stack_set.in_flight.values()):
+                if operation.execution is not None:
+                    self.executor.run(stack_set, operation)
+                elif operation.status is OperationStatus.QUEUED and self.can_start(stack_set, operation):
+                    self.begin(stack_set, operation)
+                    self.executor.run(stack_set, operation)
