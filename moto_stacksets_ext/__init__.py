@@ -2,10 +2,10 @@
 
 Public API:
 
-* :func:`mock_stacksets` - moto's ``mock_aws`` with the plugin installed (decorator or context manager);
-* :func:`install` / :func:`uninstall` - register the plugin with moto's dispatcher yourself (for
+* ``mock_stacksets`` - moto's ``mock_aws`` with the plugin installed (decorator or context manager);
+* ``install`` / ``uninstall`` - register the plugin with moto's dispatcher yourself (for
   ``mock_aws`` users and moto's server);
-* :data:`control` - the test-control API (scripted outcomes, engine clock, reset).
+* ``control`` - the test-control API (scripted outcomes, engine clock, reset).
 """
 
 from .control import StackSetsControl, control

@@ -1,7 +1,7 @@
 """The test-control API: script what deployments do, pace operations, move the engine clock, reset.
 
-One typed object, :data:`control`, shared by tests in-process and, through the HTTP control endpoints
-under ``/moto-api/stacksets/`` (:mod:`.control_api`), by clients of the server.
+One typed object, ``control``, shared by tests in-process and, through the HTTP control endpoints
+under ``/moto-api/stacksets/`` (``control_api``), by clients of the server.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class StackSetsControl:
         return self._add(OutcomeKind.DRIFT, None, cloud, account, region, stack_set, None, times)
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
-        """Add a rule built by hand (its matchers as in :meth:`fail`)."""
+        """Add a rule built by hand (its matchers as in ``fail``)."""
         namespaces.touch()
         return outcomes.add(outcome)
 
@@ -218,12 +218,12 @@ class StackSetsControl:
     def hook_outcome(self, **rule: Any) -> hook_control.HookOutcome:
         """Script what matching Hook invocations decide: ``status`` (default HOOK_COMPLETE_FAILED), ``reason``,
         ``annotations``; matched by ``type_name``, ``target_type``, ``target_name``, ``account``, ``region``;
-        used ``times`` times or until removed. See :func:`.cloudformation.hooks.control.hook_outcome`."""
+        used ``times`` times or until removed. See ``cloudformation.hooks.control.hook_outcome``."""
         return hook_control.hook_outcome(**rule)
 
     def record_hook_result(self, **result: Any) -> hook_control.HookResult:
         """Store a Hook result directly (any TargetType, e.g. CLOUD_CONTROL with a request token).
-        See :func:`.cloudformation.hooks.control.record_hook_result`."""
+        See ``cloudformation.hooks.control.record_hook_result``."""
         return hook_control.record_hook_result(**result)
 
     @property

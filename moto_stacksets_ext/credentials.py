@@ -1,6 +1,6 @@
 """Strict signature mode of the non-AWS clouds: which access keys (and secrets) requests must be signed with.
 
-Off by default. :func:`require_signatures` switches it on for one cloud, in-process; a server in another
+Off by default. ``require_signatures`` switches it on for one cloud, in-process; a server in another
 process can be given ``AK:SECRET[,AK2:SECRET2]`` in the cloud's environment variable. What the function
 configures lives in the plugin's settings, so moto's reset switches strict mode off again (the environment
 variable is process configuration and stays).

@@ -1,9 +1,9 @@
 """The door for the non-AWS clouds: one request/response shape, reached in-process and in server mode.
 
-A cloud front-end (Huawei RFS, Alibaba ROS) implements :class:`CloudFrontEnd` and is registered with
-:func:`register`. In-process, :class:`~moto_stacksets_ext.plugin.StackSetsMock` adds each front-end's
+A cloud front-end (Huawei RFS, Alibaba ROS) implements ``CloudFrontEnd`` and is registered with
+``register``. In-process, ``moto_stacksets_ext.plugin.StackSetsMock`` adds each front-end's
 ``host_patterns`` to moto's own ``responses`` mock (so the real endpoints are intercepted and nothing
-reaches the network); in server mode, :func:`wsgi_middleware` hands every request a front-end
+reaches the network); in server mode, ``wsgi_middleware`` hands every request a front-end
 ``claims`` to it and the rest to moto.
 """
 

@@ -3,7 +3,7 @@
 It shows the stack sets of every cloud, account and region, each operation as a grid of target accounts x
 regions coloured by result status (refreshed every second while operations run), its preferences, status
 reason and the failed targets' reasons, and the newest Hook results with their annotations. The page reads
-``/moto-api/stacksets/view/state`` (JSON), which :func:`snapshot` builds; reading it is not a read of any
+``/moto-api/stacksets/view/state`` (JSON), which ``snapshot`` builds; reading it is not a read of any
 operation, so watching never moves a manual progression.
 """
 

@@ -1,7 +1,7 @@
 """Engine namespaces of the non-AWS clouds, kept in a moto backend so moto's reset clears them.
 
 AWS's namespaces live in the CloudFormation front-end's own ``BackendDict`` (one per account and
-region). Huawei RFS and Alibaba ROS namespaces are created on first use through :func:`namespace`.
+region). Huawei RFS and Alibaba ROS namespaces are created on first use through ``namespace``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class CloudNamespacesBackend(BaseBackend):
     """Holds every non-AWS namespace, keyed by (cloud, account, region).
 
     Its reset also resets the engine's process-wide state (clock, scripted outcomes), so whatever
-    touches that state calls :func:`touch` first: moto resets only the backends in use.
+    touches that state calls ``touch`` first: moto resets only the backends in use.
     """
 
     def __init__(self, region_name: str, account_id: str) -> None:

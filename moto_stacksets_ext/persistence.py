@@ -6,7 +6,7 @@ registries and results, scripted outcomes, the clock. On load, AWS instances get
 created again in their target accounts and regions (with new stack ids), so the stacks are there too.
 
 The file is JSON with a header; a file that is not valid JSON, has another header or names classes from
-outside this package is refused with :class:`StateFileError` (the server then exits without touching it).
+outside this package is refused with ``StateFileError`` (the server then exits without touching it).
 """
 
 from __future__ import annotations

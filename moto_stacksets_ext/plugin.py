@@ -64,7 +64,7 @@ def installed() -> bool:
 
 
 def install() -> None:
-    """Register the plugin with moto's dispatcher. Idempotent; raises :class:`PluginInstallError` if the
+    """Register the plugin with moto's dispatcher. Idempotent; raises ``PluginInstallError`` if the
     installed moto lacks the extension point."""
     global _original, _added_delegation
     with _lock:

@@ -1,7 +1,7 @@
 """pytest plugin (entry point ``stacksets``): fixtures, a marker and a teardown self-check.
 
 * ``stacksets`` - an active in-process mock for AWS, Huawei RFS and Alibaba ROS at once, yielding the typed
-  control object (:data:`moto_stacksets_ext.control`). Fake AWS credentials and region are set for the test
+  control object (``moto_stacksets_ext.control``). Fake AWS credentials and region are set for the test
   and restored after. Requests to Huawei or Alibaba hosts the mock does not serve fail at once.
 * ``stacksets_server`` - the plugin's server on a free 127.0.0.1 port for the session, with factories for
   ready clients (``boto3_client``, ``rfs_client``, ``ros_client``); state is reset after each test.

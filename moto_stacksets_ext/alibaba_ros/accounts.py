@@ -7,7 +7,7 @@ Rule (deterministic, no set-up needed):
 * any other AccessKeyId maps to ``"1"`` followed by 15 digits of the SHA-256 of the key, so the same
   key is always the same account and different keys are (practically always) different accounts;
 * a request without an AccessKeyId (only hand-made requests; the SDK always signs) is
-  :data:`DEFAULT_ACCOUNT_ID`.
+  ``DEFAULT_ACCOUNT_ID``.
 """
 
 from __future__ import annotations

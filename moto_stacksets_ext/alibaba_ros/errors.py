@@ -1,6 +1,6 @@
 """ROS errors: the JSON body the SDK turns into its ClientException, and engine errors in ROS words.
 
-Every error is a :class:`RosError` with ROS's code, HTTP status and message; the front-end renders it as
+Every error is a ``RosError`` with ROS's code, HTTP status and message; the front-end renders it as
 ``{"RequestId", "HostId", "Code", "Message", "Recommend"}``.
 """
 

@@ -1,6 +1,6 @@
 """ROS pagination: ``PageNumber`` (from 1, default 1) and ``PageSize`` (1-50, default 10) with ``TotalCount``.
 
-Pages are cut from the engine's stored order (a :class:`SequencedList`) by index, so an unfiltered page
+Pages are cut from the engine's stored order (a ``SequencedList``) by index, so an unfiltered page
 costs O(page) however many items exist; a filtered listing has to count its matches, O(n).
 """
 

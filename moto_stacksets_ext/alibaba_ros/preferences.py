@@ -1,4 +1,4 @@
-"""ROS ``OperationPreferences`` <-> engine :class:`Preferences`.
+"""ROS ``OperationPreferences`` <-> engine ``Preferences``.
 
 ROS's limits: FailureToleranceCount 0-20, FailureTolerancePercentage 0-100, MaxConcurrentCount 1-20,
 MaxConcurrentPercentage 1-100 (each pair exclusive), RegionConcurrencyType SEQUENTIAL/PARALLEL,

@@ -1,6 +1,6 @@
 """The Alibaba Cloud resource directory that SERVICE_MANAGED stack groups deploy into.
 
-One :class:`ResourceDirectory` per management account: a Root folder, nested folders and member
+One ``ResourceDirectory`` per management account: a Root folder, nested folders and member
 accounts, plus the trusted-access switch of ROS (Get/EnableServiceAccess). Tests set it up with the
 typed API below; the state lives in a moto ``BackendDict`` so moto's reset clears it::
 
@@ -147,7 +147,7 @@ def for_account(account_id: str) -> ResourceDirectory:
 
 
 def for_access_key(access_key_id: str) -> ResourceDirectory:
-    """The resource directory of the account that ``access_key_id`` belongs to (see :mod:`.accounts`)."""
+    """The resource directory of the account that ``access_key_id`` belongs to (see ``accounts``)."""
     return for_account(calling_account(access_key_id))
 
 

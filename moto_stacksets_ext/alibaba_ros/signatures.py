@@ -1,10 +1,10 @@
 """Optional strict mode: verify the signature of every ROS request, as Alibaba Cloud's API gateway does.
 
 Off by default (any AccessKeyId is accepted and nothing is checked). Switch it on in-process with
-:func:`require_signatures` (``{access_key_id: access_key_secret}``), or for a server in another process with
-``MOTO_STACKSETS_ALIBABA_CREDENTIALS="AK:SECRET[,AK2:SECRET2]"``; :func:`accept_any_signature` switches it
-off again. What :func:`require_signatures` configures lives in the plugin's settings
-(:mod:`moto_stacksets_ext.credentials`), so moto's reset switches strict mode off too (the environment
+``require_signatures`` (``{access_key_id: access_key_secret}``), or for a server in another process with
+``MOTO_STACKSETS_ALIBABA_CREDENTIALS="AK:SECRET[,AK2:SECRET2]"``; ``accept_any_signature`` switches it
+off again. What ``require_signatures`` configures lives in the plugin's settings
+(``moto_stacksets_ext.credentials``), so moto's reset switches strict mode off too (the environment
 variable is process configuration and stays).
 
 Both signature styles of the official SDK are verified:

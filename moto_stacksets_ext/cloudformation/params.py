@@ -1,6 +1,6 @@
 """Reading CloudFormation request parameters into engine types, with the rules AWS applies to them.
 
-Model constraints (max, pattern, enum) are checked by :mod:`.validation`; this module adds the rules
+Model constraints (max, pattern, enum) are checked by ``validation``; this module adds the rules
 that live in the API's documentation rather than in the model.
 """
 

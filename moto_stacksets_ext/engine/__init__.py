@@ -1,8 +1,8 @@
 """The cloud-neutral engine: stack sets, instances, operations, their lifecycle, clock and page tokens.
 
 It knows nothing of HTTP or of any provider; the front-ends (``cloudformation``, and later Huawei RFS
-and Alibaba ROS) translate their requests into calls on a :class:`StackSetNamespace` and its answers
-and :class:`EngineError` s into their own dialect.
+and Alibaba ROS) translate their requests into calls on a ``StackSetNamespace`` and its answers
+and ``EngineError`` s into their own dialect.
 """
 
 from .clock import Clock, clock

@@ -1,10 +1,10 @@
 """How an operation runs: regions in order, accounts in batches, failure tolerance, cancellation, stop.
 
 An operation is planned when it is created (its PENDING results, region by region), begun when it may
-start (instances marked, the first batch RUNNING), and then advanced by :meth:`Executor.step`: a step
-finishes the targets in flight (each one a call to the front-end's :class:`Deployer`, after scripted
+start (instances marked, the first batch RUNNING), and then advanced by ``Executor.step``: a step
+finishes the targets in flight (each one a call to the front-end's ``Deployer``, after scripted
 outcomes) and starts the next batch, in one region for SEQUENTIAL or every region for PARALLEL. How
-often steps happen is the lifecycle's business (:mod:`.lifecycle`).
+often steps happen is the lifecycle's business (``lifecycle``).
 
 Semantics (AWS StackSets, which the other providers share):
 
@@ -64,7 +64,7 @@ class DeployKind(Enum):
 
 @dataclass(frozen=True)
 class Deployment:
-    """One target's deployment, handed to the front-end's :class:`Deployer`."""
+    """One target's deployment, handed to the front-end's ``Deployer``."""
 
     stack_set: StackSet
     instance: StackInstance

@@ -295,7 +295,7 @@ class Operation:
     provider_action: str | None = None
     #: The caller's description of the operation, if any.
     description: str | None = None
-    #: How fast the operation progresses (see :mod:`.lifecycle`).
+    #: How fast the operation progresses (see ``lifecycle``).
     pace: Pace | None = None
 
     def add_result(self, result: TargetResult) -> None:

@@ -1,13 +1,13 @@
 """One pagination mechanism for every list call of every front-end.
 
-Items live in a :class:`SequencedList`: kept in the order of their ``seq`` (a number that only grows), so
+Items live in a ``SequencedList``: kept in the order of their ``seq`` (a number that only grows), so
 the position after a served item is found by bisection and a page costs O(log n + page), however many
 items are stored. Newest-first listings walk the same list backwards.
 
 A token names the last ``seq`` served, never an offset, so pages stay consistent while new items arrive:
 nothing is skipped or repeated. Tokens are opaque: a base64 payload and an HMAC over the payload and the
 call's *binding* (action, account, region, parent id, filters...). A token that fails to decode, fails
-to verify, or was issued for another binding raises :class:`~.errors.InvalidPageToken`.
+to verify, or was issued for another binding raises ``errors.InvalidPageToken``.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class TokenCodec:
         )
 
     def resolve(self, token: str, binding: Mapping[str, object]) -> int:
-        """The position a token names, or :class:`InvalidPageToken`."""
+        """The position a token names, or ``InvalidPageToken``."""
         try:
             encoded_payload, encoded_mac = token.split(".")
             payload = base64.urlsafe_b64decode(encoded_payload + "=" * (-len(encoded_payload) % 4))

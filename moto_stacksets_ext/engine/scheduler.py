@@ -1,9 +1,9 @@
 """The lifecycle's scheduler: when operations take steps and when queued operations start.
 
-The namespace hands it every stack set it touches: :meth:`Scheduler.advance` takes the steps the clock has
-made due (time progression), :meth:`Scheduler.observe` counts reads (manual progression), and after a step
-or a stop :meth:`Scheduler.dispatch` starts queued operations in request order when nothing running
-conflicts with them. :meth:`Scheduler.begin` starts one operation (and runs it to its end when its
+The namespace hands it every stack set it touches: ``Scheduler.advance`` takes the steps the clock has
+made due (time progression), ``Scheduler.observe`` counts reads (manual progression), and after a step
+or a stop ``Scheduler.dispatch`` starts queued operations in request order when nothing running
+conflicts with them. ``Scheduler.begin`` starts one operation (and runs it to its end when its
 progression is immediate).
 """
 

@@ -1,7 +1,7 @@
 """The engine's rules for one namespace (cloud, account, region): stack sets, instances, operations.
 
 Every mutating call checks everything first and changes nothing when it raises. Deploying targets is
-delegated to the :class:`~.execution.Executor` (and through it to the front-end's deployer); how far an
+delegated to the ``execution.Executor`` (and through it to the front-end's deployer); how far an
 operation runs within the call is the lifecycle's decision (``progress``).
 """
 

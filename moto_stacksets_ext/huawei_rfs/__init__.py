@@ -1,6 +1,6 @@
 """Huawei Cloud RFS (Resource Formation Service) stack sets on the shared engine.
 
-Registered with the gateway by :func:`moto_stacksets_ext.plugin.register_clouds` through ``FRONT_END``.
+Registered with the gateway by ``moto_stacksets_ext.plugin.register_clouds`` through ``FRONT_END``.
 Code written with ``huaweicloudsdkrfs.v1.RfsClient`` runs unmodified against it: in-process under
 ``mock_stacksets()`` (``rfs.<region>.myhuaweicloud.com`` and IAM's project lookup are intercepted) and in
 server mode (``with_endpoint("http://127.0.0.1:<port>")``). See ``docs/huawei-rfs.md``.

@@ -1,13 +1,13 @@
 """Who is calling and where: the management domain (from the access key), the region, the project.
 
 * The **domain** (account) of a caller is a 32-hex-character id derived from its access key:
-  :func:`domain_id_for`. The same AK is the same domain in every region and in both modes.
+  ``domain_id_for``. The same AK is the same domain in every region and in both modes.
 * The **region** comes from the endpoint (``rfs.<region>.myhuaweicloud.com``). On any other host (server
   mode), it comes from the project: a project id handed out by the mock's IAM lookup
-  (:func:`project_id_for`) names its region; any other project id is in :data:`DEFAULT_REGION`
+  (``project_id_for``) names its region; any other project id is in ``DEFAULT_REGION``
   (``MOTO_STACKSETS_HUAWEI_REGION`` overrides it).
 * **Signatures** (SDK-HMAC-SHA256) are verified only in strict mode: when
-  ``MOTO_STACKSETS_HUAWEI_CREDENTIALS`` (``AK:SK[,AK:SK...]``) is set or :func:`require_signatures` was
+  ``MOTO_STACKSETS_HUAWEI_CREDENTIALS`` (``AK:SK[,AK:SK...]``) is set or ``require_signatures`` was
   called. A wrong or missing signature is then 401.
 """
 

@@ -1,6 +1,6 @@
 """The list calls' shared grammar: ``sort_key``/``sort_dir``, ``marker``/``limit``, ``page_info``.
 
-Pages come from the engine's one pagination mechanism (:func:`~..engine.pagination.paginate`): the
+Pages come from the engine's one pagination mechanism (``.engine.pagination.paginate``): the
 marker is the engine's opaque token, bound to the listing, its parent, the filter and the direction.
 """
 

@@ -1,6 +1,6 @@
 """Reading RFS request parameters (query, JSON body, headers) with RFS's checks.
 
-Every reader either returns a typed value or raises :class:`~.errors.RfsError`; nothing here touches the
+Every reader either returns a typed value or raises ``errors.RfsError``; nothing here touches the
 engine, so a request that fails parsing changes nothing.
 """
 

@@ -3,12 +3,12 @@
 The front-end holds no state: what RFS knows about a stack set beyond the engine's neutral fields rides on
 the engine objects themselves.
 
-* :class:`RfsStackSetProperties` is the stack set's ``provider_properties``: agencies, vars and the initial
+* ``RfsStackSetProperties`` is the stack set's ``provider_properties``: agencies, vars and the initial
   stack description. The stack set's times are the engine's ``created_at``/``updated_at``; RFS's
   ``managed_operation.enable_parallel_operation`` is the engine's ``managed_execution.active``.
-* An operation's ``deployment_targets`` are the engine's :class:`~..engine.model.DeploymentTargets`, with
+* An operation's ``deployment_targets`` are the engine's ``.engine.model.DeploymentTargets``, with
   the regions as sent.
-* :class:`VarsUriOverride` is an instance override pointing at a vars file (``var_overrides.vars_uri``).
+* ``VarsUriOverride`` is an instance override pointing at a vars file (``var_overrides.vars_uri``).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ _ANNOTATION_ENUMS = {
 
 
 def annotation(value: Annotation | Mapping[str, Any]) -> Annotation:
-    """An annotation from an :class:`Annotation` or a dict with AWS (``StatusMessage``) or snake_case keys."""
+    """An annotation from an ``Annotation`` or a dict with AWS (``StatusMessage``) or snake_case keys."""
     if isinstance(value, Annotation):
         made = value
     else:
@@ -69,7 +69,7 @@ def hook_outcome(
     region: str | None = None,
     times: int | None = None,
 ) -> HookOutcome:
-    """Script what matching Hook invocations decide (see :mod:`.outcomes` for matching)."""
+    """Script what matching Hook invocations decide (see ``outcomes`` for matching)."""
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
         raise ValueError("times must be a positive integer (or None for a persistent outcome)")
     outcome = HookOutcome(

@@ -2,8 +2,8 @@
 
 A Hook runs on a target when its ``default`` configuration enables it, lists the target's operation in
 ``TargetOperations``, and its ``TargetFilters`` and ``StackFilters`` match. Its decision comes from the
-scripted outcomes (:mod:`.outcomes`); without one it succeeds. Every invocation becomes a
-:class:`~.model.HookResult`; a failed FAIL-mode Hook blocks the operation.
+scripted outcomes (``outcomes``); without one it succeeds. Every invocation becomes a
+``model.HookResult``; a failed FAIL-mode Hook blocks the operation.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class Decision:
 
 
 def invoke(registry: TypeRegistry, store: HookResultStore, book: HookOutcomeBook, target: Target) -> Decision:
-    """Invoke every Hook matching ``target``; the results are returned, to be stored with :func:`commit`."""
+    """Invoke every Hook matching ``target``; the results are returned, to be stored with ``commit``."""
     results: list[HookResult] = []
     for hook in matching_hooks(registry, target):
         configuration = hook.hook_configuration

@@ -1,13 +1,13 @@
 """Running Hooks at PRE_PROVISION inside moto's CloudFormation backend.
 
-:func:`patch` wraps ``CloudFormationBackend.create_change_set``, ``execute_change_set``, ``create_stack``,
-``update_stack`` and ``delete_stack`` (at ``plugin.install()``); :func:`unpatch` restores them. With no
+``patch`` wraps ``CloudFormationBackend.create_change_set``, ``execute_change_set``, ``create_stack``,
+``update_stack`` and ``delete_stack`` (at ``plugin.install()``); ``unpatch`` restores them. With no
 enabled Hook in the account and region the wrappers call moto straight through.
 
 A failed FAIL-mode Hook blocks the operation before anything is provisioned: the change set ends
 ``FAILED``; a stack create ends ``ROLLBACK_COMPLETE``, an update ``UPDATE_ROLLBACK_COMPLETE``, a delete
 ``DELETE_FAILED``, each with ``The following hook(s) failed: [<TypeName>]`` on the failed resource's event.
-The stack methods then raise :class:`~.exceptions.HookBlocked` (the stack-set deployer reports its message;
+The stack methods then raise ``exceptions.HookBlocked`` (the stack-set deployer reports its message;
 the CloudFormation handlers answer as AWS does, with the call itself succeeding).
 """
 

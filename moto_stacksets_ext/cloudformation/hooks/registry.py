@@ -2,7 +2,7 @@
 
 Private Hooks are registered (registration completes at once: ``DescribeTypeRegistration`` answers
 ``COMPLETE``), public ones (AWS's managed Lambda and Guard Hooks) activated, optionally under an alias.
-A Hook is invoked once it has a ``default`` configuration that enables it (see :mod:`.invocation`).
+A Hook is invoked once it has a ``default`` configuration that enables it (see ``invocation``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Hook and type-registry handlers, mixed into ``StackSetsResponse``.
 
 Each handler reads its parameters, checks them against botocore's model, calls the Hook state of its
-account and region once and returns what it gave. The stack handlers also catch :class:`HookBlocked`:
+account and region once and returns what it gave. The stack handlers also catch ``HookBlocked``:
 on AWS a stack operation that a Hook blocks is accepted and fails afterwards (the stack's status and
 events say why), so the API call itself succeeds.
 """

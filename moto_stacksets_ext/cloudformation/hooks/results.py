@@ -1,6 +1,6 @@
 """The Hook-results store of one account and region: typed results, indexed per documented filter.
 
-ListHookResults accepts four parameter combinations; each has its own :class:`SequencedList` (all,
+ListHookResults accepts four parameter combinations; each has its own ``SequencedList`` (all,
 by TypeArn, by TypeArn + Status, by TargetType + TargetId), so a page walks only matching results and
 costs O(log n + page) whatever else is stored. Results are listed newest first, 100 per page, with the
 project's one token mechanism (opaque, bound to the account, region and filters).
@@ -26,7 +26,7 @@ FILTERABLE_TARGETS = (TargetType.CHANGE_SET, TargetType.CLOUD_CONTROL)
 
 @dataclass(frozen=True)
 class ResultFilter:
-    """One of ListHookResults' four parameter combinations (already checked by :func:`result_filter`)."""
+    """One of ListHookResults' four parameter combinations (already checked by ``result_filter``)."""
 
     type_arn: str | None = None
     status: HookStatus | None = None
