@@ -113,7 +113,8 @@ def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:
 # -- in-process (moto's responses mock) ---------------------------------------------------------------
 def responses_callback(front_end: CloudFrontEnd) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
     def callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:
-        body = prepared.body or b""
+        # moto before 5.2 hands callbacks a werkzeug Request, later versions the prepared request.
+        body = prepared.get_data() if hasattr(prepared, "get_data") else prepared.body or b""
         if isinstance(body, str):
             body = body.encode()
         elif not isinstance(body, bytes):  # a generator or file-like body

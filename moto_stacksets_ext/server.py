@@ -30,6 +30,14 @@ def create_app() -> Callable[..., Any]:
     return wsgi_middleware(DomainDispatcherApplication(create_backend_app))
 
 
+def _handler() -> Any:
+    """moto's request handler where moto has one (moto 5.2+), else werkzeug's."""
+    from moto.moto_server import werkzeug_app
+    from werkzeug.serving import WSGIRequestHandler
+
+    return getattr(werkzeug_app, "MotoRequestHandler", WSGIRequestHandler)
+
+
 class ThreadedStackSetsServer:
     """The server in a background thread, for tests (``port=0`` picks a free port)."""
 
@@ -40,12 +48,9 @@ class ThreadedStackSetsServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
-        self._server = make_server(
-            self._host, self._port, create_app(), threaded=True, request_handler=MotoRequestHandler
-        )
+        self._server = make_server(self._host, self._port, create_app(), threaded=True, request_handler=_handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -92,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import run_simple
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
@@ -109,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     print(f"moto-stacksets-ext server listening on http://{args.host}:{args.port}", flush=True)
     try:
-        run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+        run_simple(args.host, args.port, app, threaded=True, request_handler=_handler())
     finally:
         if args.state_file is not None:
             persistence.save_file(args.state_file)
