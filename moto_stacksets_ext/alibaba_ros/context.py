@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import namespaces
 from ..engine.clock import clock
-from ..engine.execution import DeployKind, Deployment, DeployOutcome, Executor
+from ..engine.execution import Executor, RecordingDeployer
 from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
@@ -32,20 +32,11 @@ class RosNaming:
         return f"StackGroup-{stack_set.stack_set_name}-{uuid.uuid4()}"
 
 
-class RosDeployer:
-    """Deploys nothing real: a created stack gets a UUID StackId, updates keep it, deletes drop it."""
-
-    def deploy(self, deployment: Deployment) -> DeployOutcome:
-        if deployment.kind is DeployKind.CREATE:
-            return DeployOutcome(succeeded=True, stack_id=str(uuid.uuid4()))
-        return DeployOutcome(succeeded=True, stack_id=deployment.instance.stack_id)
-
-
 def _factory(key: tuple[str, str, str]) -> StackSetNamespace:
     return StackSetNamespace(
         identity=key,
         naming=RosNaming(),
-        executor=Executor(CLOUD, RosDeployer(), clock, outcomes),
+        executor=Executor(CLOUD, RecordingDeployer(), clock, outcomes),
         clock=clock,
         transition=_transition,
     )

@@ -20,6 +20,7 @@ Semantics (AWS StackSets, which the other providers share):
 
 from __future__ import annotations
 
+import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,10 +86,13 @@ class Deployer(Protocol):
 
 
 class RecordingDeployer:
-    """A deployer that only records: every deployment succeeds and no stack is created."""
+    """A deployer that only records (for clouds whose stacks the mock does not run): every deployment
+    succeeds; a created stack gets a UUID stack id, later deployments keep it."""
 
     def deploy(self, deployment: Deployment) -> DeployOutcome:
-        return DeployOutcome(succeeded=True)
+        if deployment.kind is DeployKind.CREATE:
+            return DeployOutcome(succeeded=True, stack_id=str(uuid.uuid4()))
+        return DeployOutcome(succeeded=True, stack_id=deployment.instance.stack_id)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import uuid
 
 from .. import namespaces
 from ..engine.clock import clock
-from ..engine.execution import DeployKind, Deployment, DeployOutcome, Executor
+from ..engine.execution import Executor, RecordingDeployer
 from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
@@ -30,20 +30,11 @@ class RfsNaming:
         return stack_set.stack_set_name
 
 
-class RfsDeployer:
-    """Deploys nothing real (RFS targets are Huawei accounts), but gives each new stack an RFS stack id."""
-
-    def deploy(self, deployment: Deployment) -> DeployOutcome:
-        if deployment.kind is DeployKind.DELETE:
-            return DeployOutcome(succeeded=True)
-        return DeployOutcome(succeeded=True, stack_id=deployment.instance.stack_id or str(uuid.uuid4()))
-
-
 def _create(key: tuple[str, str, str]) -> StackSetNamespace:
     return StackSetNamespace(
         identity=key,
         naming=RfsNaming(),
-        executor=Executor(CLOUD, RfsDeployer(), clock, outcomes),
+        executor=Executor(CLOUD, RecordingDeployer(), clock, outcomes),
         clock=clock,
         transition=_transition,
     )
