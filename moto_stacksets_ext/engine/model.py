@@ -231,10 +231,6 @@ class TargetResult:
     #: The step of the operation in which this target started (1, 2, ...): the order targets ran in.
     batch: int | None = None
 
-    @property
-    def target(self) -> Target:
-        return Target(self.account, self.region, self.organizational_unit_id)
-
 
 @dataclass
 class StackInstance:
@@ -414,8 +410,3 @@ class StackSet:
         self.operations_by_id[operation.operation_id] = operation
         if not operation.status.ended:
             self.in_flight[operation.operation_id] = operation
-
-    @property
-    def active_operations(self) -> list[Operation]:
-        """Operations not yet ended, oldest first."""
-        return list(self.in_flight.values())
