@@ -301,14 +301,13 @@ def _state(request: GatewayRequest) -> GatewayResponse:
 
     if request.method == "GET":
         return GatewayResponse.json(200, persistence.export_state())
-    document = _body(request)
     try:
-        persistence.parse_state(document)  # refuse before anything is reset
+        parsed = persistence.parse_state(_body(request))  # refuse before anything is reset
     except persistence.StateFileError as error:
         raise ControlError(400, str(error)) from error
     control.reset()
     try:
-        count = persistence.import_state(document)
+        count = persistence.install_state(parsed)
     except persistence.StateFileError as error:  # e.g. an AWS region moto does not know
         control.reset()
         raise ControlError(400, str(error)) from error

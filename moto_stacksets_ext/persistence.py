@@ -220,7 +220,11 @@ def import_state(document: Any) -> int:
 
     The whole document is decoded and checked first, so a document that cannot be loaded changes nothing.
     """
-    parsed = parse_state(document)
+    return install_state(parse_state(document))
+
+
+def install_state(parsed: list[tuple[tuple[str, str, str], list[StackSet]]]) -> int:
+    """Put decoded stack sets (from :func:`parse_state`) into the (empty) plugin; the number installed."""
     targets = [(_namespace_for(*identity), stack_sets) for identity, stack_sets in parsed]
     count = 0
     for namespace, stack_sets in targets:
