@@ -24,14 +24,8 @@ def v2_client(client: Any) -> Any:
     return make_client(v2=True)
 
 
-@pytest.fixture(scope="module")
-def ros_server() -> Iterator[ThreadedStackSetsServer]:
-    with ThreadedStackSetsServer(port=0) as running:
-        yield running
-
-
 @pytest.fixture
-def server_client(ros_server: ThreadedStackSetsServer) -> Iterator[Any]:
+def server_client(server: ThreadedStackSetsServer) -> Iterator[Any]:
     control.reset()
-    yield make_client(ros_server.endpoint)
+    yield make_client(server.endpoint)
     control.reset()

@@ -13,7 +13,7 @@ from moto_stacksets_ext.server import ThreadedStackSetsServer
 from .ros_support import A1, A2, REGION, TEMPLATE, assert_error, make_client, raises
 
 
-def test_every_family_sync(server_client: Any, ros_server: ThreadedStackSetsServer) -> None:
+def test_every_family_sync(server_client: Any, server: ThreadedStackSetsServer) -> None:
     c = server_client
     c.enable_service_access()
     assert c.get_service_access().body.service_access_info.status == "Enabled"
@@ -67,7 +67,7 @@ def test_every_family_sync(server_client: Any, ros_server: ThreadedStackSetsServ
         lambda: c.stop_stack_group_operation(ros.StopStackGroupOperationRequest(region_id=REGION, operation_id="x"))
     )
     assert_error(stop, "StackGroupOperationNotFound", 404, "The StackGroupOperation (x) could not be found.")
-    assert stop.data["HostId"] == ros_server.endpoint.removeprefix("http://")
+    assert stop.data["HostId"] == server.endpoint.removeprefix("http://")
     c.delete_stack_instances(
         ros.DeleteStackInstancesRequest(
             region_id=REGION, stack_group_name="srv", account_ids=[A1, A2], region_ids=[REGION], retain_stacks=False
@@ -82,15 +82,15 @@ def test_every_family_sync(server_client: Any, ros_server: ThreadedStackSetsServ
     cf = boto3.client(
         "cloudformation",
         region_name="us-east-1",
-        endpoint_url=ros_server.endpoint,
+        endpoint_url=server.endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
     assert cf.list_stack_sets()["Summaries"] == []
 
 
-def test_v2_signature_in_server_mode(server_client: Any, ros_server: ThreadedStackSetsServer) -> None:
-    v2 = make_client(ros_server.endpoint, v2=True)
+def test_v2_signature_in_server_mode(server_client: Any, server: ThreadedStackSetsServer) -> None:
+    v2 = make_client(server.endpoint, v2=True)
     v2.create_stack_group(ros.CreateStackGroupRequest(region_id=REGION, stack_group_name="v2", template_body=TEMPLATE))
     assert (
         server_client.get_stack_group(
@@ -106,11 +106,11 @@ def test_v2_signature_in_server_mode(server_client: Any, ros_server: ThreadedSta
     assert_error(error, "StackGroupExists", 409, "The StackGroup (v2) already exists.")
 
 
-def test_async_clients(server_client: Any, ros_server: ThreadedStackSetsServer) -> None:
+def test_async_clients(server_client: Any, server: ThreadedStackSetsServer) -> None:
     async def scenario() -> None:
         for c, name in (
-            (make_client(ros_server.endpoint), "async3"),
-            (make_client(ros_server.endpoint, v2=True), "async2"),
+            (make_client(server.endpoint), "async3"),
+            (make_client(server.endpoint, v2=True), "async2"),
         ):
             await c.create_stack_group_async(
                 ros.CreateStackGroupRequest(region_id=REGION, stack_group_name=name, template_body=TEMPLATE)

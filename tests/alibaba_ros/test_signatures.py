@@ -51,16 +51,14 @@ def test_strict_mode_in_process() -> None:
         assert _list(make_client(access_key=OTHER_KEY)) == 0  # any key again
 
 
-def test_strict_mode_in_server_mode(ros_server: ThreadedStackSetsServer, server_client: Any) -> None:
+def test_strict_mode_in_server_mode(server: ThreadedStackSetsServer, server_client: Any) -> None:
     require_signatures({ACCESS_KEY: SECRET})
-    _check_strict(ros_server.endpoint)
+    _check_strict(server.endpoint)
     # a request without any signature
-    bare = requests.post(
-        f"{ros_server.endpoint}/?Action=ListStackGroups&Version=2019-09-10&RegionId={REGION}", timeout=10
-    )
+    bare = requests.post(f"{server.endpoint}/?Action=ListStackGroups&Version=2019-09-10&RegionId={REGION}", timeout=10)
     assert (bare.status_code, bare.json()["Code"]) == (400, "MissingAccessKeyId")
     unsigned = requests.post(
-        f"{ros_server.endpoint}/?Action=ListStackGroups&Version=2019-09-10&RegionId={REGION}&AccessKeyId={ACCESS_KEY}",
+        f"{server.endpoint}/?Action=ListStackGroups&Version=2019-09-10&RegionId={REGION}&AccessKeyId={ACCESS_KEY}",
         timeout=10,
     )
     assert (unsigned.status_code, unsigned.json()["Code"]) == (400, "IncompleteSignature")
@@ -76,16 +74,16 @@ def test_off_by_default_and_reset_by_moto() -> None:
         assert _list(make_client(access_key=OTHER_KEY)) == 0
 
 
-def test_strict_mode_with_async_clients(ros_server: ThreadedStackSetsServer, server_client: Any) -> None:
+def test_strict_mode_with_async_clients(server: ThreadedStackSetsServer, server_client: Any) -> None:
     require_signatures({ACCESS_KEY: SECRET})
 
     async def scenario() -> None:
         for v2 in (False, True):
-            good = make_client(ros_server.endpoint, v2=v2)
+            good = make_client(server.endpoint, v2=v2)
             await good.create_stack_group_async(
                 ros.CreateStackGroupRequest(region_id=REGION, stack_group_name=f"async-{v2}", template_body=TEMPLATE)
             )
-            wrong = make_client(ros_server.endpoint, v2=v2, secret="wrong-secret")
+            wrong = make_client(server.endpoint, v2=v2, secret="wrong-secret")
             try:
                 await wrong.list_stack_groups_async(ros.ListStackGroupsRequest(region_id=REGION))
             except Exception as error:

@@ -1,4 +1,4 @@
-"""RFS fixtures: an in-process SDK client under mock_stacksets(), and a module-scoped plugin server."""
+"""RFS fixtures: an SDK client under mock_stacksets(), and one against the session's plugin server."""
 
 from __future__ import annotations
 
@@ -20,14 +20,8 @@ def rfs() -> Iterator[Any]:
         yield make_client()
 
 
-@pytest.fixture(scope="module")
-def rfs_server() -> Iterator[ThreadedStackSetsServer]:
-    with ThreadedStackSetsServer(port=0) as running:
-        yield running
-
-
 @pytest.fixture
-def server_rfs(rfs_server: ThreadedStackSetsServer) -> Iterator[Any]:
-    requests.post(f"{rfs_server.endpoint}/moto-api/reset", timeout=10)
-    yield make_client(rfs_server.endpoint)
-    requests.post(f"{rfs_server.endpoint}/moto-api/reset", timeout=10)
+def server_rfs(server: ThreadedStackSetsServer) -> Iterator[Any]:
+    requests.post(f"{server.endpoint}/moto-api/reset", timeout=10)
+    yield make_client(server.endpoint)
+    requests.post(f"{server.endpoint}/moto-api/reset", timeout=10)

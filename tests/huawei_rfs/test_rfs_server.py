@@ -47,7 +47,7 @@ from rfs_support import (
 )
 
 
-def test_every_family_in_server_mode(server_rfs: Any, rfs_server: ThreadedStackSetsServer) -> None:
+def test_every_family_in_server_mode(server_rfs: Any, server: ThreadedStackSetsServer) -> None:
     client = server_rfs
     name = "服务器_set"  # a Chinese name goes UTF-8 percent-encoded through WSGI
     stack_set_id = create_set(client, name)
@@ -105,7 +105,7 @@ def test_every_family_in_server_mode(server_rfs: Any, rfs_server: ThreadedStackS
     location = client.show_stack_set_template(
         ShowStackSetTemplateRequest(client_request_id=crid(), stack_set_name=name)
     ).location
-    assert location.startswith(rfs_server.endpoint)
+    assert location.startswith(server.endpoint)
     assert requests.get(location, timeout=5).text == TEMPLATE
     client.delete_stack_instance(
         DeleteStackInstanceRequest(
@@ -127,22 +127,22 @@ def test_every_family_in_server_mode(server_rfs: Any, rfs_server: ThreadedStackS
     assert error_of(excinfo) == (400, "RF.10011088")
 
 
-def test_same_server_serves_aws_and_iam_lookup(server_rfs: Any, rfs_server: ThreadedStackSetsServer) -> None:
+def test_same_server_serves_aws_and_iam_lookup(server_rfs: Any, server: ThreadedStackSetsServer) -> None:
     from huaweicloudsdkcore.auth.credentials import BasicCredentials  # type: ignore[import-untyped]
     from huaweicloudsdkrfs.v1 import RfsClient  # type: ignore[import-untyped]
 
     cf = boto3.client(
         "cloudformation",
         region_name="us-east-1",
-        endpoint_url=rfs_server.endpoint,
+        endpoint_url=server.endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
     cf.create_stack_set(StackSetName="aws-set", TemplateBody='{"Resources": {}}')
     assert [s["StackSetName"] for s in cf.list_stack_sets()["Summaries"]] == ["aws-set"]
     # A client without project id resolves it through IAM; the project names its region.
-    credentials = BasicCredentials(AK, SK).with_iam_endpoint(rfs_server.endpoint)
-    by_iam = RfsClient.new_builder().with_credentials(credentials).with_endpoint(rfs_server.endpoint).build()
+    credentials = BasicCredentials(AK, SK).with_iam_endpoint(server.endpoint)
+    by_iam = RfsClient.new_builder().with_credentials(credentials).with_endpoint(server.endpoint).build()
     by_iam.get_credentials().process_auth_params(by_iam.get_http_client(), OTHER_REGION)
     assert credentials.project_id == huawei_rfs.project_id_for(AK, OTHER_REGION)
     create_set(by_iam, "south_set")
@@ -155,9 +155,7 @@ def test_same_server_serves_aws_and_iam_lookup(server_rfs: Any, rfs_server: Thre
     assert names(server_rfs) == []  # a plain project id is in the default region, cn-north-4
 
 
-def test_strict_signatures(
-    server_rfs: Any, rfs_server: ThreadedStackSetsServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_strict_signatures(server_rfs: Any, server: ThreadedStackSetsServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from rfs_support import make_client
 
     monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_CREDENTIALS", f"{AK}:{SK}")
@@ -165,7 +163,7 @@ def test_strict_signatures(
     server_rfs.list_stack_sets(
         ListStackSetsRequest(client_request_id=crid(), filter="permission_model==SELF_MANAGED", limit=10)
     )
-    for client in (make_client(rfs_server.endpoint, sk="WRONG"), make_client(rfs_server.endpoint, ak="OTHER")):
+    for client in (make_client(server.endpoint, sk="WRONG"), make_client(server.endpoint, ak="OTHER")):
         with pytest.raises(ClientRequestException) as excinfo:
             client.list_stack_sets(ListStackSetsRequest(client_request_id=crid()))
         assert error_of(excinfo) == (401, "RF.10012001")
@@ -198,8 +196,8 @@ def test_in_process_iam_lookup_by_region(rfs: Any) -> None:
     ] == ["by_region"]
 
 
-def test_raw_http_errors(server_rfs: Any, rfs_server: ThreadedStackSetsServer) -> None:
-    url = f"{rfs_server.endpoint}/v1/stack-sets"
+def test_raw_http_errors(server_rfs: Any, server: ThreadedStackSetsServer) -> None:
+    url = f"{server.endpoint}/v1/stack-sets"
     unsigned = requests.get(url, timeout=5)
     assert unsigned.status_code == 401 and unsigned.json()["error_code"] == "RF.10012001"
     assert unsigned.headers["X-Request-Id"]
