@@ -153,7 +153,7 @@ def test_operation_not_found(client: Any) -> None:
     )
     assert error.data["HostId"] == "ros.aliyuncs.com"
     missing = raises(lambda: client.get_stack_group_operation(ros.GetStackGroupOperationRequest(region_id=REGION)))
-    assert_error(missing, "MissingParameter", 400, "The input parameter OperationId should be specified.")
+    assert_error(missing, "MissingParameter", 400, 'The input parameter "OperationId" that is mandatory for processing this request is not supplied.')
 
 
 def test_operation_lives_in_its_region_and_account(client: Any) -> None:
