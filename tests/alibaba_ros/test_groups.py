@@ -125,7 +125,12 @@ def test_list_stack_groups_pages_and_filters(client: Any) -> None:
         "The specified parameter PageNumber is invalid, the value should be at least 1.",
     )
     no_region = raises(lambda: client.list_stack_groups(ros.ListStackGroupsRequest()))
-    assert_error(no_region, "MissingParameter", 400, 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.')
+    assert_error(
+        no_region,
+        "MissingParameter",
+        400,
+        'The input parameter "RegionId" that is mandatory for processing this request is not supplied.',
+    )
 
 
 def test_tag_filter(client: Any) -> None:
