@@ -177,6 +177,9 @@ def _dechunk(stream: Any) -> bytes:
     return b"".join(parts)
 
 
+#: The WSGI environ key of the request body as received (server mode), for checks moto's parsing hides.
+RAW_BODY = "moto_stacksets_ext.raw_body"
+
 _REASONS = {
     200: "OK",
     201: "Created",
@@ -225,6 +228,7 @@ def wsgi_middleware(inner: Callable[..., Any]) -> Callable[..., Any]:
         if environ.get("wsgi.input_terminated") or "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
             environ["wsgi.input_terminated"] = True  # the fresh stream ends where the body ends
             environ["CONTENT_LENGTH"] = str(len(request.body))
+        environ[RAW_BODY] = request.body  # werkzeug's form parsing may consume the stream and drop bad bytes
         for front_end in front_ends():
             if front_end.claims(request):
                 response = serve(front_end, request)

@@ -172,6 +172,15 @@ def test_unknown_region_is_refused_as_the_gateway_refuses_it(endpoint: str | Non
     assert refused.get_error_msg() == "The specified region does not exist."
 
 
+def test_a_region_newer_than_the_table_can_be_added(endpoint: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTO_STACKSETS_ALIBABA_REGIONS", "cn-newtown, cn-elsewhere")
+    c = CoreClient(endpoint, region="cn-newtown")
+    create = request(CreateStackGroupRequest, StackGroupName="new", TemplateBody=TEMPLATE)
+    if endpoint is None:
+        create.set_endpoint("ros.aliyuncs.com")
+    assert c.call(create)["StackGroupId"]
+
+
 @pytest.mark.filterwarnings("ignore:implementation_of_do_action:DeprecationWarning")
 def test_format_xml_answers_and_errors(endpoint: str | None) -> None:
     c = CoreClient(endpoint)
