@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from . import params
+from . import params, serialize
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -56,6 +57,17 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
     )
 
     _parse_error: Exception | None = None
+
+    def serialized(self, action_result: ActionResult) -> TYPE_RESPONSE:
+        """The plugin's actions render through the compiled serializer (``serialize.render``), which
+        writes what moto's would; anything it declines (errors, other actions, JSON) is moto's."""
+        action = self._get_action()
+        fast = serialize.render(self, action, action_result) if action in self.SERVED else None
+        if fast is None:
+            return super().serialized(action_result)
+        status, headers, body = fast
+        headers.update(self.response_headers)
+        return status, headers, body
 
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
