@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.models import cloudformation_backends
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from . import params, serialize
+from . import front_door, params, serialize
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -69,8 +70,17 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         headers.update(self.response_headers)
         return status, headers, body
 
+    def call_action(self) -> TYPE_RESPONSE:
+        """Requests AWS refuses before any action runs (see ``front_door``) get its errors, not moto's 500s."""
+        regions = cloudformation_backends[self.current_account]
+        refused = front_door.refusal(front_door.query_action(self.querystring), self.region, regions)
+        return refused if refused is not None else super().call_action()
+
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
+        if front_door.query_action(self.querystring) not in front_door.operation_names():
+            self.params = {}  # call_action refuses the request
+            return
         try:
             super().parse_parameters(request)
         except Exception as error:
