@@ -124,7 +124,7 @@ def _element(name: str, content: str) -> str:
 class _Member:
     """How one structure member is found on a value, transformed, named and rendered."""
 
-    __slots__ = ("after_class", "before_class", "by_class", "key", "lock", "render", "transform", "xml_name")
+    __slots__ = ("after_class", "before_class", "key", "render", "transform", "xml_name")
 
     def __init__(
         self,
@@ -141,17 +141,6 @@ class _Member:
         self.after_class = after_class
         self.transform = transform
         self.render = render
-        self.by_class: dict[type, Callable[[Any], Any]] = {}
-        self.lock = threading.Lock()
-
-    def pick(self, obj: Any) -> Any:
-        getter = self.by_class.get(type(obj))
-        if getter is None:
-            getter = self._compile_getter(obj)
-        value = getter(obj)
-        if self.transform is not None:
-            value = self.transform(value)
-        return value
 
     def _candidates(self, obj: Any) -> list[str]:
         key = self.key
@@ -167,7 +156,8 @@ class _Member:
         aliases.extend(self.after_class)  # ModelAlias
         return [name for alias in aliases for name in (alias, xform_name(alias))]
 
-    def _compile_getter(self, obj: Any) -> Callable[[Any], Any]:
+    def getter(self, obj: Any) -> tuple[Callable[[Any], Any], bool]:
+        """How to read this member from values of ``obj``'s class, and whether that holds for the class."""
         names = tuple(self._candidates(obj))
         cls = type(obj)
         getter: Callable[[Any], Any]
@@ -211,11 +201,8 @@ class _Member:
                         return found
                 return None
 
-        if not hasattr(cls, "__getitem__") and hasattr(obj, "__getitem__"):
-            return getter  # an instance-level __getitem__: decide per value, never cache
-        with self.lock:
-            self.by_class[cls] = getter
-        return getter
+        # an instance-level __getitem__ decides per value
+        return getter, hasattr(cls, "__getitem__") or not hasattr(obj, "__getitem__")
 
 
 def _plain_class(cls: type) -> bool:
@@ -267,13 +254,35 @@ class _Compiler:
         for key, member_shape in member_shapes.items():
             members.append(self.member(shape, member_shapes, key, member_shape, path))
 
-        def render(value: Any) -> str:
-            parts: list[str] = []
+        # Per class of value: (getter, transform, render, "<Name>", "</Name>", "<Name/>") for every member.
+        Plan = list[tuple[Callable[[Any], Any], Callable[[Any], Any] | None, Render, str, str, str]]
+        plans: dict[type, Plan] = {}
+        lock = threading.Lock()
+
+        def plan_for(value: Any) -> Plan:
+            plan: Plan = []
+            cacheable = True
             for member in members:
-                member_value = member.pick(value)
+                getter, for_class = member.getter(value)
+                cacheable = cacheable and for_class
+                name = member.xml_name
+                plan.append((getter, member.transform, member.render, f"<{name}>", f"</{name}>", f"<{name}/>"))
+            if cacheable:
+                with lock:
+                    plans[type(value)] = plan
+            return plan
+
+        def render(value: Any) -> str:
+            plan = plans.get(type(value)) or plan_for(value)
+            parts: list[str] = []
+            for getter, transform, render_member, opening, closing, empty in plan:
+                member_value = getter(value)
+                if transform is not None:
+                    member_value = transform(member_value)
                 if member_value is None:
                     continue
-                parts.append(_element(member.xml_name, member.render(member_value)))
+                content = render_member(member_value)
+                parts.append(empty if content == "" else opening + content + closing)
             return "".join(parts)
 
         return render
@@ -304,15 +313,20 @@ class _Compiler:
         item_name = item_shape.serialization.get("name", "member")
         drops_empty = item_shape.type_name == "structure"
 
+        opening, closing, empty = f"<{item_name}>", f"</{item_name}>", f"<{item_name}/>"
+
         def render(value: Any) -> str:
             parts: list[str] = []
             for item in value:
                 if drops_empty and item is None:
                     continue
                 content = item_render(item)
-                if drops_empty and content == "":
-                    continue  # moto drops items that serialize to {}
-                parts.append(_element(item_name, content))
+                if content == "":
+                    if drops_empty:
+                        continue  # moto drops items that serialize to {}
+                    parts.append(empty)
+                else:
+                    parts.append(opening + content + closing)
             return "".join(parts)
 
         return render
