@@ -1,7 +1,8 @@
 """CloudFormation stack-set actions served by the plugin.
 
 Each handler reads its parameters, checks them against the model, calls the backend once and returns
-what the backend gave it; moto's serializer renders the engine's objects by their snake_case members.
+what the backend gave it; the engine's objects render by their snake_case members, through the compiled
+serializer (``serialize``) that writes what moto's serializer would.
 Every other CloudFormation action is moto's own (this class subclasses moto's ``CloudFormationResponse``).
 """
 
@@ -16,7 +17,9 @@ from moto.core.responses import ActionResult, EmptyResult
 
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from . import front_door, params, serialize
+from ..gateway import RAW_BODY
+from . import front_door, params, serialize, wire
+from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -70,11 +73,21 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         headers.update(self.response_headers)
         return status, headers, body
 
-    def call_action(self) -> TYPE_RESPONSE:
-        """Requests AWS refuses before any action runs (see ``front_door``) get its errors, not moto's 500s."""
+    def call_action(self) -> Any:
+        """moto's dispatch, after a body check moto lacks and the requests AWS refuses before any action
+        runs (see ``front_door``), with XML-safe text in every answer."""
+        environ = getattr(getattr(self, "normalized_request", None), "environ", None) or {}
+        if not wire.is_text(environ.get(RAW_BODY, getattr(self, "raw_body", b""))):
+            refused = ActionResult(ValidationError("The request body is not UTF-8 text"))
+            status, headers, body = self.serialized(refused)
+            headers, body = self._enrich_response(headers, body)
+            return status, headers, body
         regions = cloudformation_backends[self.current_account]
-        refused = front_door.refusal(front_door.query_action(self.querystring), self.region, regions)
-        return refused if refused is not None else super().call_action()
+        front = front_door.refusal(front_door.query_action(self.querystring), self.region, regions)
+        if front is not None:
+            return front
+        status, headers, body = super().call_action()
+        return status, headers, wire.xml_text(body)
 
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
@@ -93,6 +106,8 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         """The request's parameters, after the model's required/max/pattern/enum constraints."""
         if self._parse_error is not None:
             raise unreadable(self._get_action(), self._parse_error)
+        for key in wire.bad_booleans(self._get_action(), self.querystring):
+            raise unreadable(self._get_action(), ValueError(f"{key} must be true or false"))
         values: dict[str, Any] = dict(self.params)
         validate_input(self._get_action(), values)
         return values
