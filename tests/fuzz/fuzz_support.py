@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.serialize import QuerySerializer
 
+from moto_stacksets_ext import huawei_rfs
 from moto_stacksets_ext.cloudformation.responses import StackSetsResponse
 from moto_stacksets_ext.cloudformation.validation import service_model
 
@@ -166,7 +167,7 @@ RFS_DOMAINS = ("a" * 32, "b" * 32)
 RFS_REGIONS = ("cn-north-4", "cn-south-1", "maybe-1")
 RFS_HEADERS = {
     "Authorization": "SDK-HMAC-SHA256 Access=AK_FUZZ, SignedHeaders=host, Signature=00",
-    "X-Project-Id": "f" * 32,
+    "X-Project-Id": huawei_rfs.project_id_for("AK_FUZZ", "cn-north-4"),
     "Content-Type": "application/json",
 }
 
