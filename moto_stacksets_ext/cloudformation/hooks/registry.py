@@ -277,7 +277,9 @@ class TypeRegistry:
         schema_handler_package: str,
         execution_role_arn: str | None,
         logging_config: dict[str, str] | None,
+        document: TypeDocument | None = None,
     ) -> Registration:
+        """Register a version of a private type; ``document`` (a loaded project's schema) stands for the package."""
         self.settle()
         if type_name.split("::", 1)[0] in RESERVED_NAMESPACES:
             raise CFNRegistryException("TypeName is invalid")
@@ -287,15 +289,9 @@ class TypeRegistry:
         found = self._types.get(arn)
         if found is not None and found.activated:
             raise CFNRegistryException(f"Type '{type_name}' already exists in this account and Region")
-        failure = None
-        data = packages.fetch(self.account_id, self.partition, schema_handler_package)
-        if data is None:
-            document = packages.document(kind, type_name, packages.init_schema(kind, type_name))
-        else:
-            try:
-                document = packages.read(data, kind, type_name)
-            except packages.PackageError as error:
-                document, failure = TypeDocument(), str(error)
+        read = document or self._read_package(kind, type_name, schema_handler_package)
+        failure = read if isinstance(read, str) else None
+        used_document = read if isinstance(read, TypeDocument) else TypeDocument()
         used = [int(v) for v in (found.versions if found is not None else {})]
         used += [int(r.version_id) for r in self._registrations.values() if r.type_arn == arn]
         registration = Registration(
@@ -305,7 +301,7 @@ class TypeRegistry:
             type_arn=arn,
             version_id=_version_id(max(used, default=0) + 1),
             created=clock.now(),
-            document=document,
+            document=used_document,
             execution_role_arn=execution_role_arn,
             logging_config=logging_config,
             failure=failure,
@@ -314,6 +310,16 @@ class TypeRegistry:
         self._registration_rows.append(_TokenRow(len(self._registration_rows) + 1, registration.token))
         self._pending.append(registration)
         return registration
+
+    def _read_package(self, kind: str, type_name: str, url: str) -> TypeDocument | str:
+        """The package's document, the ``cfn init`` one when it is not in the mock's S3, or why it is unusable."""
+        data = packages.fetch(self.account_id, self.partition, url)
+        if data is None:
+            return packages.document(kind, type_name, packages.init_schema(kind, type_name))
+        try:
+            return packages.read(data, kind, type_name)
+        except packages.PackageError as error:
+            return str(error)
 
     def registration(self, token: str, *, advance: bool = False) -> Registration:
         found = self._registrations.get(token)
