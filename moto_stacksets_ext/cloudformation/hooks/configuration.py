@@ -7,6 +7,7 @@ StackFilters. Anything malformed is a ``CFNRegistryException`` naming the offend
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 

@@ -411,7 +411,7 @@ class TypeRegistry:
             parsed = parse_configuration(configuration)
             schema = found.document.configuration_schema
             if schema is not None:
-                validate_against(json.loads(configuration), json.loads(schema))
+                validate_against(jsonsafe.loads(configuration), json.loads(schema))
         else:
             try:
                 document: Any = jsonsafe.loads(configuration)
