@@ -12,6 +12,7 @@ from typing import Any
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from .. import calls
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from . import params
@@ -66,6 +67,16 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
                 raise
             self._parse_error = error
             self.params = {}
+
+    def call_action(self) -> Any:
+        """moto's dispatch, recorded in ``control.calls`` (every CloudFormation action on the plugin's route)."""
+        try:
+            result = super().call_action()
+        except Exception:
+            calls.record_aws(self, 500, "")
+            raise
+        calls.record_aws(self, result[0], result[2])
+        return result
 
     def _input(self) -> dict[str, Any]:
         """The request's parameters, after the model's required/max/pattern/enum constraints."""
