@@ -48,7 +48,7 @@ class Call:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     #: The HTTP status of the answer.
     status: int = 200
-    #: The provider's error code when the call failed (``ValidationError``, ``RFS.1002``, ``StackGroupNotFound``).
+    #: The provider's error code when the call failed (``ValidationError``, ``RF.10013001``, ``StackGroupNotFound``).
     error_code: str | None = None
     #: When the mock answered (wall clock, UTC).
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))

@@ -193,6 +193,7 @@ class StackSetsControl:
             transition["times"] = times
         elif progression == "time":
             transition["seconds"] = seconds
+        namespaces.operation_model(OPERATION_MODELS[cloud])  # known to the plugin's reset, even if not loaded yet
         state_manager.set_transition(OPERATION_MODELS[cloud], transition)
         return transition
 
