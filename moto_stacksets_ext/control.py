@@ -19,6 +19,7 @@ from . import namespaces, plugin
 from .calls import CallLog, calls
 from .cloudformation.hooks import control as hook_control
 from .control_checks import ControlArgumentError
+from .engine import door
 from .engine.clock import clock
 from .engine.model import Operation, TargetResult
 from .engine.outcomes import Outcome, OutcomeKind, outcomes
@@ -261,7 +262,9 @@ class StackSetsControl:
         """Move the engine clock forward (operations with time progression catch up); returns the new time."""
         _require_mock("advance()")
         namespaces.touch()
-        clock.advance(seconds)
+        with door.LOCK:
+            clock.advance(seconds)
+            door.catch_up_all()
         return clock.now()
 
     def freeze_clock(self) -> datetime:

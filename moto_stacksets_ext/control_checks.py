@@ -5,7 +5,8 @@ call, with a message naming the valid values, not a "stale outcome" at teardown.
 * ``account``: a string; on AWS 12 digits, on Huawei a domain id (32 lower-case hex characters), on Alibaba
   16 digits (with no ``cloud``, any of these);
 * ``region``: AWS: a region botocore knows in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ...); Huawei:
-  the RFS SDK's regions; Alibaba: the regions of the ROS SDK's endpoint table (with no ``cloud``, any of these);
+  the RFS SDK's regions; Alibaba: the regions ROS answers in (the ROS SDK's endpoint table, plus
+  ``MOTO_STACKSETS_ALIBABA_REGIONS``); with no ``cloud``, any of these;
 * ``action``: the engine's operation actions ``CREATE``, ``UPDATE``, ``DELETE``, ``DETECT_DRIFT``;
 * ``times``: a positive integer or ``None``; ``reason`` and ``stack_set``: strings or ``None``.
 """
@@ -24,17 +25,6 @@ _ACCOUNT_RULES = {
     "huawei": (re.compile(r"[0-9a-f]{32}"), "a domain id of 32 lower-case hex characters"),
     "alibaba": (re.compile(r"\d{16}"), "16 digits, e.g. '1234567890123456'"),
 }
-
-#: The regions of the ROS SDK's endpoint table (alibabacloud_ros20190910 3.7.0).
-ALIBABA_REGIONS = (
-    "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-5",
-    "ap-southeast-6", "ap-southeast-7", "ap-southeast-8", "cn-beijing", "cn-chengdu", "cn-fuzhou", "cn-guangzhou",
-    "cn-hangzhou", "cn-heyuan", "cn-hongkong", "cn-huhehaote", "cn-nanjing", "cn-qingdao", "cn-shanghai",
-    "cn-shenzhen", "cn-wuhan-lr", "cn-wulanchabu", "cn-zhangjiakou", "cn-zhengzhou-jva", "cn-zhongwei",
-    "eu-central-1", "eu-west-1", "eu-west-2", "na-south-1", "sa-east-1", "us-east-1", "us-southeast-1",
-    "us-west-1", "ap-south-1", "me-central-1", "me-east-1", "cn-hangzhou-finance", "cn-heyuan-acdr-1",
-    "cn-shanghai-finance-1", "cn-shenzhen-finance-1", "cn-wulanchabu-gic-1",
-)  # fmt: skip
 
 
 class ControlArgumentError(ValueError):
@@ -60,7 +50,9 @@ def regions(cloud: str) -> tuple[str, ...]:
         from .huawei_rfs.identity import KNOWN_REGIONS
 
         return tuple(KNOWN_REGIONS)
-    return ALIBABA_REGIONS
+    from .alibaba_ros.context import known_regions
+
+    return tuple(known_regions())
 
 
 def _name(call: str, argument: str) -> str:

@@ -13,6 +13,7 @@ from ..engine.errors import EngineError
 from ..engine.model import Parameter, Preferences, StackSet
 from ..engine.stacksets import StackSetNamespace
 from . import preferences as ros_preferences
+from . import regions
 from .context import namespace
 from .errors import from_engine, idempotence_mismatch, invalid_parameter, missing_parameter
 from .wire import Params
@@ -34,7 +35,7 @@ class Call:
         region = self.params.required("RegionId")
         if not _REGION.match(region):
             raise invalid_parameter("RegionId", f"the region ({region}) is not a valid region id")
-        return region
+        return regions.check(region)
 
     @cached_property
     def namespace(self) -> StackSetNamespace:
@@ -92,11 +93,9 @@ class Call:
             raise from_engine(error, stack_group_name) from error
 
     def stack_group(self, name: str) -> StackSet:
-        """A live stack group by name or id, its operations caught up with the clock."""
+        """A live stack group by name or id (the engine's door catches it up with the clock)."""
         with self.engine(name):
-            stack_set = self.namespace.get_stack_set(name)
-        self.namespace.refresh(stack_set)
-        return stack_set
+            return self.namespace.get_stack_set(name)
 
     def operation_id(self, stack_set: StackSet, token: str | None) -> str | None:
         """The operation id a ClientToken stands for; a replay of the same call returns the old one.

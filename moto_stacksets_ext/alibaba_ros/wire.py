@@ -8,19 +8,21 @@ parameters in the query string (the template body in a form body). Its encodings
 * other lists are flattened: ``Capabilities.1``, ``Parameters.1.ParameterKey``, ``Tags.1.Key``;
 * booleans are ``True``/``False`` and numbers are decimal strings.
 
-Malformed values raise ROS's ``InvalidParameter``; missing required ones ``MissingParameter``.
+Malformed values raise ROS's ``InvalidParameter``; a missing parameter the API declares required gets the
+OpenAPI gateway's ``MissingParameter`` (``The input parameter "X" that is mandatory for processing this request
+is not supplied.``).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from .. import jsonsafe
 from ..gateway import GatewayRequest
-from .errors import invalid_parameter, missing_parameter
+from .errors import invalid_parameter, mandatory_parameter_missing
 
 API_VERSION = "2019-09-10"
 
@@ -49,7 +51,19 @@ def _form(request: GatewayRequest) -> list[tuple[str, str]]:
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != _FORM or not request.body:
         return []
-    return parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
+    # Lenient here (recognising a request must never fail); ``check_form_text`` refuses such a body.
+    return parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def check_form_text(request: GatewayRequest) -> None:
+    """A form body must be UTF-8 text (InvalidParameter otherwise, before anything reads it)."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != _FORM or not request.body:
+        return
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid_parameter("body", "the form body is not UTF-8 text") from None
 
 
 def _query(request: GatewayRequest) -> list[tuple[str, str]]:
@@ -66,6 +80,14 @@ def action_and_version(request: GatewayRequest) -> tuple[str | None, str | None]
     if "Action" not in pairs:
         pairs = dict(_form(request))
     return pairs.get("Action"), pairs.get("Version")
+
+
+def response_format(request: GatewayRequest) -> str:
+    """``XML`` when the caller asks for it (the common parameter ``Format``, in the query or the form),
+    else ``JSON``. Without ``Format`` the answer is JSON: the V3 SDK sends none and reads JSON."""
+    pairs = dict(_query(request))
+    value = pairs.get("Format") or dict(_form(request)).get("Format") or "JSON"
+    return "XML" if value.strip().upper() == "XML" else "JSON"
 
 
 def access_key_id(request: GatewayRequest) -> str | None:
@@ -110,7 +132,7 @@ class Params:
         value = self._values.get(name)
         if value is None or value == "":
             if required:
-                raise missing_parameter(name)
+                raise mandatory_parameter_missing(name)
             return None
         if max_length is not None and len(value) > max_length:
             raise invalid_parameter(name, f"the length should be between 1 and {max_length}")
@@ -154,7 +176,8 @@ class Params:
         if raw is None:
             return None
         try:
-            return json.loads(raw)  # type: ignore[no-any-return]
+            decoded: object = jsonsafe.loads(raw)
+            return decoded
         except ValueError:
             raise invalid_parameter(name, "it is not valid JSON") from None
 
@@ -163,7 +186,7 @@ class Params:
         value = self.json_value(name)
         if value is None:
             if required:
-                raise missing_parameter(name)
+                raise mandatory_parameter_missing(name)
             return None
         return string_list(name, value, max_items=max_items)
 
@@ -196,7 +219,7 @@ class Params:
         return [ParameterRecord(fields) for _, fields in sorted(indexed.items())]
 
     def _indexed(self, name: str) -> dict[int, dict[str, str]]:
-        pattern = re.compile(rf"^{re.escape(name)}\.(\d+)(?:\.(\w+))?$")
+        pattern = re.compile(rf"^{re.escape(name)}\.(\d{{1,9}})(?:\.(\w+))?$")
         indexed: dict[int, dict[str, str]] = {}
         for key, value in self._values.items():
             match = pattern.match(key)
@@ -212,6 +235,8 @@ def parse_int(name: str, value: object) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        if len(value.strip().lstrip("-").lstrip("0")) > 18:  # beyond any bound (and what int() converts)
+            raise invalid_parameter(name, "the value is out of range")
         return int(value)
     raise invalid_parameter(name, "it should be an integer")
 

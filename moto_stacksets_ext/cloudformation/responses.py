@@ -15,7 +15,9 @@ from moto.core.responses import ActionResult, EmptyResult
 from .. import calls
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from . import params
+from ..gateway import RAW_BODY
+from . import params, wire
+from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -58,6 +60,28 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
 
     _parse_error: Exception | None = None
 
+    def call_action(self) -> Any:
+        """moto's dispatch (``_answer``), recorded in ``control.calls`` (every CloudFormation action on the
+        plugin's route)."""
+        try:
+            result = self._answer()
+        except Exception:
+            calls.record_aws(self, 500, "")
+            raise
+        calls.record_aws(self, result[0], result[2])
+        return result
+
+    def _answer(self) -> Any:
+        """moto's dispatch, after a body check moto lacks and with XML-safe text in every answer."""
+        environ = getattr(getattr(self, "normalized_request", None), "environ", None) or {}
+        if not wire.is_text(environ.get(RAW_BODY, getattr(self, "raw_body", b""))):
+            refused = ActionResult(ValidationError("The request body is not UTF-8 text"))
+            status, headers, body = self.serialized(refused)
+            headers, body = self._enrich_response(headers, body)
+            return status, headers, body
+        status, headers, body = super().call_action()
+        return status, headers, wire.xml_text(body)
+
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
         try:
@@ -68,20 +92,12 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             self._parse_error = error
             self.params = {}
 
-    def call_action(self) -> Any:
-        """moto's dispatch, recorded in ``control.calls`` (every CloudFormation action on the plugin's route)."""
-        try:
-            result = super().call_action()
-        except Exception:
-            calls.record_aws(self, 500, "")
-            raise
-        calls.record_aws(self, result[0], result[2])
-        return result
-
     def _input(self) -> dict[str, Any]:
         """The request's parameters, after the model's required/max/pattern/enum constraints."""
         if self._parse_error is not None:
             raise unreadable(self._get_action(), self._parse_error)
+        for key in wire.bad_booleans(self._get_action(), self.querystring):
+            raise unreadable(self._get_action(), ValueError(f"{key} must be true or false"))
         values: dict[str, Any] = dict(self.params)
         validate_input(self._get_action(), values)
         return values
