@@ -134,3 +134,26 @@ def test_the_decorator_keeps_the_signature() -> None:
     wrapped = mock_stacksets(deploy)
     assert inspect.signature(wrapped) == inspect.signature(deploy)
     assert wrapped("s", regions=2) == "s:2"
+
+
+def test_type_checkers_see_the_decorated_signature(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from mypy import api
+
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(
+        "from moto_stacksets_ext import mock_stacksets\n\n\n"
+        "@mock_stacksets\n"
+        "def deploy(stack_set: str, *, regions: int = 1) -> str:\n"
+        "    return stack_set\n\n\n"
+        "ok: str = deploy('s', regions=2)\n"
+        "bad = deploy(1)\n"
+    )
+    cache = Path(__file__).resolve().parent.parent / ".mypy_cache"
+    report, _, status = api.run(
+        [str(snippet), "--strict", "--cache-dir", str(cache), "--follow-imports", "silent", "--ignore-missing-imports"]
+    )
+    assert status == 1, report
+    assert report.count("error:") == 1, report
+    assert 'snippet.py:10: error: Argument 1 to "deploy" has incompatible type "int"; expected "str"' in report

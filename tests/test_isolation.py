@@ -204,3 +204,24 @@ def test_unrelated():
     monkeypatch.setenv("AWS_PROFILE", "dev")  # no such profile: botocore would raise ProfileNotFound
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     _run(pytester).assert_outcomes(passed=1)
+
+
+def test_the_package_loads_the_clouds_only_when_used() -> None:
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+def loaded(*names):
+    return sorted(n for n in sys.modules if any(n == m or n.startswith(m + ".") for m in names))
+CLOUDS = ("moto_stacksets_ext.huawei_rfs", "moto_stacksets_ext.alibaba_ros",
+          "huaweicloudsdkcore", "alibabacloud_ros20190910")
+import moto_stacksets_ext
+print(loaded("moto", "boto3", *CLOUDS))
+from moto_stacksets_ext import control, mock_stacksets
+print(loaded(*CLOUDS))
+with mock_stacksets():
+    print(bool(loaded("moto_stacksets_ext.huawei_rfs")) and bool(loaded("moto_stacksets_ext.alibaba_ros")))
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300)
+    assert result.stdout.splitlines() == ["[]", "[]", "True"], result.stdout + result.stderr
