@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from ..engine.model import Parameter
 from .errors import (

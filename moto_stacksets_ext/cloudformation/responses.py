@@ -83,12 +83,6 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             deployment_targets=params.deployment_targets(values.get("DeploymentTargets")),
         )
 
-    @staticmethod
-    def _request_for_regions(values: dict[str, Any], regions: list[str]) -> OperationRequest:
-        request = StackSetsResponse._request(values)
-        params.check_region_order(request.preferences, regions)
-        return request
-
     # -- stack sets -------------------------------------------------------------------------------------
     def create_stack_set(self) -> ActionResult:
         values = self._input()
@@ -143,7 +137,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             changes,
             values.get("Accounts"),
             regions,
-            self._request_for_regions(values, regions),
+            self._request(values),
             values.get("CallAs"),
         )
         return ActionResult({"OperationId": operation.operation_id})
@@ -160,7 +154,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             name=values["StackSetName"],
             accounts=values.get("Accounts"),
             regions=regions,
-            request=self._request_for_regions(values, regions),
+            request=self._request(values),
             call_as=values.get("CallAs"),
             overrides=params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
         )

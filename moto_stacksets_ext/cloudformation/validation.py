@@ -59,6 +59,23 @@ def _scalar_constraints(shape: Shape, value: Any) -> list[str]:
     return broken
 
 
+def _member_constraints(shape: Shape) -> list[str]:
+    """Every constraint the model puts on a list's scalar member, in AWS's order (max, min, enum, pattern)."""
+    metadata = shape.metadata
+    unit = "value" if shape.type_name in ("integer", "long") else "length"
+    constraints = []
+    if "max" in metadata:
+        constraints.append(f"Member must have {unit} less than or equal to {metadata['max']}")
+    if "min" in metadata:
+        constraints.append(f"Member must have {unit} greater than or equal to {metadata['min']}")
+    enum = getattr(shape, "enum", None) or metadata.get("enum")
+    if enum:
+        constraints.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
+    if "pattern" in metadata:
+        constraints.append(f"Member must satisfy regular expression pattern: {metadata['pattern']}")
+    return constraints
+
+
 def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
     if value is None:
         return
@@ -82,16 +99,20 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
                 f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: "
                 f"Member must have length less than or equal to {shape.metadata['max']}"
             )
-        member_problems: list[str] = []
+        broken = False
         for item in value:
             if isinstance(shape.member, StructureShape):
                 _walk(shape.member, item, path + ".member", found)
             else:
-                member_problems += [p for p in _scalar_constraints(shape.member, item) if p not in member_problems]
-        if member_problems:
+                try:
+                    broken = broken or bool(_scalar_constraints(shape.member, item))
+                except TypeError:
+                    continue
+        if broken:
+            # AWS names every constraint of the member, not only the broken ones.
             found.append(
                 f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: "
-                f"Member must satisfy constraint: [{', '.join(member_problems)}]"
+                f"Member must satisfy constraint: [{', '.join(_member_constraints(shape.member))}]"
             )
         return
     try:
