@@ -18,6 +18,7 @@ from . import namespaces
 from .alibaba_ros.context import OPERATION_MODEL as ALIBABA_OPERATION_MODEL
 from .cloudformation.hooks import control as hook_control
 from .cloudformation.models import OPERATION_MODEL as AWS_OPERATION_MODEL
+from .engine import door
 from .engine.clock import clock
 from .engine.model import Operation, TargetResult
 from .engine.outcomes import Outcome, OutcomeKind, outcomes
@@ -190,7 +191,9 @@ class StackSetsControl:
     def advance(self, seconds: float) -> datetime:
         """Move the engine clock forward (operations with time progression catch up); returns the new time."""
         namespaces.touch()
-        clock.advance(seconds)
+        with door.LOCK:
+            clock.advance(seconds)
+            door.catch_up_all()
         return clock.now()
 
     def freeze_clock(self) -> datetime:

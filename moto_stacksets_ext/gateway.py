@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from .engine import door
+
 logger = logging.getLogger(__name__)
 #: One line per request in server mode: ``METHOD cloud Action status 12.3ms``.
 request_log = logging.getLogger("moto_stacksets_ext.requests")
@@ -104,7 +106,8 @@ def front_ends() -> list[CloudFrontEnd]:
 def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:
     """Let ``front_end`` answer; an unexpected error becomes a JSON 500, never a traceback."""
     try:
-        return front_end.handle(request)
+        with door.held():  # one request at a time through the engine's door
+            return front_end.handle(request)
     except Exception:  # a defect: keep the server alive and say so
         logger.exception("%s front-end failed on %s %s", front_end.name, request.method, request.url)
         return GatewayResponse.json(500, {"error": f"internal error in the {front_end.name} mock"})

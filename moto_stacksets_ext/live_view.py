@@ -73,13 +73,13 @@ def _stack_set(stack_set: StackSet) -> dict[str, Any]:
     }
 
 
-def _namespace(namespace: StackSetNamespace) -> dict[str, Any]:
+def _namespace(namespace: StackSetNamespace, stack_sets: list[StackSet]) -> dict[str, Any]:
     cloud, account, region = namespace.identity
     return {
         "cloud": cloud,
         "account": account,
         "region": region,
-        "stack_sets": [_stack_set(stack_set) for stack_set in namespace.order],
+        "stack_sets": [_stack_set(stack_set) for stack_set in stack_sets],
     }
 
 
@@ -124,7 +124,7 @@ def snapshot() -> dict[str, Any]:
         spaces += namespaces.all_namespaces(cloud)
     hook_results.sort(key=lambda r: r["invoked_at"] or "", reverse=True)
     return {
-        "namespaces": [_namespace(ns) for ns in spaces if len(ns.order)],
+        "namespaces": [_namespace(ns, found) for ns in spaces if (found := ns.all_stack_sets())],
         "hook_results": hook_results[:HOOK_RESULTS_SHOWN],
     }
 

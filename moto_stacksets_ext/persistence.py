@@ -177,10 +177,11 @@ def export_state() -> dict[str, Any]:
     """The state of every cloud, running operations first run to their end."""
     saved = []
     for namespace in every_namespace():
-        if not len(namespace.order):
+        stack_sets = namespace.all_stack_sets()
+        if not stack_sets:
             continue
         namespace.settle()
-        saved.append({"identity": list(namespace.identity), "stack_sets": [encode(s) for s in namespace.order]})
+        saved.append({"identity": list(namespace.identity), "stack_sets": [encode(s) for s in stack_sets]})
     return {"format": FORMAT, "version": VERSION, "namespaces": saved}
 
 

@@ -92,11 +92,9 @@ class Call:
             raise from_engine(error, stack_group_name) from error
 
     def stack_group(self, name: str) -> StackSet:
-        """A live stack group by name or id, its operations caught up with the clock."""
+        """A live stack group by name or id (the engine's door catches it up with the clock)."""
         with self.engine(name):
-            stack_set = self.namespace.get_stack_set(name)
-        self.namespace.refresh(stack_set)
-        return stack_set
+            return self.namespace.get_stack_set(name)
 
     def operation_id(self, stack_set: StackSet, token: str | None) -> str | None:
         """The operation id a ClientToken stands for; a replay of the same call returns the old one.

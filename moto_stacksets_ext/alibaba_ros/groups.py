@@ -19,7 +19,7 @@ from .errors import (
     not_supported,
     template_not_found,
 )
-from .paging import PageRequest, page
+from .paging import PageRequest
 from .templates import Template
 
 ADMINISTRATION_ROLE = "AliyunROSStackGroupAdministrationRole"
@@ -271,7 +271,8 @@ def get_stack_group(call: Call) -> dict[str, object]:
         stack_set = call.stack_group(name)
     else:
         assert group_id is not None
-        stack_set = call.namespace.stack_sets.get(group_id) or call.stack_group(group_id)
+        with call.engine(group_id):
+            stack_set = call.namespace.get_stack_set(group_id, include_deleted=True)
     return {"StackGroup": render.stack_group(stack_set)}
 
 
@@ -292,5 +293,5 @@ def list_stack_groups(call: Call) -> dict[str, object]:
             have = {t.key: t.value for t in stack_set.tags}
             return all(key in have and (value is None or have[key] == value) for key, value in wanted)
 
-    found = page(call.namespace.order, request, predicate=predicate)
-    return found.envelope("StackGroups", [render.stack_group_summary(s) for s in found.items])
+    found = call.namespace.page_stack_sets("ros-stack-groups", request.query(predicate=predicate))
+    return request.envelope("StackGroups", found, [render.stack_group_summary(s) for s in found.items])

@@ -9,7 +9,7 @@ from ..engine.stacksets import InstanceFilter, OperationRequest
 from . import render, targets
 from .call import Call
 from .errors import RosError
-from .paging import PageRequest, page
+from .paging import PageRequest
 from .templates import Template
 
 MAX_ACCOUNTS_CREATE = 50
@@ -124,9 +124,9 @@ def list_stack_instances(call: Call) -> dict[str, object]:
     account = call.params.string("StackInstanceAccountId")
     region = call.params.string("StackInstanceRegionId")
     request = PageRequest.from_params(call.params)
-    stack_set = call.stack_group(name)
     predicate: Callable[[StackInstance], bool] | None = None
     if account is not None or region is not None:
         predicate = InstanceFilter(account=account, region=region).matches
-    found = page(stack_set.instance_order, request, predicate=predicate)
-    return found.envelope("StackInstances", [render.stack_instance(stack_set, i) for i in found.items])
+    with call.engine(name):
+        stack_set, found = call.namespace.page_instances(name, "ros-instances", request.query(predicate=predicate))
+    return request.envelope("StackInstances", found, [render.stack_instance(stack_set, i) for i in found.items])

@@ -9,7 +9,7 @@ from ..engine.stacksets import OperationRequest
 from . import render, resource_directory
 from .call import Call
 from .errors import not_supported
-from .paging import PageRequest, page
+from .paging import PageRequest
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,10 @@ class Located:
 
 
 def _locate(call: Call) -> Located:
+    """The operation of ``OperationId``, read (a read counts for the operation's lifecycle)."""
     operation_id = call.params.required("OperationId")
     with call.engine():
-        stack_set, _ = call.namespace.find_operation(operation_id)
-    # Read through the engine, so that reads count for the operation's lifecycle.
-    with call.engine(stack_set.stack_set_name):
-        operation = call.namespace.get_operation(stack_set.stack_set_id, operation_id)
+        stack_set, operation = call.namespace.read_operation(operation_id)
     return Located(stack_set, operation)
 
 
@@ -40,24 +38,26 @@ def list_stack_group_operations(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
     name = call.stack_group_name()
     request = PageRequest.from_params(call.params)
-    stack_set = call.stack_group(name)
-    found = page(stack_set.operations, request, newest_first=True)
-    return found.envelope("StackGroupOperations", [render.operation_summary(stack_set, o) for o in found.items])
+    with call.engine(name):
+        stack_set, found = call.namespace.page_operations(name, "ros-operations", request.query(newest_first=True))
+    rendered = [render.operation_summary(stack_set, o) for o in found.items]
+    return request.envelope("StackGroupOperations", found, rendered)
 
 
 def list_stack_group_operation_results(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
     request = PageRequest.from_params(call.params)
-    located = _locate(call)
-    found = page(located.operation.results, request)
-    return found.envelope("StackGroupOperationResults", [render.operation_result(r) for r in found.items])
+    operation_id = call.params.required("OperationId")
+    with call.engine():
+        _, _, found = call.namespace.page_results(operation_id, "ros-results", request.query())
+    return request.envelope("StackGroupOperationResults", found, [render.operation_result(r) for r in found.items])
 
 
 def stop_stack_group_operation(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
-    located = _locate(call)
-    with call.engine(located.stack_set.stack_set_name):
-        call.namespace.stop_operation(located.stack_set.stack_set_id, located.operation.operation_id)
+    operation_id = call.params.required("OperationId")
+    with call.engine():
+        call.namespace.stop_operation(None, operation_id)
     return {}
 
 

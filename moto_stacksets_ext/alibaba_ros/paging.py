@@ -1,16 +1,17 @@
 """ROS pagination: ``PageNumber`` (from 1, default 1) and ``PageSize`` (1-50, default 10) with ``TotalCount``.
 
-Pages are cut from the engine's stored order (a ``SequencedList``) by index, so an unfiltered page
-costs O(page) however many items exist; a filtered listing has to count its matches, O(n).
+Pages are cut by the engine (``ListQuery`` with a page number): an unfiltered page costs O(page) however
+many items exist; a filtered listing has to count its matches, O(n).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-from ..engine.pagination import Sequenced, SequencedList
+from ..engine.pagination import Page, Sequenced
+from ..engine.requests import ListQuery
 from .wire import Params
 
 T = TypeVar("T", bound=Sequenced)
@@ -31,49 +32,15 @@ class PageRequest:
         assert number is not None and size is not None
         return cls(number, size)
 
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.size
+    def query(self, *, newest_first: bool = False, predicate: Callable[[T], bool] | None = None) -> ListQuery[T]:
+        """The engine query for this page."""
+        return ListQuery(number=self.number, limit=self.size, newest_first=newest_first, predicate=predicate)
 
-
-@dataclass(frozen=True)
-class RosPage(Generic[T]):
-    items: list[T]
-    total: int
-    request: PageRequest
-
-    def envelope(self, key: str, rendered: list[dict[str, object]]) -> dict[str, object]:
+    def envelope(self, key: str, page: Page[T], rendered: list[dict[str, object]]) -> dict[str, object]:
+        """The page in ROS's envelope (``rendered``: ``page``'s items in ROS's words)."""
         return {
-            "PageNumber": self.request.number,
-            "PageSize": self.request.size,
-            "TotalCount": self.total,
+            "PageNumber": self.number,
+            "PageSize": self.size,
+            "TotalCount": page.total if page.total is not None else len(page.items),
             key: rendered,
         }
-
-
-def page(
-    source: SequencedList[T],
-    request: PageRequest,
-    *,
-    newest_first: bool = False,
-    predicate: Callable[[T], bool] | None = None,
-) -> RosPage[T]:
-    """The requested page of ``source`` (optionally only the items matching ``predicate``)."""
-    total = len(source)
-    if predicate is None:
-        if newest_first:
-            stop = max(total - request.offset, 0)
-            start = max(stop - request.size, 0)
-            indices: Iterator[int] = iter(range(stop - 1, start - 1, -1))
-        else:
-            indices = iter(range(min(request.offset, total), min(request.offset + request.size, total)))
-        return RosPage([source[index] for index in indices], total, request)
-    items: list[T] = []
-    matched = 0
-    for item in source.walk(None, newest_first):
-        if not predicate(item):
-            continue
-        if request.offset <= matched < request.offset + request.size:
-            items.append(item)
-        matched += 1
-    return RosPage(items, matched, request)

@@ -16,7 +16,7 @@ from typing import Any
 
 from moto.organizations.models import OrganizationsBackend
 
-from ..engine.model import PermissionModel, StackSet, Target
+from ..engine.model import PermissionModel, StackSet, StackSetStatus, Target
 from .models import StackSetsBackend, stacksets_backends
 
 _WRAPPED = ("create_account", "move_account", "close_account", "remove_account_from_organization")
@@ -47,8 +47,11 @@ def _admin_backends(org: OrganizationsBackend) -> list[StackSetsBackend]:
 def _auto_stack_sets(backend: StackSetsBackend) -> list[StackSet]:
     return [
         s
-        for s in backend.namespace.live_by_name.values()
-        if s.permission_model is PermissionModel.SERVICE_MANAGED and s.auto_deployment and s.auto_deployment.enabled
+        for s in backend.namespace.all_stack_sets()
+        if s.status is StackSetStatus.ACTIVE
+        and s.permission_model is PermissionModel.SERVICE_MANAGED
+        and s.auto_deployment
+        and s.auto_deployment.enabled
     ]
 
 

@@ -17,6 +17,7 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.utilities.utils import get_partition
 
 from .. import namespaces
+from ..engine import door
 from ..engine import errors as engine_errors
 from ..engine.clock import clock
 from ..engine.execution import Executor
@@ -59,12 +60,14 @@ R = TypeVar("R")
 
 
 def aws_errors(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn engine errors raised by ``method`` into CloudFormation errors."""
+    """Run ``method`` inside the engine's door (its checks and engine calls under one lock) and turn the
+    engine errors it raises into CloudFormation errors."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return method(*args, **kwargs)
+            with door.held():
+                return method(*args, **kwargs)
         except engine_errors.EngineError as error:
             raise from_engine(error) from error
 

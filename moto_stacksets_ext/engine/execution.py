@@ -23,20 +23,22 @@ from __future__ import annotations
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Protocol
 
 from .clock import Clock
 from .model import (
     AccountGateResult,
+    DeployKind,
     DetailedStatus,
     DriftStatus,
+    Execution,
     InstanceStatus,
     Operation,
     OperationAction,
     OperationStatus,
+    RegionRun,
     StackInstance,
     StackSet,
     StatusDetails,
@@ -46,22 +48,11 @@ from .model import (
 from .outcomes import Outcome, OutcomeBook, OutcomeKind
 from .parameters import resolve_parameters
 
+__all__ = ["DeployKind", "DeployOutcome", "Deployer", "Deployment", "Executor", "RecordingDeployer"]
+
 CANCELLED_BY_TOLERANCE = "Cancelled since failure tolerance has exceeded"
 CANCELLED_BY_STOP = "Cancelled since the operation was stopped"
 NO_UPDATES = "No updates are to be performed."
-
-
-class DeployKind(Enum):
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    DELETE = "DELETE"
-    NOOP = "NOOP"
-    #: Drift detection: read-only, the instance's status is left alone.
-    DRIFT_CHECK = "DRIFT_CHECK"
-
-    @property
-    def changes_instance(self) -> bool:
-        return self not in (DeployKind.NOOP, DeployKind.DRIFT_CHECK)
 
 
 @dataclass(frozen=True)
@@ -94,40 +85,6 @@ class RecordingDeployer:
         if deployment.kind is DeployKind.CREATE:
             return DeployOutcome(succeeded=True, stack_id=str(uuid.uuid4()))
         return DeployOutcome(succeeded=True, stack_id=deployment.instance.stack_id)
-
-
-@dataclass
-class RegionRun:
-    region: str
-    queue: deque[TargetResult]
-    tolerance: int
-    max_concurrency: int
-    strict: bool
-    in_flight: list[TargetResult] = field(default_factory=list)
-    failures: int = 0
-    failed: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return not self.in_flight and (self.failed or not self.queue)
-
-    def batch_size(self) -> int:
-        if self.strict:
-            return max(1, min(self.max_concurrency, self.tolerance + 1 - self.failures))
-        return self.max_concurrency
-
-
-@dataclass
-class Execution:
-    regions: list[RegionRun]
-    parallel: bool
-    kinds: dict[tuple[str, str], DeployKind] = field(default_factory=dict)
-    #: Steps taken so far (the first batch starts in step 1).
-    steps: int = 1
-
-    def active_regions(self) -> list[RegionRun]:
-        pending = [run for run in self.regions if not run.finished]
-        return pending if self.parallel else pending[:1]
 
 
 #: Builds the account-gate result of a target that started (the front-end words it).

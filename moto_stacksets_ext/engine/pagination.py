@@ -83,6 +83,8 @@ class SequencedList(Generic[T]):
 class Page(Generic[T]):
     items: list[T]
     next_token: str | None
+    #: How many items match in all (page-number pagination only; None where tokens are used).
+    total: int | None = None
 
 
 class TokenCodec:
@@ -151,3 +153,36 @@ def paginate(
         items.append(item)
     next_token = codec.issue(binding, items[-1].seq) if more and items else None
     return Page(items, next_token)
+
+
+def number_page(
+    source: SequencedList[T],
+    number: int,
+    size: int | None,
+    *,
+    newest_first: bool = False,
+    predicate: Callable[[T], bool] | None = None,
+) -> Page[T]:
+    """Page ``number`` (from 1) of ``size`` items, with the count of all matches (providers that count pages).
+
+    Unfiltered, a page is cut by index: O(page) however many items exist; filtered, the matches are counted.
+    """
+    size = DEFAULT_PAGE_SIZE if size is None else size
+    offset = (number - 1) * size
+    total = len(source)
+    if predicate is None:
+        if newest_first:
+            stop = max(total - offset, 0)
+            indices = range(stop - 1, max(stop - size, 0) - 1, -1)
+        else:
+            indices = range(min(offset, total), min(offset + size, total))
+        return Page([source[index] for index in indices], None, total)
+    items: list[T] = []
+    matched = 0
+    for item in source.walk(None, newest_first):
+        if not predicate(item):
+            continue
+        if offset <= matched < offset + size:
+            items.append(item)
+        matched += 1
+    return Page(items, None, matched)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from .model import (
     AutoDeployment,
@@ -17,6 +17,8 @@ from .model import (
     StackSet,
     Tag,
 )
+
+T = TypeVar("T")
 
 
 class Naming(Protocol):
@@ -92,6 +94,24 @@ class OperationRequest:
     deployment_targets: DeploymentTargets | None = None
     provider_action: str | None = None
     description: str | None = None
+
+
+@dataclass(frozen=True)
+class ListQuery(Generic[T]):
+    """How a front-end wants a listing cut.
+
+    By token (``token``/``limit``: the engine's opaque tokens, bound to the listing, its parent and
+    ``bound``, the filters the caller's token must be used with again) or by page number (``number``,
+    from 1, and ``limit`` items a page: providers that count pages). ``predicate`` keeps only the items
+    that match; ``newest_first`` walks the listing backwards.
+    """
+
+    token: str | None = None
+    limit: int | None = None
+    number: int | None = None
+    newest_first: bool = False
+    predicate: Callable[[T], bool] | None = None
+    bound: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,22 @@ progression is immediate).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .clock import Clock
 from .execution import DeployKind, Executor
 from .lifecycle import Mode
-from .model import InstanceStatus, Operation, OperationAction, OperationStatus, StackSet
+from .model import InstanceStatus, Operation, OperationAction, OperationStatus, StackSet, TargetResult
+
+#: Creates the instance of a CREATE operation's target again if it is gone when the operation starts.
+Reviver = Callable[[StackSet, TargetResult], None]
 
 
 class Scheduler:
-    def __init__(self, executor: Executor, clock: Clock) -> None:
+    def __init__(self, executor: Executor, clock: Clock, revive: Reviver | None = None) -> None:
         self.executor = executor
         self.clock = clock
+        self.revive: Reviver = revive or (lambda stack_set, result: None)
 
     def advance(self, stack_set: StackSet) -> None:
         """Steps the clock has made due; after a step, queued operations whose turn has come start."""
@@ -80,6 +84,9 @@ class Scheduler:
         return True
 
     def begin(self, stack_set: StackSet, operation: Operation) -> None:
+        if operation.action is OperationAction.CREATE:
+            for result in operation.results:
+                self.revive(stack_set, result)
         kinds = {key: self.kind_for(stack_set, operation, key) for key in operation.results_by_target}
         if operation.pace is not None:
             operation.pace.since = self.clock.now()

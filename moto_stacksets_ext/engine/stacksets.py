@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
-from collections.abc import Iterable
 
+from . import door
 from .clock import Clock
 from .errors import (
     InvalidOperation,
@@ -40,10 +40,11 @@ from .model import (
     Target,
     TargetResult,
 )
-from .pagination import Page, SequencedList, TokenCodec, paginate
+from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
 from .parameters import resolve_parameters
 from .requests import (
     InstanceFilter,
+    ListQuery,
     Naming,
     OperationRequest,
     StackSetChanges,
@@ -69,55 +70,89 @@ class StackSetNamespace:
         self.executor = executor
         self.clock = clock
         self.transition: TransitionSource = transition or (lambda: {"progression": "immediate"})
-        self.scheduler = Scheduler(executor, clock)
-        self.stack_sets: dict[str, StackSet] = {}
-        self.order: SequencedList[StackSet] = SequencedList()
-        self.live_by_name: dict[str, StackSet] = {}
+        self.scheduler = Scheduler(executor, clock, self._revive_instance)
+        # The indexes are the engine's own: front-ends read through the public methods (the door).
+        self._stack_sets: dict[str, StackSet] = {}
+        self._order: SequencedList[StackSet] = SequencedList()
+        self._live_by_name: dict[str, StackSet] = {}
         #: Every operation of the namespace by id (ids are unique per namespace when generated; a caller's
         #: id reused on another stack set shadows the older entry here, not in its stack set).
-        self.operations_by_id: dict[str, Operation] = {}
+        self._operations_by_id: dict[str, Operation] = {}
+        #: Stack sets with operations running or queued: the ones ``catch_up`` looks at.
+        self._active: dict[str, StackSet] = {}
         self._seq = itertools.count(1)
         # Tokens of an earlier life of this namespace (before a reset) are foreign to this one.
         self._nonce = os.urandom(8).hex()
-        self.tokens = TokenCodec()
+        self._tokens = TokenCodec()
+        door.register(self)
+
+    # -- the door -----------------------------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """Take every step the clock has made due (time progression), in every active stack set.
+
+        Every public method runs it first (``door.entry``), under the engine lock.
+        """
+        with door.LOCK:
+            for stack_set_id, stack_set in list(self._active.items()):
+                self.scheduler.advance(stack_set)
+                if not stack_set.in_flight:
+                    del self._active[stack_set_id]
 
     # -- lookups ----------------------------------------------------------------------------------------
+    @door.entry
     def get_stack_set(self, name_or_id: str, *, include_deleted: bool = False) -> StackSet:
         """A live stack set by name or id; with ``include_deleted``, a deleted one by its id too."""
-        stack_set = self.live_by_name.get(name_or_id)
+        return self._stack_set(name_or_id, include_deleted=include_deleted)
+
+    def _stack_set(self, name_or_id: str, *, include_deleted: bool = False) -> StackSet:
+        stack_set = self._live_by_name.get(name_or_id)
         if stack_set is None:
-            stack_set = self.stack_sets.get(name_or_id)
+            stack_set = self._stack_sets.get(name_or_id)
             if stack_set is not None and stack_set.status is StackSetStatus.DELETED and not include_deleted:
                 stack_set = None
         if stack_set is None:
             raise StackSetNotFound(name_or_id)
         return stack_set
 
+    @door.entry
     def get_operation(self, name_or_id: str, operation_id: str) -> Operation:
         """An operation, read: a read advances operations with manual progression."""
+        return self.read_operation(operation_id, name_or_id)[1]
+
+    @door.entry
+    def read_operation(self, operation_id: str, name_or_id: str | None = None) -> tuple[StackSet, Operation]:
+        """An operation and its stack set, read (a read advances manual progressions).
+
+        Without ``name_or_id`` the operation is found by its id alone (providers that address it so).
+        """
         stack_set, operation = self._find_operation(name_or_id, operation_id)
         self.scheduler.observe(stack_set, [operation])
-        return operation
+        return stack_set, operation
 
-    def _find_operation(self, name_or_id: str, operation_id: str) -> tuple[StackSet, Operation]:
-        stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self.scheduler.advance(stack_set)
+    def _find_operation(self, name_or_id: str | None, operation_id: str) -> tuple[StackSet, Operation]:
+        if name_or_id is None:
+            found = self._operations_by_id.get(operation_id)
+            if found is None:
+                raise OperationNotFound(operation_id)
+            return self._stack_sets[found.stack_set_id], found
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
         operation = stack_set.operations_by_id.get(operation_id)
         if operation is None:
             raise OperationNotFound(operation_id)
         return stack_set, operation
 
+    @door.entry
     def get_instance(self, name_or_id: str, account: str, region: str) -> StackInstance:
-        stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self.scheduler.advance(stack_set)
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
         instance = stack_set.instances.get((account, region))
         if instance is None:
             raise StackInstanceNotFound(name_or_id, account, region)
         return instance
 
     # -- stack sets -------------------------------------------------------------------------------------
+    @door.entry
     def create_stack_set(self, spec: StackSetSpec) -> StackSet:
-        if spec.stack_set_name in self.live_by_name:
+        if spec.stack_set_name in self._live_by_name:
             raise StackSetNameExists(spec.stack_set_name)
         stack_set_id = self.naming.stack_set_id(spec.stack_set_name)
         stack_set = StackSet(
@@ -140,35 +175,38 @@ class StackSetNamespace:
             provider_properties=spec.provider_properties,
         )
         stack_set.updated_at = stack_set.created_at
-        self.stack_sets[stack_set_id] = stack_set
-        self.order.append(stack_set)
-        self.live_by_name[stack_set.stack_set_name] = stack_set
+        self._stack_sets[stack_set_id] = stack_set
+        self._order.append(stack_set)
+        self._live_by_name[stack_set.stack_set_name] = stack_set
         return stack_set
 
+    @door.entry
     def delete_stack_set(self, name_or_id: str) -> None:
         """Delete an empty, idle stack set; deleting one that does not exist succeeds silently."""
         try:
-            stack_set = self.get_stack_set(name_or_id)
+            stack_set = self._stack_set(name_or_id)
         except StackSetNotFound:
             return
-        self.scheduler.advance(stack_set)
         if stack_set.in_flight:
             raise OperationInProgress(self._arn(stack_set))
         if stack_set.instances:
             raise StackSetNotEmpty(name_or_id)
         stack_set.status = StackSetStatus.DELETED
-        del self.live_by_name[stack_set.stack_set_name]
+        del self._live_by_name[stack_set.stack_set_name]
 
+    @door.entry
     def list_stack_sets(self, status: str | None, token: str | None, limit: int | None) -> Page[StackSet]:
-        return paginate(
-            self.order,
-            codec=self.tokens,
-            binding=self._binding("stack-sets", status=status),
-            token=token,
-            limit=limit,
-            predicate=None if status is None else (lambda s: s.status.value == status),
+        return self.page_stack_sets(
+            "stack-sets",
+            ListQuery(
+                token=token,
+                limit=limit,
+                bound={"status": status},
+                predicate=None if status is None else (lambda s: s.status.value == status),
+            ),
         )
 
+    @door.entry
     def update_stack_set(
         self,
         name_or_id: str,
@@ -198,6 +236,7 @@ class StackSetNamespace:
                     instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.PENDING)
         return self._start(stack_set, OperationAction.UPDATE, operation_id, request, keys)
 
+    @door.entry
     def update_stack_set_properties(self, name_or_id: str, changes: StackSetChanges) -> StackSet:
         """Change a stack set without starting an operation (providers whose update deploys nothing)."""
         stack_set = self._mutable(name_or_id)
@@ -224,6 +263,7 @@ class StackSetNamespace:
         stack_set.updated_at = self.clock.now()
         return template_changed
 
+    @door.entry
     def detect_drift(self, name_or_id: str, request: OperationRequest) -> Operation:
         """Start a DETECT_DRIFT operation over every instance (one at a time per stack set)."""
         stack_set = self._mutable(name_or_id)
@@ -235,6 +275,7 @@ class StackSetNamespace:
         return self._start(stack_set, OperationAction.DETECT_DRIFT, operation_id, request, keys)
 
     # -- instances --------------------------------------------------------------------------------------
+    @door.entry
     def create_instances(
         self,
         name_or_id: str,
@@ -257,6 +298,7 @@ class StackSetNamespace:
             stack_set, OperationAction.CREATE, operation_id, request, keys, parameter_overrides=parameter_overrides
         )
 
+    @door.entry
     def update_instances(
         self,
         name_or_id: str,
@@ -273,6 +315,7 @@ class StackSetNamespace:
             stack_set, OperationAction.UPDATE, operation_id, request, keys, parameter_overrides=parameter_overrides
         )
 
+    @door.entry
     def delete_instances(
         self, name_or_id: str, targets: list[Target], retain_stacks: bool, request: OperationRequest
     ) -> Operation:
@@ -284,54 +327,94 @@ class StackSetNamespace:
         )
         return self._start(stack_set, OperationAction.DELETE, operation_id, request, keys, retain_stacks=retain_stacks)
 
+    @door.entry
     def list_instances(
         self, name_or_id: str, filters: InstanceFilter, token: str | None, limit: int | None
     ) -> Page[StackInstance]:
-        stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self.scheduler.advance(stack_set)
-        return paginate(
-            stack_set.instance_order,
-            codec=self.tokens,
-            binding=self._binding("instances", parent=stack_set.stack_set_id, filters=filters.__dict__),
-            token=token,
-            limit=limit,
-            predicate=filters.matches,
-        )
+        query = ListQuery(token=token, limit=limit, bound={"filters": filters.__dict__}, predicate=filters.matches)
+        return self.page_instances(name_or_id, "instances", query)[1]
 
     # -- operations -------------------------------------------------------------------------------------
+    @door.entry
     def list_operations(self, name_or_id: str, token: str | None, limit: int | None) -> Page[Operation]:
         """A page of operations, newest first; a read of each operation listed."""
-        stack_set = self.get_stack_set(name_or_id, include_deleted=True)
-        self.scheduler.advance(stack_set)
-        page = paginate(
-            stack_set.operations,
-            codec=self.tokens,
-            binding=self._binding("operations", parent=stack_set.stack_set_id),
-            token=token,
-            limit=limit,
-            newest_first=True,
-        )
-        self.scheduler.observe(stack_set, page.items)
-        return page
+        query: ListQuery[Operation] = ListQuery(token=token, limit=limit, newest_first=True)
+        return self.page_operations(name_or_id, "operations", query)[1]
 
+    @door.entry
     def list_operation_results(
         self, name_or_id: str, operation_id: str, status: str | None, token: str | None, limit: int | None
     ) -> Page[TargetResult]:
         """A page of an operation's results; a read of the operation."""
-        stack_set, operation = self._find_operation(name_or_id, operation_id)
-        self.scheduler.observe(stack_set, [operation])
-        return paginate(
-            operation.results,
-            codec=self.tokens,
-            binding=self._binding(
-                "operation-results", parent=operation.stack_set_id, operation=operation_id, status=status
-            ),
+        query: ListQuery[TargetResult] = ListQuery(
             token=token,
             limit=limit,
+            bound={"status": status},
             predicate=None if status is None else (lambda r: r.status.value == status),
         )
+        return self.page_results(operation_id, "operation-results", query, name_or_id)[2]
 
-    def stop_operation(self, name_or_id: str, operation_id: str) -> Operation:
+    # -- listings, for every front-end ----------------------------------------------------------------
+    @door.entry
+    def page_stack_sets(self, listing: str, query: ListQuery[StackSet]) -> Page[StackSet]:
+        """A page of the namespace's stack sets (deleted ones too, unless ``query`` filters them out)."""
+        return self._page(self._order, self._binding(listing), query)
+
+    @door.entry
+    def page_instances(
+        self, name_or_id: str, listing: str, query: ListQuery[StackInstance]
+    ) -> tuple[StackSet, Page[StackInstance]]:
+        """A stack set and a page of its instances, in creation order."""
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
+        binding = self._binding(listing, parent=stack_set.stack_set_id)
+        return stack_set, self._page(stack_set.instance_order, binding, query)
+
+    @door.entry
+    def page_operations(
+        self, name_or_id: str, listing: str, query: ListQuery[Operation]
+    ) -> tuple[StackSet, Page[Operation]]:
+        """A stack set and a page of its operations; a read of each operation listed."""
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
+        page = self._page(stack_set.operations, self._binding(listing, parent=stack_set.stack_set_id), query)
+        self.scheduler.observe(stack_set, page.items)
+        return stack_set, page
+
+    @door.entry
+    def page_results(
+        self, operation_id: str, listing: str, query: ListQuery[TargetResult], name_or_id: str | None = None
+    ) -> tuple[StackSet, Operation, Page[TargetResult]]:
+        """An operation, its stack set and a page of its per-target results; a read of the operation.
+
+        Without ``name_or_id`` the operation is found by its id alone.
+        """
+        stack_set, operation = self._find_operation(name_or_id, operation_id)
+        self.scheduler.observe(stack_set, [operation])
+        binding = self._binding(listing, parent=stack_set.stack_set_id, operation=operation_id)
+        return stack_set, operation, self._page(operation.results, binding, query)
+
+    @door.entry
+    def all_stack_sets(self) -> list[StackSet]:
+        """Every stack set of the namespace, deleted ones too, in creation order (views and persistence)."""
+        return list(self._order)
+
+    def _page(self, source: SequencedList[T], binding: dict[str, object], query: ListQuery[T]) -> Page[T]:
+        if query.number is not None:
+            return number_page(
+                source, query.number, query.limit, newest_first=query.newest_first, predicate=query.predicate
+            )
+        return paginate(
+            source,
+            codec=self._tokens,
+            binding={**binding, **query.bound, "newest_first": query.newest_first},
+            token=query.token,
+            limit=query.limit,
+            newest_first=query.newest_first,
+            predicate=query.predicate,
+        )
+
+    @door.entry
+    def stop_operation(self, name_or_id: str | None, operation_id: str) -> Operation:
+        """Stop a running or queued operation (found by id alone without ``name_or_id``)."""
         stack_set, operation = self._find_operation(name_or_id, operation_id)
         if operation.status not in (OperationStatus.RUNNING, OperationStatus.QUEUED):
             raise InvalidOperation(f"Operation {operation_id} is {operation.status.value} and cannot be stopped")
@@ -340,12 +423,12 @@ class StackSetNamespace:
         return operation
 
     # -- automatic deployments --------------------------------------------------------------------------
+    @door.entry
     def auto_deploy(self, stack_set_id: str, targets: list[Target]) -> Operation | None:
         """Deploy a stack set to accounts that joined its target OUs (QUEUED first; preferences don't apply)."""
-        stack_set = self.stack_sets.get(stack_set_id)
+        stack_set = self._stack_sets.get(stack_set_id)
         if stack_set is None or stack_set.status is StackSetStatus.DELETED:
             return None
-        self.scheduler.advance(stack_set)
         fresh = [t for t in targets if (t.account, t.region) not in stack_set.instances]
         if not fresh:
             return None
@@ -356,12 +439,12 @@ class StackSetNamespace:
         keys = [(t.account, t.region) for t in fresh]
         return self._start(stack_set, OperationAction.CREATE, str(uuid.uuid4()), request, keys, queued=True)
 
+    @door.entry
     def auto_remove(self, stack_set_id: str, account: str, retain_stacks: bool) -> Operation | None:
         """Remove a stack set's instances from an account that left its target OUs."""
-        stack_set = self.stack_sets.get(stack_set_id)
+        stack_set = self._stack_sets.get(stack_set_id)
         if stack_set is None or stack_set.status is StackSetStatus.DELETED:
             return None
-        self.scheduler.advance(stack_set)
         keys = [i.key for i in stack_set.instance_order if i.account == account]
         if not keys:
             return None
@@ -376,21 +459,24 @@ class StackSetNamespace:
         )
 
     # -- persistence ------------------------------------------------------------------------------------
+    @door.entry
     def settle(self) -> None:
         """Run every running or queued operation to its end (before saving state)."""
-        for stack_set in self.stack_sets.values():
+        for stack_set in list(self._active.values()):
             self.scheduler.settle(stack_set)
+        self._active.clear()
 
+    @door.entry
     def restore(self, stack_sets: list[StackSet]) -> None:
         """Take over stack sets saved earlier (ended operations only), rebuilding every index."""
         highest = 0
         for stack_set in stack_sets:
-            self.stack_sets[stack_set.stack_set_id] = stack_set
-            self.order.append(stack_set)
+            self._stack_sets[stack_set.stack_set_id] = stack_set
+            self._order.append(stack_set)
             if stack_set.status is StackSetStatus.ACTIVE:
-                self.live_by_name[stack_set.stack_set_name] = stack_set
+                self._live_by_name[stack_set.stack_set_name] = stack_set
             for operation in stack_set.operations:
-                self.operations_by_id[operation.operation_id] = operation
+                self._operations_by_id[operation.operation_id] = operation
             highest = max(
                 [highest, stack_set.seq]
                 + [i.seq for i in stack_set.instance_order]
@@ -399,23 +485,12 @@ class StackSetNamespace:
         self._seq = itertools.count(highest + 1)
 
     # -- progress ---------------------------------------------------------------------------------------
-    def refresh(self, stack_set: StackSet) -> None:
-        """Catch a stack set's operations up with the clock (front-ends call it before reading state)."""
-        self.scheduler.advance(stack_set)
-
-    def observe(self, stack_set: StackSet, operations: Iterable[Operation]) -> None:
-        """Count a read of each operation (manual progression): for front-ends that list operations themselves."""
-        self.scheduler.observe(stack_set, operations)
-
+    @door.entry
     def find_operation(self, operation_id: str) -> tuple[StackSet, Operation]:
-        """An operation by id alone, across the namespace's stack sets (providers that address it so)."""
-        found = self.operations_by_id.get(operation_id)
-        if found is None:
-            raise OperationNotFound(operation_id)
-        stack_set = self.stack_sets[found.stack_set_id]
-        self.scheduler.advance(stack_set)
-        return stack_set, found
+        """An operation by id alone, across the namespace's stack sets, without counting as a read."""
+        return self._find_operation(None, operation_id)
 
+    @door.entry
     def step(self, name_or_id: str, operation_id: str, steps: int = 1) -> Operation:
         """Advance one operation by ``steps`` steps, whatever its progression (test control)."""
         stack_set, operation = self._find_operation(name_or_id, operation_id)
@@ -427,10 +502,6 @@ class StackSetNamespace:
         return operation
 
     # -- internals --------------------------------------------------------------------------------------
-    def binding(self, listing: str, **arguments: object) -> dict[str, object]:
-        """What a page token of ``listing`` is bound to (for front-ends paginating engine lists themselves)."""
-        return self._binding(listing, **arguments)
-
     def _binding(self, listing: str, **arguments: object) -> dict[str, object]:
         return {"ns": list(self.identity), "nonce": self._nonce, "list": listing, **arguments}
 
@@ -439,10 +510,8 @@ class StackSetNamespace:
         return stack_set.stack_set_arn or stack_set.stack_set_id
 
     def _mutable(self, name_or_id: str) -> StackSet:
-        """A live stack set about to take a new operation, caught up with the clock."""
-        stack_set = self.get_stack_set(name_or_id)
-        self.scheduler.advance(stack_set)
-        return stack_set
+        """A live stack set about to take a new operation (the door caught it up with the clock)."""
+        return self._stack_set(name_or_id)
 
     def _admit(self, stack_set: StackSet) -> None:
         """Without ManagedExecution, a new operation needs the stack set idle."""
@@ -471,6 +540,12 @@ class StackSetNamespace:
                 stack_name=self.naming.stack_name(stack_set),
             )
         )
+
+    def _revive_instance(self, stack_set: StackSet, result: TargetResult) -> None:
+        """A CREATE operation that waited in the queue while another deleted its target's instance creates
+        the instance again when it starts (its target must not be lost)."""
+        if (result.account, result.region) not in stack_set.instances:
+            self._add_instance(stack_set, Target(result.account, result.region, result.organizational_unit_id))
 
     @staticmethod
     def _require_instances(stack_set: StackSet, name_or_id: str, keys: list[tuple[str, str]]) -> None:
@@ -519,7 +594,8 @@ class StackSetNamespace:
         immediate = operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE
         queue_behind = bool(stack_set.in_flight) or (queued and not immediate)
         stack_set.add_operation(operation)
-        self.operations_by_id[operation.operation_id] = operation
+        self._operations_by_id[operation.operation_id] = operation
+        self._active[stack_set.stack_set_id] = stack_set
         if not queue_behind:
             self.scheduler.begin(stack_set, operation)
         return operation

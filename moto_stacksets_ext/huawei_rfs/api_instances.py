@@ -4,6 +4,7 @@ DELETE form), ListStackInstances, ShowStackInstance."""
 from __future__ import annotations
 
 from ..engine.model import StackInstance
+from ..engine.requests import ListQuery
 from ..engine.stacksets import OperationRequest
 from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
@@ -79,15 +80,11 @@ def list_stack_instances(call: Call) -> GatewayResponse:
     def field(instance: StackInstance, name: str) -> str:
         return instance.region if name == "region" else instance.account
 
-    found = listing.page(
-        call.namespace,
-        stack_set.instance_order,
-        listing="rfs-instances",
-        parent=stack_set.stack_set_id,
-        filters=expression,
-        args=args,
-        predicate=lambda instance: expression.matches(lambda name: field(instance, name)),
+    query: ListQuery[StackInstance] = listing.query(
+        args, expression, lambda instance: expression.matches(lambda name: field(instance, name))
     )
+    with engine_errors():
+        _, found = call.namespace.page_instances(stack_set.stack_set_id, "rfs-instances", query)
     return GatewayResponse.json(
         200,
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine.model import Operation
+from ..engine.requests import ListQuery
 from ..gateway import GatewayResponse
 from . import filters, listing, render
 from .context import Call, engine_errors
@@ -24,16 +25,11 @@ def list_stack_set_operations(call: Call) -> GatewayResponse:
     def field(operation: Operation, name: str) -> str:
         return render.operation_status(operation) if name == "status" else render.action(operation)
 
-    found = listing.page(
-        call.namespace,
-        stack_set.operations,
-        listing="rfs-operations",
-        parent=stack_set.stack_set_id,
-        filters=expression,
-        args=args,
-        predicate=lambda operation: expression.matches(lambda name: field(operation, name)),
+    query: ListQuery[Operation] = listing.query(
+        args, expression, lambda operation: expression.matches(lambda name: field(operation, name))
     )
-    call.namespace.observe(stack_set, found.items)
+    with engine_errors():
+        _, found = call.namespace.page_operations(stack_set.stack_set_id, "rfs-operations", query)
     return GatewayResponse.json(
         200,
         {

@@ -7,7 +7,7 @@ from dataclasses import replace
 from urllib.parse import quote, urlsplit
 
 from ..engine.errors import OperationInProgress
-from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSet
+from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSet, StackSetStatus
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
@@ -190,22 +190,14 @@ def list_stack_sets(call: Call) -> GatewayResponse:
     call_identity(call.query.single("call_identity"))
     expression = filters.parse(call.query.single("filter"), STACK_SET_FILTER)
     args = listing.list_args(call.query)
-    live = call.namespace.live_by_name
 
     def visible(stack_set: StackSet) -> bool:
-        return live.get(stack_set.stack_set_name) is stack_set and expression.matches(
+        return stack_set.status is StackSetStatus.ACTIVE and expression.matches(
             lambda name: stack_set.permission_model.value
         )
 
-    found = listing.page(
-        call.namespace,
-        call.namespace.order,
-        listing="rfs-stack-sets",
-        parent=None,
-        filters=expression,
-        args=args,
-        predicate=visible,
-    )
+    with engine_errors():
+        found = call.namespace.page_stack_sets("rfs-stack-sets", listing.query(args, expression, visible))
     return GatewayResponse.json(
         200,
         {

@@ -40,7 +40,6 @@ class Call:
             found = self.namespace.get_stack_set(name)
         if found.stack_set_name != name:  # the engine also finds by id; RFS paths carry names only
             raise RfsError(NOT_FOUND, f"Stack set {name} does not exist.")
-        self.namespace.refresh(found)
         if expected_id is not None and expected_id != found.stack_set_id:
             raise RfsError(ID_MISMATCH, f"{expected_id} is not the id of stack set {name}.")
         return found

@@ -10,6 +10,8 @@ import logging
 import re
 import uuid
 
+from ..engine.errors import EngineError
+from ..engine.model import StackSet
 from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
 from . import identity, routes
 from .context import Call
@@ -104,7 +106,10 @@ def _template_download(parts: list[str]) -> GatewayResponse:
     if len(parts) != 3:
         raise RfsError(NOT_FOUND, "No such template.")
     domain_id, region, stack_set_id = parts
-    stack_set = namespace_of(domain_id, region).stack_sets.get(stack_set_id)
+    try:
+        stack_set: StackSet | None = namespace_of(domain_id, region).get_stack_set(stack_set_id, include_deleted=True)
+    except EngineError:
+        stack_set = None
     if stack_set is None or stack_set.template_body is None:
         raise RfsError(NOT_FOUND, f"No template for stack set {stack_set_id}.")
     return GatewayResponse(200, {"Content-Type": "application/json"}, stack_set.template_body.encode())

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from ..engine.pagination import Page, SequencedList, T, paginate
-from ..engine.stacksets import StackSetNamespace
-from .context import engine_errors
+from ..engine.requests import ListQuery
 from .errors import INVALID_VALUE, RfsError
 from .filters import Filter
 from .params import Query, check_length, enum
+
+T = TypeVar("T")
 
 LIST_PARAMETERS = ("filter", "sort_key", "sort_dir", "call_identity", "marker", "limit")
 MIN_LIMIT, MAX_LIMIT, DEFAULT_LIMIT = 10, 1000, 1000
@@ -47,24 +48,12 @@ def list_args(query: Query) -> ListArgs:
     )
 
 
-def page(
-    namespace: StackSetNamespace,
-    source: SequencedList[T],
-    *,
-    listing: str,
-    parent: str | None,
-    filters: Filter,
-    args: ListArgs,
-    predicate: Callable[[T], bool],
-) -> Page[T]:
-    binding = namespace.binding(listing, parent=parent, filter=filters.canonical(), newest_first=args.newest_first)
-    with engine_errors():
-        return paginate(
-            source,
-            codec=namespace.tokens,
-            binding=binding,
-            token=args.marker,
-            limit=args.limit,
-            newest_first=args.newest_first,
-            predicate=predicate,
-        )
+def query(args: ListArgs, filters: Filter, predicate: Callable[[T], bool]) -> ListQuery[T]:
+    """The engine query of a list call: its marker is the engine's token, bound to the filter."""
+    return ListQuery(
+        token=args.marker,
+        limit=args.limit,
+        newest_first=args.newest_first,
+        predicate=predicate,
+        bound={"filter": filters.canonical()},
+    )
