@@ -225,6 +225,12 @@ class StackSetsBackend(BaseBackend):
         return self.namespace.update_stack_set(name, changes, targets, request)
 
     @aws_errors
+    def stack_set_template(self, name: str, call_as: str | None) -> str:
+        """The template of a stack set (GetTemplateSummary with StackSetName)."""
+        self.check_call_as(call_as)
+        return self.namespace.get_stack_set(name, include_deleted=True).template_body or ""
+
+    @aws_errors
     def delete_stack_set(self, name: str, call_as: str | None) -> None:
         self.check_call_as(call_as)
         self.namespace.delete_stack_set(name)

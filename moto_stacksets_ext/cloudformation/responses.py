@@ -14,7 +14,8 @@ from moto.core.responses import ActionResult, EmptyResult
 
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from . import params
+from . import params, templates
+from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -141,6 +142,20 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             values.get("CallAs"),
         )
         return ActionResult({"OperationId": operation.operation_id})
+
+    def get_template_summary(self) -> Any:
+        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer."""
+        if self._get_param("StackSetName") is None:
+            return super().get_template_summary()
+        values = dict(self.params)
+        validate_input("GetTemplateSummary", values)
+        if any(values.get(other) for other in ("StackName", "TemplateBody", "TemplateURL")):
+            raise ValidationError(
+                "You must specify only one of the following parameters: StackName, StackSetName, TemplateBody, "
+                "or TemplateURL"
+            )
+        body = self.stacksets_backend.stack_set_template(values["StackSetName"], values.get("CallAs"))
+        return ActionResult(templates.summarize(body).as_output())
 
     def delete_stack_set(self) -> ActionResult:
         values = self._input()

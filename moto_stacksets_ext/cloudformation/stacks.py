@@ -39,7 +39,7 @@ def _reason(error: Exception) -> str:
     message = getattr(error, "message", None)
     if message and (getattr(error, "code", None) or getattr(error, "error_type", None)):
         return str(message)
-    logger.warning("Deploying a stack instance failed inside moto", exc_info=error)
+    logger.info("Deploying a stack instance failed inside moto", exc_info=error)
     return INTERNAL_FAILURE
 
 

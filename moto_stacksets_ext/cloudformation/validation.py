@@ -24,6 +24,18 @@ def service_model() -> ServiceModel:
     return get_session().get_service_model("cloudformation")
 
 
+#: Constraints CloudFormation's server applies that botocore's model leaves out, by shape name. Source:
+#: AWS's answer for an OU id 'unknown' (recorded in moto's test_create_instances___with_invalid_ou):
+#: "Member must have length less than or equal to 68, Member must have length greater than or equal to 6".
+SERVER_CONSTRAINTS: dict[str, dict[str, Any]] = {
+    "OrganizationalUnitId": {"min": 6, "max": 68},
+}
+
+
+def _constraints(shape: Shape) -> dict[str, Any]:
+    return {**shape.metadata, **SERVER_CONSTRAINTS.get(shape.name, {})}
+
+
 def _member_path(parent: str, name: str) -> str:
     camel = name[0].lower() + name[1:]
     return f"{parent}.{camel}" if parent else camel
@@ -38,7 +50,7 @@ def _render(value: Any) -> str:
 
 
 def _scalar_constraints(shape: Shape, value: Any) -> list[str]:
-    metadata = shape.metadata
+    metadata = _constraints(shape)
     broken: list[str] = []
     if shape.type_name in ("integer", "long"):
         if "max" in metadata and value > metadata["max"]:
@@ -61,7 +73,7 @@ def _scalar_constraints(shape: Shape, value: Any) -> list[str]:
 
 def _member_constraints(shape: Shape) -> list[str]:
     """Every constraint the model puts on a list's scalar member, in AWS's order (max, min, enum, pattern)."""
-    metadata = shape.metadata
+    metadata = _constraints(shape)
     unit = "value" if shape.type_name in ("integer", "long") else "length"
     constraints = []
     if "max" in metadata:
