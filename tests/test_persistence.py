@@ -140,9 +140,9 @@ def _start(state_file: Path) -> tuple[subprocess.Popen[str], str]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=1)
+            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=5)
             return process, endpoint
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow to answer under load
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
