@@ -184,7 +184,7 @@ class StackSetsBackend(BaseBackend):
             spec.execution_role_name = spec.execution_role_name or EXECUTION_ROLE
         if spec.template_url is not None:
             spec.template_body = self._template_from_url(spec.template_url)
-        templates.check(spec.template_body or "")
+        templates.parse(spec.template_body or "")
         return self.namespace.create_stack_set(spec)
 
     @aws_errors
@@ -216,7 +216,7 @@ class StackSetsBackend(BaseBackend):
         if changes.template_url is not None:
             changes.template_body = self._template_from_url(changes.template_url)
         if changes.template_body is not None:
-            templates.check(changes.template_body)
+            templates.parse(changes.template_body)
         targets = None
         if accounts or regions or request.deployment_targets is not None:
             if not regions:

@@ -2,7 +2,8 @@
 
 A template is JSON when it parses as JSON, otherwise YAML (with the short-form intrinsic-function tags
 such as ``!Ref``). CloudFormation refuses, with ``ValidationError`` "Template format error: ...", a body
-that is neither, one that is not a mapping ("unsupported structure"), and one without resources.
+that is neither and one that is not a mapping ("unsupported structure"). A template without resources is
+not refused here (AWS is not known to refuse it for a stack set; its stacks then fail as moto's do).
 """
 
 from __future__ import annotations
@@ -75,15 +76,6 @@ def parse(body: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ValidationError("Template format error: unsupported structure.")
     return document
-
-
-def check(body: str) -> dict[str, Any]:
-    """``parse`` plus the structure every stack needs: at least one resource."""
-    template = parse(body)
-    resources = template.get("Resources")
-    if not isinstance(resources, dict) or not resources:
-        raise ValidationError("Template format error: At least one Resources member must be defined.")
-    return template
 
 
 @dataclass

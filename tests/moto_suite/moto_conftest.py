@@ -54,6 +54,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     lines += [f"UNEXPECTED FAILURE (not in {KNOWN_DIFFERENCES.name}): {node_id}" for node_id in unexpected]
     lines += [f"LISTED BUT PASSES (remove it from {KNOWN_DIFFERENCES.name}): {node_id}" for node_id in stale]
     if reporter is not None:
+        reporter.ensure_newline()
         for line in lines:
             reporter.write_line(line)
     if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
