@@ -54,12 +54,12 @@ CloudFormation Hooks (see ``docs/hooks.md``):
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from . import jsonsafe
 from .alibaba_ros.resource_directory import ResourceDirectory
 from .cloudformation.hooks import control as hook_control
 from .control import OPERATION_MODELS, control
@@ -100,7 +100,7 @@ def _body(request: GatewayRequest) -> dict[str, Any]:
     if not request.body:
         return {}
     try:
-        decoded = json.loads(request.body)
+        decoded = jsonsafe.loads(request.body)
     except ValueError as error:
         raise ControlError(400, f"the body is not JSON: {error}") from error
     if not isinstance(decoded, dict):

@@ -143,6 +143,9 @@ def _request_from_environ(environ: Mapping[str, Any]) -> GatewayRequest:
     return GatewayRequest(environ.get("REQUEST_METHOD", "GET"), url, headers, body)
 
 
+#: The WSGI environ key of the request body as received (server mode), for checks moto's parsing hides.
+RAW_BODY = "moto_stacksets_ext.raw_body"
+
 _REASONS = {
     200: "OK",
     201: "Created",
@@ -180,6 +183,7 @@ def wsgi_middleware(inner: Callable[..., Any]) -> Callable[..., Any]:
         started = time.perf_counter()
         request = _request_from_environ(environ)
         environ["wsgi.input"] = io.BytesIO(request.body)  # the body was read: give moto a fresh stream
+        environ[RAW_BODY] = request.body  # werkzeug's form parsing may consume the stream and drop bad bytes
         for front_end in front_ends():
             if front_end.claims(request):
                 response = serve(front_end, request)

@@ -142,7 +142,7 @@ def _start(state_file: Path) -> tuple[subprocess.Popen[str], str]:
         try:
             requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=5)
             return process, endpoint
-        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow to answer under load
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)

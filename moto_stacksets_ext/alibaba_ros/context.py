@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from .. import namespaces
+from ..engine import regions
 from ..engine.clock import clock
 from ..engine.execution import Executor, RecordingDeployer
 from ..engine.model import StackSet
@@ -17,6 +18,20 @@ CLOUD = "alibaba"
 #: (``/moto-api/state-manager/set-transition``); ``immediate`` by default.
 OPERATION_MODEL = "alibaba-ros::stackgroup-operation"
 _transition = namespaces.operation_model(OPERATION_MODEL)
+
+#: The regions of ROS's endpoint map (alibabacloud-ros20190910 3.x): what stack instances may target.
+REGIONS = frozenset(
+    {
+        "ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+        "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-southeast-8", "cn-beijing", "cn-chengdu",
+        "cn-fuzhou", "cn-guangzhou", "cn-hangzhou", "cn-hangzhou-finance", "cn-heyuan", "cn-heyuan-acdr-1",
+        "cn-hongkong", "cn-huhehaote", "cn-nanjing", "cn-qingdao", "cn-shanghai", "cn-shanghai-finance-1",
+        "cn-shenzhen", "cn-shenzhen-finance-1", "cn-wuhan-lr", "cn-wulanchabu", "cn-wulanchabu-gic-1",
+        "cn-zhangjiakou", "cn-zhengzhou-jva", "cn-zhongwei", "eu-central-1", "eu-west-1", "eu-west-2",
+        "me-central-1", "me-east-1", "na-south-1", "sa-east-1", "us-east-1", "us-southeast-1", "us-west-1",
+    }
+)  # fmt: skip
+regions.register(CLOUD, lambda home: REGIONS)
 
 
 class RosNaming:

@@ -103,6 +103,8 @@ def from_engine(error: engine_errors.EngineError, stack_group_name: str | None =
         return idempotence_mismatch()
     if isinstance(error, engine_errors.InvalidOperation):
         return invalid_parameter("OperationId", error.message[:1].lower() + error.message[1:])
+    if isinstance(error, engine_errors.UnknownRegion):
+        return invalid_parameter("RegionIds", f"these regions are not supported: {', '.join(error.regions)}")
     if isinstance(error, engine_errors.InvalidRequest):
         return invalid_parameter(error.parameter or "request", error.message.rstrip("."))
     return RosError("InvalidParameter", 400, error.message)

@@ -13,7 +13,7 @@ from . import groups, instances, operations, signatures
 from .accounts import calling_account
 from .call import Call
 from .errors import RosError, unknown_action
-from .wire import API_VERSION, Params, access_key_id, action_and_version
+from .wire import API_VERSION, Params, access_key_id, action_and_version, check_form_text
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class RosFrontEnd:
         if handler is None:
             raise unknown_action()
         assert action is not None
+        check_form_text(request)
         signatures.verify(request)
         call = Call(action, Params.from_request(request), calling_account(access_key_id(request)))
         with self._lock:

@@ -109,7 +109,7 @@ def _form(request: GatewayRequest) -> list[tuple[str, str]]:
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != _FORM or not request.body:
         return []
-    return parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
+    return parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
 
 
 def _verify_v3(request: GatewayRequest, authorization: str, known: dict[str, str]) -> None:

@@ -6,10 +6,9 @@ section declares what a stack group's ``Parameters`` (and instances' ``Parameter
 
 from __future__ import annotations
 
-import json
-
 import yaml
 
+from .. import jsonsafe
 from ..engine.model import Parameter
 from .errors import (
     invalid_parameter,
@@ -33,12 +32,16 @@ class Template:
     def parse(cls, body: str) -> Template:
         if not body or len(body.encode()) > MAX_BODY_BYTES:
             raise invalid_parameter("TemplateBody", f"the length should be between 1 and {MAX_BODY_BYTES} bytes")
+        if jsonsafe.depth(body) > jsonsafe.MAX_DEPTH:
+            raise invalid_parameter("TemplateBody", f"it is nested deeper than {jsonsafe.MAX_DEPTH} levels")
         document: object
         try:
-            document = json.loads(body)
+            document = jsonsafe.loads(body)
         except ValueError:
             try:
                 document = yaml.safe_load(body)
+            except RecursionError:  # block-style YAML nested too deep for the parser
+                raise invalid_parameter("TemplateBody", "it is nested too deeply") from None
             except yaml.YAMLError:
                 raise invalid_parameter("TemplateBody", "it is neither valid JSON nor valid YAML") from None
         if not isinstance(document, dict):

@@ -13,12 +13,12 @@ Malformed values raise ROS's ``InvalidParameter``; missing required ones ``Missi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from .. import jsonsafe
 from ..gateway import GatewayRequest
 from .errors import invalid_parameter, missing_parameter
 
@@ -49,7 +49,19 @@ def _form(request: GatewayRequest) -> list[tuple[str, str]]:
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != _FORM or not request.body:
         return []
-    return parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
+    # Lenient here (recognising a request must never fail); ``check_form_text`` refuses such a body.
+    return parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def check_form_text(request: GatewayRequest) -> None:
+    """A form body must be UTF-8 text (InvalidParameter otherwise, before anything reads it)."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != _FORM or not request.body:
+        return
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid_parameter("body", "the form body is not UTF-8 text") from None
 
 
 def _query(request: GatewayRequest) -> list[tuple[str, str]]:
@@ -154,7 +166,8 @@ class Params:
         if raw is None:
             return None
         try:
-            return json.loads(raw)  # type: ignore[no-any-return]
+            decoded: object = jsonsafe.loads(raw)
+            return decoded
         except ValueError:
             raise invalid_parameter(name, "it is not valid JSON") from None
 
@@ -196,7 +209,7 @@ class Params:
         return [ParameterRecord(fields) for _, fields in sorted(indexed.items())]
 
     def _indexed(self, name: str) -> dict[int, dict[str, str]]:
-        pattern = re.compile(rf"^{re.escape(name)}\.(\d+)(?:\.(\w+))?$")
+        pattern = re.compile(rf"^{re.escape(name)}\.(\d{{1,9}})(?:\.(\w+))?$")
         indexed: dict[int, dict[str, str]] = {}
         for key, value in self._values.items():
             match = pattern.match(key)
@@ -212,6 +225,8 @@ def parse_int(name: str, value: object) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        if len(value.strip().lstrip("-").lstrip("0")) > 18:  # beyond any bound (and what int() converts)
+            raise invalid_parameter(name, "the value is out of range")
         return int(value)
     raise invalid_parameter(name, "it should be an integer")
 

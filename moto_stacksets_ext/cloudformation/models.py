@@ -43,6 +43,7 @@ from ..engine.stacksets import (
     StackSetSpec,
 )
 from . import organizations, templates
+from . import regions as _regions  # noqa: F401 - registers the partitions' regions with the engine
 from .exceptions import ValidationError, from_engine
 from .hooks.state import HookState
 from .stacks import MotoStackDeployer

@@ -14,7 +14,8 @@ from moto.core.responses import ActionResult, EmptyResult
 
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from . import params, templates
+from ..gateway import RAW_BODY
+from . import params, templates, wire
 from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
@@ -58,6 +59,17 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
 
     _parse_error: Exception | None = None
 
+    def call_action(self) -> Any:
+        """moto's dispatch, after a body check moto lacks and with XML-safe text in every answer."""
+        environ = getattr(getattr(self, "normalized_request", None), "environ", None) or {}
+        if not wire.is_text(environ.get(RAW_BODY, getattr(self, "raw_body", b""))):
+            refused = ActionResult(ValidationError("The request body is not UTF-8 text"))
+            status, headers, body = self.serialized(refused)
+            headers, body = self._enrich_response(headers, body)
+            return status, headers, body
+        status, headers, body = super().call_action()
+        return status, headers, wire.xml_text(body)
+
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
         try:
@@ -72,6 +84,8 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         """The request's parameters, after the model's required/max/pattern/enum constraints."""
         if self._parse_error is not None:
             raise unreadable(self._get_action(), self._parse_error)
+        for key in wire.bad_booleans(self._get_action(), self.querystring):
+            raise unreadable(self._get_action(), ValueError(f"{key} must be true or false"))
         values: dict[str, Any] = dict(self.params)
         validate_input(self._get_action(), values)
         return values

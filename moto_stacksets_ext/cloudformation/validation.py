@@ -49,8 +49,16 @@ def _render(value: Any) -> str:
     return str(value)
 
 
+#: Limits AWS enforces that botocore's model does not declare (shape name → max length in UTF-8 bytes).
+#: TemplateBody: "Member must have length less than or equal to 51200" (CloudFormation quotas: 51,200 bytes).
+EXTRA_MAX = {"TemplateBody": 51_200}
+
+
 def _scalar_constraints(shape: Shape, value: Any) -> list[str]:
     metadata = _constraints(shape)
+    extra = EXTRA_MAX.get(shape.name)
+    if extra is not None and isinstance(value, str) and len(value.encode("utf-8")) > extra:
+        return [f"Member must have length less than or equal to {extra}"]
     broken: list[str] = []
     if shape.type_name in ("integer", "long"):
         if "max" in metadata and value > metadata["max"]:

@@ -87,3 +87,19 @@ class StaleRequest(EngineError):
 
 class InvalidOperation(EngineError):
     """The request is well formed but not valid for the current state (e.g. stop an ended operation)."""
+
+
+class UnknownRegion(InvalidRequest):
+    """Targets in regions the namespace's cloud (partition) does not have."""
+
+    def __init__(self, regions: list[str]) -> None:
+        super().__init__(f"The following regions are not valid: {', '.join(regions)}")
+        self.regions = regions
+
+
+class InvalidProgression(InvalidRequest):
+    """The transition set in moto's state manager for the cloud's operation model cannot be read."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The progression set in moto's state manager cannot be read: {reason}")
+        self.reason = reason

@@ -13,11 +13,14 @@ A step finishes the targets in flight and starts the next batch (or ends the ope
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
+
+from .errors import InvalidProgression
 
 
 class Mode(str, Enum):
@@ -34,16 +37,43 @@ class Progression:
 
     @classmethod
     def from_transition(cls, transition: Mapping[str, Any]) -> Progression:
-        """Read a moto state-manager transition; anything unreadable counts as ``immediate``."""
+        """Read a moto state-manager transition (``InvalidProgression`` if it cannot be read).
+
+        ``progression`` must be immediate, manual or time (absent: immediate); ``times`` a whole number
+        (at least 1 is used) and ``seconds`` a finite number (at least 0.001 is used), each absent meaning 1.
+        """
+        if not isinstance(transition, Mapping):
+            raise InvalidProgression(f"the transition must be a mapping, not {type(transition).__name__}")
         try:
             mode = Mode(transition.get("progression", "immediate"))
-        except ValueError:
-            return cls()
+        except (ValueError, TypeError):
+            allowed = ", ".join(m.value for m in Mode)
+            raise InvalidProgression(f"progression must be one of {allowed}") from None
         if mode is Mode.MANUAL:
-            return cls(mode, times=max(1, int(transition.get("times", 1))))
+            return cls(mode, times=max(1, _whole(transition.get("times", 1))))
         if mode is Mode.TIME:
-            return cls(mode, seconds=max(0.001, float(transition.get("seconds", 1))))
+            return cls(mode, seconds=max(0.001, _seconds(transition.get("seconds", 1))))
         return cls()
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidProgression(f"times must be a whole number, not {value!r}")
+    if isinstance(value, str) and not re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
+        raise InvalidProgression(f"times must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InvalidProgression(f"seconds must be a number, not {value!r}")
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        raise InvalidProgression(f"seconds must be a number, not {value!r}") from None
+    if not math.isfinite(seconds):
+        raise InvalidProgression(f"seconds must be a finite number, not {value!r}")
+    return seconds
 
 
 @dataclass

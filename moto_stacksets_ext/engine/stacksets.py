@@ -15,6 +15,7 @@ from . import door
 from .clock import Clock
 from .errors import (
     InvalidOperation,
+    InvalidProgression,
     OperationIdExists,
     OperationInProgress,
     OperationNotFound,
@@ -42,6 +43,7 @@ from .model import (
 )
 from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
 from .parameters import resolve_parameters
+from .regions import check_targets
 from .requests import (
     InstanceFilter,
     ListQuery,
@@ -214,6 +216,8 @@ class StackSetNamespace:
         targets: list[Target] | None,
         request: OperationRequest,
     ) -> Operation:
+        check_targets(self.identity, (t.region for t in targets or []))
+        self._progression(strict=True)  # an unreadable transition is refused before anything changes
         stack_set = self._mutable(name_or_id)
         if targets is None:
             keys = [i.key for i in stack_set.instance_order if i.status is not InstanceStatus.INOPERABLE]
@@ -283,6 +287,8 @@ class StackSetNamespace:
         parameter_overrides: list[Parameter] | None,
         request: OperationRequest,
     ) -> Operation:
+        check_targets(self.identity, (t.region for t in targets))
+        self._progression(strict=True)  # an unreadable transition is refused before anything changes
         stack_set = self._mutable(name_or_id)
         operation_id = self._claim_operation_id(stack_set, request.operation_id)
         self._admit(stack_set)
@@ -306,6 +312,7 @@ class StackSetNamespace:
         parameter_overrides: list[Parameter] | None,
         request: OperationRequest,
     ) -> Operation:
+        check_targets(self.identity, (t.region for t in targets))
         stack_set = self._mutable(name_or_id)
         keys = list(dict.fromkeys((t.account, t.region) for t in targets))
         self._require_instances(stack_set, name_or_id, keys)
@@ -319,6 +326,7 @@ class StackSetNamespace:
     def delete_instances(
         self, name_or_id: str, targets: list[Target], retain_stacks: bool, request: OperationRequest
     ) -> Operation:
+        check_targets(self.identity, (t.region for t in targets))
         stack_set = self._mutable(name_or_id)
         operation_id = self._claim_operation_id(stack_set, request.operation_id)
         self._admit(stack_set)
@@ -513,6 +521,17 @@ class StackSetNamespace:
         """A live stack set about to take a new operation (the door caught it up with the clock)."""
         return self._stack_set(name_or_id)
 
+    def _progression(self, *, strict: bool) -> Progression:
+        """The progression in force. ``strict``: ``InvalidProgression`` if the transition cannot be read
+        (calls check it before they change anything); automatic operations, which no caller could be told
+        of, run immediately instead."""
+        try:
+            return Progression.from_transition(self.transition())
+        except InvalidProgression:
+            if strict:
+                raise
+            return Progression()
+
     def _admit(self, stack_set: StackSet) -> None:
         """Without ManagedExecution, a new operation needs the stack set idle."""
         if stack_set.in_flight and not stack_set.managed_execution.active:
@@ -581,7 +600,7 @@ class StackSetNamespace:
             parameter_overrides=parameter_overrides,
             provider_action=request.provider_action,
             description=request.description,
-            pace=Pace(Progression.from_transition(self.transition()), since=now),
+            pace=Pace(self._progression(strict=not queued), since=now),
         )
         self.executor.plan(
             operation,

@@ -5,16 +5,20 @@ from __future__ import annotations
 import uuid
 
 from .. import namespaces
+from ..engine import regions
 from ..engine.clock import clock
 from ..engine.execution import Executor, RecordingDeployer
 from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
+from .identity import KNOWN_REGIONS
 
 CLOUD = "huawei"
 #: The model name of RFS operations in moto's state manager (``/moto-api/state-manager/set-transition``).
 OPERATION_MODEL = "huawei-rfs::stackset-operation"
 _transition = namespaces.operation_model(OPERATION_MODEL)
+#: Stack instances may target the regions of the SDK's RfsRegion and IAM's endpoint table.
+regions.register(CLOUD, lambda home: KNOWN_REGIONS)
 
 
 class RfsNaming:

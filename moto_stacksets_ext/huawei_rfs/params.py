@@ -6,11 +6,11 @@ engine, so a request that fails parsing changes nothing.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from .. import jsonsafe
 from ..gateway import Headers
 from .errors import (
     DUPLICATE_QUERY_VALUES,
@@ -108,6 +108,8 @@ class Query:
             return None
         if not re.fullmatch(r"-?[0-9]+", raw):
             raise RfsError(NOT_INTEGER, f"{name} must be an integer.")
+        if len(raw.lstrip("-").lstrip("0")) > 18:  # beyond any bound (and beyond what int() converts)
+            raise RfsError(INVALID_VALUE, f"{name} must be between {low} and {high}.")
         return in_range(name, int(raw), low, high)
 
 
@@ -127,7 +129,7 @@ class Body:
         if not raw.strip():
             raise RfsError(NO_BODY)
         try:
-            decoded = json.loads(raw)
+            decoded = jsonsafe.loads(raw)
         except ValueError as error:
             raise RfsError(INVALID_JSON) from error
         if not isinstance(decoded, dict):

@@ -186,7 +186,7 @@ def test_entry_points_start_the_server(command: list[str]) -> None:
             try:
                 requests.get(f"{endpoint}/moto-api/", timeout=1)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
         response = requests.post(

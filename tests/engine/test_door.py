@@ -1,83 +1,24 @@
-"""Engine rules without any front-end: the door (lock + catch-up), listings, queued creates after deletes.
-
-A namespace with the engine's record-only deployer stands for any cloud.
-"""
+"""Engine rules without any front-end: the door (lock + catch-up), listings, queued creates after deletes."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
 from moto_stacksets_ext.engine import door
 from moto_stacksets_ext.engine.clock import Clock
 from moto_stacksets_ext.engine.errors import OperationNotFound, StackSetNameExists
-from moto_stacksets_ext.engine.execution import Executor, RecordingDeployer
 from moto_stacksets_ext.engine.model import (
     InstanceStatus,
-    ManagedExecution,
     OperationStatus,
-    PermissionModel,
-    StackSet,
     Target,
 )
 from moto_stacksets_ext.engine.outcomes import Outcome, OutcomeBook, OutcomeKind
-from moto_stacksets_ext.engine.requests import InstanceFilter, ListQuery, OperationRequest, StackSetSpec
+from moto_stacksets_ext.engine.requests import InstanceFilter, ListQuery, OperationRequest
 from moto_stacksets_ext.engine.stacksets import StackSetNamespace
 
-A, B = "111111111111", "222222222222"
-REGION = "eu-west-1"
-
-
-class Naming:
-    def stack_set_id(self, name: str) -> str:
-        return f"{name}:id"
-
-    def stack_set_arn(self, stack_set_id: str) -> str | None:
-        return None
-
-    def stack_name(self, stack_set: StackSet) -> str:
-        return f"StackSet-{stack_set.stack_set_name}"
-
-
-class Transition:
-    """What moto's state manager would hand the namespace."""
-
-    def __init__(self) -> None:
-        self.value: dict[str, object] = {"progression": "immediate"}
-
-    def __call__(self) -> dict[str, object]:
-        return self.value
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    made = Clock()
-    made.freeze()
-    yield made
-
-
-@pytest.fixture
-def transition() -> Transition:
-    return Transition()
-
-
-@pytest.fixture
-def outcomes() -> OutcomeBook:
-    return OutcomeBook()
-
-
-@pytest.fixture
-def ns(clock: Clock, transition: Transition, outcomes: OutcomeBook) -> StackSetNamespace:
-    executor = Executor("test", RecordingDeployer(), clock, outcomes)
-    return StackSetNamespace(("test", A, REGION), Naming(), executor, clock, transition)
-
-
-def spec(name: str = "base", managed: bool = False) -> StackSetSpec:
-    made = StackSetSpec(stack_set_name=name, permission_model=PermissionModel.SELF_MANAGED, template_body="{}")
-    made.managed_execution = ManagedExecution(active=managed)
-    return made
+from .engine_support import REGION, A, B, Transition, spec
 
 
 def test_a_read_of_the_stack_set_sees_drift_detection_that_the_clock_finished(

@@ -7,10 +7,10 @@ StackFilters. Anything malformed is a ``CFNRegistryException`` naming the offend
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from ... import jsonsafe
 from .exceptions import CFNRegistryException
 from .model import HookConfiguration, TargetFilterRule
 
@@ -112,7 +112,7 @@ def parse_configuration(text: str) -> HookConfiguration:
     if len(text.encode()) > MAX_CONFIGURATION:
         raise _invalid("the configuration is larger than 300 KB")
     try:
-        document = json.loads(text)
+        document = jsonsafe.loads(text)
     except ValueError as error:
         raise _invalid(f"the configuration is not valid JSON ({error})") from error
     root = _object(document, "The configuration")

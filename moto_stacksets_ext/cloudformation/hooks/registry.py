@@ -16,6 +16,7 @@ from typing import Any
 
 from moto.utilities.utils import get_partition
 
+from ... import jsonsafe
 from ...engine.clock import clock
 from ...engine.errors import InvalidPageToken
 from ...engine.pagination import SequencedList, TokenCodec, paginate
@@ -284,7 +285,7 @@ class TypeRegistry:
             parsed = parse_configuration(configuration)
         else:
             try:
-                document: Any = json.loads(configuration)
+                document: Any = jsonsafe.loads(configuration)
             except ValueError as error:
                 raise CFNRegistryException(f"Invalid type configuration: not valid JSON ({error})") from error
             if not isinstance(document, dict):

@@ -1,0 +1,104 @@
+"""The engine's rules on their own: tolerance, stop, conflicts, tokens, and failed calls that change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from moto_stacksets_ext.engine.errors import (
+    InvalidOperation,
+    InvalidPageToken,
+    OperationIdExists,
+    OperationInProgress,
+    StackInstanceNotFound,
+    StackSetNotEmpty,
+    StaleRequest,
+)
+from moto_stacksets_ext.engine.model import OperationStatus, Preferences, Target, TargetStatus
+from moto_stacksets_ext.engine.outcomes import Outcome, OutcomeBook, OutcomeKind
+from moto_stacksets_ext.engine.requests import InstanceFilter, OperationRequest, StackSetChanges
+from moto_stacksets_ext.engine.stacksets import StackSetNamespace
+
+from .engine_support import REGION, Transition, spec
+
+ACCOUNTS = [f"{n:012d}" for n in range(100000000001, 100000000006)]
+
+
+def _targets(*accounts: str, region: str = REGION) -> list[Target]:
+    return [Target(account, region) for account in accounts]
+
+
+def test_strict_tolerance_cancels_the_rest_of_the_region(ns: StackSetNamespace, outcomes: OutcomeBook) -> None:
+    ns.create_stack_set(spec())
+    outcomes.add(Outcome(OutcomeKind.FAIL, reason="quota", cloud="test", account=ACCOUNTS[0]))
+    outcomes.add(Outcome(OutcomeKind.FAIL, reason="quota", cloud="test", account=ACCOUNTS[1]))
+    request = OperationRequest(preferences=Preferences(failure_tolerance_count=1))
+    operation = ns.create_instances("base", _targets(*ACCOUNTS), None, request)
+    assert operation.status is OperationStatus.FAILED
+    assert [r.status for r in operation.results] == [
+        TargetStatus.FAILED,
+        TargetStatus.FAILED,
+        TargetStatus.CANCELLED,
+        TargetStatus.CANCELLED,
+        TargetStatus.CANCELLED,
+    ]
+    assert operation.status_details is not None and operation.status_details.failed_stack_instances_count == 2
+
+
+def test_a_stop_lets_targets_in_flight_finish(ns: StackSetNamespace, transition: Transition) -> None:
+    ns.create_stack_set(spec())
+    transition.value = {"progression": "manual", "times": 1}
+    operation = ns.create_instances("base", _targets(*ACCOUNTS[:3]), None, OperationRequest())
+    stopped = ns.stop_operation("base", operation.operation_id)
+    assert stopped.status is OperationStatus.STOPPING
+    assert [r.status for r in operation.results] == [
+        TargetStatus.RUNNING,
+        TargetStatus.CANCELLED,
+        TargetStatus.CANCELLED,
+    ]
+    assert ns.get_operation("base", operation.operation_id).status is OperationStatus.STOPPED
+    with pytest.raises(InvalidOperation):
+        ns.stop_operation(None, operation.operation_id)
+
+
+def test_conflicts_and_replays(ns: StackSetNamespace, transition: Transition) -> None:
+    ns.create_stack_set(spec())
+    first = ns.create_instances("base", _targets(ACCOUNTS[0]), None, OperationRequest(operation_id="op-1"))
+    with pytest.raises(OperationIdExists):
+        ns.create_instances("base", _targets(ACCOUNTS[1]), None, OperationRequest(operation_id="op-1"))
+    ns.create_instances("base", _targets(ACCOUNTS[1]), None, OperationRequest(operation_id="op-2"))
+    with pytest.raises(StaleRequest):
+        ns.create_instances("base", _targets(ACCOUNTS[2]), None, OperationRequest(operation_id=first.operation_id))
+    transition.value = {"progression": "manual", "times": 5}
+    ns.create_instances("base", _targets(ACCOUNTS[3]), None, OperationRequest())
+    with pytest.raises(OperationInProgress):
+        ns.update_stack_set("base", StackSetChanges(), None, OperationRequest())
+
+
+def test_failed_calls_change_nothing(ns: StackSetNamespace) -> None:
+    ns.create_stack_set(spec())
+    ns.create_instances("base", _targets(ACCOUNTS[0]), None, OperationRequest())
+    before = (
+        len(ns.list_operations("base", None, 100).items),
+        len(ns.list_instances("base", InstanceFilter(), None, 100).items),
+    )
+    with pytest.raises(StackInstanceNotFound):
+        ns.update_instances("base", _targets(ACCOUNTS[0], ACCOUNTS[1]), None, OperationRequest())
+    with pytest.raises(StackSetNotEmpty):
+        ns.delete_stack_set("base")
+    after = (
+        len(ns.list_operations("base", None, 100).items),
+        len(ns.list_instances("base", InstanceFilter(), None, 100).items),
+    )
+    assert before == after == (1, 1)
+
+
+def test_tokens_are_bound_to_their_listing_and_refused_when_tampered(ns: StackSetNamespace) -> None:
+    for name in ("a", "b", "c"):
+        ns.create_stack_set(spec(name))
+    page = ns.list_stack_sets(None, None, 2)
+    assert [s.stack_set_name for s in page.items] == ["a", "b"] and page.next_token is not None
+    assert [s.stack_set_name for s in ns.list_stack_sets(None, page.next_token, 2).items] == ["c"]
+    with pytest.raises(InvalidPageToken):
+        ns.list_stack_sets("ACTIVE", page.next_token, 2)  # another filter: another binding
+    with pytest.raises(InvalidPageToken):
+        ns.list_stack_sets(None, page.next_token[:-2] + "xx", 2)
