@@ -120,8 +120,11 @@ def responses_callback(front_end: CloudFrontEnd) -> Callable[[Any], tuple[int, d
         body = prepared.get_data() if hasattr(prepared, "get_data") else prepared.body or b""
         if isinstance(body, str):
             body = body.encode()
-        elif not isinstance(body, bytes):  # a generator or file-like body
-            body = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in body)
+        elif hasattr(body, "read"):  # a file-like body
+            data = body.read()
+            body = data if isinstance(data, bytes) else str(data).encode()
+        elif not isinstance(body, bytes):  # a generator: sent with Transfer-Encoding: chunked
+            body = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode() for chunk in body)
         request = GatewayRequest(prepared.method, prepared.url, Headers(prepared.headers.items()), body)
         response = serve(front_end, request)
         return response.status, dict(response.headers), response.body
@@ -134,13 +137,44 @@ def _request_from_environ(environ: Mapping[str, Any]) -> GatewayRequest:
     headers = Headers((key[5:].replace("_", "-"), value) for key, value in environ.items() if key.startswith("HTTP_"))
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
-    length = environ.get("CONTENT_LENGTH") or "0"
-    body = environ["wsgi.input"].read(int(length)) if length.isdigit() and int(length) > 0 else b""
+    body = read_body(environ)
     scheme = environ.get("wsgi.url_scheme", "http")
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
     query = environ.get("QUERY_STRING", "")
     url = f"{scheme}://{host}{environ.get('PATH_INFO', '')}" + (f"?{query}" if query else "")
     return GatewayRequest(environ.get("REQUEST_METHOD", "GET"), url, headers, body)
+
+
+def read_body(environ: Mapping[str, Any]) -> bytes:
+    """The whole request body, however it was sent: ``Content-Length``, or ``Transfer-Encoding: chunked``
+    (no length; the server may have decoded the chunks already, saying so with ``wsgi.input_terminated``)."""
+    stream = environ["wsgi.input"]
+    chunked = "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
+    if chunked or environ.get("wsgi.input_terminated"):
+        if environ.get("wsgi.input_terminated"):
+            return bytes(stream.read())  # the server ends the stream where the body ends
+        return _dechunk(stream)
+    length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    return bytes(stream.read(int(length))) if length.isdigit() and int(length) > 0 else b""
+
+
+def _dechunk(stream: Any) -> bytes:
+    """Decode a ``Transfer-Encoding: chunked`` body a server handed over raw (RFC 9112 section 7.1)."""
+    parts: list[bytes] = []
+    while True:
+        line = stream.readline(65537)
+        size_text = line.split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            break  # malformed or truncated: keep what arrived
+        if size <= 0:
+            while stream.readline(65537).strip():  # trailer fields, up to the empty line
+                pass
+            break
+        parts.append(stream.read(size))
+        stream.readline(3)  # the CRLF after the chunk data
+    return b"".join(parts)
 
 
 #: The WSGI environ key of the request body as received (server mode), for checks moto's parsing hides.
@@ -156,8 +190,16 @@ _REASONS = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    411: "Length Required",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
     500: "Internal Server Error",
 }
+
+
+def reason(status: int) -> str:
+    """The reason phrase of an HTTP status (empty when the gateway has none for it)."""
+    return _REASONS.get(status, "")
 
 
 def action_of(request: GatewayRequest) -> str:
@@ -183,12 +225,14 @@ def wsgi_middleware(inner: Callable[..., Any]) -> Callable[..., Any]:
         started = time.perf_counter()
         request = _request_from_environ(environ)
         environ["wsgi.input"] = io.BytesIO(request.body)  # the body was read: give moto a fresh stream
+        if environ.get("wsgi.input_terminated") or "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
+            environ["wsgi.input_terminated"] = True  # the fresh stream ends where the body ends
+            environ["CONTENT_LENGTH"] = str(len(request.body))
         environ[RAW_BODY] = request.body  # werkzeug's form parsing may consume the stream and drop bad bytes
         for front_end in front_ends():
             if front_end.claims(request):
                 response = serve(front_end, request)
-                reason = _REASONS.get(response.status, "")
-                start_response(f"{response.status} {reason}".strip(), list(response.headers.items()))
+                start_response(f"{response.status} {reason(response.status)}".strip(), list(response.headers.items()))
                 _log(request, front_end.name, response.status, started)
                 return [response.body]
         seen: dict[str, int] = {}

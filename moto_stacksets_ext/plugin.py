@@ -18,7 +18,7 @@ from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, responses_mock
 
-from . import gateway, namespaces
+from . import gateway, namespaces, vendored_requests
 from .cloudformation import auto_deployment, organizations
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
@@ -142,6 +142,11 @@ class StackSetsMock(MockAWS):
         for pattern in UNSERVED_CLOUD_HOSTS:
             for method in RESPONSES_METHODS:
                 responses_mock.add(CallbackResponse(method=method, url=pattern, callback=_refuse))
+        vendored_requests.patch(UNSERVED_CLOUD_HOSTS)  # clients with their own copy of requests
+
+    def _disable_patching(self, remove_data: bool) -> None:
+        vendored_requests.unpatch()
+        super()._disable_patching(remove_data)
 
 
 @overload

@@ -18,6 +18,7 @@ from typing import Any
 from . import control_api, live_view, persistence
 from .gateway import register, wsgi_middleware
 from .plugin import install
+from .routing import AwsRouter
 
 
 def create_app() -> Callable[..., Any]:
@@ -27,7 +28,7 @@ def create_app() -> Callable[..., Any]:
     register(control_api.FRONT_END)
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    return wsgi_middleware(DomainDispatcherApplication(create_backend_app))
+    return wsgi_middleware(AwsRouter(DomainDispatcherApplication(create_backend_app)))
 
 
 def _handler() -> Any:

@@ -31,6 +31,30 @@ def _default_progression() -> Iterator[None]:
     control.reset_progression()
 
 
+@pytest.fixture(autouse=True)
+def _compiled_serializer_cross_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every response the compiled serializer writes (in-process and server mode) must be the one moto's
+    serializer writes for the same engine objects (see tests/aws/test_serialize.py for generated values)."""
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    from moto_stacksets_ext.cloudformation import serialize
+
+    real = serialize.render
+    mismatches: list[str] = []
+
+    def checked(response: Any, action: str, action_result: Any) -> Any:
+        fast = real(response, action, action_result)
+        if fast is not None:
+            status, headers, body = CloudFormationResponse.serialized(response, action_result)
+            if (fast[0], fast[1]["Content-Type"], fast[2]) != (status, headers["Content-Type"], body):
+                mismatches.append(f"{action}:\n ours: {fast[2]!r}\n moto: {body!r}")
+        return fast
+
+    monkeypatch.setattr(serialize, "render", checked)
+    yield
+    assert not mismatches, "compiled serializer differs from moto's:\n" + "\n".join(mismatches)
+
+
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_stacksets():

@@ -13,6 +13,7 @@ from ..engine.errors import EngineError
 from ..engine.model import Parameter, Preferences, StackSet
 from ..engine.stacksets import StackSetNamespace
 from . import preferences as ros_preferences
+from . import regions
 from .context import namespace
 from .errors import from_engine, idempotence_mismatch, invalid_parameter, missing_parameter
 from .wire import Params
@@ -34,7 +35,7 @@ class Call:
         region = self.params.required("RegionId")
         if not _REGION.match(region):
             raise invalid_parameter("RegionId", f"the region ({region}) is not a valid region id")
-        return region
+        return regions.check(region)
 
     @cached_property
     def namespace(self) -> StackSetNamespace:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 
@@ -31,7 +32,17 @@ REGIONS = frozenset(
         "me-central-1", "me-east-1", "na-south-1", "sa-east-1", "us-east-1", "us-southeast-1", "us-west-1",
     }
 )  # fmt: skip
-regions.register(CLOUD, lambda home: REGIONS)
+#: Regions to add to ``REGIONS`` (comma-separated), for a region newer than the table.
+REGIONS_ENV = "MOTO_STACKSETS_ALIBABA_REGIONS"
+
+
+def known_regions() -> frozenset[str]:
+    """``REGIONS`` plus the regions ``MOTO_STACKSETS_ALIBABA_REGIONS`` adds."""
+    extra = {name.strip() for name in (os.environ.get(REGIONS_ENV) or "").split(",") if name.strip()}
+    return REGIONS | extra
+
+
+regions.register(CLOUD, lambda home: known_regions())
 
 
 class RosNaming:

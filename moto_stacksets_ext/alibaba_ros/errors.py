@@ -22,7 +22,18 @@ class RosError(Exception):
 
 
 def missing_parameter(name: str) -> RosError:
+    """ROS's own check of a parameter required only in some cases (ROS's common error codes page)."""
     return RosError("MissingParameter", 400, f"The input parameter {name} should be specified.")
+
+
+def mandatory_parameter_missing(name: str) -> RosError:
+    """The OpenAPI gateway's check of a parameter the API declares required, before ROS sees the request
+    (Alibaba Cloud's "Return results" page and its common error codes; wording as the gateway answers)."""
+    return RosError(
+        "MissingParameter",
+        400,
+        f'The input parameter "{name}" that is mandatory for processing this request is not supplied.',
+    )
 
 
 def invalid_parameter(name: str, reason: str) -> RosError:

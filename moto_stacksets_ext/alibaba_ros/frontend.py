@@ -9,11 +9,11 @@ import uuid
 from collections.abc import Callable
 
 from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
-from . import groups, instances, operations, signatures
+from . import groups, instances, operations, signatures, xmlbody
 from .accounts import calling_account
 from .call import Call
 from .errors import RosError, unknown_action
-from .wire import API_VERSION, Params, access_key_id, action_and_version, check_form_text
+from .wire import API_VERSION, Params, access_key_id, action_and_version, check_form_text, response_format
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class RosFrontEnd:
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         request_id = str(uuid.uuid4()).upper()
         host = request.headers.get("host") or HOST_ID
+        as_xml = response_format(request) == "XML"
         try:
             body = self._dispatch(request)
         except RosError as error:
@@ -77,8 +78,18 @@ class RosFrontEnd:
                 "Message": error.message,
                 "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product=ROS&requestId={request_id}",
             }
+            if as_xml:
+                return self._xml(error.status, "Error", payload, request_id)
             return GatewayResponse.json(error.status, payload, self._headers(request_id))
+        if as_xml:
+            action, _ = action_and_version(request)
+            return self._xml(200, f"{action}Response", {"RequestId": request_id, **body}, request_id)
         return GatewayResponse.json(200, {"RequestId": request_id, **body}, self._headers(request_id))
+
+    @staticmethod
+    def _xml(status: int, root: str, payload: dict[str, object], request_id: str) -> GatewayResponse:
+        headers = {"Content-Type": xmlbody.CONTENT_TYPE, "x-acs-request-id": request_id}
+        return GatewayResponse(status, headers, xmlbody.document(root, payload))
 
     def _dispatch(self, request: GatewayRequest) -> dict[str, object]:
         action, version = action_and_version(request)

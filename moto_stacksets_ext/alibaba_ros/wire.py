@@ -8,7 +8,9 @@ parameters in the query string (the template body in a form body). Its encodings
 * other lists are flattened: ``Capabilities.1``, ``Parameters.1.ParameterKey``, ``Tags.1.Key``;
 * booleans are ``True``/``False`` and numbers are decimal strings.
 
-Malformed values raise ROS's ``InvalidParameter``; missing required ones ``MissingParameter``.
+Malformed values raise ROS's ``InvalidParameter``; a missing parameter the API declares required gets the
+OpenAPI gateway's ``MissingParameter`` (``The input parameter "X" that is mandatory for processing this request
+is not supplied.``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .. import jsonsafe
 from ..gateway import GatewayRequest
-from .errors import invalid_parameter, missing_parameter
+from .errors import invalid_parameter, mandatory_parameter_missing
 
 API_VERSION = "2019-09-10"
 
@@ -80,6 +82,14 @@ def action_and_version(request: GatewayRequest) -> tuple[str | None, str | None]
     return pairs.get("Action"), pairs.get("Version")
 
 
+def response_format(request: GatewayRequest) -> str:
+    """``XML`` when the caller asks for it (the common parameter ``Format``, in the query or the form),
+    else ``JSON``. Without ``Format`` the answer is JSON: the V3 SDK sends none and reads JSON."""
+    pairs = dict(_query(request))
+    value = pairs.get("Format") or dict(_form(request)).get("Format") or "JSON"
+    return "XML" if value.strip().upper() == "XML" else "JSON"
+
+
 def access_key_id(request: GatewayRequest) -> str | None:
     """The caller's AccessKeyId: from the ACS3 ``Authorization`` header, else the V2 ``AccessKeyId``."""
     authorization = request.headers.get("authorization") or ""
@@ -122,7 +132,7 @@ class Params:
         value = self._values.get(name)
         if value is None or value == "":
             if required:
-                raise missing_parameter(name)
+                raise mandatory_parameter_missing(name)
             return None
         if max_length is not None and len(value) > max_length:
             raise invalid_parameter(name, f"the length should be between 1 and {max_length}")
@@ -176,7 +186,7 @@ class Params:
         value = self.json_value(name)
         if value is None:
             if required:
-                raise missing_parameter(name)
+                raise mandatory_parameter_missing(name)
             return None
         return string_list(name, value, max_items=max_items)
 

@@ -1,7 +1,8 @@
 """CloudFormation stack-set actions served by the plugin.
 
 Each handler reads its parameters, checks them against the model, calls the backend once and returns
-what the backend gave it; moto's serializer renders the engine's objects by their snake_case members.
+what the backend gave it; the engine's objects render by their snake_case members, through the compiled
+serializer (``serialize``) that writes what moto's serializer would.
 Every other CloudFormation action is moto's own (this class subclasses moto's ``CloudFormationResponse``).
 """
 
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.models import cloudformation_backends
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
-from . import params, templates, wire
+from . import front_door, params, serialize, templates, wire
 from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
@@ -59,19 +62,38 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
 
     _parse_error: Exception | None = None
 
+    def serialized(self, action_result: ActionResult) -> TYPE_RESPONSE:
+        """The plugin's actions render through the compiled serializer (``serialize.render``), which
+        writes what moto's would; anything it declines (errors, other actions, JSON) is moto's."""
+        action = self._get_action()
+        fast = serialize.render(self, action, action_result) if action in self.SERVED else None
+        if fast is None:
+            return super().serialized(action_result)
+        status, headers, body = fast
+        headers.update(self.response_headers)
+        return status, headers, body
+
     def call_action(self) -> Any:
-        """moto's dispatch, after a body check moto lacks and with XML-safe text in every answer."""
+        """moto's dispatch, after a body check moto lacks and the requests AWS refuses before any action
+        runs (see ``front_door``), with XML-safe text in every answer."""
         environ = getattr(getattr(self, "normalized_request", None), "environ", None) or {}
         if not wire.is_text(environ.get(RAW_BODY, getattr(self, "raw_body", b""))):
             refused = ActionResult(ValidationError("The request body is not UTF-8 text"))
             status, headers, body = self.serialized(refused)
             headers, body = self._enrich_response(headers, body)
             return status, headers, body
+        regions = cloudformation_backends[self.current_account]
+        front = front_door.refusal(front_door.query_action(self.querystring), self.region, regions)
+        if front is not None:
+            return front
         status, headers, body = super().call_action()
         return status, headers, wire.xml_text(body)
 
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
+        if front_door.query_action(self.querystring) not in front_door.operation_names():
+            self.params = {}  # call_action refuses the request
+            return
         try:
             super().parse_parameters(request)
         except Exception as error:

@@ -49,7 +49,7 @@ def test_create_errors(client: Any) -> None:
         raises(lambda: client.create_stack_group(missing)),
         "MissingParameter",
         400,
-        "The input parameter StackGroupName should be specified.",
+        'The input parameter "StackGroupName" that is mandatory for processing this request is not supplied.',
     )
     no_template = ros.CreateStackGroupRequest(region_id=REGION, stack_group_name="g2")
     assert raises(lambda: client.create_stack_group(no_template)).code == "MissingParameter"
@@ -125,7 +125,12 @@ def test_list_stack_groups_pages_and_filters(client: Any) -> None:
         "The specified parameter PageNumber is invalid, the value should be at least 1.",
     )
     no_region = raises(lambda: client.list_stack_groups(ros.ListStackGroupsRequest()))
-    assert_error(no_region, "MissingParameter", 400, "The input parameter RegionId should be specified.")
+    assert_error(
+        no_region,
+        "MissingParameter",
+        400,
+        'The input parameter "RegionId" that is mandatory for processing this request is not supplied.',
+    )
 
 
 def test_tag_filter(client: Any) -> None:

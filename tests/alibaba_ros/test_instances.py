@@ -85,7 +85,7 @@ def test_instance_errors(client: Any) -> None:
         raises(lambda: client.create_stack_instances(no_regions)),
         "MissingParameter",
         400,
-        "The input parameter RegionIds should be specified.",
+        'The input parameter "RegionIds" that is mandatory for processing this request is not supplied.',
     )
     no_accounts = ros.CreateStackInstancesRequest(
         region_id=REGION, stack_group_name="MyStackGroup", region_ids=[REGION]
@@ -107,7 +107,7 @@ def test_instance_errors(client: Any) -> None:
         raises(lambda: client.delete_stack_instances(no_retain)),
         "MissingParameter",
         400,
-        "The input parameter RetainStacks should be specified.",
+        'The input parameter "RetainStacks" that is mandatory for processing this request is not supplied.',
     )
     assert _list(client).total_count == 1
 

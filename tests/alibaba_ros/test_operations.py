@@ -153,7 +153,12 @@ def test_operation_not_found(client: Any) -> None:
     )
     assert error.data["HostId"] == "ros.aliyuncs.com"
     missing = raises(lambda: client.get_stack_group_operation(ros.GetStackGroupOperationRequest(region_id=REGION)))
-    assert_error(missing, "MissingParameter", 400, "The input parameter OperationId should be specified.")
+    assert_error(
+        missing,
+        "MissingParameter",
+        400,
+        'The input parameter "OperationId" that is mandatory for processing this request is not supplied.',
+    )
 
 
 def test_operation_lives_in_its_region_and_account(client: Any) -> None:
@@ -322,6 +327,36 @@ def test_stop_a_running_operation(client: Any) -> None:
         )
     )
     assert_error(unknown, "StackGroupOperationNotFound", 404, "The StackGroupOperation (op-x) could not be found.")
+
+
+@pytest.mark.parametrize("progression", ["manual", "time"])
+def test_stop_passes_through_stopping_while_running_targets_finish(client: Any, progression: str) -> None:
+    create_group(client)
+    control.freeze_clock()
+    if progression == "manual":
+        control.set_progression("manual", times=1000, cloud="alibaba")
+    else:
+        control.set_progression("time", seconds=60, cloud="alibaba")
+    operation_id = create_instances(client, account_ids=[A1, A2], region_ids=[REGION])  # one target at a time
+    assert operation_map(client, operation_id)["Status"] == "RUNNING"
+    client.stop_stack_group_operation(ros.StopStackGroupOperationRequest(region_id=REGION, operation_id=operation_id))
+    stopping = operation_map(client, operation_id)
+    assert stopping["Status"] == "STOPPING" and "EndTime" not in stopping
+    rows = client.list_stack_group_operation_results(
+        ros.ListStackGroupOperationResultsRequest(region_id=REGION, operation_id=operation_id)
+    ).body.stack_group_operation_results
+    assert sorted(r.status for r in rows) == ["CANCELLED", "RUNNING"]  # the running target finishes first
+    if progression == "manual":
+        finish_in_flight(namespace_group_id(client), operation_id)
+    else:
+        control.advance(60)
+    stopped = operation_map(client, operation_id)
+    assert stopped["Status"] == "STOPPED" and "EndTime" in stopped
+
+
+def namespace_group_id(client: Any) -> str:
+    found = client.get_stack_group(ros.GetStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup"))
+    return str(found.body.stack_group.stack_group_id)
 
 
 # -- rendering rules the engine cannot reach through the SDK yet (every status, DETECT_DRIFT) -----------------

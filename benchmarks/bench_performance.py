@@ -1,0 +1,268 @@
+"""The performance table of docs/performance.md, measured side by side in one run.
+
+Run: ``python benchmarks/bench_performance.py`` (about two minutes; ``--quick`` for a shorter, noisier run).
+
+Rows (each printed with the times it compares and their ratio):
+
+1. A page of 100 ListStackSetOperations summaries with 100 and with 5,000 operations stored: the *floor*
+   (botocore parsing a pre-built reply of the same page, with no mock at all: the client's own cost),
+   moto alone (``mock_aws``, moto's own stack sets) and the plugin (``mock_stacksets``).
+2. Creating an operation (UpdateStackSet on a stack set without instances): moto alone and the plugin.
+3. Server mode: four client processes sending DescribeStackSet and ListStackSetOperations(MaxResults=20)
+   in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
+   loopback ports. The clients replay requests signed once by botocore over plain ``http.client``, so the
+   count measures the servers, not the clients' parsing.
+4. pytest start-up added by the plugin: ``pytest --collect-only`` of one trivial test with the plugin
+   loaded and with ``-p no:stacksets``.
+
+Medians of repeated samples; ratios are what to compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+TEMPLATE = '{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}'
+SERVER_OPERATIONS = 20  # moto answers every operation whatever MaxResults says: 20 stored, 20 listed
+CLIENTS = 4
+
+
+def median_ms(call: Callable[[], Any], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def client() -> Any:
+    return boto3.client("cloudformation", region_name=REGION)
+
+
+def page_call(cf: Any, name: str) -> Callable[[], Any]:
+    def call() -> Any:
+        summaries = cf.list_stack_set_operations(StackSetName=name, MaxResults=100)["Summaries"]
+        assert len(summaries) >= 100, len(summaries)
+
+    return call
+
+
+# -- in-process ---------------------------------------------------------------------------------------
+def moto_alone(sizes: list[int], repeat: int) -> tuple[dict[int, float], float]:
+    """moto's own stack sets (the plugin is not installed)."""
+    from moto import mock_aws
+    from moto.cloudformation.models import cloudformation_backends
+
+    from moto_stacksets_ext import plugin
+
+    plugin.uninstall()
+    pages: dict[int, float] = {}
+    with mock_aws():
+        cf = client()
+        backend = cloudformation_backends[ACCOUNT][REGION]
+        for size in sizes:
+            name = f"moto-{size}"
+            cf.create_stack_set(StackSetName=name, TemplateBody=TEMPLATE)
+            stack_set = backend.describe_stack_set(name)
+            for _ in range(size):
+                stack_set._create_operation(str(uuid.uuid4()), "UPDATE", "SUCCEEDED")
+            pages[size] = median_ms(page_call(cf, name), repeat)
+        cf.create_stack_set(StackSetName="moto-create", TemplateBody=TEMPLATE)
+        create = median_ms(lambda: cf.update_stack_set(StackSetName="moto-create", Description="x"), repeat)
+    return pages, create
+
+
+def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], float, bytes]:
+    """The plugin; also returns the raw reply of a 100-summary page (the floor's pre-built reply)."""
+    from moto_stacksets_ext import mock_stacksets
+    from moto_stacksets_ext.cloudformation.models import stacksets_backends
+    from moto_stacksets_ext.engine.stacksets import OperationRequest
+
+    pages: dict[int, float] = {}
+    reply: dict[str, bytes] = {}
+    with mock_stacksets():
+        cf = client()
+        namespace = stacksets_backends[ACCOUNT][REGION].namespace
+        for size in sizes:
+            name = f"plugin-{size}"
+            cf.create_stack_set(StackSetName=name, TemplateBody=TEMPLATE)
+            for _ in range(size):
+                namespace.delete_instances(name, [], False, OperationRequest())
+            pages[size] = median_ms(page_call(cf, name), repeat)
+
+        def keep(response_dict: dict[str, Any], **_: Any) -> None:
+            reply["body"] = response_dict["body"]
+
+        cf.meta.events.register("before-parse.cloudformation.ListStackSetOperations", keep)
+        page_call(cf, f"plugin-{sizes[0]}")()
+        cf.create_stack_set(StackSetName="plugin-create", TemplateBody=TEMPLATE)
+        create = median_ms(lambda: cf.update_stack_set(StackSetName="plugin-create", Description="x"), repeat)
+    return pages, create, reply["body"]
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def floor(body: bytes, repeat: int) -> float:
+    """botocore's whole client path for the same page with no mock: the reply is handed over before sending."""
+    cf = client()
+
+    def reply(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, _Raw(body))
+
+    cf.meta.events.register("before-send.cloudformation.ListStackSetOperations", reply)
+    return median_ms(page_call(cf, "floor"), repeat)
+
+
+# -- server mode --------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running(command: list[str], port: int) -> Iterator[str]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start") from None
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def signed_requests(endpoint: str) -> list[tuple[str, str, dict[str, str], bytes]]:
+    """DescribeStackSet and ListStackSetOperations(MaxResults=20), prepared and signed once by botocore."""
+    cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
+    cf.create_stack_set(StackSetName="bench", TemplateBody=TEMPLATE)
+    for index in range(SERVER_OPERATIONS):
+        cf.update_stack_set(StackSetName="bench", Description=f"v{index}")
+    captured: list[tuple[str, str, dict[str, str], bytes]] = []
+
+    def capture(request: Any, **_: Any) -> None:
+        body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
+        captured.append((request.method, urlsplit(request.url).path or "/", dict(request.headers.items()), body))
+
+    cf.meta.events.register("before-send.cloudformation", capture)
+    cf.describe_stack_set(StackSetName="bench")
+    assert len(cf.list_stack_set_operations(StackSetName="bench", MaxResults=20)["Summaries"]) == 20
+    return captured
+
+
+def _client_loop(args: tuple[int, list[tuple[str, str, dict[str, str], bytes]], float]) -> int:
+    port, requests, seconds = args
+    done = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        method, path, headers, body = requests[done % len(requests)]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status} from port {port}")
+        done += 1
+    return done
+
+
+def requests_per_second(endpoint: str, seconds: float) -> float:
+    port = int(urlsplit(endpoint).port or 80)
+    requests = signed_requests(endpoint)
+    with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+        counts = pool.map(_client_loop, [(port, requests, seconds)] * CLIENTS)
+    return sum(counts) / seconds
+
+
+def server_rates(seconds: float) -> tuple[float, float]:
+    bin_dir = Path(sys.executable).parent
+    moto_port, plugin_port = free_port(), free_port()
+    moto_command = [str(bin_dir / "moto_server"), "-p", str(moto_port)]
+    plugin_command = [sys.executable, "-m", "moto_stacksets_ext", "--port", str(plugin_port)]
+    with running(moto_command, moto_port) as moto_endpoint:
+        moto_rate = requests_per_second(moto_endpoint, seconds)
+    with running(plugin_command, plugin_port) as plugin_endpoint:
+        plugin_rate = requests_per_second(plugin_endpoint, seconds)
+    return moto_rate, plugin_rate
+
+
+# -- pytest start-up ----------------------------------------------------------------------------------
+def pytest_startup(repeat: int) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory, "test_one.py").write_text("def test_one():\n    pass\n")
+        base = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", directory]
+
+        def run(extra: list[str]) -> Callable[[], Any]:
+            return lambda: subprocess.run(base + extra, check=True, capture_output=True, cwd=directory)
+
+        without = median_ms(run(["-p", "no:stacksets"]), repeat)
+        with_plugin = median_ms(run([]), repeat)
+    return without, with_plugin
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples and a shorter server run")
+    args = parser.parse_args()
+    repeat, seconds, startups = (7, 3.0, 2) if args.quick else (25, 10.0, 5)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    sizes = [100, 5_000]
+
+    moto_pages, moto_create = moto_alone(sizes, repeat)
+    plugin_pages, plugin_create, reply = plugin_in_process(sizes, repeat)
+    floor_page = floor(reply, repeat)
+    moto_rate, plugin_rate = server_rates(seconds)
+    without, with_plugin = pytest_startup(startups)
+
+    print(f"{'':58} {'floor':>9} {'moto':>10} {'plugin':>10}   ratio")
+    for size in sizes:
+        label = f"page of 100, {size:,} stored (ms)"
+        ratio = plugin_pages[size] / floor_page
+        print(f"{label:58} {floor_page:9.2f} {moto_pages[size]:10.2f} {plugin_pages[size]:10.2f}   {ratio:.2f}x floor")
+    label = "create an operation (ms)"
+    print(f"{label:58} {'':9} {moto_create:10.2f} {plugin_create:10.2f}   {plugin_create / moto_create:.2f}x moto")
+    label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
+    print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
+    label = "pytest start-up added by the plugin (ms)"
+    print(f"{label:58} {'':9} {without:10.0f} {with_plugin:10.0f}   +{with_plugin - without:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

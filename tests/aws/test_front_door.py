@@ -1,0 +1,127 @@
+"""Requests CloudFormation refuses before any action runs get AWS's XML errors, never moto's 500 pages."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+from moto_stacksets_ext.routing import signed_service
+from moto_stacksets_ext.server import ThreadedStackSetsServer
+
+from support import REGION, TOPIC_TEMPLATE, error_of
+
+NS = "{http://cloudformation.amazonaws.com/doc/2010-05-15/}"
+
+
+def signed_post(endpoint: str, body: str, region: str, headers: dict[str, str] | None = None) -> requests.Response:
+    """A request signed by botocore for ``region`` (which may be empty or unknown), sent as is."""
+    request = AWSRequest(
+        method="POST",
+        url=f"{endpoint}/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", **(headers or {})},
+    )
+    SigV4Auth(Credentials("testing", "testing"), "cloudformation", region).add_auth(request)
+    prepared = request.prepare()
+    return requests.post(prepared.url, data=prepared.body, headers=dict(prepared.headers), timeout=30)
+
+
+def aws_error(response: requests.Response) -> tuple[int, str, str]:
+    assert response.headers["Content-Type"].startswith("text/xml")
+    error = ET.fromstring(response.content).find(f"{NS}Error")
+    assert error is not None
+    return response.status_code, error.findtext(f"{NS}Code") or "", error.findtext(f"{NS}Message") or ""
+
+
+@pytest.fixture
+def endpoint(server: ThreadedStackSetsServer) -> str:
+    requests.post(f"{server.endpoint}/moto-api/reset", timeout=10)
+    return server.endpoint
+
+
+@pytest.mark.parametrize("action", ["NoSuchAction", "describestackset", "DESCRIBESTACKSET", "ListStackSets2"])
+def test_an_unknown_or_wrong_case_action_is_invalid_action(endpoint: str, action: str) -> None:
+    status, code, message = aws_error(signed_post(endpoint, f"Action={action}&Version=2010-05-15", REGION))
+    assert (status, code) == (400, "InvalidAction")
+    assert message == "The action or operation requested is invalid. Verify that the action is typed correctly."
+
+
+def test_a_json_protocol_request_is_missing_its_action(endpoint: str) -> None:
+    response = signed_post(
+        endpoint,
+        '{"StackSetName": "x"}',
+        REGION,
+        {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "CloudFormation.DescribeStackSet"},
+    )
+    assert aws_error(response)[:2] == (400, "MissingAction")
+
+
+@pytest.mark.parametrize("region", ["", "maybe-1", "us-east-1x"])
+def test_a_credential_scope_without_a_valid_region_is_refused(endpoint: str, region: str) -> None:
+    response = signed_post(endpoint, "Action=ListStackSets&Version=2010-05-15", region)
+    assert aws_error(response) == (
+        403,
+        "SignatureDoesNotMatch",
+        f"Credential should be scoped to a valid region, not '{region}'. ",
+    )
+
+
+def test_nothing_is_created_by_a_refused_request_and_the_server_keeps_serving(endpoint: str) -> None:
+    body = f"Action=CreateStackSet&Version=2010-05-15&StackSetName=refused&TemplateBody={TOPIC_TEMPLATE}"
+    assert aws_error(signed_post(endpoint, body, "maybe-1"))[0] == 403
+    cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
+    assert cf.list_stack_sets()["Summaries"] == []
+    cf.create_stack_set(StackSetName="kept", TemplateBody=TOPIC_TEMPLATE)
+    assert [s["StackSetName"] for s in cf.list_stack_sets()["Summaries"]] == ["kept"]
+
+
+def test_moto_allow_nonexistent_region_lets_an_unknown_region_through(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+    cf = boto3.client("cloudformation", region_name="maybe-1", endpoint_url=endpoint)
+    cf.create_stack_set(StackSetName="anywhere", TemplateBody=TOPIC_TEMPLATE)
+    assert [s["StackSetName"] for s in cf.list_stack_sets()["Summaries"]] == ["anywhere"]
+
+
+def test_an_unknown_region_in_process_is_refused_like_in_server_mode(aws: None) -> None:
+    cf = boto3.client("cloudformation", region_name="maybe-1")
+    with pytest.raises(ClientError) as excinfo:
+        cf.list_stack_sets()
+    assert error_of(excinfo) == ("SignatureDoesNotMatch", 403)
+
+
+def test_moto_services_other_than_cloudformation_still_answer(endpoint: str, server_cf: Any) -> None:
+    sts = boto3.client("sts", region_name=REGION, endpoint_url=endpoint)
+    assert sts.get_caller_identity()["Account"] == "123456789012"
+    assert server_cf.list_stack_sets()["Summaries"] == []
+
+
+@pytest.mark.parametrize(
+    ("authorization", "service"),
+    [
+        (
+            "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/cloudformation/aws4_request, SignedHeaders=host",
+            "cloudformation",
+        ),
+        (
+            "AWS4-HMAC-SHA256 Credential=AKID/20260101//CloudFormation/aws4_request, SignedHeaders=host",
+            "cloudformation",
+        ),
+        ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, SignedHeaders=host", "sts"),
+        ("AWS4-HMAC-SHA256 Credential=AKID/20260101/cloudformation, SignedHeaders=host", None),
+        ("AWS4-HMAC-SHA256", None),
+        ("AWS AKID:signature", None),
+        ("", None),
+    ],
+)
+def test_the_router_reads_the_service_of_the_credential_scope(authorization: str, service: str | None) -> None:
+    assert signed_service({"HTTP_AUTHORIZATION": authorization}) == service
