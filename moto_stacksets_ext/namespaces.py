@@ -30,6 +30,8 @@ class Settings:
     strict_roles: bool = False
     #: Strict signature mode per cloud: the access keys (and their secrets) requests must be signed with.
     signature_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Huawei project id → region, for project ids the mock's IAM did not hand out (server mode).
+    huawei_projects: dict[str, str] = field(default_factory=dict)
 
 
 class CloudNamespacesBackend(BaseBackend):

@@ -197,11 +197,17 @@ class StacksetsServer:
             aws_secret_access_key="testing",
         )
 
-    def rfs_client(self, ak: str = "AK", sk: str = "SK", project_id: str = "0" * 32) -> Any:
+    def rfs_client(
+        self, ak: str = "AK", sk: str = "SK", project_id: str | None = None, region: str = "cn-north-4"
+    ) -> Any:
+        """An RFS client of the server; without ``project_id``, the project the mock's IAM hands out for
+        (``ak``, ``region``), so the calls are in ``region``."""
         from huaweicloudsdkcore.auth.credentials import BasicCredentials
         from huaweicloudsdkrfs.v1 import RfsClient
 
-        credentials = BasicCredentials(ak, sk, project_id)
+        from .huawei_rfs import project_id_for
+
+        credentials = BasicCredentials(ak, sk, project_id or project_id_for(ak, region))
         return RfsClient.new_builder().with_credentials(credentials).with_endpoint(self.endpoint).build()
 
     def ros_client(self, access_key_id: str = "LTAI-test", secret: str = "secret", region: str = "cn-hangzhou") -> Any:

@@ -18,7 +18,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from moto_stacksets_ext import jsonsafe
+from moto_stacksets_ext import huawei_rfs, jsonsafe
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, error_of
@@ -138,7 +138,7 @@ def test_control_api_refuses_deep_and_unreadable_json(server: ThreadedStackSetsS
 def test_rfs_refuses_deep_json_and_huge_integers(server: ThreadedStackSetsServer) -> None:
     headers = {
         "Authorization": "SDK-HMAC-SHA256 Access=AK_HOSTILE, SignedHeaders=host, Signature=00",
-        "X-Project-Id": "p" * 32,
+        "X-Project-Id": huawei_rfs.project_id_for("AK_HOSTILE", "cn-north-4"),
         "Client-Request-Id": str(uuid.uuid4()),
         "Content-Type": "application/json",
     }

@@ -73,6 +73,16 @@ class OperationInProgress(EngineError):
         self.stack_set_arn = stack_set_arn
 
 
+class TooManyOperations(OperationInProgress):
+    """The stack set already has as many operations running or queued as its cloud allows."""
+
+    def __init__(self, stack_set_arn: str, limit: int) -> None:
+        super().__init__(stack_set_arn)
+        self.args = (f"StackSet {stack_set_arn} already has {limit} operations running or queued",)
+        self.message = self.args[0]
+        self.limit = limit
+
+
 class OperationIdExists(EngineError):
     def __init__(self, operation_id: str) -> None:
         super().__init__(f"An operation with id {operation_id} already exists")

@@ -56,30 +56,40 @@ class Scheduler:
             self.dispatch(stack_set)
 
     def dispatch(self, stack_set: StackSet) -> None:
-        """Start queued operations in request order while each can start (no conflict with running ones).
+        """Start queued operations in request order: each one that conflicts with no running operation and
+        with no operation queued before it. A queued operation waits behind earlier ones it conflicts with
+        only, so one that conflicts with nothing starts even when a conflicting one is queued ahead of it.
 
         Called after steps and stops only, so a QUEUED operation is observable until something moves.
         """
         progressed = True
         while progressed:
             progressed = False
+            waiting: list[Operation] = []
             for operation in list(stack_set.in_flight.values()):
                 if operation.status is not OperationStatus.QUEUED:
                     continue
-                if not self.can_start(stack_set, operation):
-                    break
+                if any(self.conflict(operation, earlier) for earlier in waiting) or not self.can_start(
+                    stack_set, operation
+                ):
+                    waiting.append(operation)
+                    continue
                 self.begin(stack_set, operation)
                 progressed = True
                 break
 
+    @staticmethod
+    def conflict(operation: Operation, other: Operation) -> bool:
+        """Two operations conflict when they share a target, or when either has none (the whole stack set)."""
+        mine, theirs = set(operation.results_by_target), set(other.results_by_target)
+        return not mine or not theirs or bool(mine & theirs)
+
     def can_start(self, stack_set: StackSet, operation: Operation) -> bool:
-        mine = set(operation.results_by_target)
+        """Whether ``operation`` may run beside the running ones (ManagedExecution, and no conflict)."""
         for other in stack_set.in_flight.values():
             if other is operation or other.status is OperationStatus.QUEUED:
                 continue
-            if not stack_set.managed_execution.active:
-                return False
-            if mine & set(other.results_by_target) or not mine or not other.results_by_target:
+            if not stack_set.managed_execution.active or self.conflict(operation, other):
                 return False
         return True
 

@@ -24,6 +24,7 @@ from .errors import (
     StackSetNotEmpty,
     StackSetNotFound,
     StaleRequest,
+    TooManyOperations,
 )
 from .execution import Executor
 from .lifecycle import Mode, Pace, Progression
@@ -66,8 +67,11 @@ class StackSetNamespace:
         executor: Executor,
         clock: Clock,
         transition: TransitionSource | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
         self.identity = identity
+        #: The most operations one stack set may have running or queued (None: no limit).
+        self.max_in_flight = max_in_flight
         self.naming = naming
         self.executor = executor
         self.clock = clock
@@ -533,9 +537,12 @@ class StackSetNamespace:
             return Progression()
 
     def _admit(self, stack_set: StackSet) -> None:
-        """Without ManagedExecution, a new operation needs the stack set idle."""
+        """Without ManagedExecution, a new operation needs the stack set idle; with it, room under the cloud's
+        limit of operations running or queued (``max_in_flight``)."""
         if stack_set.in_flight and not stack_set.managed_execution.active:
             raise OperationInProgress(self._arn(stack_set))
+        if self.max_in_flight is not None and len(stack_set.in_flight) >= self.max_in_flight:
+            raise TooManyOperations(self._arn(stack_set), self.max_in_flight)
 
     def _claim_operation_id(self, stack_set: StackSet, operation_id: str | None) -> str:
         if operation_id is None:

@@ -7,7 +7,7 @@ server mode (``with_endpoint("http://127.0.0.1:<port>")``). See ``docs/huawei-rf
 """
 
 from .frontend import RfsFrontEnd
-from .identity import accept_any_signature, domain_id_for, project_id_for, require_signatures
+from .identity import accept_any_signature, domain_id_for, map_projects, project_id_for, require_signatures
 
 FRONT_END = RfsFrontEnd()
 
@@ -16,6 +16,7 @@ __all__ = [
     "RfsFrontEnd",
     "accept_any_signature",
     "domain_id_for",
+    "map_projects",
     "project_id_for",
     "require_signatures",
 ]

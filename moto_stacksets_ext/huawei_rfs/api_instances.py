@@ -8,7 +8,7 @@ from ..engine.requests import ListQuery
 from ..engine.stacksets import OperationRequest
 from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
-from .context import Call, engine_errors, operation_started, require_agencies
+from .context import Call, check_call_identity, engine_errors, operation_started, require_agencies
 from .errors import INVALID_VALUE, RfsError
 from .params import DOMAIN_ID, REGION, call_identity
 from .state import properties
@@ -25,7 +25,8 @@ INSTANCE_FILTER = {
 def _start(call: Call, action: str) -> GatewayResponse:
     body = call.body(INSTANCE_FIELDS)
     stack_set = call.stack_set(body.string("stack_set_id"))
-    call_identity(body.string("call_identity"))
+    identity = call_identity(body.string("call_identity"))
+    check_call_identity(identity, stack_set)
     deployment = targets.deployment_targets(body, stack_set)
     prefs = targets.preferences(body, deployment.regions)
     overrides = var_overrides(body.child("var_overrides", VAR_OVERRIDE_FIELDS), properties(stack_set).var_names)
@@ -51,7 +52,8 @@ def update_stack_instances(call: Call) -> GatewayResponse:
 def delete_stack_instance(call: Call) -> GatewayResponse:
     body = call.body(DELETE_FIELDS)
     stack_set = call.stack_set(body.string("stack_set_id"))
-    call_identity(body.string("call_identity"))
+    identity = call_identity(body.string("call_identity"))
+    check_call_identity(identity, stack_set)
     deployment = targets.deployment_targets(body, stack_set)
     prefs = targets.preferences(body, deployment.regions)
     chosen = targets.engine_targets(deployment)
@@ -72,8 +74,9 @@ def delete_stack_instance(call: Call) -> GatewayResponse:
 
 def list_stack_instances(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", *listing.LIST_PARAMETERS))
-    call_identity(call.query.single("call_identity"))
+    identity = call_identity(call.query.single("call_identity"))
     stack_set = call.stack_set(call.query.single("stack_set_id"))
+    check_call_identity(identity, stack_set)
     expression = filters.parse(call.query.single("filter"), INSTANCE_FILTER)
     args = listing.list_args(call.query)
 
@@ -96,8 +99,9 @@ def list_stack_instances(call: Call) -> GatewayResponse:
 
 def show_stack_instance(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
-    call_identity(call.query.single("call_identity"))
+    identity = call_identity(call.query.single("call_identity"))
     stack_set = call.stack_set(call.query.single("stack_set_id"))
+    check_call_identity(identity, stack_set)
     address = call.path["stack_instance_addr"]
     region, _, domain_id = address.partition("/")
     if not REGION.fullmatch(region) or not DOMAIN_ID.fullmatch(domain_id):

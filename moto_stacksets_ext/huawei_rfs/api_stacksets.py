@@ -11,7 +11,7 @@ from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSe
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
-from .context import Call, engine_errors, operation_started, require_agencies
+from .context import Call, check_call_identity, engine_errors, operation_started, require_agencies
 from .errors import (
     BOTH_TEMPLATES,
     INVALID_STATUS,
@@ -143,7 +143,8 @@ def create_stack_set(call: Call) -> GatewayResponse:
 def update_stack_set(call: Call) -> GatewayResponse:
     body = call.body(UPDATE_FIELDS)
     stack_set = call.stack_set(body.string("stack_set_id"))
-    call_identity(body.string("call_identity"))
+    identity = call_identity(body.string("call_identity"))
+    check_call_identity(identity, stack_set)
     changing = [f for f in UPDATE_FIELDS if f not in ("stack_set_id", "call_identity") and body.has(f)]
     if not changing:
         raise RfsError(NOTHING_TO_UPDATE)
@@ -178,8 +179,9 @@ def update_stack_set(call: Call) -> GatewayResponse:
 
 def delete_stack_set(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
-    call_identity(call.query.single("call_identity"))
+    identity = call_identity(call.query.single("call_identity"))
     stack_set = call.stack_set(call.query.single("stack_set_id"))
+    check_call_identity(identity, stack_set)
     with engine_errors(conflict=INVALID_STATUS):
         call.namespace.delete_stack_set(stack_set.stack_set_id)
     return GatewayResponse(204, {})
@@ -209,8 +211,9 @@ def list_stack_sets(call: Call) -> GatewayResponse:
 
 def show_stack_set_metadata(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
-    call_identity(call.query.single("call_identity"))
+    identity = call_identity(call.query.single("call_identity"))
     stack_set = call.stack_set(call.query.single("stack_set_id"))
+    check_call_identity(identity, stack_set)
     return GatewayResponse.json(200, render.stack_set_metadata(stack_set))
 
 
@@ -218,8 +221,9 @@ def show_stack_set_template(call: Call) -> GatewayResponse:
     call.query.check_names(
         ("stack_set_id", "access_control_source_ips", "access_control_source_vpc_ids", "call_identity")
     )
-    call_identity(call.query.single("call_identity"))
+    identity = call_identity(call.query.single("call_identity"))
     stack_set = call.stack_set(call.query.single("stack_set_id"))
+    check_call_identity(identity, stack_set)
     location = stack_set.template_url
     if location is None:
         origin = urlsplit(call.request.url)
@@ -233,7 +237,8 @@ def show_stack_set_template(call: Call) -> GatewayResponse:
 def deploy_stack_set(call: Call) -> GatewayResponse:
     body = call.body(DEPLOY_FIELDS)
     stack_set = call.stack_set(body.string("stack_set_id"))
-    call_identity(body.string("call_identity"))
+    identity = call_identity(body.string("call_identity"))
+    check_call_identity(identity, stack_set)
     deployment = targets.deployment_targets(body, stack_set)
     prefs = targets.preferences(body, deployment.regions)
     template_body, template_uri = _template(body, required=False)

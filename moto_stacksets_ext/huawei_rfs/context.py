@@ -62,6 +62,16 @@ def engine_errors(*, conflict: ErrorKind = OPERATION_CONFLICT, missing_instance:
         raise from_engine(error, conflict=conflict) from error
 
 
+def check_call_identity(identity: str, stack_set: StackSet) -> None:
+    """``call_identity=DELEGATED_ADMIN`` is for SERVICE_MANAGED stack sets only (RFS's model), else 400."""
+    if identity == "DELEGATED_ADMIN" and stack_set.permission_model is not PermissionModel.SERVICE_MANAGED:
+        raise RfsError(
+            INVALID_VALUE,
+            f"call_identity DELEGATED_ADMIN applies to SERVICE_MANAGED stack sets only; {stack_set.stack_set_name} "
+            f"is {stack_set.permission_model.value}.",
+        )
+
+
 def require_agencies(stack_set: StackSet) -> None:
     """A SELF_MANAGED stack set deploys through its agencies: they must be complete before it deploys."""
     if stack_set.permission_model is not PermissionModel.SELF_MANAGED:

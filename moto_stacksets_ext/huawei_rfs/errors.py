@@ -142,6 +142,12 @@ def from_engine(error: engine.EngineError, *, conflict: ErrorKind = OPERATION_CO
         return RfsError(NAME_CONFLICT, f"Stack set {error.name} already exists.")
     if isinstance(error, engine.StackSetNotEmpty):
         return RfsError(NOT_EMPTY, f"Stack set {error.name} still has stack instances.")
+    if isinstance(error, engine.TooManyOperations):
+        return RfsError(
+            OPERATION_CONFLICT,
+            f"The stack set already has {error.limit} operations queued or in progress, the most parallel "
+            "operations allow.",
+        )
     if isinstance(error, engine.OperationInProgress):
         return RfsError(conflict, "Another operation is in progress on the stack set.")
     if isinstance(error, (engine.OperationIdExists, engine.StaleRequest)):

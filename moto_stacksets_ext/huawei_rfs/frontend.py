@@ -17,7 +17,7 @@ from . import identity, routes
 from .context import Call
 from .errors import INTERNAL, NOT_FOUND, RfsError
 from .naming import namespace_of
-from .params import Query, client_request_id, project_id
+from .params import Query, client_request_id, json_content_type, project_id
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class RfsFrontEnd:
         project = project_id(request.headers)
         domain_id = identity.domain_id_for(auth.ak)
         region = identity.region_of(request, auth.ak, project)
+        json_content_type(request.method, request.headers, request.body)
         call = Call(
             request=request,
             namespace=namespace_of(domain_id, region),

@@ -3,9 +3,11 @@
 * The **domain** (account) of a caller is a 32-hex-character id derived from its access key:
   ``domain_id_for``. The same AK is the same domain in every region and in both modes.
 * The **region** comes from the endpoint (``rfs.<region>.myhuaweicloud.com``). On any other host (server
-  mode), it comes from the project: a project id handed out by the mock's IAM lookup
-  (``project_id_for``) names its region; any other project id is in ``DEFAULT_REGION``
-  (``MOTO_STACKSETS_HUAWEI_REGION`` overrides it).
+  mode), it comes from the project (``X-Project-Id``): a project id handed out by the mock's IAM lookup
+  (``project_id_for``) names its region; so does one in the project table (``map_projects`` in-process,
+  ``MOTO_STACKSETS_HUAWEI_PROJECTS="<project id>:<region>[,...]"`` for a server in another process). Any other
+  project id is refused (401, ``RF.10012001``), unless ``MOTO_STACKSETS_HUAWEI_REGION`` names a region for
+  every project the mock does not know.
 * **Signatures** (SDK-HMAC-SHA256) are verified only in strict mode: when
   ``MOTO_STACKSETS_HUAWEI_CREDENTIALS`` (``AK:SK[,AK:SK...]``) is set or ``require_signatures`` was
   called. A wrong or missing signature is then 401.
@@ -17,15 +19,19 @@ import hashlib
 import hmac
 import os
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from .. import credentials as credentials_module
+from .. import namespaces
 from ..gateway import GatewayRequest
 from .errors import AUTHENTICATION_FAILED, RfsError
 
-DEFAULT_REGION = "cn-north-4"
+#: A region for every project id the mock does not know (unset: such a project id is refused).
 REGION_ENV = "MOTO_STACKSETS_HUAWEI_REGION"
+#: The project table for a server in another process: ``<project id>:<region>[,...]``.
+PROJECTS_ENV = "MOTO_STACKSETS_HUAWEI_PROJECTS"
 CREDENTIALS_ENV = "MOTO_STACKSETS_HUAWEI_CREDENTIALS"
 
 #: Regions of the SDK's RfsRegion and of IAM's endpoint table (project ids of these regions resolve back).
@@ -44,6 +50,7 @@ _AUTHORIZATION = re.compile(
     r"\s*Signature=(?P<signature>[0-9a-fA-F]+)"
 )
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+_projects_lock = threading.Lock()
 
 
 def domain_id_for(ak: str) -> str:
@@ -74,7 +81,26 @@ def authorization(request: GatewayRequest) -> Authorization:
     )
 
 
+def map_projects(projects: dict[str, str]) -> None:
+    """Add ``{project_id: region}`` entries to the project table (server mode; reset with moto)."""
+    namespaces.touch()
+    with _projects_lock:
+        namespaces.settings().huawei_projects.update(projects)
+
+
+def project_table() -> dict[str, str]:
+    """The project table: entries of ``map_projects``, then of ``MOTO_STACKSETS_HUAWEI_PROJECTS``."""
+    with _projects_lock:
+        table = dict(namespaces.settings().huawei_projects)
+    for entry in (os.environ.get(PROJECTS_ENV) or "").split(","):
+        project, _, region = entry.strip().partition(":")
+        if project and region:
+            table.setdefault(project, region.strip())
+    return table
+
+
 def region_of(request: GatewayRequest, ak: str, project_id: str | None) -> str:
+    """The region a call is for: the RFS host's, else the project's (refused when the project is unknown)."""
     host_match = _RFS_HOST.match(urlsplit(request.url).netloc)
     if host_match is not None:
         return host_match[1]
@@ -82,7 +108,17 @@ def region_of(request: GatewayRequest, ak: str, project_id: str | None) -> str:
         for region in KNOWN_REGIONS:
             if project_id_for(ak, region) == project_id:
                 return region
-    return os.environ.get(REGION_ENV) or DEFAULT_REGION
+        mapped = project_table().get(project_id)
+        if mapped:
+            return mapped
+    fallback = os.environ.get(REGION_ENV)
+    if fallback:
+        return fallback
+    raise RfsError(
+        AUTHENTICATION_FAILED,
+        f"The project {project_id} is not a project of this account: use a project id the IAM project lookup "
+        f"returns, or map it to a region (map_projects / {PROJECTS_ENV}).",
+    )
 
 
 def iam_region(request: GatewayRequest) -> str | None:

@@ -17,6 +17,9 @@ CLOUD = "huawei"
 #: The model name of RFS operations in moto's state manager (``/moto-api/state-manager/set-transition``).
 OPERATION_MODEL = "huawei-rfs::stackset-operation"
 _transition = namespaces.operation_model(OPERATION_MODEL)
+#: With ``managed_operation.enable_parallel_operation``, at most this many operations of one stack set may be
+#: queued or in progress (QUEUE_IN_PROGRESS / OPERATION_IN_PROGRESS), as RFS's SDK model says; the next is refused.
+MAX_PARALLEL_OPERATIONS = 10
 #: Stack instances may target the regions of the SDK's RfsRegion and IAM's endpoint table.
 regions.register(CLOUD, lambda home: KNOWN_REGIONS)
 
@@ -41,6 +44,7 @@ def _create(key: tuple[str, str, str]) -> StackSetNamespace:
         executor=Executor(CLOUD, RecordingDeployer(), clock, outcomes),
         clock=clock,
         transition=_transition,
+        max_in_flight=MAX_PARALLEL_OPERATIONS,
     )
 
 

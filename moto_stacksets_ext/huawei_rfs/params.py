@@ -64,6 +64,17 @@ def project_id(headers: Headers) -> str:
     return str(value)
 
 
+def json_content_type(method: str, headers: Headers, body: bytes) -> None:
+    """A POST or PATCH (or a DELETE with a body) must send its body as JSON: ``Content-Type: application/json``
+    (parameters such as ``;charset=UTF-8`` allowed), the type RFS's API reference requires and the SDK sends."""
+    if method.upper() not in ("POST", "PATCH") and not (method.upper() == "DELETE" and body.strip()):
+        return
+    content_type = str(headers.get("Content-Type") or "")
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        shown = content_type or "none"
+        raise RfsError(INVALID_JSON, f"The request body must be sent as application/json (Content-Type: {shown}).")
+
+
 # -- path ---------------------------------------------------------------------------------------------
 def stack_set_name(name: str) -> str:
     check_length("stack_set_name", name, 1, 128)

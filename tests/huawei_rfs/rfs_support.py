@@ -18,6 +18,8 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
 )
 from huaweicloudsdkrfs.v1.region.rfs_region import RfsRegion  # type: ignore[import-untyped]
 
+from moto_stacksets_ext.huawei_rfs import project_id_for
+
 logging.getLogger("HuaweiCloud-SDK-RfsClient").addHandler(logging.NullHandler())
 
 AK = "AK_TEST_RFS"
@@ -38,7 +40,9 @@ def crid() -> str:
     return str(uuid.uuid4())
 
 
-def make_client(endpoint: str | None = None, ak: str = AK, sk: str = SK, project: str | None = PROJECT) -> Any:
+def make_client(endpoint: str | None = None, ak: str = AK, sk: str = SK, project: str | None = None) -> Any:
+    """An RFS client in REGION: its project id is the one the mock's IAM hands out for (ak, REGION)."""
+    project = project or project_id_for(ak, REGION)
     builder = RfsClient.new_builder().with_credentials(BasicCredentials(ak, sk, project))
     builder = builder.with_region(RfsRegion.value_of(REGION)) if endpoint is None else builder.with_endpoint(endpoint)
     return builder.build()

@@ -152,7 +152,7 @@ def test_same_server_serves_aws_and_iam_lookup(server_rfs: Any, server: Threaded
         return [s.stack_set_name for s in listed.stack_sets]
 
     assert names(by_iam) == ["south_set"]
-    assert names(server_rfs) == []  # a plain project id is in the default region, cn-north-4
+    assert names(server_rfs) == []  # the project of cn-north-4
 
 
 def test_strict_signatures(server_rfs: Any, server: ThreadedStackSetsServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +203,7 @@ def test_raw_http_errors(server_rfs: Any, server: ThreadedStackSetsServer) -> No
     assert unsigned.headers["X-Request-Id"]
     auth = {
         "Authorization": "SDK-HMAC-SHA256 Access=AK_RAW, SignedHeaders=host, Signature=00",
-        "X-Project-Id": "p" * 32,
+        "X-Project-Id": huawei_rfs.project_id_for("AK_RAW", "cn-north-4"),
     }
     missing = requests.get(url, headers=auth, timeout=5)
     assert (missing.status_code, missing.json()["error_code"]) == (400, "RF.10011001")
