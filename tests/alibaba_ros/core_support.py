@@ -63,6 +63,7 @@ class CoreClient:
     def _prepare(self, request: Any) -> Any:
         if self.host is not None:
             request.set_endpoint(self.host)
+            request.set_protocol_type("http")  # the local server speaks plain HTTP (some requests default to https)
         return request
 
     def call(self, request: Any) -> dict[str, Any]:

@@ -244,3 +244,61 @@ def test_strict_mode_verifies_v1_signatures_get_and_post(endpoint: str | None) -
     stranger = CoreClient(endpoint, access_key="LTAI5tSomeoneElse")
     unknown = server_error(lambda: stranger.call(request(ListStackGroupsRequest)))
     assert (unknown.get_http_status(), unknown.get_error_code()) == (404, "InvalidAccessKeyId.NotFound")
+
+
+@pytest.mark.filterwarnings("ignore:implementation_of_do_action:DeprecationWarning")
+def test_every_action_answers_xml_when_asked(endpoint: str | None) -> None:
+    from aliyunsdkros.request.v20190910 import (  # type: ignore[import-untyped]
+        DetectStackGroupDriftRequest,
+        EnableServiceAccessRequest,
+        GetServiceAccessRequest,
+        ImportStacksToStackGroupRequest,
+    )
+
+    c = CoreClient(endpoint)
+    targets = {"AccountIds": json.dumps([A1]), "RegionIds": json.dumps([REGION])}
+    calls: list[tuple[Any, dict[str, Any]]] = [
+        (CreateStackGroupRequest, {"StackGroupName": "x", "TemplateBody": TEMPLATE}),
+        (GetStackGroupRequest, {"StackGroupName": "x"}),
+        (ListStackGroupsRequest, {}),
+        (UpdateStackGroupRequest, {"StackGroupName": "x", "Description": "d"}),
+        (CreateStackInstancesRequest, {"StackGroupName": "x", **targets}),
+        (UpdateStackInstancesRequest, {"StackGroupName": "x", **targets}),
+        (
+            GetStackInstanceRequest,
+            {"StackGroupName": "x", "StackInstanceAccountId": A1, "StackInstanceRegionId": REGION},
+        ),
+        (ListStackInstancesRequest, {"StackGroupName": "x"}),
+        (ListStackGroupOperationsRequest, {"StackGroupName": "x"}),
+        (DetectStackGroupDriftRequest, {"StackGroupName": "x"}),
+        (
+            ImportStacksToStackGroupRequest,
+            {"StackGroupName": "x", "StackArns": json.dumps(["acs:ros:cn-hangzhou:1:stack/s"])},
+        ),
+        (GetServiceAccessRequest, {}),
+        (EnableServiceAccessRequest, {}),
+        (DeleteStackInstancesRequest, {"StackGroupName": "x", **targets, "RetainStacks": True}),
+        (GetStackGroupOperationRequest, {"OperationId": "op-x"}),
+        (ListStackGroupOperationResultsRequest, {"OperationId": "op-x"}),
+        (StopStackGroupOperationRequest, {"OperationId": "op-x"}),
+        (DeleteStackGroupRequest, {"StackGroupName": "x"}),
+    ]
+    for cls, params in calls:
+        made = request(cls, **params)
+        made.set_accept_format("XML")
+        status, headers, body = c.raw(made)
+        root = ElementTree.fromstring(body)
+        action = made.get_action_name()
+        assert headers["content-type"].startswith("application/xml"), action
+        assert root.findtext("RequestId") == headers["x-acs-request-id"], action
+        if status == 200:
+            assert root.tag == f"{action}Response", action
+        else:
+            assert (root.tag, root.findtext("HostId") is not None) == ("Error", True), action
+            assert root.findtext("Code") and root.findtext("Message"), action
+    codes = {}
+    for cls, params in calls[-4:-1]:
+        made = request(cls, **params)
+        made.set_accept_format("XML")
+        codes[made.get_action_name()] = ElementTree.fromstring(c.raw(made)[2]).findtext("Code")
+    assert set(codes.values()) == {"StackGroupOperationNotFound"}
