@@ -1,5 +1,8 @@
 """The engine's rules for one namespace (cloud, account, region): stack sets, instances, operations.
 
+This module holds the namespace's state and every call that changes it; its reads (lookups and listings)
+are in ``reads``. Every public method enters through the engine's door (``door.entry``).
+
 Every mutating call checks everything first and changes nothing when it raises. Deploying targets is
 delegated to the ``execution.Executor`` (and through it to the front-end's deployer); how far an
 operation runs within the call is the lifecycle's decision (``progress``).
@@ -18,7 +21,6 @@ from .errors import (
     InvalidProgression,
     OperationIdExists,
     OperationInProgress,
-    OperationNotFound,
     StackInstanceNotFound,
     StackSetNameExists,
     StackSetNotEmpty,
@@ -42,12 +44,12 @@ from .model import (
     Target,
     TargetResult,
 )
-from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
+from .pagination import SequencedList, TokenCodec
 from .parameters import resolve_parameters
+from .reads import NamespaceReads
 from .regions import check_targets
 from .requests import (
     InstanceFilter,
-    ListQuery,
     Naming,
     OperationRequest,
     StackSetChanges,
@@ -57,8 +59,8 @@ from .requests import (
 from .scheduler import Scheduler
 
 
-class StackSetNamespace:
-    """All stack sets of one (cloud, account, region)."""
+class StackSetNamespace(NamespaceReads):
+    """All stack sets of one (cloud, account, region): its state (here), its reads (``reads``), its rules."""
 
     def __init__(
         self,
@@ -91,69 +93,6 @@ class StackSetNamespace:
         self._nonce = os.urandom(8).hex()
         self._tokens = TokenCodec()
         door.register(self)
-
-    # -- the door -----------------------------------------------------------------------------------------
-    def catch_up(self) -> None:
-        """Take every step the clock has made due (time progression), in every active stack set.
-
-        Every public method runs it first (``door.entry``), under the engine lock.
-        """
-        with door.LOCK:
-            for stack_set_id, stack_set in list(self._active.items()):
-                self.scheduler.advance(stack_set)
-                if not stack_set.in_flight:
-                    del self._active[stack_set_id]
-
-    # -- lookups ----------------------------------------------------------------------------------------
-    @door.entry
-    def get_stack_set(self, name_or_id: str, *, include_deleted: bool = False) -> StackSet:
-        """A live stack set by name or id; with ``include_deleted``, a deleted one by its id too."""
-        return self._stack_set(name_or_id, include_deleted=include_deleted)
-
-    def _stack_set(self, name_or_id: str, *, include_deleted: bool = False) -> StackSet:
-        stack_set = self._live_by_name.get(name_or_id)
-        if stack_set is None:
-            stack_set = self._stack_sets.get(name_or_id)
-            if stack_set is not None and stack_set.status is StackSetStatus.DELETED and not include_deleted:
-                stack_set = None
-        if stack_set is None:
-            raise StackSetNotFound(name_or_id)
-        return stack_set
-
-    @door.entry
-    def get_operation(self, name_or_id: str, operation_id: str) -> Operation:
-        """An operation, read: a read advances operations with manual progression."""
-        return self.read_operation(operation_id, name_or_id)[1]
-
-    @door.entry
-    def read_operation(self, operation_id: str, name_or_id: str | None = None) -> tuple[StackSet, Operation]:
-        """An operation and its stack set, read (a read advances manual progressions).
-
-        Without ``name_or_id`` the operation is found by its id alone (providers that address it so).
-        """
-        stack_set, operation = self._find_operation(name_or_id, operation_id)
-        self.scheduler.observe(stack_set, [operation])
-        return stack_set, operation
-
-    def _find_operation(self, name_or_id: str | None, operation_id: str) -> tuple[StackSet, Operation]:
-        if name_or_id is None:
-            found = self._operations_by_id.get(operation_id)
-            if found is None:
-                raise OperationNotFound(operation_id)
-            return self._stack_sets[found.stack_set_id], found
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
-        operation = stack_set.operations_by_id.get(operation_id)
-        if operation is None:
-            raise OperationNotFound(operation_id)
-        return stack_set, operation
-
-    @door.entry
-    def get_instance(self, name_or_id: str, account: str, region: str) -> StackInstance:
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
-        instance = stack_set.instances.get((account, region))
-        if instance is None:
-            raise StackInstanceNotFound(name_or_id, account, region)
-        return instance
 
     # -- stack sets -------------------------------------------------------------------------------------
     @door.entry
@@ -199,18 +138,6 @@ class StackSetNamespace:
             raise StackSetNotEmpty(name_or_id)
         stack_set.status = StackSetStatus.DELETED
         del self._live_by_name[stack_set.stack_set_name]
-
-    @door.entry
-    def list_stack_sets(self, status: str | None, token: str | None, limit: int | None) -> Page[StackSet]:
-        return self.page_stack_sets(
-            "stack-sets",
-            ListQuery(
-                token=token,
-                limit=limit,
-                bound={"status": status},
-                predicate=None if status is None else (lambda s: s.status.value == status),
-            ),
-        )
 
     @door.entry
     def update_stack_set(
@@ -339,91 +266,7 @@ class StackSetNamespace:
         )
         return self._start(stack_set, OperationAction.DELETE, operation_id, request, keys, retain_stacks=retain_stacks)
 
-    @door.entry
-    def list_instances(
-        self, name_or_id: str, filters: InstanceFilter, token: str | None, limit: int | None
-    ) -> Page[StackInstance]:
-        query = ListQuery(token=token, limit=limit, bound={"filters": filters.__dict__}, predicate=filters.matches)
-        return self.page_instances(name_or_id, "instances", query)[1]
-
     # -- operations -------------------------------------------------------------------------------------
-    @door.entry
-    def list_operations(self, name_or_id: str, token: str | None, limit: int | None) -> Page[Operation]:
-        """A page of operations, newest first; a read of each operation listed."""
-        query: ListQuery[Operation] = ListQuery(token=token, limit=limit, newest_first=True)
-        return self.page_operations(name_or_id, "operations", query)[1]
-
-    @door.entry
-    def list_operation_results(
-        self, name_or_id: str, operation_id: str, status: str | None, token: str | None, limit: int | None
-    ) -> Page[TargetResult]:
-        """A page of an operation's results; a read of the operation."""
-        query: ListQuery[TargetResult] = ListQuery(
-            token=token,
-            limit=limit,
-            bound={"status": status},
-            predicate=None if status is None else (lambda r: r.status.value == status),
-        )
-        return self.page_results(operation_id, "operation-results", query, name_or_id)[2]
-
-    # -- listings, for every front-end ----------------------------------------------------------------
-    @door.entry
-    def page_stack_sets(self, listing: str, query: ListQuery[StackSet]) -> Page[StackSet]:
-        """A page of the namespace's stack sets (deleted ones too, unless ``query`` filters them out)."""
-        return self._page(self._order, self._binding(listing), query)
-
-    @door.entry
-    def page_instances(
-        self, name_or_id: str, listing: str, query: ListQuery[StackInstance]
-    ) -> tuple[StackSet, Page[StackInstance]]:
-        """A stack set and a page of its instances, in creation order."""
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
-        binding = self._binding(listing, parent=stack_set.stack_set_id)
-        return stack_set, self._page(stack_set.instance_order, binding, query)
-
-    @door.entry
-    def page_operations(
-        self, name_or_id: str, listing: str, query: ListQuery[Operation]
-    ) -> tuple[StackSet, Page[Operation]]:
-        """A stack set and a page of its operations; a read of each operation listed."""
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
-        page = self._page(stack_set.operations, self._binding(listing, parent=stack_set.stack_set_id), query)
-        self.scheduler.observe(stack_set, page.items)
-        return stack_set, page
-
-    @door.entry
-    def page_results(
-        self, operation_id: str, listing: str, query: ListQuery[TargetResult], name_or_id: str | None = None
-    ) -> tuple[StackSet, Operation, Page[TargetResult]]:
-        """An operation, its stack set and a page of its per-target results; a read of the operation.
-
-        Without ``name_or_id`` the operation is found by its id alone.
-        """
-        stack_set, operation = self._find_operation(name_or_id, operation_id)
-        self.scheduler.observe(stack_set, [operation])
-        binding = self._binding(listing, parent=stack_set.stack_set_id, operation=operation_id)
-        return stack_set, operation, self._page(operation.results, binding, query)
-
-    @door.entry
-    def all_stack_sets(self) -> list[StackSet]:
-        """Every stack set of the namespace, deleted ones too, in creation order (views and persistence)."""
-        return list(self._order)
-
-    def _page(self, source: SequencedList[T], binding: dict[str, object], query: ListQuery[T]) -> Page[T]:
-        if query.number is not None:
-            return number_page(
-                source, query.number, query.limit, newest_first=query.newest_first, predicate=query.predicate
-            )
-        return paginate(
-            source,
-            codec=self._tokens,
-            binding={**binding, **query.bound, "newest_first": query.newest_first},
-            token=query.token,
-            limit=query.limit,
-            newest_first=query.newest_first,
-            predicate=query.predicate,
-        )
-
     @door.entry
     def stop_operation(self, name_or_id: str | None, operation_id: str) -> Operation:
         """Stop a running or queued operation (found by id alone without ``name_or_id``)."""
@@ -498,11 +341,6 @@ class StackSetNamespace:
 
     # -- progress ---------------------------------------------------------------------------------------
     @door.entry
-    def find_operation(self, operation_id: str) -> tuple[StackSet, Operation]:
-        """An operation by id alone, across the namespace's stack sets, without counting as a read."""
-        return self._find_operation(None, operation_id)
-
-    @door.entry
     def step(self, name_or_id: str, operation_id: str, steps: int = 1) -> Operation:
         """Advance one operation by ``steps`` steps, whatever its progression (test control)."""
         stack_set, operation = self._find_operation(name_or_id, operation_id)
@@ -514,9 +352,6 @@ class StackSetNamespace:
         return operation
 
     # -- internals --------------------------------------------------------------------------------------
-    def _binding(self, listing: str, **arguments: object) -> dict[str, object]:
-        return {"ns": list(self.identity), "nonce": self._nonce, "list": listing, **arguments}
-
     @staticmethod
     def _arn(stack_set: StackSet) -> str:
         return stack_set.stack_set_arn or stack_set.stack_set_id
