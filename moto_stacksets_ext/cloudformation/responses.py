@@ -16,6 +16,7 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
 from .. import calls
+from ..engine import door
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
@@ -98,7 +99,10 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         front = front_door.refusal(front_door.query_action(self.querystring), self.region, regions)
         if front is not None:
             return front
-        status, headers, body = super().call_action()
+        # The engine's door for the whole action, rendering included: the answer shows the engine's objects as
+        # they were when the action ran, never half-changed by a concurrent request.
+        with door.held():
+            status, headers, body = super().call_action()
         return status, headers, wire.xml_text(body)
 
     def parse_parameters(self, request: Any) -> None:
