@@ -7,7 +7,8 @@ Rows (each printed with the times it compares and their ratio):
 1. A page of 100 ListStackSetOperations summaries with 100 and with 5,000 operations stored: the *floor*
    (botocore parsing a pre-built reply of the same page, with no mock at all: the client's own cost),
    moto alone (``mock_aws``, moto's own stack sets) and the plugin (``mock_stacksets``).
-2. Creating an operation (UpdateStackSet on a stack set without instances): moto alone and the plugin.
+2. Creating an operation: CreateStackInstances for one new account in one region (each deploys one real
+   moto stack), moto alone and the plugin.
 3. Server mode: four client processes sending DescribeStackSet and ListStackSetOperations(MaxResults=20)
    in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
    loopback ports. The clients replay requests signed once by botocore over plain ``http.client``, so the
@@ -15,7 +16,10 @@ Rows (each printed with the times it compares and their ratio):
 4. pytest start-up added by the plugin: ``pytest --collect-only`` of one trivial test with the plugin
    loaded and with ``-p no:stacksets``.
 
-Medians of repeated samples; ratios are what to compare across machines.
+In-process rows are medians of the benchmark process's CPU time per call (no I/O happens, and CPU time
+leaves out what other processes on a busy machine take); the server row is wall-clock throughput, and,
+on Linux, also requests per second of the server process's CPU time (the server's own cost per request,
+steady on a busy machine). Ratios are what to compare across machines.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,16 +48,20 @@ from botocore.awsrequest import AWSResponse
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 TEMPLATE = '{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}'
+#: moto names an instance's resources after a stack name its SNS and SQS models refuse; this one it records.
+HANDLE_TEMPLATE = '{"Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}'
 SERVER_OPERATIONS = 20  # moto answers every operation whatever MaxResults says: 20 stored, 20 listed
 CLIENTS = 4
 
 
-def median_ms(call: Callable[[], Any], repeat: int) -> float:
+def median_ms(call: Callable[[], Any], repeat: int, clock: Callable[[], float] = time.process_time) -> float:
+    """Median milliseconds of ``call``: CPU time of this process by default (in-process calls do no I/O,
+    and CPU time does not count the time other processes on a busy machine take)."""
     samples = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         call()
-        samples.append(time.perf_counter() - start)
+        samples.append(clock() - start)
     return statistics.median(samples) * 1000
 
 
@@ -64,6 +73,17 @@ def page_call(cf: Any, name: str) -> Callable[[], Any]:
     def call() -> Any:
         summaries = cf.list_stack_set_operations(StackSetName=name, MaxResults=100)["Summaries"]
         assert len(summaries) >= 100, len(summaries)
+
+    return call
+
+
+def create_call(cf: Any, name: str) -> Callable[[], Any]:
+    """CreateStackInstances for one new account in one region: one operation, one stack deployed."""
+    cf.create_stack_set(StackSetName=name, TemplateBody=HANDLE_TEMPLATE)
+    accounts = (f"{100_000_000_000 + index}" for index in range(1_000_000))
+
+    def call() -> Any:
+        cf.create_stack_instances(StackSetName=name, Accounts=[next(accounts)], Regions=[REGION])
 
     return call
 
@@ -88,8 +108,7 @@ def moto_alone(sizes: list[int], repeat: int) -> tuple[dict[int, float], float]:
             for _ in range(size):
                 stack_set._create_operation(str(uuid.uuid4()), "UPDATE", "SUCCEEDED")
             pages[size] = median_ms(page_call(cf, name), repeat)
-        cf.create_stack_set(StackSetName="moto-create", TemplateBody=TEMPLATE)
-        create = median_ms(lambda: cf.update_stack_set(StackSetName="moto-create", Description="x"), repeat)
+        create = median_ms(create_call(cf, "moto-create"), repeat)
     return pages, create
 
 
@@ -116,8 +135,7 @@ def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], 
 
         cf.meta.events.register("before-parse.cloudformation.ListStackSetOperations", keep)
         page_call(cf, f"plugin-{sizes[0]}")()
-        cf.create_stack_set(StackSetName="plugin-create", TemplateBody=TEMPLATE)
-        create = median_ms(lambda: cf.update_stack_set(StackSetName="plugin-create", Description="x"), repeat)
+        create = median_ms(create_call(cf, "plugin-create"), repeat)
     return pages, create, reply["body"]
 
 
@@ -147,8 +165,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def running(command: list[str], port: int) -> Iterator[str]:
+def running(command: list[str], port: int) -> Iterator[tuple[str, int]]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     try:
@@ -161,7 +188,7 @@ def running(command: list[str], port: int) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{command[0]} did not start") from None
                 time.sleep(0.1)
-        yield endpoint
+        yield endpoint, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -202,24 +229,30 @@ def _client_loop(args: tuple[int, list[tuple[str, str, dict[str, str], bytes]], 
     return done
 
 
-def requests_per_second(endpoint: str, seconds: float) -> float:
+def requests_per_second(endpoint: str, pid: int, seconds: float) -> tuple[float, float | None]:
+    """Requests per second of wall time, and per second of the server's CPU time (None off Linux)."""
     port = int(urlsplit(endpoint).port or 80)
     requests = signed_requests(endpoint)
     with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+        pool.map(_client_loop, [(port, requests, 0.5)] * CLIENTS)  # warm up (and start the workers)
+        cpu_before = cpu_seconds(pid)
         counts = pool.map(_client_loop, [(port, requests, seconds)] * CLIENTS)
-    return sum(counts) / seconds
+        cpu_after = cpu_seconds(pid)
+    served = sum(counts)
+    per_cpu = served / (cpu_after - cpu_before) if cpu_before is not None and cpu_after is not None else None
+    return served / seconds, per_cpu
 
 
-def server_rates(seconds: float) -> tuple[float, float]:
+def server_rates(seconds: float) -> tuple[tuple[float, float | None], tuple[float, float | None]]:
     bin_dir = Path(sys.executable).parent
     moto_port, plugin_port = free_port(), free_port()
     moto_command = [str(bin_dir / "moto_server"), "-p", str(moto_port)]
     plugin_command = [sys.executable, "-m", "moto_stacksets_ext", "--port", str(plugin_port)]
-    with running(moto_command, moto_port) as moto_endpoint:
-        moto_rate = requests_per_second(moto_endpoint, seconds)
-    with running(plugin_command, plugin_port) as plugin_endpoint:
-        plugin_rate = requests_per_second(plugin_endpoint, seconds)
-    return moto_rate, plugin_rate
+    with running(moto_command, moto_port) as (endpoint, pid):
+        moto_rates = requests_per_second(endpoint, pid, seconds)
+    with running(plugin_command, plugin_port) as (endpoint, pid):
+        plugin_rates = requests_per_second(endpoint, pid, seconds)
+    return moto_rates, plugin_rates
 
 
 # -- pytest start-up ----------------------------------------------------------------------------------
@@ -231,8 +264,8 @@ def pytest_startup(repeat: int) -> tuple[float, float]:
         def run(extra: list[str]) -> Callable[[], Any]:
             return lambda: subprocess.run(base + extra, check=True, capture_output=True, cwd=directory)
 
-        without = median_ms(run(["-p", "no:stacksets"]), repeat)
-        with_plugin = median_ms(run([]), repeat)
+        without = median_ms(run(["-p", "no:stacksets"]), repeat, time.perf_counter)
+        with_plugin = median_ms(run([]), repeat, time.perf_counter)
     return without, with_plugin
 
 
@@ -241,6 +274,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer samples and a shorter server run")
     args = parser.parse_args()
     repeat, seconds, startups = (7, 3.0, 2) if args.quick else (25, 10.0, 5)
+    warnings.simplefilter("ignore")  # moto warns that it does not model WaitConditionHandle
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     sizes = [100, 5_000]
@@ -248,7 +282,7 @@ def main() -> None:
     moto_pages, moto_create = moto_alone(sizes, repeat)
     plugin_pages, plugin_create, reply = plugin_in_process(sizes, repeat)
     floor_page = floor(reply, repeat)
-    moto_rate, plugin_rate = server_rates(seconds)
+    (moto_rate, moto_per_cpu), (plugin_rate, plugin_per_cpu) = server_rates(seconds)
     without, with_plugin = pytest_startup(startups)
 
     print(f"{'':58} {'floor':>9} {'moto':>10} {'plugin':>10}   ratio")
@@ -256,10 +290,14 @@ def main() -> None:
         label = f"page of 100, {size:,} stored (ms)"
         ratio = plugin_pages[size] / floor_page
         print(f"{label:58} {floor_page:9.2f} {moto_pages[size]:10.2f} {plugin_pages[size]:10.2f}   {ratio:.2f}x floor")
-    label = "create an operation (ms)"
+    label = "create an operation: CreateStackInstances, 1 target (ms)"
     print(f"{label:58} {'':9} {moto_create:10.2f} {plugin_create:10.2f}   {plugin_create / moto_create:.2f}x moto")
     label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
     print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
+    if moto_per_cpu is not None and plugin_per_cpu is not None:
+        label = "  the same, per second of server CPU time (req/CPU-s)"
+        ratio = plugin_per_cpu / moto_per_cpu
+        print(f"{label:58} {'':9} {moto_per_cpu:10.0f} {plugin_per_cpu:10.0f}   {ratio:.2f}x moto")
     label = "pytest start-up added by the plugin (ms)"
     print(f"{label:58} {'':9} {without:10.0f} {with_plugin:10.0f}   +{with_plugin - without:.0f} ms")
 
