@@ -291,6 +291,10 @@ class StackSetsControl:
         namespaces.settings().strict_roles = bool(value)
 
     # -- CloudFormation Hooks ---------------------------------------------------------------------------
+    #: Hook code run in-process: ``control.hooks.handler(type_name, hook)``,
+    #: ``control.hooks.lambda_function(arn, fn)``, ``control.hooks.load_project(directory)``.
+    hooks = hook_control.HooksControl()
+
     def hook_outcome(self, **rule: Any) -> hook_control.HookOutcome:
         """Script what matching Hook invocations decide: ``status`` (default HOOK_COMPLETE_FAILED), ``reason``,
         ``annotations``; matched by ``type_name``, ``target_type``, ``target_name``, ``account``, ``region``;

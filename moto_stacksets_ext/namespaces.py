@@ -14,6 +14,7 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
+from .cloudformation.hooks.handlers import HookHandlerBook
 from .cloudformation.hooks.outcomes import HookOutcomeBook
 from .engine.clock import clock
 from .engine.outcomes import outcomes
@@ -48,6 +49,8 @@ class CloudNamespacesBackend(BaseBackend):
         self.settings = Settings()
         #: Scripted CloudFormation Hook outcomes (what invoked Hooks decide).
         self.hook_outcomes = HookOutcomeBook()
+        #: Hook code registered in-process (``control.hooks``): handlers by type name, functions by ARN.
+        self.hook_handlers = HookHandlerBook()
 
     def reset(self) -> None:
         reset_process_state()

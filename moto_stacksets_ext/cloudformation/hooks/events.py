@@ -42,9 +42,15 @@ def resource_event(stack: Stack, logical_id: str, resource_type: str, status: st
     return _event(stack, logical_id, "", resource_type, status, reason)
 
 
+#: CloudFormation's ending of the reason of a failed Hook whose FailureMode is WARN.
+WARN_IGNORED = ". Failure was ignored under WARN mode."
+
+
 def _hook_reason(result: HookResult) -> str:
-    verb = "succeeded" if result.status is HookStatus.HOOK_COMPLETE_SUCCEEDED else "failed"
-    return f"Hook {verb} with message: {result.hook_status_reason}"
+    if result.status is HookStatus.HOOK_COMPLETE_SUCCEEDED:
+        return f"Hook succeeded with message: {result.hook_status_reason}"
+    reason = f"Hook failed with message: {result.hook_status_reason}"
+    return reason.rstrip(".") + WARN_IGNORED if result.failure_mode == "WARN" else reason
 
 
 def hook_event(stack: Stack, result: HookResult) -> Event:

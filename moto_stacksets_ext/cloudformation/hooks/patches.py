@@ -13,7 +13,9 @@ the CloudFormation handlers answer as AWS does, with the call itself succeeding)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
@@ -47,39 +49,78 @@ def _resources(template: Any) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in resources.items() if isinstance(v, dict)} if isinstance(resources, dict) else {}
 
 
+@dataclass(frozen=True)
+class Change:
+    """A resource an operation provisions: logical id, type, action, properties (and the previous ones)."""
+
+    logical_id: str
+    resource_type: str
+    action: str
+    properties: dict[str, Any] | None = None
+    previous: dict[str, Any] | None = None
+
+
 def _run(
     state: HookState,
     action: str,
     stack_name: str,
     stack_id: str | None,
     role_arn: str | None,
-    resources: list[tuple[str, str, str]],
+    resources: list[Change],
+    templates: tuple[str | None, str | None] = (None, None),
+    change_set_id: str | None = None,
 ) -> tuple[list[Decision], Decision | None]:
-    """Invoke the STACK Hooks, then each resource's (logical id, type, action); stop at the first block."""
+    """Invoke the STACK Hooks, then each resource's; stop at the first block."""
+    template, previous_template = templates
     stack = state.invoke(
-        Target(TargetType.STACK, stack_id or "", action, stack_name, stack_id, role_arn, names=[stack_name])
+        Target(
+            TargetType.STACK,
+            stack_id or "",
+            action,
+            stack_name,
+            stack_id,
+            role_arn,
+            names=[stack_name],
+            template=template,
+            previous_template=previous_template,
+            change_set_id=change_set_id,
+        )
     )
     decisions = [stack]
     if stack.blocking:
         return decisions, stack
-    for logical_id, resource_type, resource_action in resources:
+    for change in resources:
         decision = state.invoke(
             Target(
                 TargetType.RESOURCE,
-                logical_id,
-                resource_action,
+                change.logical_id,
+                change.action,
                 stack_name,
                 stack_id,
                 role_arn,
-                resource_type=resource_type,
-                logical_id=logical_id,
-                names=[resource_type, logical_id, stack_name],
+                resource_type=change.resource_type,
+                logical_id=change.logical_id,
+                names=[change.resource_type, change.logical_id, stack_name],
+                properties=change.properties,
+                previous_properties=change.previous,
+                change_set_id=change_set_id,
             )
         )
         decisions.append(decision)
         if decision.blocking:
             return decisions, decision
     return decisions, None
+
+
+def _properties(body: dict[str, Any]) -> dict[str, Any]:
+    found = body.get("Properties")
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def _text(template: Any) -> str | None:
+    if template is None:
+        return None
+    return template if isinstance(template, str) else json.dumps(template)
 
 
 def _fail(stack: Stack, blocked: Decision, verb: str) -> list[Event]:
@@ -104,8 +145,8 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     if state is None or not isinstance(name, str) or any(s.name == name for s in self.stacks.values()):
         return original(self, *args, **kwargs)
     role_arn = kwargs.get("role_arn")
-    resources = [(k, str(v.get("Type", "")), "CREATE") for k, v in _resources(template).items()]
-    decisions, blocked = _run(state, "CREATE", name, None, role_arn, resources)
+    resources = [Change(k, str(v.get("Type", "")), "CREATE", _properties(v)) for k, v in _resources(template).items()]
+    decisions, blocked = _run(state, "CREATE", name, None, role_arn, resources, (_text(template), None))
     if blocked is None:
         stack = original(self, *args, **kwargs)
         state.commit(decisions, stack.stack_id)
@@ -143,10 +184,14 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     raise HookBlocked(blocked.blocking, stack_id)
 
 
-def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
-    changed = [(k, str(v.get("Type", "")), "CREATE") for k, v in new.items() if k not in old]
-    changed += [(k, str(v.get("Type", "")), "UPDATE") for k, v in new.items() if k in old and old[k] != v]
-    changed += [(k, str(v.get("Type", "")), "DELETE") for k, v in old.items() if k not in new]
+def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[Change]:
+    changed = [Change(k, str(v.get("Type", "")), "CREATE", _properties(v)) for k, v in new.items() if k not in old]
+    changed += [
+        Change(k, str(v.get("Type", "")), "UPDATE", _properties(v), _properties(old[k]))
+        for k, v in new.items()
+        if k in old and old[k] != v
+    ]
+    changed += [Change(k, str(v.get("Type", "")), "DELETE", _properties(v)) for k, v in old.items() if k not in new]
     return changed
 
 
@@ -158,7 +203,8 @@ def update_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     stack = self.get_stack(name)
     template = kwargs.get("template", args[1] if len(args) > 1 else None)
     changes = _changes(_resources(stack.template_dict), _resources(template))
-    decisions, blocked = _run(state, "UPDATE", stack.name, stack.stack_id, kwargs.get("role_arn"), changes)
+    templates = (_text(template), _text(stack.template))
+    decisions, blocked = _run(state, "UPDATE", stack.name, stack.stack_id, kwargs.get("role_arn"), changes, templates)
     if blocked is None:
         position = len(stack.events)
         updated = original(self, *args, **kwargs)
@@ -199,8 +245,11 @@ def delete_stack(original: Callable[..., None], self: CloudFormationBackend, *ar
     state = _state(self)
     if state is None or stack is None:
         return original(self, *args, **kwargs)
-    resources = [(k, str(v.get("Type", "")), "DELETE") for k, v in _resources(stack.template_dict).items()]
-    decisions, blocked = _run(state, "DELETE", stack.name, stack.stack_id, stack.role_arn, resources)
+    resources = [
+        Change(k, str(v.get("Type", "")), "DELETE", _properties(v)) for k, v in _resources(stack.template_dict).items()
+    ]
+    templates = (None, _text(stack.template))
+    decisions, blocked = _run(state, "DELETE", stack.name, stack.stack_id, stack.role_arn, resources, templates)
     if blocked is None:
         position = len(stack.events)
         original(self, *args, **kwargs)
@@ -236,6 +285,9 @@ def create_change_set(
             stack_id,
             change_set.role_arn,
             names=[change_set.change_set_name, change_set.stack_name],
+            template=_text(change_set.template),
+            change_set_id=change_set_id,
+            change_set_name=change_set.change_set_name,
         )
     )
     state.commit([decision], stack_id)
@@ -258,10 +310,21 @@ def execute_change_set(original: Callable[..., None], self: CloudFormationBacken
         return original(self, *args, **kwargs)
     stack = self.stacks[change_set.stack_id]
     kind = "CREATE" if change_set.change_set_type == "CREATE" else "UPDATE"
+    new, old = _resources(change_set.template), _resources(stack.template_dict) if kind == "UPDATE" else {}
     changes = [
-        (c.logical_resource_id, c.resource_type, CHANGE_ACTIONS.get(c.action, "UPDATE")) for c in change_set.changes
+        Change(
+            c.logical_resource_id,
+            c.resource_type,
+            CHANGE_ACTIONS.get(c.action, "UPDATE"),
+            _properties(new.get(c.logical_resource_id) or old.get(c.logical_resource_id) or {}),
+            _properties(old[c.logical_resource_id]) if c.logical_resource_id in old else None,
+        )
+        for c in change_set.changes
     ]
-    decisions, blocked = _run(state, kind, stack.name, stack.stack_id, change_set.role_arn, changes)
+    templates = (_text(change_set.template), _text(stack.template) if kind == "UPDATE" else None)
+    decisions, blocked = _run(
+        state, kind, stack.name, stack.stack_id, change_set.role_arn, changes, templates, change_set.change_set_id
+    )
     if blocked is None:
         position = len(stack.events)
         original(self, *args, **kwargs)
