@@ -11,6 +11,7 @@ The Huawei RFS and Alibaba ROS front-ends never reach moto: ``gateway.wsgi_middl
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -44,6 +45,8 @@ class AwsRouter:
         if environ.get("PATH_INFO", "") == "/":
             service = signed_service(environ)
             if service in ROUTED:
+                if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
+                    return _DIRECT(environ, start_response)
                 return self._app(service)(environ, start_response)
         result: Iterable[bytes] = self._dispatcher(environ, start_response)
         return result
@@ -58,3 +61,46 @@ class AwsRouter:
                     self._dispatcher.app_instances[service] = app
                 self._apps[service] = app
         return app
+
+
+def _direct_handler() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]] | None:
+    """CloudFormation's handler called the way moto's Flask view calls it, without Flask (moto 5.2+, whose
+    handlers take moto's normalised ``Request``; None on older moto, which then keeps the Flask app).
+
+    Requests with an ``Origin`` header keep the Flask app too: its CORS extension answers browsers.
+    """
+    try:
+        from moto.core.request import Request
+        from moto.moto_api import recorder
+        from werkzeug.wrappers import Response
+    except ImportError:  # pragma: no cover - depends on the installed moto
+        return None
+
+    from .cloudformation.front_door import error
+    from .cloudformation.responses import StackSetsResponse
+
+    class ServerRequest(Request):
+        from_wsgi_server = True  # as moto's Flask request class says: werkzeug's server adds the Date header
+
+    record = getattr(recorder, "_record_request", None)
+    logger = logging.getLogger(__name__)
+
+    def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = ServerRequest(environ)
+        try:
+            if record is not None:
+                record(request)
+            status, headers, body = StackSetsResponse.dispatch(request, request.raw_url, dict(request.headers))
+        except Exception:  # a defect: answer in AWS's form, never with an HTML page
+            logger.exception("CloudFormation request failed")
+            status, headers, body = error(500, "InternalFailure", "The request processing has failed.", sender=False)
+        response = Response(response=body, status=status, headers=headers)
+        if request.method == "HEAD" and "content-length" in headers:
+            response.headers["Content-Length"] = headers["content-length"]
+        result: Iterable[bytes] = response(environ, start_response)
+        return result
+
+    return handle
+
+
+_DIRECT = _direct_handler()
