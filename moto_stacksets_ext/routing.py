@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+logger = logging.getLogger(__name__)
+
 #: Services whose signed requests skip moto's per-request service lookup.
 ROUTED = frozenset({"cloudformation"})
 
@@ -47,7 +49,11 @@ class AwsRouter:
             if service in ROUTED:
                 if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
                     return _DIRECT(environ, start_response)
-                return self._app(service)(environ, start_response)
+                try:
+                    return self._app(service)(environ, start_response)
+                except Exception:  # moto's debug-mode Flask app lets a defect through: answer in AWS's form
+                    logger.exception("CloudFormation request failed")
+                    return _internal_failure(start_response)
         result: Iterable[bytes] = self._dispatcher(environ, start_response)
         return result
 
@@ -63,6 +69,15 @@ class AwsRouter:
         return app
 
 
+def _internal_failure(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    from .cloudformation.front_door import error
+
+    _, headers, body = error(500, "InternalFailure", "The request processing has failed.", sender=False)
+    encoded = str(body).encode()
+    start_response("500 Internal Server Error", [*headers.items(), ("Content-Length", str(len(encoded)))])
+    return [encoded]
+
+
 def _direct_handler() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]] | None:
     """CloudFormation's handler called the way moto's Flask view calls it, without Flask (moto 5.2+, whose
     handlers take moto's normalised ``Request``; None on older moto, which then keeps the Flask app).
@@ -72,18 +87,19 @@ def _direct_handler() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable
     try:
         from moto.core.request import Request
         from moto.moto_api import recorder
+        from moto.moto_server.werkzeug_app import BackendRequest
         from werkzeug.wrappers import Response
     except ImportError:  # pragma: no cover - depends on the installed moto
         return None
+    if not issubclass(BackendRequest, Request) or not hasattr(Request, "raw_url"):  # pragma: no cover - moto < 5.2
+        return None
 
-    from .cloudformation.front_door import error
     from .cloudformation.responses import StackSetsResponse
 
     class ServerRequest(Request):
         from_wsgi_server = True  # as moto's Flask request class says: werkzeug's server adds the Date header
 
     record = getattr(recorder, "_record_request", None)
-    logger = logging.getLogger(__name__)
 
     def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = ServerRequest(environ)
@@ -93,7 +109,7 @@ def _direct_handler() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable
             status, headers, body = StackSetsResponse.dispatch(request, request.raw_url, dict(request.headers))
         except Exception:  # a defect: answer in AWS's form, never with an HTML page
             logger.exception("CloudFormation request failed")
-            status, headers, body = error(500, "InternalFailure", "The request processing has failed.", sender=False)
+            return _internal_failure(start_response)
         response = Response(response=body, status=status, headers=headers)
         if request.method == "HEAD" and "content-length" in headers:
             response.headers["Content-Length"] = headers["content-length"]

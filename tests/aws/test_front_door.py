@@ -141,10 +141,10 @@ def test_a_defect_answers_an_aws_internal_failure_not_an_html_page(
 ) -> None:
     from moto_stacksets_ext.cloudformation.responses import StackSetsResponse
 
-    def broken(cls: Any, *args: Any, **kwargs: Any) -> Any:
+    def broken(self: Any) -> Any:
         raise RuntimeError("a defect")
 
-    monkeypatch.setattr(StackSetsResponse, "dispatch", classmethod(broken))
+    monkeypatch.setattr(StackSetsResponse, "call_action", broken)
     response = signed_post(endpoint, "Action=ListStackSets&Version=2010-05-15", REGION)
     assert aws_error(response) == (500, "InternalFailure", "The request processing has failed.")
     assert "a defect" not in response.text
