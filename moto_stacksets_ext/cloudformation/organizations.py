@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
+from moto.organizations.models import organizations_backends
 
+from .. import moto_internals
 from .exceptions import ValidationError
 
 STACKSETS_SERVICE_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -18,7 +19,7 @@ STACKSETS_SERVICE_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com
 
 def allow_stacksets_delegation() -> bool:
     """Let moto register delegated administrators for StackSets. True if this call added it."""
-    supported: list[str] = FakeDelegatedAdministrator.SUPPORTED_SERVICES
+    supported = moto_internals.delegated_admin_services()
     if STACKSETS_SERVICE_PRINCIPAL in supported:
         return False
     supported.append(STACKSETS_SERVICE_PRINCIPAL)
@@ -26,7 +27,7 @@ def allow_stacksets_delegation() -> bool:
 
 
 def disallow_stacksets_delegation() -> None:
-    supported: list[str] = FakeDelegatedAdministrator.SUPPORTED_SERVICES
+    supported = moto_internals.delegated_admin_services()
     if STACKSETS_SERVICE_PRINCIPAL in supported:
         supported.remove(STACKSETS_SERVICE_PRINCIPAL)
 
@@ -57,11 +58,8 @@ def require_organization(account_id: str, partition: str) -> Any:
 
 def accounts_in_units(account_id: str, partition: str, unit_ids: list[str]) -> list[tuple[str, str]]:
     """(account, OU id) for every active account under each OU, child OUs included, in request order."""
+    # An OU the organization does not have reaches no account (AWS is not known to reject it).
     backend = require_organization(account_id, partition)
-    known = {unit.id for unit in backend.ou}
-    missing = [unit_id for unit_id in unit_ids if unit_id not in known]
-    if missing:
-        raise ValidationError(f"OrganizationalUnitIds {missing} do not exist in the organization")
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
     for unit_id in unit_ids:
