@@ -76,6 +76,19 @@ def test_a_warn_hook_is_recorded_and_never_blocks(cf: Any) -> None:
     assert (result["Status"], result["FailureMode"]) == ("HOOK_FAILED", "WARN")
 
 
+def test_a_warn_resource_hook_reason_says_the_failure_was_ignored(cf: Any) -> None:
+    enable(cf, TargetOperations=["RESOURCE"], FailureMode="WARN")
+    control.hook_outcome(type_name=ALIAS, target_name="AWS::S3::Bucket", reason="Bucket hook-logs is not encrypted.")
+    stack_id = cf.create_stack(StackName="app", TemplateBody=BUCKETS)["StackId"]
+    assert cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    events = cf.describe_stack_events(StackName=stack_id)["StackEvents"]
+    reasons = {e["LogicalResourceId"]: e["HookStatusReason"] for e in events if "HookType" in e}
+    assert reasons == {
+        "Logs": "Hook failed with message: Bucket hook-logs is not encrypted. Failure was ignored under WARN mode.",
+        "Topic": "Hook succeeded with message: Hook completed successfully",
+    }
+
+
 def test_default_outcome_succeeds_and_disabled_hooks_do_not_run(cf: Any) -> None:
     enable(cf, TargetOperations=["CHANGE_SET"])
     enable(cf, alias="Private::Lambda::Off", TargetOperations=["CHANGE_SET"], HookInvocationStatus="DISABLED")

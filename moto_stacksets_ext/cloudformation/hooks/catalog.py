@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from .packages import hook_configuration_schema
 
 PUBLISHER = "aws-hooks"
-
-_CONFIGURATION_SCHEMA = json.dumps(
-    {
-        "properties": {
-            "CloudFormationConfiguration": {
-                "properties": {
-                    "HookConfiguration": {
-                        "properties": {
-                            "HookInvocationStatus": {"enum": ["ENABLED", "DISABLED"], "type": "string"},
-                            "TargetOperations": {
-                                "items": {"enum": ["STACK", "RESOURCE", "CHANGE_SET", "CLOUD_CONTROL"]},
-                                "type": "array",
-                            },
-                            "FailureMode": {"enum": ["FAIL", "WARN"], "type": "string"},
-                            "TargetFilters": {"type": "object"},
-                            "StackFilters": {"type": "object"},
-                            "Properties": {"type": "object"},
-                        },
-                        "required": ["HookInvocationStatus", "FailureMode"],
-                        "type": "object",
-                    }
-                },
-                "type": "object",
-            }
-        },
-        "type": "object",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -41,6 +16,13 @@ class PublicHook:
     type_name: str
     description: str
     version: str = "1.0.0"
+    documentation_url: str = "https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/"
+    #: The Hook's ``typeConfiguration`` (its configuration's ``Properties``).
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_url(self) -> str:
+        return self.documentation_url
 
     def arn(self, partition: str, region: str) -> str:
         return f"arn:{partition}:cloudformation:{region}::type/hook/{PUBLISHER}/{self.type_name.replace('::', '-')}"
@@ -51,23 +33,42 @@ class PublicHook:
             {
                 "typeName": self.type_name,
                 "description": self.description,
-                "sourceUrl": "https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/",
-                "typeConfiguration": json.loads(_CONFIGURATION_SCHEMA),
+                "sourceUrl": self.source_url,
+                "documentationUrl": self.documentation_url,
+                "typeConfiguration": self._type_configuration,
                 "handlers": {"preCreate": {}, "preUpdate": {}, "preDelete": {}},
                 "additionalProperties": False,
             }
         )
 
     @property
+    def _type_configuration(self) -> dict[str, Any]:
+        return {"properties": self.properties, "additionalProperties": True}
+
+    @property
     def configuration_schema(self) -> str:
-        return _CONFIGURATION_SCHEMA
+        return hook_configuration_schema(self.type_name, self._type_configuration)
 
 
 PUBLIC_HOOKS = {
     hook.type_name: hook
     for hook in (
-        PublicHook("AWS::Hooks::LambdaHook", "Invokes a Lambda function to evaluate targets before provisioning"),
-        PublicHook("AWS::Hooks::GuardHook", "Evaluates targets against AWS CloudFormation Guard rules"),
+        PublicHook(
+            "AWS::Hooks::LambdaHook",
+            "Invokes a Lambda function to evaluate targets before provisioning",
+            documentation_url="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/lambda-hooks.html",
+            properties={"LambdaFunction": {"type": "string", "description": "The Lambda function ARN to invoke"}},
+        ),
+        PublicHook(
+            "AWS::Hooks::GuardHook",
+            "Evaluates targets against AWS CloudFormation Guard rules",
+            documentation_url="https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/guard-hooks.html",
+            properties={
+                "RuleLocation": {"type": "object"},
+                "LogBucket": {"type": "string"},
+                "Options": {"type": "object"},
+            },
+        ),
     )
 }
 

@@ -7,6 +7,7 @@ StackFilters. Anything malformed is a ``CFNRegistryException`` naming the offend
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -142,3 +143,28 @@ def parse_configuration(text: str) -> HookConfiguration:
     if "StackFilters" in hook:
         _stack_filters(hook["StackFilters"], parsed)
     return parsed
+
+
+def _schema_message(error: Any) -> str:
+    """One jsonschema error in the form CloudFormation's registry writes them (``#/path: ...``)."""
+    path = "#" + "".join(f"/{part}" for part in error.absolute_path)
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return f"{path}: required key [{missing.group(1) if missing else error.message}] not found"
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        return f"{path}: extraneous key [{', '.join(extra) or error.message}] is not permitted"
+    if error.validator == "enum":
+        return f"{path}: {json.dumps(error.instance)} is not a valid enum value"
+    if error.validator == "type":
+        return f"{path}: expected type: {error.validator_value}, found: {type(error.instance).__name__}"
+    return f"{path}: {error.message}"
+
+
+def validate_against(document: Any, schema: dict[str, Any]) -> None:
+    """``CFNRegistryException`` listing every violation of the type's configuration schema (JSON Schema)."""
+    from jsonschema import Draft7Validator
+
+    errors = sorted(Draft7Validator(schema).iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise _invalid("; ".join(_schema_message(e) for e in errors))

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from . import packages, projects
 from .model import Annotation, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcome
-from .state import HookState, outcome_book
+from .state import HookState, handler_book, outcome_book
 
 _ANNOTATION_KEYS = {
     "AnnotationName": "annotation_name",
@@ -218,6 +220,7 @@ def result_from_json(body: Mapping[str, Any]) -> HookResult:
 __all__ = [
     "HookOutcome",
     "HookResult",
+    "HooksControl",
     "annotation",
     "hook_outcome",
     "hook_state",
@@ -228,3 +231,61 @@ __all__ = [
     "result_from_json",
     "result_json",
 ]
+
+
+class HooksControl:
+    """Hook code run in-process (``control.hooks``): custom Hook handlers and Lambda Hook functions.
+
+    A registered Hook type whose name has a handler, or a Lambda Hook whose ``LambdaFunction`` has a
+    function, is decided by that code when it is invoked (a scripted ``hook_outcome`` still wins). Reset with
+    moto's reset.
+    """
+
+    def handler(self, type_name: str, hook: Any) -> None:
+        """Run ``hook`` (a ``cloudformation_cli_python_lib.Hook``, or any ``hook(event, context)`` callable
+        answering a Hook progress event) for Hooks named ``type_name`` (the registered name, the alias or the
+        public name)."""
+        if not isinstance(type_name, str) or not 10 <= len(type_name) <= 204:
+            raise ValueError("type_name must be a Hook type name such as 'MyCompany::Testing::MyHook'")
+        if not callable(hook):
+            raise TypeError("hook must be callable as hook(event, context) (a cloudformation_cli_python_lib Hook)")
+        handler_book().by_type[type_name] = hook
+
+    def lambda_function(self, function_arn: str, function: Any) -> None:
+        """Run ``function(event, context)`` whenever a Lambda Hook's ``LambdaFunction`` is ``function_arn``
+        (instead of the moto Lambda function of that ARN)."""
+        if not isinstance(function_arn, str) or not function_arn.startswith("arn:") or ":function:" not in function_arn:
+            raise ValueError(
+                "function_arn must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)"
+            )
+        if not callable(function):
+            raise TypeError("function must be callable as function(event, context)")
+        handler_book().by_function[function_arn] = function
+
+    def load_project(
+        self, directory: str | Path, *, account: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1"
+    ) -> str:
+        """Load a CloudFormation CLI Hook project (``.rpdk-config``, schema, ``src/`` handlers): register its
+        handler and register the type with its schema in ``account`` and ``region`` (as ``cfn submit``).
+        Returns the type ARN. The registration follows ``cloudformation::type_registration``."""
+        found = projects.read(directory)
+        registry = hook_state(account, region).registry
+        registry.register(
+            kind="HOOK",
+            type_name=found.type_name,
+            schema_handler_package=f"s3://cloudformation-cli/{found.type_name.replace('::', '-').lower()}.zip",
+            execution_role_arn=None,
+            logging_config=None,
+            document=packages.document("HOOK", found.type_name, found.schema),
+        )
+        handler_book().by_type[found.type_name] = found.hook
+        return registry.type_arn("HOOK", found.type_name)
+
+    def registered(self) -> dict[str, list[str]]:
+        """Names with a handler and function ARNs with a function."""
+        book = handler_book()
+        return {"handlers": sorted(book.by_type), "lambda_functions": sorted(book.by_function)}
+
+    def clear(self) -> None:
+        """Forget every registered handler and function."""
+        handler_book().clear()

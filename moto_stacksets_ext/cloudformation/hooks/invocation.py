@@ -11,8 +11,11 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...engine.clock import clock
+from .code import decide_by_code
+from .handlers import HookHandlerBook
 from .model import HookConfiguration, HookResult, HookStatus, RegistryType, TargetType
 from .outcomes import HookOutcomeBook, Invocation
 from .registry import TypeRegistry
@@ -35,6 +38,14 @@ class Target:
     resource_type: str | None = None
     logical_id: str | None = None
     names: list[str] = field(default_factory=list)
+    #: What the Hook's code is shown (``requestData.targetModel``): the resource's properties (and the
+    #: previous ones on update), or the stack's template (and the previous one), and the change set.
+    properties: dict[str, Any] | None = None
+    previous_properties: dict[str, Any] | None = None
+    template: str | None = None
+    previous_template: str | None = None
+    change_set_id: str | None = None
+    change_set_name: str | None = None
 
 
 def _target_filters_match(config: HookConfiguration, target: Target) -> bool:
@@ -109,8 +120,13 @@ class Decision:
         return list(dict.fromkeys(r.type_name for r in self.results if r.failure_mode == "FAIL" and r.status.failed))
 
 
-def invoke(registry: TypeRegistry, store: HookResultStore, book: HookOutcomeBook, target: Target) -> Decision:
-    """Invoke every Hook matching ``target``; the results are returned, to be stored with ``commit``."""
+def invoke(
+    registry: TypeRegistry, store: HookResultStore, book: HookOutcomeBook, handlers: HookHandlerBook, target: Target
+) -> Decision:
+    """Invoke every Hook matching ``target``; the results are returned, to be stored with ``commit``.
+
+    A scripted outcome decides first; else the Hook's code (a registered handler, a Lambda Hook's function);
+    else the Hook succeeds."""
     results: list[HookResult] = []
     for hook in matching_hooks(registry, target):
         configuration = hook.hook_configuration
@@ -119,6 +135,8 @@ def invoke(registry: TypeRegistry, store: HookResultStore, book: HookOutcomeBook
         outcome = book.decide(
             Invocation(names, target.target_type, target.names, registry.account_id, registry.region_name)
         )
+        if outcome is None:
+            outcome = decide_by_code(registry, handlers, hook, configuration, target)
         status = outcome.status if outcome is not None else HookStatus.HOOK_COMPLETE_SUCCEEDED
         results.append(
             HookResult(

@@ -105,10 +105,26 @@ class TypeConfiguration:
 
 
 @dataclass
+class TypeDocument:
+    """What a type's package (or its activation) says about it: schema, configuration schema, URLs."""
+
+    schema: str | None = None
+    configuration_schema: str | None = None
+    description: str | None = None
+    source_url: str | None = None
+    documentation_url: str | None = None
+
+
+@dataclass
 class TypeVersion:
     version_id: str
     time_created: datetime
     deprecated: bool = False
+    document: TypeDocument = field(default_factory=TypeDocument)
+    execution_role_arn: str | None = None
+    logging_config: dict[str, str] | None = None
+    tests_status: str = "NOT_TESTED"  # NOT_TESTED | IN_PROGRESS | PASSED | FAILED
+    public_type_arn: str | None = None
 
 
 @dataclass
@@ -126,12 +142,7 @@ class RegistryType:
     original_type_arn: str | None = None
     publisher_id: str | None = None
     public_version_number: str | None = None
-    execution_role_arn: str | None = None
-    logging_config: dict[str, str] | None = None
     auto_update: bool | None = None
-    description: str | None = None
-    schema: str | None = None
-    configuration_schema: str | None = None
     versions: dict[str, TypeVersion] = field(default_factory=dict)
     default_version_id: str = "00000001"
     configurations: dict[str, TypeConfiguration] = field(default_factory=dict)
@@ -144,10 +155,11 @@ class RegistryType:
     def hook_configuration(self) -> TypeConfiguration | None:
         return self.configurations.get("default")
 
+    @property
+    def default_version(self) -> TypeVersion:
+        return self.versions[self.default_version_id]
 
-@dataclass
-class Registration:
-    token: str
-    type_arn: str
-    version_arn: str
-    description: str
+    @property
+    def document(self) -> TypeDocument:
+        """The default version's schema, configuration schema and URLs."""
+        return self.default_version.document

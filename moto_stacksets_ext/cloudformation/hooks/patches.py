@@ -13,20 +13,20 @@ the CloudFormation handlers answer as AWS does, with the call itself succeeding)
 
 from __future__ import annotations
 
-import functools
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
-from moto.cloudformation.utils import generate_stack_id
 
+from ... import moto_internals
 from .events import add_events, hook_events, insert_events, resource_event, stack_event
 from .exceptions import HookBlocked, failed_reason
 from .invocation import CHANGE_ACTIONS, Decision, Target
 from .model import TargetType
 from .state import HookState
 
-_originals: dict[str, Any] = {}
 BLOCKED = "_moto_stacksets_hook_blocked"
 
 
@@ -42,11 +42,22 @@ def _state(backend: CloudFormationBackend) -> HookState | None:
 
 def _resources(template: Any) -> dict[str, dict[str, Any]]:
     try:
-        parsed = template if isinstance(template, dict) else Stack.parse_template(template)
+        parsed = template if isinstance(template, dict) else moto_internals.parse_template(template)
     except Exception:
         return {}
     resources = parsed.get("Resources") if isinstance(parsed, dict) else None
     return {k: v for k, v in resources.items() if isinstance(v, dict)} if isinstance(resources, dict) else {}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A resource an operation provisions: logical id, type, action, properties (and the previous ones)."""
+
+    logical_id: str
+    resource_type: str
+    action: str
+    properties: dict[str, Any] | None = None
+    previous: dict[str, Any] | None = None
 
 
 def _run(
@@ -55,33 +66,61 @@ def _run(
     stack_name: str,
     stack_id: str | None,
     role_arn: str | None,
-    resources: list[tuple[str, str, str]],
+    resources: list[Change],
+    templates: tuple[str | None, str | None] = (None, None),
+    change_set_id: str | None = None,
 ) -> tuple[list[Decision], Decision | None]:
-    """Invoke the STACK Hooks, then each resource's (logical id, type, action); stop at the first block."""
+    """Invoke the STACK Hooks, then each resource's; stop at the first block."""
+    template, previous_template = templates
     stack = state.invoke(
-        Target(TargetType.STACK, stack_id or "", action, stack_name, stack_id, role_arn, names=[stack_name])
+        Target(
+            TargetType.STACK,
+            stack_id or "",
+            action,
+            stack_name,
+            stack_id,
+            role_arn,
+            names=[stack_name],
+            template=template,
+            previous_template=previous_template,
+            change_set_id=change_set_id,
+        )
     )
     decisions = [stack]
     if stack.blocking:
         return decisions, stack
-    for logical_id, resource_type, resource_action in resources:
+    for change in resources:
         decision = state.invoke(
             Target(
                 TargetType.RESOURCE,
-                logical_id,
-                resource_action,
+                change.logical_id,
+                change.action,
                 stack_name,
                 stack_id,
                 role_arn,
-                resource_type=resource_type,
-                logical_id=logical_id,
-                names=[resource_type, logical_id, stack_name],
+                resource_type=change.resource_type,
+                logical_id=change.logical_id,
+                names=[change.resource_type, change.logical_id, stack_name],
+                properties=change.properties,
+                previous_properties=change.previous,
+                change_set_id=change_set_id,
             )
         )
         decisions.append(decision)
         if decision.blocking:
             return decisions, decision
     return decisions, None
+
+
+def _properties(body: dict[str, Any]) -> dict[str, Any]:
+    found = body.get("Properties")
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def _text(template: Any) -> str | None:
+    if template is None:
+        return None
+    return template if isinstance(template, str) else json.dumps(template)
 
 
 def _fail(stack: Stack, blocked: Decision, verb: str) -> list[Event]:
@@ -106,17 +145,17 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     if state is None or not isinstance(name, str) or any(s.name == name for s in self.stacks.values()):
         return original(self, *args, **kwargs)
     role_arn = kwargs.get("role_arn")
-    resources = [(k, str(v.get("Type", "")), "CREATE") for k, v in _resources(template).items()]
-    decisions, blocked = _run(state, "CREATE", name, None, role_arn, resources)
+    resources = [Change(k, str(v.get("Type", "")), "CREATE", _properties(v)) for k, v in _resources(template).items()]
+    decisions, blocked = _run(state, "CREATE", name, None, role_arn, resources, (_text(template), None))
     if blocked is None:
         stack = original(self, *args, **kwargs)
         state.commit(decisions, stack.stack_id)
         insert_events(stack, 1, hook_events(stack, decisions))
         return stack
     parameters = kwargs.get("parameters", args[2] if len(args) > 2 else {})
-    stack_id = generate_stack_id(name, self.region_name, self.account_id)
-    stack_class: Any = Stack  # moto's Stack, built as moto's create_stack does but without provisioning
-    stack = stack_class(
+    stack_id = moto_internals.generate_stack_id(name, self.region_name, self.account_id)
+    # moto's Stack, built as moto's create_stack does but without provisioning
+    stack = moto_internals.new_stack(
         stack_id=stack_id,
         name=name,
         template=template or "{}",
@@ -132,23 +171,27 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     )
     self.stacks[stack_id] = stack
     state.commit(decisions, stack_id)
-    stack._add_stack_event("CREATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "CREATE"))
-    stack._add_stack_event(
+    moto_internals.add_stack_event(
+        stack,
         "ROLLBACK_IN_PROGRESS",
-        resource_status_reason=f"The following resource(s) failed to create: [{_failed_names(blocked)}]. "
-        "Rollback requested by user.",
+        f"The following resource(s) failed to create: [{_failed_names(blocked)}]. Rollback requested by user.",
     )
-    stack._add_stack_event("ROLLBACK_COMPLETE")
+    moto_internals.add_stack_event(stack, "ROLLBACK_COMPLETE")
     stack.status = "ROLLBACK_COMPLETE"
     setattr(stack, BLOCKED, True)
     raise HookBlocked(blocked.blocking, stack_id)
 
 
-def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
-    changed = [(k, str(v.get("Type", "")), "CREATE") for k, v in new.items() if k not in old]
-    changed += [(k, str(v.get("Type", "")), "UPDATE") for k, v in new.items() if k in old and old[k] != v]
-    changed += [(k, str(v.get("Type", "")), "DELETE") for k, v in old.items() if k not in new]
+def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[Change]:
+    changed = [Change(k, str(v.get("Type", "")), "CREATE", _properties(v)) for k, v in new.items() if k not in old]
+    changed += [
+        Change(k, str(v.get("Type", "")), "UPDATE", _properties(v), _properties(old[k]))
+        for k, v in new.items()
+        if k in old and old[k] != v
+    ]
+    changed += [Change(k, str(v.get("Type", "")), "DELETE", _properties(v)) for k, v in old.items() if k not in new]
     return changed
 
 
@@ -160,7 +203,8 @@ def update_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     stack = self.get_stack(name)
     template = kwargs.get("template", args[1] if len(args) > 1 else None)
     changes = _changes(_resources(stack.template_dict), _resources(template))
-    decisions, blocked = _run(state, "UPDATE", stack.name, stack.stack_id, kwargs.get("role_arn"), changes)
+    templates = (_text(template), _text(stack.template))
+    decisions, blocked = _run(state, "UPDATE", stack.name, stack.stack_id, kwargs.get("role_arn"), changes, templates)
     if blocked is None:
         position = len(stack.events)
         updated = original(self, *args, **kwargs)
@@ -168,13 +212,14 @@ def update_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
         insert_events(stack, position + 1, hook_events(stack, decisions))
         return updated
     state.commit(decisions, stack.stack_id)
-    stack._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, "UPDATE_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "UPDATE"))
-    stack._add_stack_event(
+    moto_internals.add_stack_event(
+        stack,
         "UPDATE_ROLLBACK_IN_PROGRESS",
-        resource_status_reason=f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
+        f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
     )
-    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
     stack.status = "UPDATE_ROLLBACK_COMPLETE"
     raise HookBlocked(blocked.blocking, stack.stack_id)
 
@@ -192,16 +237,19 @@ def delete_stack(original: Callable[..., None], self: CloudFormationBackend, *ar
     if stack is not None and getattr(stack, BLOCKED, False):
         # A create that Hooks blocked provisioned nothing: deleting it touches no resource.
         self.stacks.pop(stack.stack_id, None)
-        stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
-        stack._add_stack_event("DELETE_COMPLETE")
+        moto_internals.add_stack_event(stack, "DELETE_IN_PROGRESS", "User Initiated")
+        moto_internals.add_stack_event(stack, "DELETE_COMPLETE")
         stack.status = "DELETE_COMPLETE"
         self.deleted_stacks[stack.stack_id] = stack
         return None
     state = _state(self)
     if state is None or stack is None:
         return original(self, *args, **kwargs)
-    resources = [(k, str(v.get("Type", "")), "DELETE") for k, v in _resources(stack.template_dict).items()]
-    decisions, blocked = _run(state, "DELETE", stack.name, stack.stack_id, stack.role_arn, resources)
+    resources = [
+        Change(k, str(v.get("Type", "")), "DELETE", _properties(v)) for k, v in _resources(stack.template_dict).items()
+    ]
+    templates = (None, _text(stack.template))
+    decisions, blocked = _run(state, "DELETE", stack.name, stack.stack_id, stack.role_arn, resources, templates)
     if blocked is None:
         position = len(stack.events)
         original(self, *args, **kwargs)
@@ -209,11 +257,12 @@ def delete_stack(original: Callable[..., None], self: CloudFormationBackend, *ar
         insert_events(stack, position + 1, hook_events(stack, decisions))
         return None
     state.commit(decisions, stack.stack_id)
-    stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, "DELETE_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "DELETE"))
-    stack._add_stack_event(
+    moto_internals.add_stack_event(
+        stack,
         "DELETE_FAILED",
-        resource_status_reason=f"The following resource(s) failed to delete: [{_failed_names(blocked)}]. ",
+        f"The following resource(s) failed to delete: [{_failed_names(blocked)}]. ",
     )
     stack.status = "DELETE_FAILED"
     raise HookBlocked(blocked.blocking, stack.stack_id)
@@ -236,6 +285,9 @@ def create_change_set(
             stack_id,
             change_set.role_arn,
             names=[change_set.change_set_name, change_set.stack_name],
+            template=_text(change_set.template),
+            change_set_id=change_set_id,
+            change_set_name=change_set.change_set_name,
         )
     )
     state.commit([decision], stack_id)
@@ -258,10 +310,21 @@ def execute_change_set(original: Callable[..., None], self: CloudFormationBacken
         return original(self, *args, **kwargs)
     stack = self.stacks[change_set.stack_id]
     kind = "CREATE" if change_set.change_set_type == "CREATE" else "UPDATE"
+    new, old = _resources(change_set.template), _resources(stack.template_dict) if kind == "UPDATE" else {}
     changes = [
-        (c.logical_resource_id, c.resource_type, CHANGE_ACTIONS.get(c.action, "UPDATE")) for c in change_set.changes
+        Change(
+            c.logical_resource_id,
+            c.resource_type,
+            CHANGE_ACTIONS.get(c.action, "UPDATE"),
+            _properties(new.get(c.logical_resource_id) or old.get(c.logical_resource_id) or {}),
+            _properties(old[c.logical_resource_id]) if c.logical_resource_id in old else None,
+        )
+        for c in change_set.changes
     ]
-    decisions, blocked = _run(state, kind, stack.name, stack.stack_id, change_set.role_arn, changes)
+    templates = (_text(change_set.template), _text(stack.template) if kind == "UPDATE" else None)
+    decisions, blocked = _run(
+        state, kind, stack.name, stack.stack_id, change_set.role_arn, changes, templates, change_set.change_set_id
+    )
     if blocked is None:
         position = len(stack.events)
         original(self, *args, **kwargs)
@@ -269,23 +332,24 @@ def execute_change_set(original: Callable[..., None], self: CloudFormationBacken
         insert_events(stack, position + 1, hook_events(stack, decisions))
         return None
     state.commit(decisions, stack.stack_id)
-    stack._add_stack_event(f"{kind}_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, f"{kind}_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, kind))
     if kind == "CREATE":
-        stack._add_stack_event(
+        moto_internals.add_stack_event(
+            stack,
             "ROLLBACK_IN_PROGRESS",
-            resource_status_reason=f"The following resource(s) failed to create: [{_failed_names(blocked)}]. "
-            "Rollback requested by user.",
+            f"The following resource(s) failed to create: [{_failed_names(blocked)}]. Rollback requested by user.",
         )
-        stack._add_stack_event("ROLLBACK_COMPLETE")
+        moto_internals.add_stack_event(stack, "ROLLBACK_COMPLETE")
         stack.status = "ROLLBACK_COMPLETE"
         setattr(stack, BLOCKED, True)
     else:
-        stack._add_stack_event(
+        moto_internals.add_stack_event(
+            stack,
             "UPDATE_ROLLBACK_IN_PROGRESS",
-            resource_status_reason=f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
+            f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
         )
-        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+        moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
         stack.status = "UPDATE_ROLLBACK_COMPLETE"
     change_set.execution_status = "EXECUTE_FAILED"
     return None
@@ -300,28 +364,30 @@ _WRAPPERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     wrapper = _WRAPPERS[name]
 
-    @functools.wraps(original)
-    def patched(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
-        return wrapper(original, self, *args, **kwargs)
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def patched(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
+            return wrapper(original, self, *args, **kwargs)
 
-    return patched
+        return patched
+
+    return make
+
+
+_wrapped: list[tuple[type, str, Callable[..., Any]]] = []
 
 
 def patch() -> None:
-    """Run Hooks in moto's CloudFormation backend. Idempotent."""
-    if _originals:
+    """Run Hooks in moto's CloudFormation backend. Idempotent; ``MotoContractError`` if a method moved."""
+    if _wrapped:
         return
     for name in _WRAPPERS:
-        original = getattr(CloudFormationBackend, name)
-        _originals[name] = original
-        setattr(CloudFormationBackend, name, _wrap(name, original))
+        _wrapped.append(moto_internals.wrap_method(moto_internals.CLOUDFORMATION_BACKEND_METHODS[name], _wrap(name)))
 
 
 def unpatch() -> None:
     """Give moto its own methods back. Idempotent."""
-    for name, original in _originals.items():
-        setattr(CloudFormationBackend, name, original)
-    _originals.clear()
+    while _wrapped:
+        moto_internals.unwrap(_wrapped.pop())

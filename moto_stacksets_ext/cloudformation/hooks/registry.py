@@ -1,8 +1,10 @@
 """The type registry of one account and region: ActivateType, RegisterType, SetTypeConfiguration & co.
 
-Private Hooks are registered (registration completes at once: ``DescribeTypeRegistration`` answers
-``COMPLETE``), public ones (AWS's managed Lambda and Guard Hooks) activated, optionally under an alias.
-A Hook is invoked once it has a ``default`` configuration that enables it (see ``invocation``).
+Private types are registered through ``registrations.Registration`` (a moto state-manager model: the
+version exists once the registration is ``COMPLETE``), public ones (AWS's managed Lambda and Guard
+Hooks) activated, optionally under an alias. A Hook is invoked once it has a ``default`` configuration
+that enables it (see ``invocation``). Rendering (DescribeType, ListTypes, ListTypeVersions) is in
+``describe``; publishing (RegisterPublisher, TestType, PublishType) in ``publishing``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import itertools
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +24,11 @@ from ...engine.clock import clock
 from ...engine.errors import InvalidPageToken
 from ...engine.pagination import SequencedList, TokenCodec, paginate
 from ..exceptions import ValidationError
-from . import catalog
-from .configuration import parse_configuration
+from . import catalog, packages
+from .configuration import parse_configuration, validate_against
 from .exceptions import CFNRegistryException, TypeConfigurationNotFoundException, TypeNotFoundException
-from .model import HookConfiguration, Registration, RegistryType, TypeConfiguration, TypeVersion
+from .model import HookConfiguration, RegistryType, TypeConfiguration, TypeDocument, TypeVersion
+from .registrations import Registration
 
 RESERVED_NAMESPACES = ("AWS", "Alexa", "Custom", "Dev")
 _ARN = re.compile(
@@ -50,6 +54,12 @@ class TypeRef:
         return self.type_name or self.arn or ""
 
 
+@dataclass(frozen=True)
+class _TokenRow:
+    seq: int
+    token: str
+
+
 class TypeRegistry:
     def __init__(self, account_id: str, region_name: str) -> None:
         self.account_id = account_id
@@ -58,8 +68,12 @@ class TypeRegistry:
         self._types: dict[str, RegistryType] = {}  # by type ARN (no version)
         self._ordered: SequencedList[RegistryType] = SequencedList()
         self._registrations: dict[str, Registration] = {}
+        self._registration_rows: SequencedList[_TokenRow] = SequencedList()
+        self._pending: list[Registration] = []
         self._seq = itertools.count(1)
-        self._codec = TokenCodec()
+        self.codec = TokenCodec()
+        self.publisher_id: str | None = None
+        self.publisher_connection: str | None = None
 
     # -- naming -----------------------------------------------------------------------------------------
     def type_arn(self, kind: str, type_name: str) -> str:
@@ -73,6 +87,47 @@ class TypeRegistry:
             f"arn:{self.partition}:cloudformation:{self.region_name}:{self.account_id}:"
             f"type-configuration/{registered.type.lower()}/{registered.type_name.replace('::', '-')}/{alias}"
         )
+
+    # -- registrations in flight ------------------------------------------------------------------------
+    def settle(self) -> None:
+        """Install the versions of registrations that have completed (moto's state manager decides when)."""
+        if not self._pending:
+            return
+        still: list[Registration] = []
+        for registration in self._pending:
+            progress = registration.progress
+            if progress == "IN_PROGRESS":
+                still.append(registration)
+            elif progress == "COMPLETE":
+                self._install(registration)
+        self._pending = still
+
+    def _install(self, registration: Registration) -> None:
+        registration.installed = True
+        now = clock.now()
+        found = self._types.get(registration.type_arn)
+        if found is None:
+            found = self._add(
+                RegistryType(
+                    seq=next(self._seq),
+                    type=registration.kind,
+                    type_name=registration.type_name,
+                    type_arn=registration.type_arn,
+                    time_created=registration.created,
+                    last_updated=now,
+                    default_version_id=registration.version_id,
+                )
+            )
+        found.versions[registration.version_id] = TypeVersion(
+            registration.version_id,
+            registration.created,
+            document=registration.document,
+            execution_role_arn=registration.execution_role_arn,
+            logging_config=registration.logging_config,
+        )
+        if found.default_version_id not in found.versions:
+            found.default_version_id = registration.version_id
+        found.last_updated = now
 
     # -- lookup -----------------------------------------------------------------------------------------
     def _split_arn(self, arn: str) -> tuple[str, str | None, str]:
@@ -88,6 +143,7 @@ class TypeRegistry:
 
     def find(self, ref: TypeRef) -> tuple[RegistryType, str | None]:
         """The type ``ref`` names and the version its ARN carries, or ``TypeNotFoundException``."""
+        self.settle()
         if ref.arn is not None and ref.type_name is not None:
             raise ValidationError("Specify either Arn or TypeName and Type, not both")
         if ref.arn is not None:
@@ -103,15 +159,27 @@ class TypeRegistry:
             raise TypeNotFoundException.named(ref.type_name)
         return found, None
 
+    def find_version(self, ref: TypeRef, version_id: str | None) -> tuple[RegistryType, TypeVersion]:
+        found, arn_version = self.find(ref)
+        version = version_id or arn_version or found.default_version_id
+        if version not in found.versions:
+            raise TypeNotFoundException.named(f"{found.type_name}/{version}")
+        return found, found.versions[version]
+
+    def types(self) -> Iterator[RegistryType]:
+        self.settle()
+        return iter(self._ordered)
+
     def hooks(self) -> list[RegistryType]:
         """The Hook types that may run: those with a configuration enabling them."""
         return [
             t
-            for t in self._ordered
+            for t in self.types()
             if t.type == "HOOK" and t.hook_configuration is not None and t.hook_configuration.parsed.enabled
         ]
 
     def hooks_by_name(self, type_name: str) -> RegistryType | None:
+        self.settle()
         return self._types.get(self.type_arn("HOOK", type_name))
 
     def _add(self, registered: RegistryType) -> RegistryType:
@@ -137,6 +205,7 @@ class TypeRegistry:
         auto_update: bool | None,
         major_version: int | None,
     ) -> RegistryType:
+        self.settle()
         if public_type_arn is not None and (type_name is not None or publisher_id is not None):
             raise ValidationError("Specify either PublicTypeArn, or TypeName and PublisherId, not both")
         if public_type_arn is not None:
@@ -161,6 +230,19 @@ class TypeRegistry:
                 raise CFNRegistryException(f"Type '{name}' already exists in this account and Region")
             return existing  # activating again is idempotent
         now = clock.now()
+        version = TypeVersion(
+            "00000001",
+            now,
+            document=TypeDocument(
+                schema=hook.schema,
+                configuration_schema=hook.configuration_schema,
+                description=hook.description,
+                source_url=hook.source_url,
+                documentation_url=hook.documentation_url,
+            ),
+            execution_role_arn=execution_role_arn,
+            logging_config=logging_config,
+        )
         return self._add(
             RegistryType(
                 seq=next(self._seq),
@@ -174,13 +256,8 @@ class TypeRegistry:
                 original_type_arn=hook.arn(self.partition, self.region_name),
                 publisher_id=catalog.PUBLISHER,
                 public_version_number=hook.version,
-                execution_role_arn=execution_role_arn,
-                logging_config=logging_config,
                 auto_update=True if auto_update is None else auto_update,
-                description=hook.description,
-                schema=hook.schema,
-                configuration_schema=hook.configuration_schema,
-                versions={"00000001": TypeVersion("00000001", now)},
+                versions={"00000001": version},
             )
         )
 
@@ -192,7 +269,7 @@ class TypeRegistry:
             )
         self._drop(found)
 
-    # -- RegisterType / DescribeTypeRegistration / DeregisterType ---------------------------------------
+    # -- RegisterType / DescribeTypeRegistration / ListTypeRegistrations --------------------------------
     def register(
         self,
         *,
@@ -201,74 +278,111 @@ class TypeRegistry:
         schema_handler_package: str,
         execution_role_arn: str | None,
         logging_config: dict[str, str] | None,
+        document: TypeDocument | None = None,
     ) -> Registration:
+        """Register a version of a private type; ``document`` (a loaded project's schema) stands for the package."""
+        self.settle()
         if type_name.split("::", 1)[0] in RESERVED_NAMESPACES:
             raise CFNRegistryException("TypeName is invalid")
         if not schema_handler_package.startswith(("s3://", "https://")):
             raise CFNRegistryException("SchemaHandlerPackage must be an S3 URL (s3://bucket/key)")
         arn = self.type_arn(kind, type_name)
-        now = clock.now()
         found = self._types.get(arn)
         if found is not None and found.activated:
             raise CFNRegistryException(f"Type '{type_name}' already exists in this account and Region")
-        if found is None:
-            found = self._add(
-                RegistryType(
-                    seq=next(self._seq),
-                    type=kind,
-                    type_name=type_name,
-                    type_arn=arn,
-                    time_created=now,
-                    last_updated=now,
-                    execution_role_arn=execution_role_arn,
-                    logging_config=logging_config,
-                    description=f"{type_name} registered from {schema_handler_package}",
-                    schema=json.dumps({"typeName": type_name, "description": f"Private {kind.lower()} {type_name}"}),
-                    configuration_schema=catalog.PUBLIC_HOOKS["AWS::Hooks::LambdaHook"].configuration_schema
-                    if kind == "HOOK"
-                    else None,
-                )
-            )
-        numbers = [int(v) for v in found.versions] or [0]
-        version = _version_id(max(numbers) + 1)
-        found.versions[version] = TypeVersion(version, now)
-        if len(found.versions) == 1:
-            found.default_version_id = version
-        found.last_updated = now
-        if execution_role_arn is not None:
-            found.execution_role_arn = execution_role_arn
-        token = str(uuid.uuid4())
-        self._registrations[token] = Registration(
-            token,
-            found.type_arn,
-            found.version_arn(version),
-            "Deployment is currently in DEPLOY_STAGE of status COMPLETED",
+        read = document or self._read_package(kind, type_name, schema_handler_package)
+        failure = read if isinstance(read, str) else None
+        used_document = read if isinstance(read, TypeDocument) else TypeDocument()
+        used = [int(v) for v in (found.versions if found is not None else {})]
+        used += [int(r.version_id) for r in self._registrations.values() if r.type_arn == arn]
+        registration = Registration(
+            token=str(uuid.uuid4()),
+            kind=kind,
+            type_name=type_name,
+            type_arn=arn,
+            version_id=_version_id(max(used, default=0) + 1),
+            created=clock.now(),
+            document=used_document,
+            execution_role_arn=execution_role_arn,
+            logging_config=logging_config,
+            failure=failure,
         )
-        return self._registrations[token]
+        self._registrations[registration.token] = registration
+        self._registration_rows.append(_TokenRow(len(self._registration_rows) + 1, registration.token))
+        self._pending.append(registration)
+        return registration
 
-    def registration(self, token: str) -> Registration:
+    def _read_package(self, kind: str, type_name: str, url: str) -> TypeDocument | str:
+        """The package's document, the ``cfn init`` one when it is not in the mock's S3, or why it is unusable."""
+        data = packages.fetch(self.account_id, self.partition, url)
+        if data is None:
+            return packages.document(kind, type_name, packages.init_schema(kind, type_name))
+        try:
+            return packages.read(data, kind, type_name)
+        except packages.PackageError as error:
+            return str(error)
+
+    def registration(self, token: str, *, advance: bool = False) -> Registration:
         found = self._registrations.get(token)
         if found is None:
             raise CFNRegistryException(f"Registration token '{token}' is not found")
+        if advance:
+            found.advance()
+        self.settle()
         return found
 
+    def list_registrations(
+        self, ref: TypeRef, status: str | None, token: str | None, limit: int | None
+    ) -> tuple[list[str], str | None]:
+        self.settle()
+        arn: str | None = None
+        if ref.arn is not None:
+            arn = self._split_arn(ref.arn)[0]
+        elif ref.type_name is not None and ref.type is not None:
+            arn = self.type_arn(ref.type, ref.type_name)
+        elif ref.type_name is not None or ref.type is not None:
+            raise ValidationError("Either TypeArn, or TypeName and Type, must be specified")
+        wanted = status or "IN_PROGRESS"
+
+        def keep(row: _TokenRow) -> bool:
+            registration = self._registrations[row.token]
+            return (arn is None or registration.type_arn == arn) and registration.progress == wanted
+
+        binding: dict[str, object] = {
+            "listing": "ListTypeRegistrations",
+            "namespace": [self.account_id, self.region_name],
+            "arn": arn,
+            "status": wanted,
+        }
+        try:
+            page = paginate(
+                self._registration_rows, codec=self.codec, binding=binding, token=token, limit=limit, predicate=keep
+            )
+        except InvalidPageToken as error:
+            raise ValidationError(error.message) from error
+        return [row.token for row in page.items], page.next_token
+
+    # -- DeregisterType / SetTypeDefaultVersion ---------------------------------------------------------
     def deregister(self, ref: TypeRef, version_id: str | None) -> None:
-        found, arn_version = self.find(ref)
+        try:
+            found, arn_version = self.find(ref)
+        except TypeNotFoundException:
+            if ref.arn is not None:  # as AWS answers for an ARN naming no registered type or version
+                raise CFNRegistryException("TypeName is invalid") from None
+            raise
         if found.activated:
             raise CFNRegistryException(f"Type '{found.type_name}' is an activated public type: use DeactivateType")
         version = version_id or arn_version
         if version is not None:
             if version not in found.versions:
-                raise TypeNotFoundException.named(f"{found.type_name}/{version}")
+                raise CFNRegistryException("TypeName is invalid")
             if version == found.default_version_id:
-                if len(found.versions) > 1:
-                    raise CFNRegistryException(
-                        f"Version '{version}' is the default version and cannot be deregistered. "
-                        f"Deregister the resource type '{found.type_name}' instead."
-                    )
-                self._drop(found)
-                return
+                raise CFNRegistryException(
+                    f"Version '{version}' is the default version and cannot be deregistered. "
+                    f"Deregister the resource type '{found.type_name}' instead."
+                )
             del found.versions[version]
+            found.last_updated = clock.now()
             return
         if len(found.versions) > 1:
             raise CFNRegistryException(
@@ -277,12 +391,27 @@ class TypeRegistry:
             )
         self._drop(found)
 
+    def set_default_version(self, ref: TypeRef, version_id: str | None) -> None:
+        found, arn_version = self.find(ref)
+        version = version_id or arn_version
+        if version is None:
+            raise ValidationError("A version must be specified: a version ARN, or TypeName, Type and VersionId")
+        if found.activated:
+            raise CFNRegistryException(f"Type '{found.type_name}' is an activated public type: use ActivateType")
+        if version not in found.versions:
+            raise TypeNotFoundException.named(f"{found.type_name}/{version}")
+        found.default_version_id = version
+        found.last_updated = clock.now()
+
     # -- configuration ----------------------------------------------------------------------------------
     def set_configuration(self, ref: TypeRef, configuration: str, alias: str | None) -> str:
         found, _ = self.find(ref)
         alias = alias or "default"
         if found.type == "HOOK":
             parsed = parse_configuration(configuration)
+            schema = found.document.configuration_schema
+            if schema is not None:
+                validate_against(jsonsafe.loads(configuration), json.loads(schema))
         else:
             try:
                 document: Any = jsonsafe.loads(configuration)
@@ -324,162 +453,11 @@ class TypeRegistry:
                     )
                 details.append(
                     {
-                        "Arn": self.configuration_arn(found, name),
                         "Alias": name,
+                        "Arn": self.configuration_arn(found, name),
                         "Configuration": configuration.configuration if configuration else "{}",
                         "LastUpdated": configuration.last_updated if configuration else None,
                         "TypeArn": found.type_arn,
-                        "TypeName": found.type_name,
-                        "IsDefaultConfiguration": name == "default",
                     }
                 )
         return details
-
-    # -- DescribeType / ListTypes -----------------------------------------------------------------------
-    def describe(self, ref: TypeRef, version_id: str | None, publisher_id: str | None) -> dict[str, Any]:
-        if publisher_id is not None and ref.type_name is not None and ref.arn is None:
-            hook = catalog.PUBLIC_HOOKS.get(ref.type_name)
-            if publisher_id != catalog.PUBLISHER or hook is None:
-                raise TypeNotFoundException.named(ref.type_name)
-            return self._describe_public(hook)
-        public = catalog.by_arn(ref.arn) if ref.arn is not None and ref.arn.split(":")[4:5] == [""] else None
-        if public is not None:  # a public ARN (no account)
-            return self._describe_public(public)
-        found, arn_version = self.find(ref)
-        version = version_id or arn_version or found.default_version_id
-        if version not in found.versions:
-            raise TypeNotFoundException.named(f"{found.type_name}/{version}")
-        described: dict[str, Any] = {
-            "Arn": found.version_arn(version),
-            "Type": found.type,
-            "TypeName": found.type_name,
-            "DefaultVersionId": found.default_version_id,
-            "IsDefaultVersion": version == found.default_version_id,
-            "TypeTestsStatus": "NOT_TESTED",
-            "Description": found.description,
-            "Schema": found.schema,
-            "DeprecatedStatus": "LIVE",
-            "LoggingConfig": found.logging_config,
-            "ExecutionRoleArn": found.execution_role_arn,
-            "Visibility": "PUBLIC" if found.activated else "PRIVATE",
-            "LastUpdated": found.last_updated,
-            "TimeCreated": found.versions[version].time_created,
-            "ConfigurationSchema": found.configuration_schema,
-        }
-        if found.type == "RESOURCE":
-            described["ProvisioningType"] = "FULLY_MUTABLE"
-        if found.activated:
-            described.update(
-                {
-                    "Arn": found.type_arn,
-                    "PublisherId": found.publisher_id,
-                    "OriginalTypeName": found.original_type_name,
-                    "OriginalTypeArn": found.original_type_arn,
-                    "PublicVersionNumber": found.public_version_number,
-                    "LatestPublicVersion": found.public_version_number,
-                    "IsActivated": True,
-                    "AutoUpdate": found.auto_update,
-                }
-            )
-            described.pop("DefaultVersionId")
-        return described
-
-    def _describe_public(self, hook: catalog.PublicHook) -> dict[str, Any]:
-        activated = any(t.original_type_name == hook.type_name for t in self._ordered)
-        return {
-            "Arn": hook.arn(self.partition, self.region_name),
-            "Type": "HOOK",
-            "TypeName": hook.type_name,
-            "Description": hook.description,
-            "Schema": hook.schema,
-            "ConfigurationSchema": hook.configuration_schema,
-            "DeprecatedStatus": "LIVE",
-            "Visibility": "PUBLIC",
-            "PublisherId": catalog.PUBLISHER,
-            "PublicVersionNumber": hook.version,
-            "LatestPublicVersion": hook.version,
-            "IsActivated": activated,
-            "TypeTestsStatus": "PASSED",
-        }
-
-    def list_types(
-        self, query: dict[str, Any], token: str | None, limit: int | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        filters = query.get("Filters") or {}
-        category = filters.get("Category")
-        public = category in ("AWS_TYPES", "THIRD_PARTY") or (category is None and query.get("Visibility") == "PUBLIC")
-        prefix = filters.get("TypeNamePrefix") or ""
-        kind = query.get("Type")
-        rows: SequencedList[_Row] = SequencedList()
-        if public:
-            if category != "THIRD_PARTY" and filters.get("PublisherId") in (None, catalog.PUBLISHER):
-                for position, hook in enumerate(catalog.PUBLIC_HOOKS.values(), start=1):
-                    rows.append(_Row(position, self._public_summary(hook)))
-        else:
-            for registered in self._ordered:
-                if category == "REGISTERED" and registered.activated:
-                    continue
-                if category == "ACTIVATED" and not registered.activated:
-                    continue
-                if filters.get("PublisherId") is not None and registered.publisher_id != filters["PublisherId"]:
-                    continue
-                rows.append(_Row(registered.seq, self._summary(registered)))
-        provisioning = query.get("ProvisioningType")
-        deprecated = query.get("DeprecatedStatus") or "LIVE"
-
-        def keep(row: _Row) -> bool:
-            summary = row.summary
-            if kind is not None and summary["Type"] != kind:
-                return False
-            if provisioning is not None and summary["Type"] != "RESOURCE":
-                return False
-            return deprecated == "LIVE" and str(summary["TypeName"]).startswith(prefix)
-
-        binding = {"listing": "ListTypes", "namespace": [self.account_id, self.region_name], **query}
-        try:
-            page = paginate(rows, codec=self._codec, binding=binding, token=token, limit=limit, predicate=keep)
-        except InvalidPageToken as error:
-            raise ValidationError(error.message) from error
-        return [row.summary for row in page.items], page.next_token
-
-    def _summary(self, registered: RegistryType) -> dict[str, Any]:
-        summary: dict[str, Any] = {
-            "Type": registered.type,
-            "TypeName": registered.type_name,
-            "TypeArn": registered.type_arn,
-            "LastUpdated": registered.last_updated,
-            "Description": registered.description,
-        }
-        if registered.activated:
-            summary.update(
-                {
-                    "PublisherId": registered.publisher_id,
-                    "OriginalTypeName": registered.original_type_name,
-                    "PublicVersionNumber": registered.public_version_number,
-                    "LatestPublicVersion": registered.public_version_number,
-                    "PublisherName": "Amazon Web Services",
-                    "IsActivated": True,
-                }
-            )
-        else:
-            summary["DefaultVersionId"] = registered.default_version_id
-        return summary
-
-    def _public_summary(self, hook: catalog.PublicHook) -> dict[str, Any]:
-        return {
-            "Type": "HOOK",
-            "TypeName": hook.type_name,
-            "TypeArn": hook.arn(self.partition, self.region_name),
-            "Description": hook.description,
-            "PublisherId": catalog.PUBLISHER,
-            "PublicVersionNumber": hook.version,
-            "LatestPublicVersion": hook.version,
-            "PublisherName": "Amazon Web Services",
-            "IsActivated": any(t.original_type_name == hook.type_name for t in self._ordered),
-        }
-
-
-@dataclass(frozen=True)
-class _Row:
-    seq: int
-    summary: dict[str, Any]

@@ -15,7 +15,7 @@ from moto.core.responses import ActionResult, EmptyResult
 
 from ..exceptions import ValidationError
 from ..validation import raise_for, unreadable, violations
-from . import catalog
+from . import catalog, describe, publishing
 from .changesets import describe_change_set_hooks
 from .exceptions import HookBlocked
 from .model import HookResult
@@ -38,6 +38,14 @@ HOOK_ACTIONS = frozenset(
         "BatchDescribeTypeConfigurations",
         "DeactivateType",
         "DeregisterType",
+        "ListTypeRegistrations",
+        "ListTypeVersions",
+        "SetTypeDefaultVersion",
+        "RegisterPublisher",
+        "DescribePublisher",
+        "TestType",
+        "PublishType",
+        "RecordHandlerProgress",
     }
 )
 #: Constraints AWS itself does not enforce: ``aws-hooks`` breaks PublisherId's pattern (and so the public
@@ -187,15 +195,77 @@ class HookResponses(CloudFormationResponse):
 
     def describe_type_registration(self) -> ActionResult:
         values = self._hook_input()
-        registration = self.hooks.registry.registration(values["RegistrationToken"])
+        registration = self.hooks.registry.registration(values["RegistrationToken"], advance=True)
         return ActionResult(
             {
-                "ProgressStatus": "COMPLETE",
+                "ProgressStatus": registration.progress,
                 "Description": registration.description,
                 "TypeArn": registration.type_arn,
                 "TypeVersionArn": registration.version_arn,
             }
         )
+
+    def list_type_registrations(self) -> ActionResult:
+        values = self._hook_input()
+        tokens, token = self.hooks.registry.list_registrations(
+            TypeRef(values.get("TypeArn"), values.get("Type"), values.get("TypeName")),
+            values.get("RegistrationStatusFilter"),
+            values.get("NextToken"),
+            values.get("MaxResults"),
+        )
+        return ActionResult({"RegistrationTokenList": tokens, "NextToken": token})
+
+    def list_type_versions(self) -> ActionResult:
+        values = self._hook_input()
+        summaries, token = describe.list_type_versions(
+            self.hooks.registry,
+            TypeRef(values.get("Arn"), values.get("Type"), values.get("TypeName")),
+            values.get("DeprecatedStatus"),
+            values.get("NextToken"),
+            values.get("MaxResults"),
+        )
+        return ActionResult({"TypeVersionSummaries": summaries, "NextToken": token})
+
+    def set_type_default_version(self) -> ActionResult:
+        values = self._hook_input()
+        self.hooks.registry.set_default_version(
+            TypeRef(values.get("Arn"), values.get("Type"), values.get("TypeName")), values.get("VersionId")
+        )
+        return EmptyResult()
+
+    # -- publishing -------------------------------------------------------------------------------------
+    def register_publisher(self) -> ActionResult:
+        values = self._hook_input()
+        return ActionResult(
+            {"PublisherId": publishing.register_publisher(self.hooks.registry, values.get("ConnectionArn"))}
+        )
+
+    def describe_publisher(self) -> ActionResult:
+        values = self._hook_input()
+        return ActionResult(publishing.describe_publisher(self.hooks.registry, values.get("PublisherId")))
+
+    def test_type(self) -> ActionResult:
+        values = self._hook_input()
+        arn = publishing.test_type(
+            self.hooks.registry,
+            TypeRef(values.get("Arn"), values.get("Type"), values.get("TypeName")),
+            values.get("VersionId"),
+        )
+        return ActionResult({"TypeVersionArn": arn})
+
+    def publish_type(self) -> ActionResult:
+        values = self._hook_input()
+        arn = publishing.publish_type(
+            self.hooks.registry,
+            TypeRef(values.get("Arn"), values.get("Type"), values.get("TypeName")),
+            values.get("PublicVersionNumber"),
+        )
+        return ActionResult({"PublicTypeArn": arn})
+
+    def record_handler_progress(self) -> ActionResult:
+        """Reserved for the CloudFormation CLI's handlers; no handler operation runs here, so nothing changes."""
+        self._hook_input()
+        return EmptyResult()
 
     def set_type_configuration(self) -> ActionResult:
         values = self._hook_input()
@@ -210,7 +280,8 @@ class HookResponses(CloudFormationResponse):
         values = self._hook_input()
         if values.get("PublicVersionNumber") is not None and values.get("PublisherId") is None:
             raise ValidationError("PublicVersionNumber can only be specified together with PublisherId")
-        described = self.hooks.registry.describe(
+        described = describe.describe_type(
+            self.hooks.registry,
             TypeRef(values.get("Arn"), values.get("Type"), values.get("TypeName")),
             values.get("VersionId"),
             values.get("PublisherId"),
@@ -220,7 +291,9 @@ class HookResponses(CloudFormationResponse):
     def list_types(self) -> ActionResult:
         values = self._hook_input()
         query = {k: values.get(k) for k in ("Visibility", "ProvisioningType", "DeprecatedStatus", "Type", "Filters")}
-        summaries, token = self.hooks.registry.list_types(query, values.get("NextToken"), values.get("MaxResults"))
+        summaries, token = describe.list_types(
+            self.hooks.registry, query, values.get("NextToken"), values.get("MaxResults")
+        )
         return ActionResult({"TypeSummaries": summaries, "NextToken": token})
 
     def batch_describe_type_configurations(self) -> ActionResult:

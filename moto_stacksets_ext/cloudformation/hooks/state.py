@@ -7,11 +7,22 @@ from collections.abc import Sequence
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from ...engine.clock import clock
+from .handlers import HookHandlerBook
 from .invocation import Decision, Target, commit, invoke
 from .model import DEFAULT_REASONS, Annotation, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcomeBook
 from .registry import TypeRegistry
 from .results import HookResultStore
+
+
+def handler_book() -> HookHandlerBook:
+    """The Hook code registered in-process (handlers by type name, Lambda functions by ARN), reset with moto."""
+    from ... import namespaces
+
+    namespaces.touch()
+    holder = namespaces.cloud_namespaces_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    book: HookHandlerBook = holder.hook_handlers
+    return book
 
 
 def outcome_book() -> HookOutcomeBook:
@@ -34,7 +45,7 @@ class HookState:
         self.results = HookResultStore((account_id, region_name))
 
     def invoke(self, target: Target) -> Decision:
-        return invoke(self.registry, self.results, outcome_book(), target)
+        return invoke(self.registry, self.results, outcome_book(), handler_book(), target)
 
     def commit(self, decisions: Sequence[Decision], stack_id: str | None = None) -> None:
         commit(self.results, decisions, stack_id)
