@@ -179,7 +179,11 @@ def document() -> dict[str, Any]:
             "required": ["format", "version", "namespaces"],
             "properties": {
                 "format": {"type": "string", "enum": ["moto-stacksets-ext/state"]},
-                "version": {"type": "integer", "enum": [1]},
+                "version": {
+                    "type": "integer",
+                    "enum": [1, 2],
+                    "description": "2 is written (explicit type tags); 1 is still read",
+                },
                 "namespaces": {
                     "type": "array",
                     "description": "as exported by GET: each {identity: [cloud, account, region], stack_sets: [...]}",

@@ -1,131 +1,44 @@
-"""Saving and loading the plugin's state (``moto-stacksets-server --state-file``).
+"""Saving and loading the plugin's state (``moto-stacksets-server --state-file``, ``/moto-api/stacksets/state``).
 
 What is saved: every cloud's stack sets with their instances, operations and results (running or queued
 operations are first run to their end). What is not: moto's other state (Organizations, IAM...), Hook
 registries and results, scripted outcomes, the clock. On load, AWS instances get their moto stacks
 created again in their target accounts and regions (with new stack ids), so the stacks are there too.
 
-The file is JSON with a header; a file that is not valid JSON, has another header or names classes from
-outside this package is refused with ``StateFileError`` (the server then exits without touching it).
+The file is JSON with a header and a format version; classes are named by explicit type tags
+(``state_codec``). A document is decoded and checked whole before anything is replaced: one that is not
+valid JSON, has another header or version, names unknown types, holds a value of the wrong type, lists a
+namespace or a stack set twice, holds operations that have not ended, or names a region its cloud cannot
+load is refused with ``StateFileError`` and changes nothing (the server then exits without touching it).
+
+Saving writes a temporary file next to the state file (``.<name>.tmp-*``) and renames it over the state
+file; temporary files a killed server left behind are removed when the next one starts (``clean_temporary``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
+import itertools
 import json
 import os
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from . import namespaces
-from .engine.model import Operation, OperationAction, StackSet
-from .engine.pagination import SequencedList
+from . import jsonsafe, namespaces
+from .engine.errors import UnknownRegion
+from .engine.model import StackSet
+from .engine.regions import check_targets
 from .engine.stacksets import StackSetNamespace
+from .state_codec import StateFileError, decode, encode
 
 FORMAT = "moto-stacksets-ext/state"
-VERSION = 1
-PACKAGE = "moto_stacksets_ext."
+#: 2: explicit type tags (1 named classes module:qualname; still read).
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+CLOUDS = ("aws", "huawei", "alibaba")
 
-#: Fields rebuilt on load rather than saved (indexes of what is saved).
-_DERIVED = {
-    StackSet: {"instances", "operations_by_id", "in_flight", "last_drift_detection"},
-    Operation: {"results_by_target", "execution"},
-}
-
-
-class StateFileError(Exception):
-    """A state file that cannot be loaded (corrupt, foreign, or of another version)."""
-
-
-# -- encoding ---------------------------------------------------------------------------------------------
-def _name(kind: type) -> str:
-    return f"{kind.__module__}:{kind.__qualname__}"
-
-
-def encode(value: Any) -> Any:
-    """A JSON-ready form of engine state (dataclasses, enums, times, sequenced lists, tuple-keyed dicts)."""
-    if isinstance(value, Enum):
-        return {"$enum": _name(type(value)), "value": value.value}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, datetime):
-        return {"$time": value.isoformat()}
-    if isinstance(value, SequencedList):
-        return {"$seq": [encode(item) for item in value]}
-    if isinstance(value, tuple):
-        return {"$tuple": [encode(item) for item in value]}
-    if isinstance(value, list):
-        return [encode(item) for item in value]
-    if isinstance(value, dict):
-        return {"$dict": [[encode(k), encode(v)] for k, v in value.items()]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        skip = _DERIVED.get(type(value), set())
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in skip}
-        return {"$type": _name(type(value)), "fields": fields}
-    raise TypeError(f"cannot save a {type(value).__name__}")
-
-
-def _class(name: Any) -> type:
-    if not isinstance(name, str) or ":" not in name:
-        raise StateFileError(f"malformed type name {name!r}")
-    module_name, _, qualname = name.partition(":")
-    if not (module_name + ".").startswith(PACKAGE):
-        raise StateFileError(f"the file names {name}, which is not a moto-stacksets-ext type")
-    try:
-        found: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            found = getattr(found, part)
-    except (ImportError, AttributeError) as error:
-        raise StateFileError(f"the file names {name}, which this version does not have") from error
-    if not isinstance(found, type):
-        raise StateFileError(f"{name} is not a type")
-    return found
-
-
-def decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if "$enum" in value:
-        kind = _class(value["$enum"])
-        if not issubclass(kind, Enum):
-            raise StateFileError(f"{value['$enum']} is not an enum")
-        return kind(value["value"])
-    if "$time" in value:
-        return datetime.fromisoformat(value["$time"])
-    if "$seq" in value:
-        items: SequencedList[Any] = SequencedList()
-        for item in value["$seq"]:
-            items.append(decode(item))
-        return items
-    if "$tuple" in value:
-        return tuple(decode(item) for item in value["$tuple"])
-    if "$dict" in value:
-        return {decode(k): decode(v) for k, v in value["$dict"]}
-    if "$type" in value:
-        kind = _class(value["$type"])
-        if not dataclasses.is_dataclass(kind):
-            raise StateFileError(f"{value['$type']} is not a state type")
-        made = kind(**{name: decode(item) for name, item in value["fields"].items()})
-        _rebuild(made)
-        return made
-    raise StateFileError("unexpected object in the state file")
-
-
-def _rebuild(made: Any) -> None:
-    if isinstance(made, Operation):
-        made.results_by_target = {(r.account, r.region): r for r in made.results}
-    elif isinstance(made, StackSet):
-        made.instances = {i.key: i for i in made.instance_order}
-        made.operations_by_id = {o.operation_id: o for o in made.operations}
-        drifts = [o for o in made.operations if o.action is OperationAction.DETECT_DRIFT and o.status.ended]
-        made.last_drift_detection = drifts[-1] if drifts else None
+__all__ = ["FORMAT", "VERSION", "StateFileError", "decode", "encode", "export_state", "import_state"]
 
 
 # -- the namespaces of every cloud ------------------------------------------------------------------------
@@ -185,25 +98,28 @@ def export_state() -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "namespaces": saved}
 
 
-def parse_state(document: Any) -> list[tuple[tuple[str, str, str], list[StackSet]]]:
-    """Decode a saved state without touching the plugin (StateFileError if it cannot be loaded)."""
+Parsed = list[tuple[tuple[str, str, str], list[StackSet]]]
+
+
+def parse_state(document: Any) -> Parsed:
+    """Decode and check a saved state without touching the plugin (StateFileError if it cannot be loaded)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise StateFileError(f"not a moto-stacksets-ext state file (no {FORMAT!r} header)")
-    if document.get("version") != VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise StateFileError(f"state file version {document.get('version')!r}; this version reads {VERSION}")
     entries = document.get("namespaces")
     if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
         raise StateFileError("corrupt state file: namespaces must be a list of objects")
-    parsed: list[tuple[tuple[str, str, str], list[StackSet]]] = []
+    parsed: Parsed = []
     try:
         for entry in entries:
-            identity, stack_sets_data = entry["identity"], entry["stack_sets"]
+            identity, stack_sets_data = entry.get("identity"), entry.get("stack_sets")
             if not isinstance(stack_sets_data, list) or not isinstance(identity, list):
                 raise StateFileError("corrupt state file: identity and stack_sets must be lists")
-            if not all(isinstance(part, str) for part in identity):
+            if len(identity) != 3 or not all(isinstance(part, str) and part for part in identity):
                 raise StateFileError("corrupt state file: identity must be [cloud, account, region]")
             cloud, account, region = identity
-            if cloud not in ("aws", "huawei", "alibaba"):
+            if cloud not in CLOUDS:
                 raise StateFileError(f"unknown cloud {cloud!r}")
             stack_sets = [decode(s) for s in stack_sets_data]
             if not all(isinstance(s, StackSet) for s in stack_sets):
@@ -211,9 +127,61 @@ def parse_state(document: Any) -> list[tuple[tuple[str, str, str], list[StackSet
             parsed.append(((cloud, account, region), stack_sets))
     except StateFileError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise StateFileError(f"corrupt state file: {type(error).__name__}: {error}") from error
+    check_state(parsed)
     return parsed
+
+
+def check_state(parsed: Parsed) -> None:
+    """What the engine needs of loaded stack sets, checked before anything is replaced."""
+    seen: set[tuple[str, str, str]] = set()
+    for identity, stack_sets in parsed:
+        if identity in seen:
+            raise StateFileError(f"the namespace {list(identity)} is listed twice")
+        seen.add(identity)
+        _check_home(identity)
+        _increasing("stack sets", [s.seq for s in stack_sets], identity)
+        ids = [s.stack_set_id for s in stack_sets]
+        if len(set(ids)) != len(ids):
+            raise StateFileError(f"a stack set is listed twice in {list(identity)}")
+        live = [s.stack_set_name for s in stack_sets if s.status.value == "ACTIVE"]
+        if len(set(live)) != len(live):
+            raise StateFileError(f"two active stack sets share a name in {list(identity)}")
+        for stack_set in stack_sets:
+            where = f"stack set {stack_set.stack_set_id}"
+            keys = [i.key for i in stack_set.instance_order]
+            if len(set(keys)) != len(keys):
+                raise StateFileError(f"{where} lists a stack instance twice")
+            operation_ids = [o.operation_id for o in stack_set.operations]
+            if len(set(operation_ids)) != len(operation_ids):
+                raise StateFileError(f"{where} lists an operation twice")
+            if any(not o.status.ended for o in stack_set.operations):
+                raise StateFileError(f"{where} has an operation that has not ended (saved states hold ended ones)")
+            try:
+                check_targets(identity, [i.region for i in stack_set.instance_order])
+            except UnknownRegion as error:
+                raise StateFileError(f"{where}: {error.message}") from None
+
+
+def _increasing(what: str, seqs: list[int], identity: tuple[str, str, str]) -> None:
+    if any(later <= earlier for earlier, later in itertools.pairwise(seqs)):
+        raise StateFileError(f"the {what} of {list(identity)} are not in creation order (or listed twice)")
+
+
+def _check_home(identity: tuple[str, str, str]) -> None:
+    """The namespace's own region must be one its cloud can load (AWS: a region moto has)."""
+    cloud, account, region = identity
+    if cloud == "aws":
+        from .cloudformation.models import stacksets_backends
+
+        if region not in stacksets_backends[account].regions:
+            raise StateFileError(f"unknown AWS region {region!r}")
+    else:
+        try:
+            check_targets(identity, [region])
+        except UnknownRegion:
+            raise StateFileError(f"unknown {cloud} region {region!r}") from None
 
 
 def import_state(document: Any) -> int:
@@ -224,8 +192,8 @@ def import_state(document: Any) -> int:
     return install_state(parse_state(document))
 
 
-def install_state(parsed: list[tuple[tuple[str, str, str], list[StackSet]]]) -> int:
-    """Put decoded stack sets (from :func:`parse_state`) into the (empty) plugin; the number installed."""
+def install_state(parsed: Parsed) -> int:
+    """Put checked stack sets (from ``parse_state``) into the (empty) plugin; the number installed."""
     targets = [(_namespace_for(*identity), stack_sets) for identity, stack_sets in parsed]
     count = 0
     for namespace, stack_sets in targets:
@@ -238,19 +206,42 @@ def install_state(parsed: list[tuple[tuple[str, str, str], list[StackSet]]]) -> 
     return count
 
 
-def load_file(path: Path) -> int:
-    """Load ``path`` (StateFileError if it is not a state file this version can read)."""
+def read_file(path: Path) -> Parsed:
+    """Read and check ``path`` without loading it (StateFileError if this version cannot load it)."""
     try:
-        document = json.loads(path.read_text())
+        document = jsonsafe.loads(path.read_bytes())
     except (OSError, ValueError) as error:
         raise StateFileError(f"cannot read {path}: {error}") from error
-    return import_state(document)
+    return parse_state(document)
+
+
+def load_file(path: Path) -> int:
+    """Load ``path`` (StateFileError if it is not a state file this version can read)."""
+    return install_state(read_file(path))
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}.tmp-"
+
+
+def clean_temporary(path: Path) -> list[Path]:
+    """Remove the temporary files an interrupted save of ``path`` left behind; the ones removed."""
+    folder = path.parent if str(path.parent) else Path(".")
+    removed = []
+    for stale in folder.glob(_temporary_prefix(path) + "*"):
+        try:
+            stale.unlink()
+        except OSError:
+            continue
+        removed.append(stale)
+    return removed
 
 
 def save_file(path: Path) -> None:
     """Write the state to ``path`` atomically (a temporary file renamed over it)."""
     document = export_state()
-    handle, temporary = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent or Path("."))
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".json", dir=folder)
     try:
         with os.fdopen(handle, "w") as stream:
             json.dump(document, stream)

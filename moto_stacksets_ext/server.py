@@ -103,26 +103,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our request log replaces werkzeug's
     app = create_app()
+    if args.state_file is not None:
+        for stale in persistence.clean_temporary(args.state_file):
+            print(f"moto-stacksets-ext: removed {stale}, left by an interrupted save", flush=True)
     if args.state_file is not None and args.state_file.exists():
         try:
             count = persistence.load_file(args.state_file)
-        except persistence.StateFileError as error:
+        except Exception as error:  # StateFileError, or a defect: refuse cleanly either way, file untouched
             print(f"moto-stacksets-server: {args.state_file}: {error}", file=sys.stderr)
             print("moto-stacksets-server: refusing to start (the file was left untouched)", file=sys.stderr)
-            raise SystemExit(2) from error
+            raise SystemExit(2) from None
         print(f"moto-stacksets-ext: loaded {count} stack set(s) from {args.state_file}", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     print(f"moto-stacksets-ext server listening on http://{args.host}:{args.port}", flush=True)
     try:
         run_simple(args.host, args.port, app, threaded=True, request_handler=_handler())
     finally:
+        _stopping.set()  # from here on, SIGTERM and SIGINT no longer interrupt: the save must finish
         if args.state_file is not None:
             persistence.save_file(args.state_file)
             print(f"moto-stacksets-ext: state saved to {args.state_file}", flush=True)
 
 
+_stopping = threading.Event()
+
+
 def _interrupt(signum: int, frame: Any) -> None:
-    """SIGTERM stops the server like Ctrl-C does (so the state is saved)."""
+    """SIGTERM stops the server like Ctrl-C does (so the state is saved); once stopping, later signals
+    are ignored, so a second SIGTERM or Ctrl-C cannot interrupt the save."""
+    if _stopping.is_set():
+        return
+    _stopping.set()
     raise KeyboardInterrupt
 
 

@@ -221,7 +221,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
 
     def list_stack_instances(self) -> ActionResult:
         values = self._input()
-        by_name = {f["Name"]: f.get("Values") for f in values.get("Filters") or []}
+        by_name = {f.get("Name"): f.get("Values") for f in values.get("Filters") or []}  # no Name: no filter
         filters = InstanceFilter(
             detailed_status=by_name.get("DETAILED_STATUS"),
             last_operation_id=by_name.get("LAST_OPERATION_ID"),

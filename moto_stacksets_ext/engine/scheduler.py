@@ -2,9 +2,9 @@
 
 The namespace hands it every stack set it touches: ``Scheduler.advance`` takes the steps the clock has
 made due (time progression), ``Scheduler.observe`` counts reads (manual progression), and after a step
-or a stop ``Scheduler.dispatch`` starts queued operations in request order when nothing running
-conflicts with them. ``Scheduler.begin`` starts one operation (and runs it to its end when its
-progression is immediate).
+or a stop ``Scheduler.dispatch`` starts queued operations in request order when nothing running, and
+nothing queued before them, conflicts with them. ``Scheduler.begin`` starts one operation (and runs it
+to its end when its progression is immediate).
 """
 
 from __future__ import annotations

@@ -91,3 +91,20 @@ def test_only_one_drift_detection_at_a_time(cf: Any, managed: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         cf.detect_stack_set_drift(StackSetName="managed")
     assert error_of(excinfo) == ("OperationInProgressException", 409)
+
+
+def test_an_operation_that_conflicts_with_nothing_does_not_wait_behind_a_queued_conflicting_one(
+    cf: Any, managed: str
+) -> None:
+    first = cf.create_stack_instances(StackSetName="managed", Accounts=[ACCOUNT_A, ACCOUNT_C], Regions=[REGION])[
+        "OperationId"
+    ]
+    conflicting = cf.update_stack_instances(StackSetName="managed", Accounts=[ACCOUNT_A], Regions=[REGION])[
+        "OperationId"
+    ]
+    free = cf.create_stack_instances(StackSetName="managed", Accounts=[ACCOUNT_B], Regions=[REGION])["OperationId"]
+    assert [status(cf, op) for op in (first, conflicting, free)] == ["RUNNING", "QUEUED", "QUEUED"]
+    step(first)  # the first moves: the free one starts although a conflicting one is queued ahead of it
+    assert [status(cf, op) for op in (first, conflicting, free)] == ["RUNNING", "QUEUED", "RUNNING"]
+    step(first)
+    assert [status(cf, op) for op in (first, conflicting)] == ["SUCCEEDED", "RUNNING"]
