@@ -140,7 +140,7 @@ def _start(state_file: Path) -> tuple[subprocess.Popen[str], str]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=1)
+            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=5)
             return process, endpoint
         except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting
             assert process.poll() is None, process.stdout.read() if process.stdout else ""

@@ -6,7 +6,7 @@ section declares what a stack group's ``Parameters`` (and instances' ``Parameter
 
 from __future__ import annotations
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from .. import jsonsafe
 from ..engine.model import Parameter

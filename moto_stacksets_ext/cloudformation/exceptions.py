@@ -74,7 +74,10 @@ _BY_ENGINE_ERROR: dict[type[engine.EngineError], type[CloudFormationStackSetErro
 
 
 def from_engine(error: engine.EngineError) -> CloudFormationStackSetError:
-    """The CloudFormation error for an engine error (same message)."""
+    """The CloudFormation error for an engine error (same message, except where AWS's own wording is known)."""
+    if isinstance(error, engine.StackSetNotEmpty):
+        # The wording AWS's documentation quotes (VPC Reachability Analyzer troubleshooting).
+        return StackSetNotEmptyException("StackSet is not empty")
     for kind in type(error).__mro__:
         if kind in _BY_ENGINE_ERROR:
             return _BY_ENGINE_ERROR[kind](error.message)

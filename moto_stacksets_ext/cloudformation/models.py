@@ -42,7 +42,7 @@ from ..engine.stacksets import (
     StackSetNamespace,
     StackSetSpec,
 )
-from . import organizations
+from . import organizations, templates
 from . import regions as _regions  # noqa: F401 - registers the partitions' regions with the engine
 from .exceptions import ValidationError, from_engine
 from .hooks.state import HookState
@@ -138,15 +138,17 @@ class StackSetsBackend(BaseBackend):
         if accounts and targets is not None:
             raise ValidationError("Exactly one of Accounts or DeploymentTargets must be specified")
         if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
-            if accounts or targets is None or not targets.organizational_unit_ids:
+            if accounts or targets is None:
                 raise ValidationError(
                     "StackSets with SERVICE_MANAGED permission model can only have OrganizationalUnit as target"
                 )
+            if not targets.organizational_unit_ids:
+                raise ValidationError("OrganizationalUnitIds are required")
             reached = organizations.accounts_in_units(self.account_id, self.partition, targets.organizational_unit_ids)
             picked = set(targets.accounts or [])
             kind = targets.account_filter_type or AccountFilterType.NONE
-            if kind is not AccountFilterType.NONE and not picked:
-                raise ValidationError(f"AccountFilterType {kind.value} requires Accounts in DeploymentTargets")
+            # An AccountFilterType without Accounts is accepted (AWS is not known to reject it): INTERSECTION
+            # then reaches no account, DIFFERENCE and UNION every account of the OUs.
             if kind is AccountFilterType.INTERSECTION:
                 reached = [(a, ou) for a, ou in reached if a in picked]
             elif kind is AccountFilterType.DIFFERENCE:
@@ -183,6 +185,7 @@ class StackSetsBackend(BaseBackend):
             spec.execution_role_name = spec.execution_role_name or EXECUTION_ROLE
         if spec.template_url is not None:
             spec.template_body = self._template_from_url(spec.template_url)
+        templates.parse(spec.template_body or "")
         return self.namespace.create_stack_set(spec)
 
     @aws_errors
@@ -213,12 +216,20 @@ class StackSetsBackend(BaseBackend):
             raise ValidationError("Exactly one of TemplateBody or TemplateUrl must be specified")
         if changes.template_url is not None:
             changes.template_body = self._template_from_url(changes.template_url)
+        if changes.template_body is not None:
+            templates.parse(changes.template_body)
         targets = None
         if accounts or regions or request.deployment_targets is not None:
             if not regions:
                 raise ValidationError("Regions should not be empty when targets are specified")
             targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
         return self.namespace.update_stack_set(name, changes, targets, request)
+
+    @aws_errors
+    def stack_set_template(self, name: str, call_as: str | None) -> str:
+        """The template of a stack set (GetTemplateSummary with StackSetName)."""
+        self.check_call_as(call_as)
+        return self.namespace.get_stack_set(name, include_deleted=True).template_body or ""
 
     @aws_errors
     def delete_stack_set(self, name: str, call_as: str | None) -> None:

@@ -43,6 +43,14 @@ def stack_set_name(name: str) -> str:
 
 
 def parameters(raw: list[Mapping[str, Any]] | None) -> list[Parameter]:
+    """Parameters as sent; ``UsePreviousValue`` with a value is refused (the API reference: "You can't
+    specify both a value and set UsePreviousValue to true"), in the words CloudFormation uses for stacks."""
+    for item in raw or []:
+        if item.get("UsePreviousValue") and item.get("ParameterValue"):
+            raise ValidationError(
+                f"Invalid input for parameter key {item.get('ParameterKey')}. Cannot specify usePreviousValue as true "
+                "and non empty value for a parameter"
+            )
     return [
         Parameter(
             parameter_key=item.get("ParameterKey", ""),
@@ -83,14 +91,6 @@ def preferences(raw: Mapping[str, Any] | None) -> Preferences:
     )
 
 
-def check_region_order(prefs: Preferences, regions: list[str]) -> None:
-    strangers = [region for region in prefs.region_order if region not in regions]
-    if strangers:
-        raise ValidationError(
-            f"RegionOrder contains regions {strangers} that are not part of the operation's Regions {regions}"
-        )
-
-
 def deployment_targets(raw: Mapping[str, Any] | None) -> DeploymentTargets | None:
     if raw is None:
         return None
@@ -120,7 +120,5 @@ def managed_execution(raw: Mapping[str, Any] | None) -> ManagedExecution | None:
 
 
 def regions(raw: list[str] | None) -> list[str]:
-    found = list(dict.fromkeys(raw or []))
-    if not found:
-        raise ValidationError("Regions should not be empty")
-    return found
+    """The regions, each once; an empty list is accepted (AWS is not known to reject it): no targets."""
+    return list(dict.fromkeys(raw or []))

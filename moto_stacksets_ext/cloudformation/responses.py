@@ -18,7 +18,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
-from . import front_door, params, serialize, wire
+from . import front_door, params, serialize, templates, wire
 from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
@@ -120,12 +120,6 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             deployment_targets=params.deployment_targets(values.get("DeploymentTargets")),
         )
 
-    @staticmethod
-    def _request_for_regions(values: dict[str, Any], regions: list[str]) -> OperationRequest:
-        request = StackSetsResponse._request(values)
-        params.check_region_order(request.preferences, regions)
-        return request
-
     # -- stack sets -------------------------------------------------------------------------------------
     def create_stack_set(self) -> ActionResult:
         values = self._input()
@@ -180,10 +174,24 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             changes,
             values.get("Accounts"),
             regions,
-            self._request_for_regions(values, regions),
+            self._request(values),
             values.get("CallAs"),
         )
         return ActionResult({"OperationId": operation.operation_id})
+
+    def get_template_summary(self) -> Any:
+        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer."""
+        if self._get_param("StackSetName") is None:
+            return super().get_template_summary()
+        values = dict(self.params)
+        validate_input("GetTemplateSummary", values)
+        if any(values.get(other) for other in ("StackName", "TemplateBody", "TemplateURL")):
+            raise ValidationError(
+                "You must specify only one of the following parameters: StackName, StackSetName, TemplateBody, "
+                "or TemplateURL"
+            )
+        body = self.stacksets_backend.stack_set_template(values["StackSetName"], values.get("CallAs"))
+        return ActionResult(templates.summarize(body).as_output())
 
     def delete_stack_set(self) -> ActionResult:
         values = self._input()
@@ -197,7 +205,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             name=values["StackSetName"],
             accounts=values.get("Accounts"),
             regions=regions,
-            request=self._request_for_regions(values, regions),
+            request=self._request(values),
             call_as=values.get("CallAs"),
             overrides=params.parameters(values["ParameterOverrides"]) if "ParameterOverrides" in values else None,
         )

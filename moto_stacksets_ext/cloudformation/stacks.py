@@ -7,27 +7,40 @@ moto's own message as the reason.
 
 from __future__ import annotations
 
+import logging
+
 from moto.cloudformation.models import cloudformation_backends
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
 from ..engine.execution import DeployKind, Deployment, DeployOutcome
 from ..engine.model import Parameter, StackInstance, StackSet
+from ..engine.parameters import resolve_parameters
 from ..namespaces import settings
+
+logger = logging.getLogger(__name__)
+
+#: CloudFormation's StatusReason for a failure inside the service (the cause is logged, not shown).
+INTERNAL_FAILURE = "Internal Failure"
 
 
 def effective_parameters(stack_set: StackSet, overrides: list[Parameter]) -> dict[str, str]:
     """The stack set's parameter values with the instance's overrides applied."""
     values = {p.parameter_key: p.parameter_value for p in stack_set.parameters if p.parameter_value is not None}
     for override in overrides:
-        if override.parameter_value is not None and not override.use_previous_value:
+        if override.parameter_value is not None:
             values[override.parameter_key] = override.parameter_value
     return values
 
 
 def _reason(error: Exception) -> str:
+    """A StatusReason for a failed deployment: moto's own AWS-worded message, never a Python exception's text."""
+    # moto's service errors (its ServiceException and RESTError families) carry an error code and AWS's words.
     message = getattr(error, "message", None)
-    return str(message) if message else f"{type(error).__name__}: {error}"
+    if message and (getattr(error, "code", None) or getattr(error, "error_type", None)):
+        return str(message)
+    logger.info("Deploying a stack instance failed inside moto", exc_info=error)
+    return INTERNAL_FAILURE
 
 
 def missing_role(stack_set: StackSet, account: str) -> str | None:
@@ -78,7 +91,7 @@ class MotoStackDeployer:
                     return DeployOutcome(succeeded=False, reason=_reason(error))
             return DeployOutcome(succeeded=True)
         overrides = (
-            deployment.operation.parameter_overrides
+            resolve_parameters(instance.parameter_overrides, deployment.operation.parameter_overrides)
             if deployment.operation.parameter_overrides is not None
             else instance.parameter_overrides
         )

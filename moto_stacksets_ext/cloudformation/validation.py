@@ -24,6 +24,18 @@ def service_model() -> ServiceModel:
     return get_session().get_service_model("cloudformation")
 
 
+#: Constraints CloudFormation's server applies that botocore's model leaves out, by shape name. Source:
+#: AWS's answer for an OU id 'unknown' (recorded in moto's test_create_instances___with_invalid_ou):
+#: "Member must have length less than or equal to 68, Member must have length greater than or equal to 6".
+SERVER_CONSTRAINTS: dict[str, dict[str, Any]] = {
+    "OrganizationalUnitId": {"min": 6, "max": 68},
+}
+
+
+def _constraints(shape: Shape) -> dict[str, Any]:
+    return {**shape.metadata, **SERVER_CONSTRAINTS.get(shape.name, {})}
+
+
 def _member_path(parent: str, name: str) -> str:
     camel = name[0].lower() + name[1:]
     return f"{parent}.{camel}" if parent else camel
@@ -43,7 +55,7 @@ EXTRA_MAX = {"TemplateBody": 51_200}
 
 
 def _scalar_constraints(shape: Shape, value: Any) -> list[str]:
-    metadata = shape.metadata
+    metadata = _constraints(shape)
     extra = EXTRA_MAX.get(shape.name)
     if extra is not None and isinstance(value, str) and len(value.encode("utf-8")) > extra:
         return [f"Member must have length less than or equal to {extra}"]
@@ -65,6 +77,23 @@ def _scalar_constraints(shape: Shape, value: Any) -> list[str]:
         if pattern and not re.fullmatch(pattern, value):
             broken.append(f"Member must satisfy regular expression pattern: {pattern}")
     return broken
+
+
+def _member_constraints(shape: Shape) -> list[str]:
+    """Every constraint the model puts on a list's scalar member, in AWS's order (max, min, enum, pattern)."""
+    metadata = _constraints(shape)
+    unit = "value" if shape.type_name in ("integer", "long") else "length"
+    constraints = []
+    if "max" in metadata:
+        constraints.append(f"Member must have {unit} less than or equal to {metadata['max']}")
+    if "min" in metadata:
+        constraints.append(f"Member must have {unit} greater than or equal to {metadata['min']}")
+    enum = getattr(shape, "enum", None) or metadata.get("enum")
+    if enum:
+        constraints.append(f"Member must satisfy enum value set: [{', '.join(enum)}]")
+    if "pattern" in metadata:
+        constraints.append(f"Member must satisfy regular expression pattern: {metadata['pattern']}")
+    return constraints
 
 
 def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
@@ -90,16 +119,20 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
                 f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: "
                 f"Member must have length less than or equal to {shape.metadata['max']}"
             )
-        member_problems: list[str] = []
+        broken = False
         for item in value:
             if isinstance(shape.member, StructureShape):
                 _walk(shape.member, item, path + ".member", found)
             else:
-                member_problems += [p for p in _scalar_constraints(shape.member, item) if p not in member_problems]
-        if member_problems:
+                try:
+                    broken = broken or bool(_scalar_constraints(shape.member, item))
+                except TypeError:
+                    continue
+        if broken:
+            # AWS names every constraint of the member, not only the broken ones.
             found.append(
                 f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: "
-                f"Member must satisfy constraint: [{', '.join(member_problems)}]"
+                f"Member must satisfy constraint: [{', '.join(_member_constraints(shape.member))}]"
             )
         return
     try:

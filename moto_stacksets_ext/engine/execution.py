@@ -46,6 +46,7 @@ from .model import (
     TargetStatus,
 )
 from .outcomes import Outcome, OutcomeBook, OutcomeKind
+from .parameters import resolve_parameters
 
 __all__ = ["DeployKind", "DeployOutcome", "Deployer", "Deployment", "Executor", "RecordingDeployer"]
 
@@ -250,7 +251,9 @@ class Executor:
         if outcome.stack_id is not None:
             instance.stack_id = outcome.stack_id
         if operation.parameter_overrides is not None:
-            instance.parameter_overrides = list(operation.parameter_overrides)
+            instance.parameter_overrides = resolve_parameters(
+                instance.parameter_overrides, operation.parameter_overrides
+            )
         reason = NO_UPDATES if kind is DeployKind.NOOP else None
         instance.set_status(InstanceStatus.CURRENT, DetailedStatus.SUCCEEDED, reason)
 

@@ -43,6 +43,7 @@ from .model import (
     TargetResult,
 )
 from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
+from .parameters import resolve_parameters
 from .regions import check_targets
 from .requests import (
     InstanceFilter,
@@ -254,6 +255,8 @@ class StackSetNamespace:
 
     def _apply(self, stack_set: StackSet, changes: StackSetChanges) -> bool:
         """Write ``changes`` onto the stack set; whether its template or parameters changed."""
+        if changes.parameters is not None:
+            changes.parameters = resolve_parameters(stack_set.parameters, changes.parameters)
         template_changed = (
             (changes.template_body is not None and changes.template_body != stack_set.template_body)
             or (changes.template_url is not None and changes.template_url != stack_set.template_url)

@@ -215,7 +215,6 @@ def test_list_instances_summary_has_no_parameter_overrides(cf: Any, baseline: st
 def test_instance_arguments_are_validated(cf: Any, baseline: str) -> None:
     for kwargs, code in [
         ({"Accounts": ["12345"], "Regions": [REGION]}, "ValidationError"),
-        ({"Accounts": [ACCOUNT_A], "Regions": []}, "ValidationError"),
         ({"Regions": [REGION]}, "ValidationError"),
         (
             {"Accounts": [ACCOUNT_A], "Regions": [REGION], "DeploymentTargets": {"Accounts": [ACCOUNT_A]}},
@@ -231,6 +230,15 @@ def test_instance_arguments_are_validated(cf: Any, baseline: str) -> None:
         assert error_of(excinfo) == (code, 400), kwargs
     assert cf.list_stack_instances(StackSetName="baseline")["Summaries"] == []
     assert cf.list_stack_set_operations(StackSetName="baseline")["Summaries"] == []
+
+
+def test_empty_regions_are_accepted_and_deploy_nothing(cf: Any, baseline: str) -> None:
+    """AWS is not known to reject an empty Regions list: the operation has no targets."""
+    operation_id = cf.create_stack_instances(StackSetName="baseline", Accounts=[ACCOUNT_A], Regions=[])["OperationId"]
+    operation = cf.describe_stack_set_operation(StackSetName="baseline", OperationId=operation_id)["StackSetOperation"]
+    assert operation["Status"] == "SUCCEEDED"
+    assert cf.list_stack_set_operation_results(StackSetName="baseline", OperationId=operation_id)["Summaries"] == []
+    assert cf.list_stack_instances(StackSetName="baseline")["Summaries"] == []
 
 
 def test_deployment_targets_accounts_for_self_managed(cf: Any, baseline: str) -> None:

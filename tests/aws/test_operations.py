@@ -256,7 +256,6 @@ def test_result_filters_are_validated(cf: Any, baseline: str, filters: list[dict
             "Exactly one of MaxConcurrentPercentage and MaxConcurrentCount must be specified since both "
             "parameters are present",
         ),
-        ({"RegionOrder": [EU]}, "RegionOrder"),
         (
             {"FailureTolerancePercentage": 101},
             "1 validation error detected: Value '101' at 'operationPreferences.failureTolerancePercentage' "
@@ -276,3 +275,16 @@ def test_preferences_are_validated_and_change_nothing(
     assert message in excinfo.value.response["Error"]["Message"]
     assert cf.list_stack_set_operations(StackSetName="baseline")["Summaries"] == []
     assert cf.list_stack_instances(StackSetName="baseline")["Summaries"] == []
+
+
+def test_region_order_naming_regions_outside_the_call_is_accepted(cf: Any, baseline: str) -> None:
+    """AWS is not known to reject it (Ansible's cloudformation_stack_set sends all its regions as RegionOrder)."""
+    operation_id = cf.create_stack_instances(
+        StackSetName="baseline",
+        Accounts=[ACCOUNT_A],
+        Regions=[REGION],
+        OperationPreferences={"RegionOrder": [EU, REGION]},
+    )["OperationId"]
+    operation = cf.describe_stack_set_operation(StackSetName="baseline", OperationId=operation_id)["StackSetOperation"]
+    assert operation["Status"] == "SUCCEEDED"
+    assert operation["OperationPreferences"]["RegionOrder"] == [EU, REGION]

@@ -108,16 +108,41 @@ def test_service_managed_rejects_plain_accounts(cf: Any, org: dict[str, Any]) ->
     assert "SERVICE_MANAGED permission model can only have OrganizationalUnit as target" in str(excinfo.value)
 
 
-def test_unknown_organizational_unit(cf: Any, org: dict[str, Any]) -> None:
+def test_service_managed_target_wording(cf: Any, org: dict[str, Any]) -> None:
     _service_managed(cf)
-    with pytest.raises(ClientError) as excinfo:
-        cf.create_stack_instances(
-            StackSetName="guardrails",
-            DeploymentTargets={"OrganizationalUnitIds": ["ou-zzzz-99999999"]},
-            Regions=[REGION],
-        )
-    assert error_of(excinfo) == ("ValidationError", 400)
+    cases = [
+        (
+            {"Accounts": [org["app1"]]},
+            "StackSets with SERVICE_MANAGED permission model can only have OrganizationalUnit as target",
+        ),
+        ({"DeploymentTargets": {"Accounts": [org["app1"]]}}, "OrganizationalUnitIds are required"),
+        (
+            {"DeploymentTargets": {"OrganizationalUnitIds": ["unknown"]}},
+            "1 validation error detected: Value '[unknown]' at 'deploymentTargets.organizationalUnitIds' failed to "
+            "satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 68, "
+            "Member must have length greater than or equal to 6, Member must satisfy regular expression pattern: "
+            "^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$]",
+        ),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ClientError) as excinfo:
+            cf.create_stack_instances(StackSetName="guardrails", Regions=[REGION], **kwargs)
+        assert error_of(excinfo) == ("ValidationError", 400)
+        assert excinfo.value.response["Error"]["Message"] == message
     assert cf.list_stack_set_operations(StackSetName="guardrails")["Summaries"] == []
+
+
+def test_unknown_organizational_unit_reaches_no_account(cf: Any, org: dict[str, Any]) -> None:
+    """AWS is not known to reject an OU id the organization lacks: it is accepted and reaches no account."""
+    _service_managed(cf)
+    operation_id = cf.create_stack_instances(
+        StackSetName="guardrails",
+        DeploymentTargets={"OrganizationalUnitIds": ["ou-zzzz-99999999"]},
+        Regions=[REGION],
+    )["OperationId"]
+    operation = cf.describe_stack_set_operation(StackSetName="guardrails", OperationId=operation_id)
+    assert operation["StackSetOperation"]["Status"] == "SUCCEEDED"
+    assert cf.list_stack_instances(StackSetName="guardrails")["Summaries"] == []
 
 
 def test_service_managed_without_an_organization(cf: Any) -> None:

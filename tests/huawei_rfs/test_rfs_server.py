@@ -138,7 +138,7 @@ def test_same_server_serves_aws_and_iam_lookup(server_rfs: Any, server: Threaded
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    cf.create_stack_set(StackSetName="aws-set", TemplateBody='{"Resources": {}}')
+    cf.create_stack_set(StackSetName="aws-set", TemplateBody='{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}')
     assert [s["StackSetName"] for s in cf.list_stack_sets()["Summaries"]] == ["aws-set"]
     # A client without project id resolves it through IAM; the project names its region.
     credentials = BasicCredentials(AK, SK).with_iam_endpoint(server.endpoint)
