@@ -14,10 +14,11 @@ from moto.core.model_instances import reset_model_data
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
-from . import namespaces
-from .alibaba_ros.context import OPERATION_MODEL as ALIBABA_OPERATION_MODEL
+from . import control_checks as checks
+from . import namespaces, plugin
+from .calls import CallLog, calls
 from .cloudformation.hooks import control as hook_control
-from .cloudformation.models import OPERATION_MODEL as AWS_OPERATION_MODEL
+from .control_checks import ControlArgumentError
 from .engine import door
 from .engine.clock import clock
 from .engine.model import Operation, TargetResult
@@ -26,14 +27,37 @@ from .engine.stacksets import StackSetNamespace
 
 if TYPE_CHECKING:
     from .alibaba_ros.resource_directory import ResourceDirectory
-from .huawei_rfs.naming import OPERATION_MODEL as HUAWEI_OPERATION_MODEL
 
-#: The moto state-manager model of each cloud's operations.
+#: The moto state-manager model of each cloud's operations (the front-ends register them under these names).
 OPERATION_MODELS = {
-    "aws": AWS_OPERATION_MODEL,
-    "huawei": HUAWEI_OPERATION_MODEL,
-    "alibaba": ALIBABA_OPERATION_MODEL,
+    "aws": "cloudformation::stackset-operation",
+    "huawei": "huawei-rfs::stackset-operation",
+    "alibaba": "alibaba-ros::stackgroup-operation",
 }
+
+__all__ = ["OPERATION_MODELS", "ControlArgumentError", "NoActiveMockError", "StackSetsControl", "control"]
+
+
+class NoActiveMockError(RuntimeError):
+    """A test-control call that nothing would act on: no mock is running and the plugin is not installed."""
+
+
+def _require_mock(call: str) -> None:
+    """Refuse a scripting call that would silently do nothing (no mock, or state that lives in a server)."""
+    if plugin.server_mode():
+        from moto import settings
+
+        raise NoActiveMockError(
+            f"control.{call}: under TEST_SERVER_MODE the state lives in the server at "
+            f"{settings.test_server_mode_endpoint()}; script it through its HTTP control API "
+            f"(e.g. POST {settings.test_server_mode_endpoint()}/moto-api/stacksets/outcomes)"
+        )
+    if not plugin.active():
+        raise NoActiveMockError(
+            f"control.{call} was called outside any mock: nothing would use it, and the next mock_stacksets "
+            "starts clean. Call it inside `with mock_stacksets():`, a @mock_stacksets function, a test using "
+            "the stacksets or stacksets_server fixture, or after install() (moto's server)."
+        )
 
 
 class StackSetsControl:
@@ -84,7 +108,31 @@ class StackSetsControl:
         return self._add(OutcomeKind.DRIFT, None, cloud, account, region, stack_set, None, times)
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
-        """Add a rule built by hand (its matchers as in ``fail``)."""
+        """Add a rule built by hand (its matchers as in ``fail``).
+
+        Every argument is checked (``ControlArgumentError`` names the valid values): ``cloud`` one of ``aws``,
+        ``huawei``, ``alibaba``; ``account`` a string (AWS: 12 digits); ``region`` a region of the cloud (AWS:
+        known to botocore); ``action`` one of CREATE, UPDATE, DELETE, DETECT_DRIFT; ``times`` a positive
+        integer. Outside any mock it raises ``NoActiveMockError``.
+        """
+        return self._checked_outcome(outcome, per_cloud=True)
+
+    def _checked_outcome(self, outcome: Outcome, *, per_cloud: bool) -> Outcome:
+        """``per_cloud``: the account and region must be the named cloud's (else any cloud's will do, as the
+        HTTP API's schema can say)."""
+        call = f"{outcome.kind.value.lower() if isinstance(outcome.kind, OutcomeKind) else 'add_outcome'}()"
+        if not isinstance(outcome.kind, OutcomeKind):
+            raise ControlArgumentError(
+                f"control.add_outcome(): kind must be one of {[k.value for k in OutcomeKind]}, not {outcome.kind!r}"
+            )
+        cloud = checks.cloud(call, outcome.cloud)
+        checks.account(call, outcome.account, cloud if per_cloud else None)
+        checks.region(call, outcome.region, cloud if per_cloud else None)
+        checks.action(call, outcome.action)
+        checks.times(call, outcome.times)
+        checks.text(call, "stack_set", outcome.stack_set)
+        checks.text(call, "reason", outcome.reason)
+        _require_mock(call)
         namespaces.touch()
         return outcomes.add(outcome)
 
@@ -128,12 +176,25 @@ class StackSetsControl:
         operation) or ``"time"`` (one step per ``seconds`` of the engine clock). Returns the transition.
         """
         if progression not in ("immediate", "manual", "time"):
-            raise ValueError(f"unknown progression {progression!r}: use immediate, manual or time")
+            raise ControlArgumentError(
+                f"control.set_progression(): progression must be 'immediate', 'manual' or 'time', not {progression!r}"
+            )
+        if cloud not in OPERATION_MODELS:
+            raise ControlArgumentError(
+                f"control.set_progression(): cloud must be one of {list(OPERATION_MODELS)}, not {cloud!r}"
+            )
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            raise ControlArgumentError(f"control.set_progression(): times must be a positive integer, not {times!r}")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not seconds > 0:
+            raise ControlArgumentError(f"control.set_progression(): seconds must be a positive number, not {seconds!r}")
+        _require_mock("set_progression()")
+        namespaces.touch()
         transition: dict[str, Any] = {"progression": progression}
         if progression == "manual":
             transition["times"] = times
         elif progression == "time":
             transition["seconds"] = seconds
+        namespaces.operation_model(OPERATION_MODELS[cloud])  # known to the plugin's reset, even if not loaded yet
         state_manager.set_transition(OPERATION_MODELS[cloud], transition)
         return transition
 
@@ -183,6 +244,15 @@ class StackSetsControl:
         """An operation's target results with ``batch``, ``started_at`` and ``ended_at``: the order targets ran."""
         return list(self.operation(stack_set, operation_id, cloud=cloud, account=account, region=region).results)
 
+    # -- the record of calls ----------------------------------------------------------------------------
+    @property
+    def calls(self) -> CallLog:
+        """Every request the mock served on the plugin's routes (AWS CloudFormation, Huawei RFS, Alibaba ROS),
+        oldest first: ``Call(cloud, action, account, region, parameters, status, error_code)``. Filter with
+        ``calls.filter(action="DescribeStackSetOperation")``, count with ``calls.count(...)``. Reset with
+        every mock (see ``moto_stacksets_ext.calls``)."""
+        return calls
+
     # -- clock ------------------------------------------------------------------------------------------
     def now(self) -> datetime:
         """The engine clock's time."""
@@ -190,6 +260,7 @@ class StackSetsControl:
 
     def advance(self, seconds: float) -> datetime:
         """Move the engine clock forward (operations with time progression catch up); returns the new time."""
+        _require_mock("advance()")
         namespaces.touch()
         with door.LOCK:
             clock.advance(seconds)
@@ -198,6 +269,7 @@ class StackSetsControl:
 
     def freeze_clock(self) -> datetime:
         """Stop following the wall clock: only ``advance`` moves time from now on."""
+        _require_mock("freeze_clock()")
         namespaces.touch()
         clock.freeze()
         return clock.now()
@@ -215,6 +287,7 @@ class StackSetsControl:
 
     @strict_roles.setter
     def strict_roles(self, value: bool) -> None:
+        _require_mock("strict_roles")
         namespaces.settings().strict_roles = bool(value)
 
     # -- CloudFormation Hooks ---------------------------------------------------------------------------
@@ -226,11 +299,15 @@ class StackSetsControl:
         """Script what matching Hook invocations decide: ``status`` (default HOOK_COMPLETE_FAILED), ``reason``,
         ``annotations``; matched by ``type_name``, ``target_type``, ``target_name``, ``account``, ``region``;
         used ``times`` times or until removed. See ``cloudformation.hooks.control.hook_outcome``."""
+        checks.account("hook_outcome()", rule.get("account"), "aws")
+        checks.region("hook_outcome()", rule.get("region"), "aws")
+        _require_mock("hook_outcome()")
         return hook_control.hook_outcome(**rule)
 
     def record_hook_result(self, **result: Any) -> hook_control.HookResult:
         """Store a Hook result directly (any TargetType, e.g. CLOUD_CONTROL with a request token).
         See ``cloudformation.hooks.control.record_hook_result``."""
+        _require_mock("record_hook_result()")
         return hook_control.record_hook_result(**result)
 
     @property

@@ -146,7 +146,11 @@ def _outcomes(request: GatewayRequest) -> GatewayResponse:
     if request.method == "GET":
         return GatewayResponse.json(200, {"outcomes": [outcome_json(o) for o in control.outcomes]})
     if request.method == "POST":
-        return GatewayResponse.json(201, outcome_json(control.add_outcome(_outcome_from(_body(request)))))
+        try:
+            added = control._checked_outcome(_outcome_from(_body(request)), per_cloud=False)
+        except ValueError as error:  # an account, region or action that could never match
+            raise ControlError(400, str(error)) from error
+        return GatewayResponse.json(201, outcome_json(added))
     if request.method == "DELETE":
         control.clear_outcomes()
         return GatewayResponse(204)

@@ -6,6 +6,8 @@ from typing import Any
 
 from .cloudformation.hooks.model import HookStatus, TargetType
 from .control import OPERATION_MODELS
+from .control_checks import ACTIONS, CLOUDS
+from .control_checks import regions as known_regions
 from .engine.outcomes import OutcomeKind
 
 #: Seconds one ``POST /clock`` may advance (about three years; the clock stops at year 9999).
@@ -73,6 +75,17 @@ def document() -> dict[str, Any]:
         "reason": _NULLABLE_STRING,
         "times": {"type": "integer", "minimum": 1, "nullable": True},
     }
+    # What POST /outcomes accepts: an account id and a region of some cloud, an action of the engine's.
+    new_outcome_fields = {
+        **outcome_fields,
+        "account": {"type": "string", "nullable": True, "pattern": "^([0-9]{12}|[0-9]{16}|[0-9a-f]{32})$"},
+        "region": {
+            "type": "string",
+            "nullable": True,
+            "enum": [*sorted({r for cloud in CLOUDS for r in known_regions(cloud)}), None],
+        },
+        "action": {"type": "string", "nullable": True, "enum": [*ACTIONS, None]},
+    }
     hook_statuses = [s.value for s in HookStatus]
     target_types = [t.value for t in TargetType]
     region = {"type": "string", "nullable": True, "enum": [*_regions(), None]}
@@ -92,7 +105,10 @@ def document() -> dict[str, Any]:
         "NewOutcome": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {"kind": {"type": "string", "enum": [k.value for k in OutcomeKind]}, **outcome_fields},
+            "properties": {
+                "kind": {"type": "string", "enum": [k.value for k in OutcomeKind]},
+                **new_outcome_fields,
+            },
         },
         "Clock": {"type": "object", "properties": {"now": {"type": "string"}}, "required": ["now"]},
         "ClockChange": {

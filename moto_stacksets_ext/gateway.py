@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from . import calls
 from .engine import door
 
 logger = logging.getLogger(__name__)
@@ -104,13 +105,16 @@ def front_ends() -> list[CloudFrontEnd]:
 
 
 def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:
-    """Let ``front_end`` answer; an unexpected error becomes a JSON 500, never a traceback."""
+    """Let ``front_end`` answer (and record the call, ``control.calls``); an unexpected error becomes a JSON
+    500, never a traceback."""
     try:
         with door.held():  # one request at a time through the engine's door
-            return front_end.handle(request)
+            response = front_end.handle(request)
     except Exception:  # a defect: keep the server alive and say so
         logger.exception("%s front-end failed on %s %s", front_end.name, request.method, request.url)
-        return GatewayResponse.json(500, {"error": f"internal error in the {front_end.name} mock"})
+        response = GatewayResponse.json(500, {"error": f"internal error in the {front_end.name} mock"})
+    calls.record_gateway(front_end.name, request, response)
+    return response
 
 
 # -- in-process (moto's responses mock) ---------------------------------------------------------------

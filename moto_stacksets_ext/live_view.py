@@ -1,22 +1,29 @@
 """The live view of the development server: ``/moto-api/stacksets/`` (HTML+JS, no CDN, works offline).
 
 It shows the stack sets of every cloud, account and region, each operation as a grid of target accounts x
-regions coloured by result status (refreshed every second while operations run), its preferences, status
-reason and the failed targets' reasons, and the newest Hook results with their annotations. The page reads
-``/moto-api/stacksets/view/state`` (JSON), which ``snapshot`` builds; reading it is not a read of any
-operation, so watching never moves a manual progression.
+regions coloured by result status (refreshed every second while operations run), its preferences under AWS's
+names (``FailureToleranceCount``...), status reason, the failed targets' reasons grouped when repeated, and
+for a running operation its pace (the progression it runs under, reads so far, the next step's time); above
+them the engine clock, the progression of each cloud's state-manager model and the scripted outcomes still
+waiting to be used (the answers to "why is it still RUNNING?"); and the newest Hook results with their
+annotations. The page reads ``/moto-api/stacksets/view/state`` (JSON, linked from the page), which
+``snapshot`` builds; reading it is not a read of any operation, so watching never moves a manual progression.
+The page does not redraw while text on it is selected (so a selection can be copied).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
 from . import namespaces
-from .engine.model import Operation, StackSet
+from .engine.clock import clock
+from .engine.lifecycle import Mode
+from .engine.model import Operation, StackSet, TargetResult
+from .engine.outcomes import outcomes
 from .engine.stacksets import StackSetNamespace
 from .gateway import GatewayRequest, GatewayResponse
 
@@ -30,6 +37,33 @@ def _time(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+def _pace(operation: Operation) -> dict[str, Any] | None:
+    """How a running operation advances: what the test author needs to move it along."""
+    pace = operation.pace
+    if pace is None or operation.status.value not in ("QUEUED", "RUNNING", "STOPPING"):
+        return None
+    progression = pace.progression
+    found: dict[str, Any] = {"progression": progression.mode.value}
+    if progression.mode is Mode.MANUAL:
+        found.update(times=progression.times, reads=pace.reads)
+    elif progression.mode is Mode.TIME:
+        found.update(
+            seconds=progression.seconds, next_step_at=_time(pace.since + timedelta(seconds=progression.seconds))
+        )
+    return found
+
+
+def _reasons(results: list[TargetResult]) -> list[dict[str, Any]]:
+    """Each distinct reason once, with how many targets gave it and which (newest reasons as they came)."""
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for result in results:
+        if result.status_reason:
+            grouped.setdefault(result.status_reason, []).append(
+                {"account": result.account, "region": result.region, "status": result.status.value}
+            )
+    return [{"reason": reason, "count": len(targets), "targets": targets} for reason, targets in grouped.items()]
+
+
 def _operation(operation: Operation) -> dict[str, Any]:
     preferences = operation.operation_preferences
     results = list(operation.results)
@@ -40,16 +74,17 @@ def _operation(operation: Operation) -> dict[str, Any]:
         "status_reason": operation.status_reason,
         "created": _time(operation.creation_timestamp),
         "ended": _time(operation.end_timestamp),
-        "preferences": {
-            "region_concurrency_type": preferences.region_concurrency_type
-            and preferences.region_concurrency_type.value,
-            "region_order": preferences.region_order,
-            "failure_tolerance_count": preferences.failure_tolerance_count,
-            "failure_tolerance_percentage": preferences.failure_tolerance_percentage,
-            "max_concurrent_count": preferences.max_concurrent_count,
-            "max_concurrent_percentage": preferences.max_concurrent_percentage,
-            "concurrency_mode": preferences.concurrency_mode and preferences.concurrency_mode.value,
+        "preferences": {  # AWS's member names (OperationPreferences), whichever cloud
+            "RegionConcurrencyType": preferences.region_concurrency_type and preferences.region_concurrency_type.value,
+            "RegionOrder": preferences.region_order,
+            "FailureToleranceCount": preferences.failure_tolerance_count,
+            "FailureTolerancePercentage": preferences.failure_tolerance_percentage,
+            "MaxConcurrentCount": preferences.max_concurrent_count,
+            "MaxConcurrentPercentage": preferences.max_concurrent_percentage,
+            "ConcurrencyMode": preferences.concurrency_mode and preferences.concurrency_mode.value,
         },
+        "pace": _pace(operation),
+        "reasons": _reasons(results),
         "accounts": list(dict.fromkeys(r.account for r in results)),
         "regions": list(dict.fromkeys(r.region for r in results)),
         "cells": [
@@ -124,8 +159,36 @@ def snapshot() -> dict[str, Any]:
         spaces += namespaces.all_namespaces(cloud)
     hook_results.sort(key=lambda r: r["invoked_at"] or "", reverse=True)
     return {
+        "clock": {"now": _time(clock.now())},
+        "progressions": _progressions(),
+        "outcomes_waiting": _outcomes_waiting(),
         "namespaces": [_namespace(ns, found) for ns in spaces if (found := ns.all_stack_sets())],
         "hook_results": hook_results[:HOOK_RESULTS_SHOWN],
+    }
+
+
+def _progressions() -> list[dict[str, Any]]:
+    from moto.moto_api import state_manager
+
+    from .control import OPERATION_MODELS
+
+    return [
+        {"cloud": cloud, "model": model, "transition": dict(state_manager.get_transition(model))}
+        for cloud, model in OPERATION_MODELS.items()
+    ]
+
+
+def _outcomes_waiting() -> dict[str, list[dict[str, Any]]]:
+    """Scripted outcomes with uses left (deployment outcomes, then Hook outcomes)."""
+    from .cloudformation.hooks import control as hook_control
+    from .control_api import outcome_json
+
+    def left(rule: Any) -> bool:
+        return rule.times is None or rule.consumed < rule.times
+
+    return {
+        "deployments": [outcome_json(o) for o in outcomes.all() if left(o)],
+        "hooks": [hook_control.outcome_json(o) for o in hook_control.outcome_book().all() if left(o)],
     }
 
 

@@ -38,8 +38,9 @@ class Settings:
 class CloudNamespacesBackend(BaseBackend):
     """Holds every non-AWS namespace, keyed by (cloud, account, region).
 
-    Its reset also resets the engine's process-wide state (clock, scripted outcomes), so whatever
-    touches that state calls ``touch`` first: moto resets only the backends in use.
+    Its reset also resets the plugin's process-wide state (the engine clock, scripted outcomes, the record
+    of calls, and the state-manager transitions of the plugin's operation models), so whatever touches that
+    state calls ``touch`` first: moto resets only the backends in use.
     """
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -52,9 +53,24 @@ class CloudNamespacesBackend(BaseBackend):
         self.hook_handlers = HookHandlerBook()
 
     def reset(self) -> None:
-        clock.reset()
-        outcomes.clear()
+        reset_process_state()
         super().reset()
+
+
+#: The state-manager models the plugin registered (``operation_model``); their transitions reset with moto.
+_operation_models: list[str] = []
+
+
+def reset_process_state() -> None:
+    """Reset what the plugin keeps outside moto's backends: the engine clock, scripted deployment outcomes,
+    the record of calls and the progression (state-manager transition) of every plugin model."""
+    from .calls import calls
+
+    clock.reset()
+    outcomes.clear()
+    calls.clear()
+    for model_name in list(_operation_models):
+        state_manager.unset_transition(model_name)
 
 
 cloud_namespaces_backends = BackendDict(
@@ -93,6 +109,8 @@ def operation_model(model_name: str) -> Callable[[], Mapping[str, Any]]:
     """Register a cloud's operation model with moto's state manager (``immediate`` by default) and return
     what its namespaces read the transition in force from."""
     state_manager.register_default_transition(model_name, transition={"progression": "immediate"})
+    if model_name not in _operation_models:
+        _operation_models.append(model_name)
 
     def transition() -> Mapping[str, Any]:
         found: Mapping[str, Any] = state_manager.get_transition(model_name)

@@ -3,7 +3,13 @@
 moto routes every CloudFormation request through ``moto.cloudformation.urls.url_paths``; the plugin
 puts its own response class (a subclass of moto's ``CloudFormationResponse``) on the main route, so
 in-process mocks and moto's server both serve the plugin's stack-set actions and moto's own for the rest.
-No file of moto's is edited.
+No file of moto's is edited; every moto internal used is reached through ``moto_internals``.
+
+Two ways in:
+
+* ``install()`` (moto's server, ``mock_aws`` users): the plugin stays installed until ``uninstall()``;
+* ``mock_stacksets`` installs it while the outermost ``mock_stacksets`` runs and gives CloudFormation back to
+  moto when it ends (unless ``install()`` was called), so a later plain ``mock_aws`` test is served by moto.
 """
 
 from __future__ import annotations
@@ -11,44 +17,48 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, ParamSpec, TypeVar, overload
 
-import moto
+from moto import settings as moto_settings
 from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
-from moto.core.models import RESPONSES_METHODS, MockAWS, responses_mock
+from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
-from . import gateway, namespaces, vendored_requests
+from . import gateway, moto_internals, namespaces, vendored_requests
 from .cloudformation import auto_deployment, organizations
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
+from .moto_internals import MotoContractError, PluginInstallError
 
-ROUTE = "{0}/$"
+ROUTE = moto_internals.CLOUDFORMATION_ROUTE
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
+P = ParamSpec("P")
 
-_lock = threading.Lock()
+__all__ = [
+    "MotoContractError",
+    "PluginInstallError",
+    "ServerModeStackSetsMock",
+    "StackSetsMock",
+    "UnservedEndpointError",
+    "active",
+    "install",
+    "installed",
+    "mock_stacksets",
+    "uninstall",
+]
+
+_lock = threading.RLock()
 _original: Any = None
 _added_delegation = False
-
-
-class PluginInstallError(RuntimeError):
-    """moto lacks the extension point the plugin needs."""
+#: ``install()`` was called (by the user or the server): mocks ending leave the plugin installed.
+_explicit = False
+#: How many ``mock_stacksets`` are running (nested or not, in-process or TEST_SERVER_MODE).
+_active_mocks = 0
 
 
 def _routes() -> dict[str, Any]:
-    try:
-        from moto.cloudformation import urls
-    except ImportError as error:  # pragma: no cover - depends on the installed moto
-        raise PluginInstallError(
-            f"moto {moto.__version__} has no moto.cloudformation.urls module; moto-stacksets-ext needs moto>=5.1,<6"
-        ) from error
-    paths = getattr(urls, "url_paths", None)
-    if not isinstance(paths, dict) or ROUTE not in paths:
-        raise PluginInstallError(
-            f"moto {moto.__version__} has no CloudFormation route {ROUTE!r} in moto.cloudformation.urls.url_paths; "
-            "moto-stacksets-ext needs moto>=5.1,<6"
-        )
-    return paths
+    return moto_internals.cloudformation_routes()
 
 
 def _is_ours(handler: Any) -> bool:
@@ -63,24 +73,49 @@ def installed() -> bool:
         return False
 
 
+def active() -> bool:
+    """Whether the plugin serves requests now: a ``mock_stacksets`` is running, or ``install()`` was called."""
+    return _active_mocks > 0 or (_explicit and installed())
+
+
+def server_mode() -> bool:
+    """Whether the running ``mock_stacksets`` forwards to a server (moto's ``TEST_SERVER_MODE``)."""
+    return _active_mocks > 0 and moto_settings.TEST_SERVER_MODE
+
+
 def install() -> None:
-    """Register the plugin with moto's dispatcher. Idempotent; raises ``PluginInstallError`` if the
-    installed moto lacks the extension point."""
+    """Register the plugin with moto's dispatcher until ``uninstall()``. Idempotent; raises
+    ``PluginInstallError`` (``MotoContractError``) if the installed moto lacks an extension point the plugin
+    needs."""
+    global _explicit
+    with _lock:
+        _install()
+        _explicit = True
+
+
+def _install() -> None:
     global _original, _added_delegation
     with _lock:
         paths = _routes()
-        if _is_ours(paths[ROUTE]):
-            return
-        _original = paths[ROUTE]
-        paths[ROUTE] = StackSetsResponse.dispatch
-        _added_delegation = organizations.allow_stacksets_delegation()
-        auto_deployment.patch()
-        hook_patches.patch()
+        moto_internals.check_contract()
+        if not _is_ours(paths[ROUTE]):
+            _original = paths[ROUTE]
+            paths[ROUTE] = StackSetsResponse.dispatch
+            _added_delegation = organizations.allow_stacksets_delegation()
+            auto_deployment.patch()
+            hook_patches.patch()
     register_clouds()
 
 
 def uninstall() -> None:
     """Give CloudFormation back to moto. Idempotent."""
+    global _explicit
+    with _lock:
+        _explicit = False
+        _uninstall()
+
+
+def _uninstall() -> None:
     global _original, _added_delegation
     with _lock:
         paths = _routes()
@@ -108,6 +143,8 @@ UNSERVED_CLOUD_HOSTS = (
     re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.com(:\d+)?(/.*)?$"),
     re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
 )
+#: Every Huawei and Alibaba host (TEST_SERVER_MODE refuses them all: point the SDK at the server instead).
+CLOUD_HOSTS = re.compile(r"https?://[^/]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?(/.*)?$")
 
 
 class UnservedEndpointError(ConnectionError):
@@ -121,16 +158,60 @@ def _refuse(request: Any) -> tuple[int, dict[str, str], str]:
     )
 
 
+def _refuse_in_server_mode(request: Any) -> tuple[int, dict[str, str], str]:
+    raise UnservedEndpointError(
+        f"moto-stacksets-ext: {request.method} {request.url} was not sent: under TEST_SERVER_MODE the Huawei and "
+        f"Alibaba SDKs must be pointed at the server ({moto_settings.test_server_mode_endpoint()}) themselves"
+    )
+
+
+def _enter(reset: bool) -> None:
+    """Bookkeeping when a ``mock_stacksets`` starts: install for the outermost one, start clean."""
+    global _active_mocks
+    with _lock:
+        outermost = _active_mocks == 0
+        if outermost and not moto_settings.TEST_SERVER_MODE:
+            _install()
+            if reset:  # as moto: only the outermost mock resets
+                namespaces.touch()  # so moto's reset (in start) reaches the plugin's process-wide state too
+                namespaces.reset_process_state()
+        _active_mocks += 1
+
+
+def _leave(remove_data: bool) -> None:
+    """Bookkeeping when a ``mock_stacksets`` stops: leave nothing behind, give moto its routing back."""
+    global _active_mocks
+    with _lock:
+        _active_mocks = max(0, _active_mocks - 1)
+        if _active_mocks > 0 or moto_settings.TEST_SERVER_MODE:
+            return
+        if remove_data:  # as moto: the outermost mock removes the data when it ends
+            namespaces.reset_process_state()
+        if not _explicit:
+            _uninstall()
+
+
 class StackSetsMock(MockAWS):
     """moto's ``mock_aws`` with the plugin installed, intercepting the Huawei and Alibaba endpoints too.
 
-    The plugin's state (every cloud's stack sets, the clock, scripted outcomes) resets with moto's.
+    The plugin's state (every cloud's stack sets, the clock, scripted outcomes, progressions, the record of
+    calls) resets with moto's: at the start of the mock and when it ends. When the outermost mock ends,
+    CloudFormation goes back to moto (unless ``install()`` was called).
     """
 
     def start(self, reset: bool = True) -> None:
-        install()
-        super().start(reset=reset)
-        namespaces.touch()
+        _enter(reset)
+        try:
+            super().start(reset=reset)
+        except BaseException:
+            _leave(False)
+            raise
+
+    def stop(self, remove_data: bool = True) -> None:
+        try:
+            super().stop(remove_data=remove_data)
+        finally:
+            _leave(remove_data)
 
     def _enable_patching(self, reset: bool = True) -> None:
         super()._enable_patching(reset=reset)
@@ -149,23 +230,66 @@ class StackSetsMock(MockAWS):
         super()._disable_patching(remove_data)
 
 
-@overload
-def mock_stacksets(func: None = None, config: DefaultConfig | None = None) -> StackSetsMock: ...
+class ServerModeStackSetsMock(ServerModeMockAWS):
+    """``mock_stacksets`` under moto's ``TEST_SERVER_MODE=true``, like ``mock_aws`` there: boto3 clients go to
+    ``TEST_SERVER_MODE_ENDPOINT`` (a ``moto-stacksets-server``), whose state ``/moto-api/reset`` clears at the
+    start and end. Requests to Huawei or Alibaba hosts are refused (point those SDKs at the server)."""
+
+    _cloud_mock: Any = None
+
+    def start(self, reset: bool = True) -> None:
+        _enter(reset)
+        try:
+            super().start(reset=reset)
+        except BaseException:
+            _leave(False)
+            raise
+
+    def stop(self, remove_data: bool = True) -> None:
+        try:
+            super().stop(remove_data=remove_data)
+        finally:
+            _leave(remove_data)
+
+    def _enable_patching(self, reset: bool = True) -> None:
+        import responses
+
+        super()._enable_patching(reset=reset)
+        cloud_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        cloud_mock.add_passthru(re.compile(r"^(?!https?://[^/]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?/)"))
+        for method in RESPONSES_METHODS:
+            cloud_mock.add(CallbackResponse(method=method, url=CLOUD_HOSTS, callback=_refuse_in_server_mode))
+        cloud_mock.start()
+        self._cloud_mock = cloud_mock
+
+    def _disable_patching(self, remove_data: bool) -> None:
+        super()._disable_patching(remove_data)
+        if self._cloud_mock is not None:
+            self._cloud_mock.stop()
+            self._cloud_mock = None
 
 
 @overload
-def mock_stacksets(func: Callable[..., T], config: DefaultConfig | None = None) -> Callable[..., T]: ...
+def mock_stacksets(func: None = None, config: DefaultConfig | None = None) -> MockAWS: ...
 
 
-def mock_stacksets(
-    func: Callable[..., T] | None = None, config: DefaultConfig | None = None
-) -> StackSetsMock | Callable[..., T]:
+@overload
+def mock_stacksets(func: C, config: DefaultConfig | None = None) -> C: ...
+
+
+@overload
+def mock_stacksets(func: Callable[P, T], config: DefaultConfig | None = None) -> Callable[P, T]: ...
+
+
+def mock_stacksets(func: Any = None, config: DefaultConfig | None = None) -> Any:
     """Use exactly like moto's ``mock_aws``: as a function or class decorator, or a context manager.
+    The decorated function keeps its signature for type checkers. Under moto's ``TEST_SERVER_MODE=true`` it
+    sends boto3 clients to the server, as ``mock_aws`` does.
 
     >>> with mock_stacksets():
     ...     boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()
     """
-    mock = StackSetsMock(config)
+    mock: Any = ServerModeStackSetsMock(config) if moto_settings.TEST_SERVER_MODE else StackSetsMock(config)
     if func is not None:
         return mock(func)
     return mock

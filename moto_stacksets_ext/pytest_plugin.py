@@ -15,17 +15,21 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .control import OPERATION_MODELS, StackSetsControl, control
-from .engine.outcomes import Outcome, OutcomeKind
-from .plugin import mock_stacksets
+# Nothing heavy at import: pytest loads this module in every run of every project that has the package
+# installed, so moto, boto3 and the clouds' machinery are imported only when a fixture is used.
+if TYPE_CHECKING:
+    from .control import StackSetsControl
+    from .engine.outcomes import Outcome
 
 MARKER = "stacksets"
+CLOUDS = ("aws", "huawei", "alibaba")
 MARKER_OPTIONS = {"progression", "times", "seconds", "outcomes", "strict_roles", "check_outcomes", "cloud"}
 OUTCOME_FIELDS = {"kind", "account", "region", "cloud", "stack_set", "action", "reason", "times"}
 FAKE_AWS_ENVIRONMENT = {
@@ -49,6 +53,35 @@ class MarkerError(ValueError):
     """A ``@pytest.mark.stacksets`` that cannot be used as written."""
 
 
+FIXTURES = ("stacksets", "stacksets_server")
+_warned_nodes: set[str] = set()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A marker no fixture reads would do nothing: on the test itself it is an error, inherited from a class
+    or module it is a warning (once per class or module) for each test that takes neither fixture."""
+    marker = item.get_closest_marker(MARKER)
+    if marker is None or any(name in getattr(item, "fixturenames", ()) for name in FIXTURES):
+        return
+    if any(own.name == MARKER for own in getattr(item, "own_markers", ())):
+        pytest.fail(
+            f"@pytest.mark.stacksets on {item.name} does nothing: the test uses neither the stacksets nor the "
+            "stacksets_server fixture (add one as an argument, or remove the marker)",
+            pytrace=False,
+        )
+    parent = item.parent.nodeid if item.parent is not None else ""
+    if parent not in _warned_nodes:
+        _warned_nodes.add(parent)
+        warnings.warn(
+            pytest.PytestWarning(
+                f"@pytest.mark.stacksets on {parent or 'the session'} does nothing for {item.name} (and any other "
+                "test there that uses neither the stacksets nor the stacksets_server fixture)"
+            ),
+            stacklevel=1,
+        )
+
+
 @dataclass(frozen=True)
 class MarkerOptions:
     progression: str | None = None
@@ -61,6 +94,8 @@ class MarkerOptions:
 
 
 def _outcome(spec: Any) -> Outcome:
+    from .engine.outcomes import Outcome, OutcomeKind
+
     if isinstance(spec, Outcome):
         return spec
     if not isinstance(spec, Mapping):
@@ -91,7 +126,8 @@ def options_for(node: pytest.Item) -> MarkerOptions:
     try:
         return marker_options(node)
     except MarkerError as error:
-        pytest.fail(str(error), pytrace=False)
+        message = str(error)
+    pytest.fail(message, pytrace=False)  # outside the except block: the message is printed once
 
 
 def marker_options(node: pytest.Item) -> MarkerOptions:
@@ -113,12 +149,17 @@ def marker_options(node: pytest.Item) -> MarkerOptions:
             f"@pytest.mark.stacksets: progression must be 'immediate', 'manual' or 'time', not {progression!r}"
         )
     cloud = kwargs.get("cloud")
-    if cloud is not None and cloud not in OPERATION_MODELS:
-        raise MarkerError(f"@pytest.mark.stacksets: cloud must be one of {sorted(OPERATION_MODELS)}")
+    if cloud is not None and cloud not in CLOUDS:
+        raise MarkerError(f"@pytest.mark.stacksets: cloud must be one of {list(CLOUDS)}, not {cloud!r}")
+    times, seconds = kwargs.get("times", 1), kwargs.get("seconds", 1.0)
+    if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+        raise MarkerError(f"@pytest.mark.stacksets: times must be a positive integer, not {times!r}")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not seconds > 0:
+        raise MarkerError(f"@pytest.mark.stacksets: seconds must be a positive number, not {seconds!r}")
     return MarkerOptions(
         progression=progression,
-        times=int(kwargs.get("times", 1)),
-        seconds=float(kwargs.get("seconds", 1.0)),
+        times=times,
+        seconds=float(seconds),
         cloud=cloud,
         outcomes=tuple(_outcome(spec) for spec in kwargs.get("outcomes", ())),
         strict_roles=bool(kwargs.get("strict_roles", False)),
@@ -127,14 +168,22 @@ def marker_options(node: pytest.Item) -> MarkerOptions:
 
 
 def _apply(options: MarkerOptions, target: StackSetsControl) -> None:
-    if options.progression is not None:
-        clouds = [options.cloud] if options.cloud else list(OPERATION_MODELS)
-        for cloud in clouds:
-            target.set_progression(options.progression, times=options.times, seconds=options.seconds, cloud=cloud)
-    for outcome in options.outcomes:
-        target.add_outcome(outcome)
-    if options.strict_roles:
-        target.strict_roles = True
+    """Apply the marker; an outcome the control API refuses (an 11-digit account, an unknown region or
+    action) fails the test at set-up with the control API's message, once."""
+    try:
+        if options.progression is not None:
+            clouds = [options.cloud] if options.cloud else list(CLOUDS)
+            for cloud in clouds:
+                target.set_progression(options.progression, times=options.times, seconds=options.seconds, cloud=cloud)
+        for outcome in options.outcomes:
+            target.add_outcome(outcome)
+        if options.strict_roles:
+            target.strict_roles = True
+    except ValueError as error:
+        message = f"@pytest.mark.stacksets: {error}"
+    else:
+        return
+    pytest.fail(message, pytrace=False)
 
 
 def _stale(target: StackSetsControl) -> list[str]:
@@ -167,13 +216,13 @@ def stacksets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     for name, value in FAKE_AWS_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    from .control import control
+    from .plugin import mock_stacksets
+
     with mock_stacksets():
         _apply(options, control)
-        try:
-            yield control
-            stale = _stale(control)
-        finally:
-            control.reset_progression()
+        yield control
+        stale = _stale(control)
         if stale and options.check_outcomes:
             pytest.fail(_stale_outcomes_message(stale), pytrace=False)
 
@@ -182,8 +231,11 @@ class StacksetsServer:
     """A running plugin server and factories for clients pointed at it."""
 
     def __init__(self, endpoint: str) -> None:
+        from .control import control
+
         self.endpoint = endpoint
-        self.control = control
+        #: The server's control object (the server runs in this process).
+        self.control: StackSetsControl = control
 
     def boto3_client(self, service: str = "cloudformation", region: str = "us-east-1") -> Any:
         import boto3
@@ -256,12 +308,13 @@ def stacksets_server(
 ) -> Iterator[StacksetsServer]:
     """The session's plugin server, configured by the test's marker and reset after the test."""
     options = options_for(request.node)
+    control = _stacksets_server_session.control
+    _stacksets_server_session.reset()  # clean at the start too, whatever ran before in this process
     _apply(options, control)
     try:
         yield _stacksets_server_session
         stale = _stale(control)
     finally:
-        control.reset_progression()
         _stacksets_server_session.reset()
     if stale and options.check_outcomes:
         pytest.fail(_stale_outcomes_message(stale), pytrace=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="load stack sets from this file at start (if it exists) and save them to it on shutdown",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()} (moto {_moto_version()})")
     parser.add_argument(
         "--log-level",
         default="INFO",
@@ -96,9 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _moto_version() -> str:
+    from importlib.metadata import version
+
+    return version("moto")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our request log replaces werkzeug's
@@ -114,13 +128,26 @@ def main(argv: Sequence[str] | None = None) -> None:
             print("moto-stacksets-server: refusing to start (the file was left untouched)", file=sys.stderr)
             raise SystemExit(2) from None
         print(f"moto-stacksets-ext: loaded {count} stack set(s) from {args.state_file}", flush=True)
+    try:  # bind first: "listening on" is printed only once the port is ours
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        listener = socket.create_server((args.host, args.port), family=family)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"moto-stacksets-server: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        raise SystemExit(1) from None
+    with listener:  # werkzeug serves a duplicate of the bound socket
+        server = make_server(args.host, args.port, app, threaded=True, request_handler=_handler(), fd=listener.fileno())
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
-    print(f"moto-stacksets-ext server listening on http://{args.host}:{args.port}", flush=True)
+    port = server.socket.getsockname()[1]
+    print(f"moto-stacksets-ext server listening on http://{args.host}:{port}", flush=True)
     try:
-        run_simple(args.host, args.port, app, threaded=True, request_handler=_handler())
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
         _stopping.set()  # from here on, SIGTERM and SIGINT no longer interrupt: the save must finish
+        server.server_close()
         if args.state_file is not None:
             persistence.save_file(args.state_file)
             print(f"moto-stacksets-ext: state saved to {args.state_file}", flush=True)

@@ -175,3 +175,114 @@ def test_beside_mock_aws(stacksets):
         "2",
     )
     result.assert_outcomes(passed=5)
+
+
+def test_a_marker_without_the_fixture_is_an_error_and_inherited_one_a_warning(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+import pytest
+from moto_stacksets_ext import mock_stacksets
+
+@pytest.mark.stacksets(progression="manual")
+@mock_stacksets
+def test_marker_but_no_fixture():
+    pass
+
+@pytest.mark.stacksets(progression="manual")
+class TestInherited:
+    def test_uses_it(self, stacksets):
+        pass
+
+    def test_does_not(self):
+        pass
+
+    def test_does_not_either(self):
+        pass
+""",
+    )
+    result.assert_outcomes(passed=3, errors=1)
+    output = result.stdout.str()
+    assert "@pytest.mark.stacksets on test_marker_but_no_fixture does nothing" in output
+    assert output.count("@pytest.mark.stacksets on test_user.py::TestInherited does nothing") == 1
+
+
+def test_marker_errors_print_once(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+import pytest
+
+@pytest.mark.stacksets(progresion="manual")
+def test_typo(stacksets):
+    pass
+
+@pytest.mark.stacksets(outcomes=[{"account": "22222222222"}])  # 11 digits
+def test_short_account(stacksets):
+    pass
+
+@pytest.mark.stacksets(outcomes=[{"region": "eu-westt-1", "cloud": "aws"}])
+def test_misspelt_region(stacksets):
+    pass
+""",
+        "-rN",
+    )
+    result.assert_outcomes(errors=3)
+    output = result.stdout.str()
+    assert output.count("unknown option(s) ['progresion']") == 1
+    assert output.count("'22222222222' is not an account id") == 1
+    assert output.count("'eu-westt-1' is not a known region") == 1
+    assert "During handling of the above exception" not in output
+    assert "Traceback" not in output
+
+
+def test_the_server_fixture_type_is_exported(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+from moto_stacksets_ext import StacksetsServer
+
+def test_type(stacksets_server: StacksetsServer):
+    assert isinstance(stacksets_server, StacksetsServer)
+""",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_mock_stacksets_honours_test_server_mode(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto_stacksets_ext.server import ThreadedStackSetsServer
+
+    with ThreadedStackSetsServer(port=0) as server:
+        monkeypatch.setenv("TEST_SERVER_MODE", "true")
+        monkeypatch.setenv("TEST_SERVER_MODE_ENDPOINT", server.endpoint)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        result = run(
+            pytester,
+            """
+import boto3
+import pytest
+import requests
+from moto_stacksets_ext import control, installed, mock_stacksets
+from moto_stacksets_ext.control import NoActiveMockError
+from moto_stacksets_ext.plugin import UnservedEndpointError
+
+@mock_stacksets
+def test_clients_go_to_the_server():
+    import os
+    cf = boto3.client("cloudformation", region_name="us-east-1")
+    cf.create_stack_set(StackSetName="in-the-server", TemplateBody=TEMPLATE_JSON)
+    assert not installed()  # nothing is served in this process
+    endpoint = os.environ["TEST_SERVER_MODE_ENDPOINT"]
+    state = requests.get(endpoint + "/moto-api/stacksets/state", timeout=10).json()
+    assert "in-the-server" in str(state)
+    with pytest.raises(NoActiveMockError, match="TEST_SERVER_MODE"):
+        control.fail(account="111111111111")
+    with pytest.raises(UnservedEndpointError, match="TEST_SERVER_MODE"):
+        requests.get("https://ros.aliyuncs.com/?Action=ListStackGroups", timeout=5)
+
+@mock_stacksets
+def test_the_server_was_reset_between_tests():
+    assert boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()["Summaries"] == []
+""",
+        )
+    result.assert_outcomes(passed=2)

@@ -10,17 +10,14 @@ are QUEUED first unless operations finish within the call (immediate progression
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from moto.organizations.models import OrganizationsBackend
 
+from .. import moto_internals
 from ..engine.model import PermissionModel, StackSet, StackSetStatus, Target
 from .models import StackSetsBackend, stacksets_backends
-
-_WRAPPED = ("create_account", "move_account", "close_account", "remove_account_from_organization")
-_originals: dict[str, Callable[..., Any]] = {}
 
 
 def _ancestry(org: OrganizationsBackend, parent_id: str | None) -> list[str]:
@@ -82,9 +79,16 @@ def _parent_of(org: OrganizationsBackend, account_id: str) -> str | None:
     return None if account is None else account.parent_id
 
 
-def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
+def _wrap(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return lambda original: _wrapper(name, original)
+
+
+def _wrapper(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    method = moto_internals.ORGANIZATIONS_BACKEND_METHODS[name].name
+
     def wrapper(self: OrganizationsBackend, **kwargs: Any) -> Any:
+        if name != "create_account":
+            moto_internals.keyword(kwargs, "AccountId", method)  # before moto changes anything
         result = original(self, **kwargs)
         if name == "create_account":
             account_id = result["CreateAccountStatus"]["AccountId"]
@@ -100,15 +104,17 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+_wrapped: list[tuple[type, str, Callable[..., Any]]] = []
+
+
 def patch() -> None:
-    """Wrap moto's Organizations calls (idempotent)."""
-    for name in _WRAPPED:
-        if name not in _originals:
-            _originals[name] = getattr(OrganizationsBackend, name)
-            setattr(OrganizationsBackend, name, _wrap(name, _originals[name]))
+    """Wrap moto's Organizations calls (idempotent); ``MotoContractError`` if one of them moved."""
+    if _wrapped:
+        return
+    for name, signature in moto_internals.ORGANIZATIONS_BACKEND_METHODS.items():
+        _wrapped.append(moto_internals.wrap_method(signature, _wrap(name)))
 
 
 def unpatch() -> None:
-    for name, original in list(_originals.items()):
-        setattr(OrganizationsBackend, name, original)
-        del _originals[name]
+    while _wrapped:
+        moto_internals.unwrap(_wrapped.pop())

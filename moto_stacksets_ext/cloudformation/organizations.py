@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
+from moto.organizations.models import organizations_backends
 
+from .. import moto_internals
 from .exceptions import ValidationError
 
 STACKSETS_SERVICE_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -18,7 +19,7 @@ STACKSETS_SERVICE_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com
 
 def allow_stacksets_delegation() -> bool:
     """Let moto register delegated administrators for StackSets. True if this call added it."""
-    supported: list[str] = FakeDelegatedAdministrator.SUPPORTED_SERVICES
+    supported = moto_internals.delegated_admin_services()
     if STACKSETS_SERVICE_PRINCIPAL in supported:
         return False
     supported.append(STACKSETS_SERVICE_PRINCIPAL)
@@ -26,7 +27,7 @@ def allow_stacksets_delegation() -> bool:
 
 
 def disallow_stacksets_delegation() -> None:
-    supported: list[str] = FakeDelegatedAdministrator.SUPPORTED_SERVICES
+    supported = moto_internals.delegated_admin_services()
     if STACKSETS_SERVICE_PRINCIPAL in supported:
         supported.remove(STACKSETS_SERVICE_PRINCIPAL)
 

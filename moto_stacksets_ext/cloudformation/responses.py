@@ -15,6 +15,7 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
+from .. import calls
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
@@ -74,6 +75,17 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         return status, headers, body
 
     def call_action(self) -> Any:
+        """moto's dispatch (``_answer``), recorded in ``control.calls`` (every CloudFormation action on the
+        plugin's route)."""
+        try:
+            result = self._answer()
+        except Exception:
+            calls.record_aws(self, 500, "")
+            raise
+        calls.record_aws(self, result[0], result[2])
+        return result
+
+    def _answer(self) -> Any:
         """moto's dispatch, after a body check moto lacks and the requests AWS refuses before any action
         runs (see ``front_door``), with XML-safe text in every answer."""
         environ = getattr(getattr(self, "normalized_request", None), "environ", None) or {}

@@ -94,6 +94,7 @@ def test_public_api_is_small() -> None:
         "PluginInstallError",
         "StackSetsControl",
         "StackSetsMock",
+        "StacksetsServer",
         "control",
         "install",
         "installed",

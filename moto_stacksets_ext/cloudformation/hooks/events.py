@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from moto.cloudformation.models import Event, Stack
 
+from ... import moto_internals
 from .model import HookResult, HookStatus, TargetType
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ HOOKS_COMPLETE = "Hook invocations complete.  Resource creation initiated"
 def _event(
     stack: Stack, logical_id: str, physical_id: str, resource_type: str, status: str, reason: str | None
 ) -> Event:
-    return Event(
+    event: Event = moto_internals.new_event(
         stack_id=stack.stack_id,
         stack_name=stack.name,
         logical_resource_id=logical_id,
@@ -30,6 +31,7 @@ def _event(
         resource_status_reason=reason,
         resource_properties=None,
     )
+    return event
 
 
 def stack_event(stack: Stack, status: str, reason: str | None) -> Event:

@@ -13,22 +13,20 @@ the CloudFormation handlers answer as AWS does, with the call itself succeeding)
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
-from moto.cloudformation.utils import generate_stack_id
 
+from ... import moto_internals
 from .events import add_events, hook_events, insert_events, resource_event, stack_event
 from .exceptions import HookBlocked, failed_reason
 from .invocation import CHANGE_ACTIONS, Decision, Target
 from .model import TargetType
 from .state import HookState
 
-_originals: dict[str, Any] = {}
 BLOCKED = "_moto_stacksets_hook_blocked"
 
 
@@ -44,7 +42,7 @@ def _state(backend: CloudFormationBackend) -> HookState | None:
 
 def _resources(template: Any) -> dict[str, dict[str, Any]]:
     try:
-        parsed = template if isinstance(template, dict) else Stack.parse_template(template)
+        parsed = template if isinstance(template, dict) else moto_internals.parse_template(template)
     except Exception:
         return {}
     resources = parsed.get("Resources") if isinstance(parsed, dict) else None
@@ -155,9 +153,9 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
         insert_events(stack, 1, hook_events(stack, decisions))
         return stack
     parameters = kwargs.get("parameters", args[2] if len(args) > 2 else {})
-    stack_id = generate_stack_id(name, self.region_name, self.account_id)
-    stack_class: Any = Stack  # moto's Stack, built as moto's create_stack does but without provisioning
-    stack = stack_class(
+    stack_id = moto_internals.generate_stack_id(name, self.region_name, self.account_id)
+    # moto's Stack, built as moto's create_stack does but without provisioning
+    stack = moto_internals.new_stack(
         stack_id=stack_id,
         name=name,
         template=template or "{}",
@@ -173,14 +171,14 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     )
     self.stacks[stack_id] = stack
     state.commit(decisions, stack_id)
-    stack._add_stack_event("CREATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, "CREATE_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "CREATE"))
-    stack._add_stack_event(
+    moto_internals.add_stack_event(
+        stack,
         "ROLLBACK_IN_PROGRESS",
-        resource_status_reason=f"The following resource(s) failed to create: [{_failed_names(blocked)}]. "
-        "Rollback requested by user.",
+        f"The following resource(s) failed to create: [{_failed_names(blocked)}]. Rollback requested by user.",
     )
-    stack._add_stack_event("ROLLBACK_COMPLETE")
+    moto_internals.add_stack_event(stack, "ROLLBACK_COMPLETE")
     stack.status = "ROLLBACK_COMPLETE"
     setattr(stack, BLOCKED, True)
     raise HookBlocked(blocked.blocking, stack_id)
@@ -214,13 +212,14 @@ def update_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
         insert_events(stack, position + 1, hook_events(stack, decisions))
         return updated
     state.commit(decisions, stack.stack_id)
-    stack._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, "UPDATE_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "UPDATE"))
-    stack._add_stack_event(
+    moto_internals.add_stack_event(
+        stack,
         "UPDATE_ROLLBACK_IN_PROGRESS",
-        resource_status_reason=f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
+        f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
     )
-    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
     stack.status = "UPDATE_ROLLBACK_COMPLETE"
     raise HookBlocked(blocked.blocking, stack.stack_id)
 
@@ -238,8 +237,8 @@ def delete_stack(original: Callable[..., None], self: CloudFormationBackend, *ar
     if stack is not None and getattr(stack, BLOCKED, False):
         # A create that Hooks blocked provisioned nothing: deleting it touches no resource.
         self.stacks.pop(stack.stack_id, None)
-        stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
-        stack._add_stack_event("DELETE_COMPLETE")
+        moto_internals.add_stack_event(stack, "DELETE_IN_PROGRESS", "User Initiated")
+        moto_internals.add_stack_event(stack, "DELETE_COMPLETE")
         stack.status = "DELETE_COMPLETE"
         self.deleted_stacks[stack.stack_id] = stack
         return None
@@ -258,11 +257,12 @@ def delete_stack(original: Callable[..., None], self: CloudFormationBackend, *ar
         insert_events(stack, position + 1, hook_events(stack, decisions))
         return None
     state.commit(decisions, stack.stack_id)
-    stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, "DELETE_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, "DELETE"))
-    stack._add_stack_event(
+    moto_internals.add_stack_event(
+        stack,
         "DELETE_FAILED",
-        resource_status_reason=f"The following resource(s) failed to delete: [{_failed_names(blocked)}]. ",
+        f"The following resource(s) failed to delete: [{_failed_names(blocked)}]. ",
     )
     stack.status = "DELETE_FAILED"
     raise HookBlocked(blocked.blocking, stack.stack_id)
@@ -332,23 +332,24 @@ def execute_change_set(original: Callable[..., None], self: CloudFormationBacken
         insert_events(stack, position + 1, hook_events(stack, decisions))
         return None
     state.commit(decisions, stack.stack_id)
-    stack._add_stack_event(f"{kind}_IN_PROGRESS", resource_status_reason="User Initiated")
+    moto_internals.add_stack_event(stack, f"{kind}_IN_PROGRESS", "User Initiated")
     add_events(stack, hook_events(stack, decisions) + _fail(stack, blocked, kind))
     if kind == "CREATE":
-        stack._add_stack_event(
+        moto_internals.add_stack_event(
+            stack,
             "ROLLBACK_IN_PROGRESS",
-            resource_status_reason=f"The following resource(s) failed to create: [{_failed_names(blocked)}]. "
-            "Rollback requested by user.",
+            f"The following resource(s) failed to create: [{_failed_names(blocked)}]. Rollback requested by user.",
         )
-        stack._add_stack_event("ROLLBACK_COMPLETE")
+        moto_internals.add_stack_event(stack, "ROLLBACK_COMPLETE")
         stack.status = "ROLLBACK_COMPLETE"
         setattr(stack, BLOCKED, True)
     else:
-        stack._add_stack_event(
+        moto_internals.add_stack_event(
+            stack,
             "UPDATE_ROLLBACK_IN_PROGRESS",
-            resource_status_reason=f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
+            f"The following resource(s) failed to update: [{_failed_names(blocked)}].",
         )
-        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+        moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
         stack.status = "UPDATE_ROLLBACK_COMPLETE"
     change_set.execution_status = "EXECUTE_FAILED"
     return None
@@ -363,28 +364,30 @@ _WRAPPERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     wrapper = _WRAPPERS[name]
 
-    @functools.wraps(original)
-    def patched(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
-        return wrapper(original, self, *args, **kwargs)
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def patched(self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Any:
+            return wrapper(original, self, *args, **kwargs)
 
-    return patched
+        return patched
+
+    return make
+
+
+_wrapped: list[tuple[type, str, Callable[..., Any]]] = []
 
 
 def patch() -> None:
-    """Run Hooks in moto's CloudFormation backend. Idempotent."""
-    if _originals:
+    """Run Hooks in moto's CloudFormation backend. Idempotent; ``MotoContractError`` if a method moved."""
+    if _wrapped:
         return
     for name in _WRAPPERS:
-        original = getattr(CloudFormationBackend, name)
-        _originals[name] = original
-        setattr(CloudFormationBackend, name, _wrap(name, original))
+        _wrapped.append(moto_internals.wrap_method(moto_internals.CLOUDFORMATION_BACKEND_METHODS[name], _wrap(name)))
 
 
 def unpatch() -> None:
     """Give moto its own methods back. Idempotent."""
-    for name, original in _originals.items():
-        setattr(CloudFormationBackend, name, original)
-    _originals.clear()
+    while _wrapped:
+        moto_internals.unwrap(_wrapped.pop())

@@ -1,0 +1,270 @@
+"""The record of calls: every request the plugin's front-ends served, for tests to assert on.
+
+Like ``responses.calls`` or pytest-httpx's ``get_requests()``: ``control.calls`` lists, oldest first, every
+request the mock answered on the plugin's routes (AWS CloudFormation, Huawei RFS, Alibaba ROS), each a
+``Call`` with the cloud, account, region, action, parameters, HTTP status and error code. It is filled at
+one point per front-end (the CloudFormation response class and the gateway's request path) and reset with
+moto's reset, i.e. at the start of every ``mock_stacksets``/``stacksets`` test.
+
+What counts as the parameters:
+
+* AWS: the request's members as moto parsed them from botocore's model (``{"StackSetName": "s",
+  "OperationPreferences": {"FailureToleranceCount": 1}}``);
+* Huawei RFS: the path's names (``stack_set_name``), the query string and the JSON body, merged;
+* Alibaba ROS: the API parameters of the query string and form body (common signature parameters left out),
+  with JSON-encoded ("shrink") values such as ``RegionIds`` decoded.
+
+Requests to other AWS services (S3, IAM, ...) are moto's own and are not recorded. The record keeps the
+newest ``CallLog.LIMIT`` calls.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+if TYPE_CHECKING:
+    from .gateway import GatewayRequest, GatewayResponse
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the mock served."""
+
+    #: ``aws``, ``huawei`` or ``alibaba``.
+    cloud: str
+    #: The provider's action name, e.g. ``CreateStackInstances``, ``DeployStackSet``, ``CreateStackGroup``.
+    action: str
+    #: The calling account (AWS account id, Huawei domain id, Alibaba account id), if it could be told.
+    account: str | None
+    region: str | None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    #: The HTTP status of the answer.
+    status: int = 200
+    #: The provider's error code when the call failed (``ValidationError``, ``RF.10013001``, ``StackGroupNotFound``).
+    error_code: str | None = None
+    #: When the mock answered (wall clock, UTC).
+    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def ok(self) -> bool:
+        """Whether the call succeeded (a status below 400)."""
+        return self.status < 400
+
+
+class CallLog:
+    """The calls served so far, oldest first: iterate, index, ``len``, ``filter``, ``count``, ``last``."""
+
+    #: At most this many calls are kept (the oldest are dropped first).
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._calls: deque[Call] = deque(maxlen=self.LIMIT)
+        self._lock = threading.Lock()
+
+    def record(self, call: Call) -> None:
+        with self._lock:
+            self._calls.append(call)
+
+    def clear(self) -> None:
+        """Forget every call (moto's reset does this too)."""
+        with self._lock:
+            self._calls.clear()
+
+    def all(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def __iter__(self) -> Iterator[Call]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._calls)
+
+    def __getitem__(self, index: int) -> Call:
+        return self.all()[index]
+
+    def filter(
+        self,
+        *,
+        cloud: str | None = None,
+        action: str | None = None,
+        account: str | None = None,
+        region: str | None = None,
+        status: int | None = None,
+        error_code: str | None = None,
+        ok: bool | None = None,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """The calls matching every argument given (``None`` matches anything), oldest first.
+
+        ``where`` is any further test on a call, e.g. ``where=lambda c: c.parameters.get("StackSetName") == "s"``.
+        """
+        return [
+            c
+            for c in self.all()
+            if (cloud is None or c.cloud == cloud)
+            and (action is None or c.action == action)
+            and (account is None or c.account == account)
+            and (region is None or c.region == region)
+            and (status is None or c.status == status)
+            and (error_code is None or c.error_code == error_code)
+            and (ok is None or c.ok == ok)
+            and (where is None or where(c))
+        ]
+
+    def count(self, **criteria: Any) -> int:
+        """How many calls match (the arguments of ``filter``)."""
+        return len(self.filter(**criteria))
+
+    def last(self, **criteria: Any) -> Call | None:
+        """The newest matching call (the arguments of ``filter``), or ``None``."""
+        found = self.filter(**criteria)
+        return found[-1] if found else None
+
+    def __repr__(self) -> str:
+        return f"<CallLog {len(self)} call(s)>"
+
+
+#: The process-wide record (reset with moto's reset).
+calls = CallLog()
+
+
+# -- AWS (the plugin's CloudFormation response class) -------------------------------------------------
+_XML_CODE = re.compile(r"<Code>([^<]{1,256})</Code>")
+
+
+def record_aws(responder: Any, status: int, body: Any) -> None:
+    """Record one CloudFormation request the plugin's response class answered (never raises)."""
+    try:
+        parameters = getattr(responder, "params", None)
+        if not isinstance(parameters, dict) or not parameters:
+            parameters = {k: v[0] if len(v) == 1 else v for k, v in (responder.querystring or {}).items()}
+            parameters.pop("Action", None)
+            parameters.pop("Version", None)
+        error_code = None
+        if status >= 400:
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+            found = _XML_CODE.search(text)
+            error_code = found.group(1) if found else None
+        calls.record(
+            Call(
+                cloud="aws",
+                action=str(responder._get_action()),
+                account=str(responder.current_account),
+                region=str(responder.region),
+                parameters=dict(parameters),
+                status=int(status),
+                error_code=error_code,
+            )
+        )
+    except Exception:  # recording must never break the call it records
+        return
+
+
+# -- Huawei RFS and Alibaba ROS (the gateway) ---------------------------------------------------------
+def _json_body(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
+def _error_code(response: GatewayResponse, key: str) -> str | None:
+    if response.status < 400:
+        return None
+    decoded = _json_body(response.body)
+    value = decoded.get(key) if isinstance(decoded, dict) else None
+    return str(value) if value is not None else None
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _describe_rfs(request: GatewayRequest) -> tuple[str, str | None, str | None, dict[str, Any]]:
+    from .huawei_rfs import identity, routes
+
+    parts = routes.segments(request.url)
+    parameters: dict[str, Any] = {}
+    found = routes.match(request.method.upper(), parts)
+    if found is not None:
+        action = _camel(found.handler.__name__)
+        parameters.update(found.path)
+    elif tuple(parts) == routes.IAM_PROJECTS:
+        action = "KeystoneListProjects"
+    else:
+        action = f"{request.method} {request.path}"
+    parameters.update({k: v[0] if len(v) == 1 else v for k, v in request.query.items()})
+    body = _json_body(request.body)
+    if isinstance(body, dict):
+        parameters.update(body)
+    account = region = None
+    try:
+        auth = identity.authorization(request)
+        account = identity.domain_id_for(auth.ak)
+        project = request.headers.get("X-Project-Id")
+        region = identity.region_of(request, auth.ak, str(project) if project else None)
+    except Exception:  # an unsigned or foreign request: the call is still recorded
+        pass
+    return action, account, region, parameters
+
+
+def _decoded(value: str) -> Any:
+    if value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _describe_ros(request: GatewayRequest) -> tuple[str, str | None, str | None, dict[str, Any]]:
+    from .alibaba_ros.accounts import calling_account
+    from .alibaba_ros.wire import COMMON_PARAMETERS, access_key_id, action_and_version
+
+    action, _ = action_and_version(request)
+    pairs = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
+    content_type = str(request.headers.get("content-type") or "")
+    if "form-urlencoded" in content_type and request.body:
+        pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    parameters: dict[str, Any] = {}
+    for key, value in pairs:
+        if key not in COMMON_PARAMETERS:
+            parameters.setdefault(key, _decoded(value))
+    region = parameters.get("RegionId")
+    return (
+        action or f"{request.method} {request.path}",
+        calling_account(access_key_id(request)),
+        region if isinstance(region, str) else None,
+        parameters,
+    )
+
+
+#: gateway front-end name → (cloud, describe request, error-code key of the error body)
+_GATEWAY_CLOUDS: dict[str, tuple[str, Callable[[GatewayRequest], Any], str]] = {
+    "huawei-rfs": ("huawei", _describe_rfs, "error_code"),
+    "alibaba-ros": ("alibaba", _describe_ros, "Code"),
+}
+
+
+def record_gateway(front_end: str, request: GatewayRequest, response: GatewayResponse) -> None:
+    """Record one request a cloud front-end answered through the gateway (other front-ends, such as the
+    control API and the live view, are not recorded). Never raises."""
+    known = _GATEWAY_CLOUDS.get(front_end)
+    if known is None:
+        return
+    cloud, describe, code_key = known
+    try:
+        action, account, region, parameters = describe(request)
+        calls.record(Call(cloud, action, account, region, parameters, response.status, _error_code(response, code_key)))
+    except Exception:  # recording must never break the call it records
+        return

@@ -1,0 +1,276 @@
+"""Everything the plugin takes from moto's internals, in one place, each use checked against moto.
+
+moto has no public extension API for what the plugin does, so it relies on these internals:
+
+* the CloudFormation route ``moto.cloudformation.urls.url_paths["{0}/$"]`` (swapped for the plugin's
+  response class);
+* ``MockAWS._enable_patching(reset)`` (``mock_stacksets`` adds the Huawei/Alibaba hosts to moto's
+  ``responses`` mock there) and ``ServerModeMockAWS`` (``TEST_SERVER_MODE``);
+* moto's ``Stack`` and ``Event`` constructors, ``Stack._add_stack_event``, ``Stack.parse_template`` and
+  ``generate_stack_id`` (a Hook-blocked create is built without provisioning, and its events are written as
+  moto writes them);
+* the keyword arguments of moto's CloudFormation backend methods the Hooks wrap, and of the Organizations
+  backend methods automatic deployments wrap (``AccountId``);
+* ``FakeDelegatedAdministrator.SUPPORTED_SERVICES`` (StackSets' service principal is added to it).
+
+Each is reached through a function here that checks the name and the signature first: when a moto release
+moves or renames one, the plugin raises ``MotoContractError`` naming the moto version and what changed,
+instead of silently falling through to moto's own behaviour. ``tests/test_moto_contract.py`` checks every
+entry of ``CONTRACT`` against the installed moto.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import moto
+
+MOTO_VERSION: str = moto.__version__
+SUPPORTED = "moto-stacksets-ext supports moto>=5.1.15,<6"
+
+#: moto's CloudFormation route (the key in ``moto.cloudformation.urls.url_paths``).
+CLOUDFORMATION_ROUTE = "{0}/$"
+
+
+class PluginInstallError(RuntimeError):
+    """moto lacks the extension point the plugin needs."""
+
+
+class MotoContractError(PluginInstallError):
+    """Something the plugin takes from moto's internals moved or changed its signature."""
+
+
+def _fail(what: str, problem: str) -> MotoContractError:
+    return MotoContractError(f"moto {MOTO_VERSION}: {what} {problem}; {SUPPORTED}")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A callable of moto's the plugin uses, and the parameter names it relies on."""
+
+    module: str
+    qualname: str
+    parameters: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}.{self.qualname}"
+
+    def resolve(self) -> Any:
+        """The object, or ``MotoContractError`` if it is gone."""
+        import importlib
+
+        try:
+            found: Any = importlib.import_module(self.module)
+        except ImportError as error:
+            raise _fail(self.module, "cannot be imported") from error
+        for part in self.qualname.split("."):
+            if not hasattr(found, part):
+                raise _fail(self.name, "does not exist")
+            found = getattr(found, part)
+        return found
+
+    def check(self) -> Any:
+        """The object, after checking it still takes every parameter the plugin passes or reads by name."""
+        found = self.resolve()
+        if not self.parameters:
+            return found
+        if not callable(found):
+            raise _fail(self.name, "is not callable")
+        names = set(inspect.signature(found).parameters)
+        missing = [name for name in self.parameters if name not in names]
+        if missing:
+            raise _fail(self.name, f"no longer takes {missing} (it takes {sorted(names)})")
+        return found
+
+
+_MODELS = "moto.cloudformation.models"
+_CORE = "moto.core.models"
+_ORGANIZATIONS = "moto.organizations.models"
+
+#: The callables whose parameter names the plugin relies on.
+STACK_INIT = Signature(
+    _MODELS,
+    "Stack.__init__",
+    (
+        "stack_id",
+        "name",
+        "template",
+        "parameters",
+        "account_id",
+        "region_name",
+        "notification_arns",
+        "tags",
+        "role_arn",
+        "cross_stack_resources",
+        "timeout_in_mins",
+        "stack_policy_body",
+    ),
+)
+ADD_STACK_EVENT = Signature(_MODELS, "Stack._add_stack_event", ("resource_status", "resource_status_reason"))
+PARSE_TEMPLATE = Signature(_MODELS, "Stack.parse_template", ("template",))
+EVENT_INIT = Signature(
+    _MODELS,
+    "Event.__init__",
+    (
+        "stack_id",
+        "stack_name",
+        "logical_resource_id",
+        "physical_resource_id",
+        "resource_type",
+        "resource_status",
+        "resource_status_reason",
+        "resource_properties",
+    ),
+)
+GENERATE_STACK_ID = Signature("moto.cloudformation.utils", "generate_stack_id", ("stack_name", "region", "account"))
+ENABLE_PATCHING = Signature(_CORE, "MockAWS._enable_patching", ("reset",))
+SERVER_MODE_MOCK = Signature(_CORE, "ServerModeMockAWS")
+DELEGATED_ADMIN_SERVICES = Signature(_ORGANIZATIONS, "FakeDelegatedAdministrator.SUPPORTED_SERVICES")
+CLOUDFORMATION_BACKEND_METHODS = {
+    "create_stack": Signature(
+        _MODELS, "CloudFormationBackend.create_stack", ("name", "template", "parameters", "role_arn", "tags")
+    ),
+    "update_stack": Signature(
+        _MODELS, "CloudFormationBackend.update_stack", ("name", "template", "role_arn", "parameters", "tags")
+    ),
+    "delete_stack": Signature(_MODELS, "CloudFormationBackend.delete_stack", ("name_or_stack_id",)),
+    "create_change_set": Signature(
+        _MODELS, "CloudFormationBackend.create_change_set", ("stack_name", "change_set_name", "template")
+    ),
+    "execute_change_set": Signature(_MODELS, "CloudFormationBackend.execute_change_set", ("change_set_name",)),
+}
+#: Organizations calls the plugin wraps; moto's responses call them with the request's members as keywords.
+ORGANIZATIONS_BACKEND_METHODS = {
+    name: Signature(_ORGANIZATIONS, f"OrganizationsBackend.{name}", ("kwargs",))
+    for name in ("create_account", "move_account", "close_account", "remove_account_from_organization")
+}
+
+#: Every signature above (what the contract tests check).
+CONTRACT: tuple[Signature, ...] = (
+    STACK_INIT,
+    ADD_STACK_EVENT,
+    PARSE_TEMPLATE,
+    EVENT_INIT,
+    GENERATE_STACK_ID,
+    ENABLE_PATCHING,
+    SERVER_MODE_MOCK,
+    DELEGATED_ADMIN_SERVICES,
+    *CLOUDFORMATION_BACKEND_METHODS.values(),
+    *ORGANIZATIONS_BACKEND_METHODS.values(),
+)
+
+
+# -- the CloudFormation route -------------------------------------------------------------------------
+def cloudformation_routes() -> dict[str, Any]:
+    """moto's CloudFormation URL table, checked to hold the route the plugin swaps."""
+    try:
+        from moto.cloudformation import urls
+    except ImportError as error:  # pragma: no cover - depends on the installed moto
+        raise PluginInstallError(
+            f"moto {MOTO_VERSION} has no moto.cloudformation.urls module; moto-stacksets-ext needs moto>=5.1,<6"
+        ) from error
+    paths = getattr(urls, "url_paths", None)
+    if not isinstance(paths, dict) or CLOUDFORMATION_ROUTE not in paths:
+        raise PluginInstallError(
+            f"moto {MOTO_VERSION} has no CloudFormation route {CLOUDFORMATION_ROUTE!r} in "
+            "moto.cloudformation.urls.url_paths; moto-stacksets-ext needs moto>=5.1,<6"
+        )
+    return paths
+
+
+# -- method wrapping ----------------------------------------------------------------------------------
+def wrap_method(
+    signature: Signature, make: Callable[[Callable[..., Any]], Callable[..., Any]]
+) -> tuple[type, str, Callable[..., Any]]:
+    """Replace a backend method by ``make(original)`` after checking its signature.
+
+    Returns ``(owner, name, original)`` for ``unwrap``. ``MotoContractError`` if the method moved.
+    """
+    original = signature.check()
+    owner_name, _, name = signature.qualname.rpartition(".")
+    owner = Signature(signature.module, owner_name).resolve()
+    wrapper = functools.wraps(original)(make(original))
+    setattr(owner, name, wrapper)
+    return owner, name, original
+
+
+def unwrap(wrapped: tuple[type, str, Callable[..., Any]]) -> None:
+    owner, name, original = wrapped
+    setattr(owner, name, original)
+
+
+def keyword(kwargs: dict[str, Any], name: str, method: str) -> Any:
+    """A keyword argument moto passes to a wrapped method (``MotoContractError`` if moto stopped passing it)."""
+    if name not in kwargs:
+        raise _fail(method, f"was called without the keyword argument {name!r} (got {sorted(kwargs)})")
+    return kwargs[name]
+
+
+# -- Organizations ------------------------------------------------------------------------------------
+def delegated_admin_services() -> list[str]:
+    """The service principals moto lets register delegated administrators (a list the plugin extends)."""
+    services = DELEGATED_ADMIN_SERVICES.check()
+    if not isinstance(services, list):
+        raise _fail(DELEGATED_ADMIN_SERVICES.name, f"is a {type(services).__name__}, not a list")
+    return services
+
+
+# -- CloudFormation stacks ----------------------------------------------------------------------------
+def new_stack(**arguments: Any) -> Any:
+    """A moto ``Stack`` built from keyword arguments (as moto's ``create_stack`` builds one, without
+    provisioning its resources). The names are checked by ``check_contract`` at ``install()``."""
+    unknown = set(arguments) - set(STACK_INIT.parameters)
+    if unknown:
+        raise TypeError(f"new_stack() takes {STACK_INIT.parameters}, not {sorted(unknown)}")
+    stack_class: Any = Signature(_MODELS, "Stack").resolve()
+    return stack_class(**arguments)
+
+
+def new_event(**arguments: Any) -> Any:
+    """A moto stack ``Event`` from keyword arguments (names checked by ``check_contract``)."""
+    unknown = set(arguments) - set(EVENT_INIT.parameters)
+    if unknown:
+        raise TypeError(f"new_event() takes {EVENT_INIT.parameters}, not {sorted(unknown)}")
+    event_class: Any = Signature(_MODELS, "Event").resolve()
+    return event_class(**arguments)
+
+
+def parse_template(template: str) -> Any:
+    """moto's template parser (JSON or YAML with CloudFormation's short tags)."""
+    parse: Any = PARSE_TEMPLATE.resolve()
+    return parse(template)
+
+
+def generate_stack_id(stack_name: str, region: str, account: str) -> str:
+    """A stack ARN as moto makes them."""
+    generate: Any = GENERATE_STACK_ID.resolve()
+    return str(generate(stack_name, region, account))
+
+
+def add_stack_event(stack: Any, status: str, reason: str | None = None) -> None:
+    """Append a stack event the way moto does (``Stack._add_stack_event``)."""
+    stack._add_stack_event(status, resource_status_reason=reason)
+
+
+# -- the whole contract -------------------------------------------------------------------------------
+_checked = False
+
+
+def check_contract() -> None:
+    """Check every entry of ``CONTRACT`` against the installed moto (once per process; ``install()`` calls it).
+
+    ``MotoContractError`` names the first entry that moved or changed its signature.
+    """
+    global _checked
+    if _checked:
+        return
+    for signature in CONTRACT:
+        signature.check()
+    delegated_admin_services()
+    cloudformation_routes()
+    _checked = True
