@@ -68,10 +68,14 @@ class StackSetNamespace:
         clock: Clock,
         transition: TransitionSource | None = None,
         max_in_flight: int | None = None,
+        start_free_at_once: bool = False,
     ) -> None:
         self.identity = identity
         #: The most operations one stack set may have running or queued (None: no limit).
         self.max_in_flight = max_in_flight
+        #: With ManagedExecution, a new operation that conflicts with nothing running or queued starts within
+        #: the call (RFS) instead of waiting QUEUED until something moves (AWS).
+        self.start_free_at_once = start_free_at_once
         self.naming = naming
         self.executor = executor
         self.clock = clock
@@ -615,10 +619,13 @@ class StackSetNamespace:
             lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
         )
         # Anything running or queued: a new operation is QUEUED (ManagedExecution) and starts when its turn
-        # comes, at a later step or read. ``queued`` operations (automatic deployments) always queue first,
-        # unless operations finish within the call (immediate progression).
+        # comes, at a later step or read (``start_free_at_once``: at once when it conflicts with none of them).
+        # ``queued`` operations (automatic deployments) always queue first, unless operations finish within the
+        # call (immediate progression).
         immediate = operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE
         queue_behind = bool(stack_set.in_flight) or (queued and not immediate)
+        if queue_behind and self.start_free_at_once and not queued and stack_set.managed_execution.active:
+            queue_behind = any(self.scheduler.conflict(operation, other) for other in stack_set.in_flight.values())
         stack_set.add_operation(operation)
         self._operations_by_id[operation.operation_id] = operation
         self._active[stack_set.stack_set_id] = stack_set

@@ -45,6 +45,7 @@ def _create(key: tuple[str, str, str]) -> StackSetNamespace:
         clock=clock,
         transition=_transition,
         max_in_flight=MAX_PARALLEL_OPERATIONS,
+        start_free_at_once=True,
     )
 
 

@@ -261,22 +261,39 @@ def test_an_operation_that_conflicts_with_nothing_does_not_wait_behind_a_queued_
             )
         ).stack_set_operation_id
     )
-    free = create_instances(rfs, "parallel_set", [DOMAIN_B], [REGION])
-    assert _statuses(rfs) == {
-        first: "OPERATION_IN_PROGRESS",
-        conflicting: "QUEUE_IN_PROGRESS",
-        free: "QUEUE_IN_PROGRESS",
-    }
-    namespace = namespace_of(huawei_rfs.domain_id_for(AK), REGION)
-    namespace.step("parallel_set", first)  # something moves: the free operation starts beside the first
+    free = create_instances(rfs, "parallel_set", [DOMAIN_B], [REGION])  # conflicts with nothing: runs at once
     assert _statuses(rfs) == {
         first: "OPERATION_IN_PROGRESS",
         conflicting: "QUEUE_IN_PROGRESS",
         free: "OPERATION_IN_PROGRESS",
     }
-    namespace.step("parallel_set", first, steps=5)  # the first ends: the conflicting one starts in turn
+    behind = create_instances(rfs, "parallel_set", [DOMAIN_A], [REGION])  # conflicts: queued after `conflicting`
+    namespace = namespace_of(huawei_rfs.domain_id_for(AK), REGION)
+    namespace.step("parallel_set", first, steps=5)  # the first ends: the conflicting ones start in request order
     statuses = _statuses(rfs)
-    assert (statuses[first], statuses[conflicting]) == ("OPERATION_COMPLETE", "OPERATION_IN_PROGRESS")
+    assert (statuses[first], statuses[conflicting], statuses[behind]) == (
+        "OPERATION_COMPLETE",
+        "OPERATION_IN_PROGRESS",
+        "QUEUE_IN_PROGRESS",
+    )
+    namespace.step("parallel_set", conflicting, steps=5)
+    assert _statuses(rfs)[behind] == "OPERATION_IN_PROGRESS"
+
+
+def test_a_queued_operation_that_conflicts_with_nothing_left_starts_when_something_moves(parallel: Any) -> None:
+    rfs = parallel
+    first = create_instances(rfs, "parallel_set", [DOMAIN_A, DOMAIN_C], [REGION])
+    blocked = create_instances(rfs, "parallel_set", [DOMAIN_C, DOMAIN_B], [REGION])  # shares DOMAIN_C: queued
+    free_later = create_instances(rfs, "parallel_set", [DOMAIN_B], [REGION])  # conflicts with `blocked` only
+    assert (_statuses(rfs)[blocked], _statuses(rfs)[free_later]) == ("QUEUE_IN_PROGRESS", "QUEUE_IN_PROGRESS")
+    namespace = namespace_of(huawei_rfs.domain_id_for(AK), REGION)
+    namespace.step("parallel_set", first, steps=5)
+    statuses = _statuses(rfs)
+    assert (statuses[first], statuses[blocked], statuses[free_later]) == (
+        "OPERATION_COMPLETE",
+        "OPERATION_IN_PROGRESS",
+        "QUEUE_IN_PROGRESS",
+    )
 
 
 def test_at_most_ten_operations_queued_or_in_progress(parallel: Any) -> None:
