@@ -31,6 +31,8 @@ TYPES: dict[str, type] = {
     "StackInstanceComprehensiveStatus": model.StackInstanceComprehensiveStatus,
     "Operation": model.Operation,
     "TargetResult": model.TargetResult,
+    "ResourceDrift": model.ResourceDrift,
+    "ImportedStack": model.ImportedStack,
     "AccountGateResult": model.AccountGateResult,
     "StatusDetails": model.StatusDetails,
     "Preferences": model.Preferences,

@@ -170,6 +170,12 @@ def test_ros_refuses_deep_json_huge_integers_and_non_utf8_forms(server: Threaded
             headers=form,
             timeout=10,
         ),
+        requests.post(
+            f"{base}&Action=CreateStackGroup&StackGroupName=huge",
+            data=b"TemplateBody=" + HUGE.encode(),  # YAML reads it as an integer too long to convert
+            headers=form,
+            timeout=10,
+        ),
         requests.post(base, data=b"Action=ListStackGroups&Version=2019-09-10&X=\xff", headers=form, timeout=10),
     ]
     assert answers[1].status_code == 200  # an index no one could send is no parameter at all

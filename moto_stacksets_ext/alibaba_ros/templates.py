@@ -42,7 +42,7 @@ class Template:
                 document = yaml.safe_load(body)
             except RecursionError:  # block-style YAML nested too deep for the parser
                 raise invalid_parameter("TemplateBody", "it is nested too deeply") from None
-            except yaml.YAMLError:
+            except (yaml.YAMLError, ValueError, OverflowError):  # e.g. a YAML integer of 4,400 digits
                 raise invalid_parameter("TemplateBody", "it is neither valid JSON nor valid YAML") from None
         if not isinstance(document, dict):
             raise invalid_parameter("TemplateBody", "the template should be a JSON or YAML object")

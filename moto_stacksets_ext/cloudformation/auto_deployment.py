@@ -3,7 +3,7 @@
 While the plugin is installed, moto's ``create_account``, ``move_account``, ``close_account`` and
 ``remove_account_from_organization`` are wrapped: after moto has done its work, every stack set of the
 organization with ``AutoDeployment.Enabled`` whose target OUs (the OUs it was deployed to) contain the
-account's new place gets an automatic CREATE operation for that account in the stack set's regions, and
+account's new place gets an automatic CREATE operation for that account in the regions of that OU's instances, and
 one the account left gets a DELETE operation (stacks kept with ``RetainStacksOnAccountRemoval``). Both
 are QUEUED first unless operations finish within the call (immediate progression).
 """
@@ -56,10 +56,11 @@ def account_joined(org: OrganizationsBackend, account_id: str, parent_id: str | 
     places = _ancestry(org, parent_id)
     for backend in _admin_backends(org):
         for stack_set in _auto_stack_sets(backend):
-            unit = next((u for u in places if u in stack_set.organizational_unit_ids), None)
+            by_unit = {t.organizational_unit_id: t for t in stack_set.auto_deployment_targets}
+            unit = next((u for u in places if u in by_unit), None)
             if unit is None:
                 continue
-            targets = [Target(account_id, region, unit) for region in stack_set.regions]
+            targets = [Target(account_id, region, unit) for region in by_unit[unit].regions]
             backend.namespace.auto_deploy(stack_set.stack_set_id, targets)
 
 

@@ -58,6 +58,14 @@ class StaleRequestException(CloudFormationStackSetError):
     code = "StaleRequestException"
 
 
+class StackNotFoundException(CloudFormationStackSetError):
+    code = "StackNotFoundException"
+
+
+class LimitExceededException(CloudFormationStackSetError):
+    code = "LimitExceededException"
+
+
 _BY_ENGINE_ERROR: dict[type[engine.EngineError], type[CloudFormationStackSetError]] = {
     engine.InvalidRequest: ValidationError,
     engine.InvalidPageToken: ValidationError,

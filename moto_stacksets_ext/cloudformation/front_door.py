@@ -33,10 +33,11 @@ def operation_names() -> frozenset[str]:
     return frozenset(get_service_model("cloudformation").operation_names)
 
 
-def error(status: int, code: str, message: str) -> TYPE_RESPONSE:
+def error(status: int, code: str, message: str, sender: bool = True) -> TYPE_RESPONSE:
     """An error in the query protocol's XML form, as moto's serializer writes it."""
+    fault = "Sender" if sender else "Receiver"
     body = (
-        f'<ErrorResponse xmlns="{_NAMESPACE}"><Error><Type>Sender</Type><Code>{code}</Code>'
+        f'<ErrorResponse xmlns="{_NAMESPACE}"><Error><Type>{fault}</Type><Code>{code}</Code>'
         f"<Message>{escape(message)}</Message></Error><RequestId>request-id</RequestId></ErrorResponse>"
     )
     return status, {"Content-Type": "text/xml"}, body

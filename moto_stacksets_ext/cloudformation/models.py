@@ -8,11 +8,13 @@ template URLs. Engine errors leave here as CloudFormation errors.
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
+from moto.cloudformation.models import cloudformation_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.utilities.utils import get_partition
 
@@ -24,10 +26,13 @@ from ..engine.execution import Executor
 from ..engine.model import (
     AccountFilterType,
     AccountGateResult,
+    AutoDeploymentTarget,
     DeploymentTargets,
+    ImportedStack,
     Operation,
     Parameter,
     PermissionModel,
+    ResourceDrift,
     StackInstance,
     StackSet,
     Target,
@@ -35,6 +40,7 @@ from ..engine.model import (
 )
 from ..engine.outcomes import outcomes
 from ..engine.pagination import Page
+from ..engine.requests import ListQuery
 from ..engine.stacksets import (
     InstanceFilter,
     OperationRequest,
@@ -44,9 +50,15 @@ from ..engine.stacksets import (
 )
 from . import organizations, templates
 from . import regions as _regions  # noqa: F401 - registers the partitions' regions with the engine
-from .exceptions import ValidationError, from_engine
+from .exceptions import (
+    InvalidOperationException,
+    LimitExceededException,
+    StackNotFoundException,
+    ValidationError,
+    from_engine,
+)
 from .hooks.state import HookState
-from .stacks import MotoStackDeployer
+from .stacks import MotoStackDeployer, stack_resources
 
 #: The model name of stack-set operations in moto's state manager.
 OPERATION_MODEL = "cloudformation::stackset-operation"
@@ -55,6 +67,8 @@ _transition = namespaces.operation_model(OPERATION_MODEL)
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
 EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
 ACCOUNT_GATE = "AWSCloudFormationStackSetAccountGate"
+#: "You import up to 10 stacks per StackSet at a time" (ImportStacksToStackSet, botocore's model).
+IMPORT_LIMIT = 10
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -116,7 +130,14 @@ class StackSetsBackend(BaseBackend):
         self.namespace = StackSetNamespace(
             identity=("aws", account_id, region_name),
             naming=naming,
-            executor=Executor("aws", MotoStackDeployer(), clock, outcomes, gate_result=naming.account_gate),
+            executor=Executor(
+                "aws",
+                MotoStackDeployer(),
+                clock,
+                outcomes,
+                gate_result=naming.account_gate,
+                stack_resources=stack_resources,
+            ),
             clock=clock,
             transition=_transition,
         )
@@ -307,17 +328,104 @@ class StackSetsBackend(BaseBackend):
         self.check_call_as(call_as)
         self.namespace.stop_operation(name, operation_id)
 
+    # -- import, per-resource drift, auto-deployment targets --------------------------------------------
+    @aws_errors
+    def import_stacks_to_stack_set(
+        self, name: str, stack_ids: list[str], units: list[str] | None, request: OperationRequest, call_as: str | None
+    ) -> Operation:
+        self.check_call_as(call_as)
+        stack_set = self.namespace.get_stack_set(name)
+        if units and stack_set.permission_model is PermissionModel.SELF_MANAGED:
+            raise ValidationError("StackSets with SELF_MANAGED permission model can only have accounts as target")
+        if len(stack_ids) > IMPORT_LIMIT:
+            raise LimitExceededException(f"You can import up to {IMPORT_LIMIT} stacks per StackSet at a time")
+        reached = dict(organizations.accounts_in_units(self.account_id, self.partition, units)) if units else {}
+        return self.namespace.import_stacks(name, [self._imported(s, reached) for s in stack_ids], request)
+
+    def _imported(self, stack_id: str, units_of: dict[str, str]) -> ImportedStack:
+        """An existing moto stack named by its ARN (any account and region) or by name (this account and region)."""
+        if stack_id.startswith("arn:"):
+            parts = stack_id.split(":")
+            account, region = (parts[4], parts[3]) if len(parts) > 5 else ("", "")
+        else:
+            account, region = self.account_id, self.region_name
+        stack = None
+        if account and region:
+            stacks = cloudformation_backends[account][region].stacks
+            stack = stacks.get(stack_id) or next(
+                (s for s in stacks.values() if s.name == stack_id and not s.status.startswith("DELETE")), None
+            )
+        if stack is None or stack.status == "DELETE_COMPLETE":
+            raise StackNotFoundException(f"Stack with id {stack_id} does not exist")
+        return ImportedStack(account, region, stack.stack_id, stack.name, units_of.get(account, ""))
+
+    @aws_errors
+    def list_stack_instance_resource_drifts(
+        self,
+        name: str,
+        operation_id: str,
+        account: str,
+        region: str,
+        statuses: list[str] | None,
+        token: str | None,
+        limit: int | None,
+        call_as: str | None,
+    ) -> Page[ResourceDrift]:
+        self.check_call_as(call_as)
+        query: ListQuery[ResourceDrift] = ListQuery(
+            token=token,
+            limit=limit,
+            bound={"statuses": statuses},
+            predicate=None if not statuses else (lambda d: d.stack_resource_drift_status in statuses),
+        )
+        return self.namespace.page_resource_drifts(name, operation_id, account, region, query)
+
+    @aws_errors
+    def list_stack_set_auto_deployment_targets(
+        self, name: str, token: str | None, limit: int | None, call_as: str | None
+    ) -> Page[AutoDeploymentTarget]:
+        self.check_call_as(call_as)
+        return self.namespace.page_auto_deployment_targets(name, ListQuery(token=token, limit=limit))
+
+    # -- trusted access with Organizations --------------------------------------------------------------
+    NO_ORGANIZATION = "The account is not a member of an organization in AWS Organizations"
+
+    @aws_errors
+    def set_organizations_access(self, enabled: bool) -> None:
+        if not organizations.set_trusted_access(self.account_id, self.partition, enabled):
+            raise InvalidOperationException(self.NO_ORGANIZATION)
+
+    @aws_errors
+    def organizations_access(self, call_as: str | None) -> str:
+        self.check_call_as(call_as)
+        enabled = organizations.trusted_access(self.account_id, self.partition)
+        if enabled is None:
+            raise InvalidOperationException(self.NO_ORGANIZATION)
+        return "ENABLED" if enabled else "DISABLED"
+
     # -- helpers ----------------------------------------------------------------------------------------
-    def _template_from_url(self, url: str) -> str:
+    def _template_from_url(self, url: str, member: str = "TemplateURL") -> str:
         from moto.cloudformation.utils import get_stack_from_s3_url
 
         try:
             body: Any = get_stack_from_s3_url(url, account_id=self.account_id, partition=self.partition)
         except Exception as error:
             raise ValidationError(
-                f"TemplateURL must reference a valid S3 object to which you have access: {url}"
+                f"{member} must reference a valid S3 object to which you have access: {url}"
             ) from error
         return str(body)
+
+    def stack_ids_from_url(self, url: str) -> list[str]:
+        """The stack ids an S3 object lists (ImportStacksToStackSet ``StackIdsUrl``): a JSON array of ids, or
+        ids separated by commas, spaces or new lines (AWS does not document the format)."""
+        text = self._template_from_url(url, "StackIdsUrl")
+        try:
+            listed = json.loads(text)
+        except ValueError:
+            listed = None
+        if isinstance(listed, list) and all(isinstance(item, str) for item in listed):
+            return list(listed)
+        return [part for part in text.replace(",", " ").split() if part]
 
 
 stacksets_backends = BackendDict(StackSetsBackend, "cloudformation")

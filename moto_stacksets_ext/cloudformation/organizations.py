@@ -72,3 +72,27 @@ def accounts_in_units(account_id: str, partition: str, unit_ids: list[str]) -> l
                     found.append((account.id, unit_id))
             pending += [unit.id for unit in backend.ou if unit.parent_id == parent]
     return found
+
+
+def trusted_access(account_id: str, partition: str) -> bool | None:
+    """Whether StackSets' trusted access with Organizations is on (None: the account has no organization).
+
+    It is moto's record of the service principal's access (``enable_aws_service_access``), so
+    ActivateOrganizationsAccess and Organizations' own API see the same switch.
+    """
+    backend = organization_backend(account_id, partition)
+    if backend is None:
+        return None
+    return any(service.get("ServicePrincipal") == STACKSETS_SERVICE_PRINCIPAL for service in backend.services)
+
+
+def set_trusted_access(account_id: str, partition: str, enabled: bool) -> bool:
+    """Switch StackSets' trusted access; False if the account has no organization."""
+    backend = organization_backend(account_id, partition)
+    if backend is None:
+        return False
+    if enabled:
+        backend.enable_aws_service_access(ServicePrincipal=STACKSETS_SERVICE_PRINCIPAL)
+    else:
+        backend.services = [s for s in backend.services if s.get("ServicePrincipal") != STACKSETS_SERVICE_PRINCIPAL]
+    return True

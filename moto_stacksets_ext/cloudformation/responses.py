@@ -58,6 +58,12 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             "ListStackSetOperationResults",
             "StopStackSetOperation",
             "DetectStackSetDrift",
+            "ImportStacksToStackSet",
+            "ListStackInstanceResourceDrifts",
+            "ListStackSetAutoDeploymentTargets",
+            "ActivateOrganizationsAccess",
+            "DeactivateOrganizationsAccess",
+            "DescribeOrganizationsAccess",
         }
         | HOOK_ACTIONS
     )
@@ -309,3 +315,55 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             values["StackSetName"], values["OperationId"], values.get("CallAs")
         )
         return EmptyResult()
+
+    # -- import, per-resource drift, auto-deployment targets ------------------------------------------
+    def import_stacks_to_stack_set(self) -> ActionResult:
+        values = self._input()
+        if ("StackIds" in values) == ("StackIdsUrl" in values):
+            raise ValidationError("Specify either StackIds or StackIdsUrl")
+        backend = self.stacksets_backend
+        stack_ids = values.get("StackIds") or backend.stack_ids_from_url(values["StackIdsUrl"])
+        operation = backend.import_stacks_to_stack_set(
+            values["StackSetName"],
+            list(dict.fromkeys(stack_ids)),
+            values.get("OrganizationalUnitIds"),
+            self._request(values),
+            values.get("CallAs"),
+        )
+        return ActionResult({"OperationId": operation.operation_id})
+
+    def list_stack_instance_resource_drifts(self) -> ActionResult:
+        values = self._input()
+        page = self.stacksets_backend.list_stack_instance_resource_drifts(
+            values["StackSetName"],
+            values["OperationId"],
+            values["StackInstanceAccount"],
+            values["StackInstanceRegion"],
+            values.get("StackInstanceResourceDriftStatuses"),
+            values.get("NextToken"),
+            values.get("MaxResults"),
+            values.get("CallAs"),
+        )
+        return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    def list_stack_set_auto_deployment_targets(self) -> ActionResult:
+        values = self._input()
+        page = self.stacksets_backend.list_stack_set_auto_deployment_targets(
+            values["StackSetName"], values.get("NextToken"), values.get("MaxResults"), values.get("CallAs")
+        )
+        return ActionResult({"Summaries": page.items, "NextToken": page.next_token})
+
+    # -- trusted access with Organizations -------------------------------------------------------------
+    def activate_organizations_access(self) -> ActionResult:
+        self._input()
+        self.stacksets_backend.set_organizations_access(True)
+        return EmptyResult()
+
+    def deactivate_organizations_access(self) -> ActionResult:
+        self._input()
+        self.stacksets_backend.set_organizations_access(False)
+        return EmptyResult()
+
+    def describe_organizations_access(self) -> ActionResult:
+        values = self._input()
+        return ActionResult({"Status": self.stacksets_backend.organizations_access(values.get("CallAs"))})

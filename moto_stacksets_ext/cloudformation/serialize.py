@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -85,6 +85,12 @@ def _float(value: Any) -> str:
 
 
 def _timestamp_iso8601(value: Any) -> str:
+    if type(value) is datetime and value.year >= 1000:  # isoformat and strftime agree from year 1000
+        zone = value.tzinfo
+        if zone is None:
+            return value.isoformat() + "Z"
+        if zone is timezone.utc:
+            return value.isoformat()[:-6] + "Z"  # without "+00:00"
     if type(value) is not datetime or value.tzinfo is not None:
         value = parse_to_aware_datetime(value)
     return str(value.strftime(_ISO8601_MICRO if value.microsecond > 0 else _ISO8601))
@@ -156,6 +162,17 @@ class _Member:
         aliases.extend(self.after_class)  # ModelAlias
         return [name for alias in aliases for name in (alias, xform_name(alias))]
 
+    def plain_lookups(self, obj: Any) -> tuple[tuple[str, bool], ...] | None:
+        """For a plain object (no ``__getitem__``, no custom attribute lookup): each candidate name and
+        whether the class defines it (else only the instance dictionary can); None for anything else."""
+        cls = type(obj)
+        if hasattr(obj, "__getitem__") or not hasattr(obj, "__dict__") or not _plain_class(cls):
+            return None
+        names = self._candidates(obj)
+        if any("." in name for name in names):
+            return None
+        return tuple((name, hasattr(cls, name)) for name in names)
+
     def getter(self, obj: Any) -> tuple[Callable[[Any], Any], bool]:
         """How to read this member from values of ``obj``'s class, and whether that holds for the class."""
         names = tuple(self._candidates(obj))
@@ -203,6 +220,38 @@ class _Member:
 
         # an instance-level __getitem__ decides per value
         return getter, hasattr(cls, "__getitem__") or not hasattr(obj, "__getitem__")
+
+
+def _generate(shape_name: str, members: list[_Member], lookups: list[tuple[tuple[str, bool], ...]]) -> Render:
+    """A structure's renderer for one plain class, as straight-line Python: the same lookups, transforms
+    and elements as the generic renderer, without a call per member to find its value."""
+    lines = ["def render(value):", "    own = value.__dict__", "    parts = []", "    append = parts.append"]
+    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr}
+    for index, (member, lookup) in enumerate(zip(members, lookups, strict=True)):
+        indent = "    "
+        for position, (name, on_class) in enumerate(lookup):
+            read = f"getattr(value, {name!r}, MISSING)" if on_class else f"own.get({name!r}, MISSING)"
+            if position == 0:
+                lines.append(f"{indent}v = {read}")
+            else:
+                lines.append(f"{indent}if v is MISSING:")
+                indent += "    "
+                lines.append(f"{indent}v = {read}")
+        lines += ["    if v is MISSING:", "        v = None"]  # every member has a name to look up
+        if member.transform is not None:
+            namespace[f"transform_{index}"] = member.transform
+            lines.append(f"    v = transform_{index}(v)")
+        namespace[f"render_{index}"] = member.render
+        name = member.xml_name
+        lines += [
+            "    if v is not None:",
+            f"        c = render_{index}(v)",
+            f"        append({f'<{name}/>'!r} if c == '' else {f'<{name}>'!r} + c + {f'</{name}>'!r})",
+        ]
+    lines.append("    return ''.join(parts)")
+    exec(compile("\n".join(lines), f"<serializer {shape_name}>", "exec"), namespace)
+    function: Render = namespace["render"]
+    return function
 
 
 def _plain_class(cls: type) -> bool:
@@ -259,6 +308,20 @@ class _Compiler:
         plans: dict[type, Plan] = {}
         lock = threading.Lock()
 
+        generated: dict[type, Render] = {}
+
+        def generated_for(value: Any) -> Render | None:
+            cls = type(value)
+            if hasattr(value, "__getitem__") or not hasattr(value, "__dict__") or not _plain_class(cls):
+                return None
+            lookups = [member.plain_lookups(value) for member in members]
+            if any(lookup is None for lookup in lookups):
+                return None
+            function = _generate(shape.name, members, [lookup for lookup in lookups if lookup is not None])
+            with lock:
+                generated[type(value)] = function
+            return function
+
         def plan_for(value: Any) -> Plan:
             plan: Plan = []
             cacheable = True
@@ -273,6 +336,13 @@ class _Compiler:
             return plan
 
         def render(value: Any) -> str:
+            function = generated.get(type(value))
+            if function is not None:
+                return function(value)
+            if type(value) not in plans:
+                function = generated_for(value)
+                if function is not None:
+                    return function(value)
             plan = plans.get(type(value)) or plan_for(value)
             parts: list[str] = []
             for getter, transform, render_member, opening, closing, empty in plan:

@@ -14,7 +14,7 @@ from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
 from ..engine.execution import DeployKind, Deployment, DeployOutcome
-from ..engine.model import Parameter, StackInstance, StackSet
+from ..engine.model import Parameter, StackInstance, StackResource, StackSet
 from ..engine.parameters import resolve_parameters
 from ..namespaces import settings
 
@@ -22,6 +22,11 @@ logger = logging.getLogger(__name__)
 
 #: CloudFormation's StatusReason for a failure inside the service (the cause is logged, not shown).
 INTERNAL_FAILURE = "Internal Failure"
+
+#: Stack statuses an import can adopt (a stack at rest).
+IMPORTABLE_STATUSES = frozenset(
+    {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_COMPLETE"}
+)
 
 
 def effective_parameters(stack_set: StackSet, overrides: list[Parameter]) -> dict[str, str]:
@@ -83,6 +88,8 @@ class MotoStackDeployer:
                 return DeployOutcome(succeeded=False, reason=problem)
         if deployment.kind is DeployKind.NOOP:
             return DeployOutcome(succeeded=True, stack_id=instance.stack_id)
+        if deployment.kind is DeployKind.IMPORT:
+            return self._adopt(deployment)
         if deployment.kind is DeployKind.DELETE:
             if instance.stack_id is not None and not deployment.retain_stack:
                 try:
@@ -126,6 +133,24 @@ class MotoStackDeployer:
         return DeployOutcome(succeeded=True, stack_id=stack.stack_id)
 
     @staticmethod
+    def _adopt(deployment: Deployment) -> DeployOutcome:
+        """Import: the instance takes over the existing stack, if it is still there in a stable state."""
+        instance = deployment.instance
+        imported = next(
+            s
+            for s in deployment.operation.imported_stacks or []
+            if (s.account, s.region) == (instance.account, instance.region)
+        )
+        stack = cloudformation_backends[instance.account][instance.region].stacks.get(imported.stack_id)
+        if stack is None or stack.status.startswith("DELETE"):
+            return DeployOutcome(succeeded=False, reason=f"Stack with id {imported.stack_id} does not exist")
+        if stack.status not in IMPORTABLE_STATUSES:
+            return DeployOutcome(
+                succeeded=False, reason=f"Stack {imported.stack_id} is in {stack.status} state and can not be imported"
+            )
+        return DeployOutcome(succeeded=True, stack_id=stack.stack_id)
+
+    @staticmethod
     def _execution_role_arn(stack_set: StackSet, instance: StackInstance) -> str | None:
         if stack_set.execution_role_name is None:
             return None
@@ -142,6 +167,25 @@ class MotoStackDeployer:
                     backend.delete_stack(stack_id)  # type: ignore[attr-defined]
                 except Exception:
                     stacks.pop(stack_id, None)
+
+
+def stack_resources(stack_set: StackSet, instance: StackInstance) -> list[StackResource]:
+    """The resources of an instance's moto stack (for per-resource drift)."""
+    backend = cloudformation_backends[instance.account][instance.region]
+    stack = backend.stacks.get(instance.stack_id or "")
+    if stack is None:
+        return []
+    found = []
+    for resource in stack.stack_resources:
+        physical = getattr(resource, "physical_resource_id", None)
+        found.append(
+            StackResource(
+                logical_resource_id=str(getattr(resource, "logical_resource_id", "")),
+                physical_resource_id=str(physical) if physical else None,
+                resource_type=str(getattr(resource, "cf_resource_type", "")),
+            )
+        )
+    return found
 
 
 def restore_stacks(stack_sets: list[StackSet]) -> None:

@@ -65,12 +65,14 @@ def parse(body: str) -> dict[str, Any]:
     """The template as a mapping, or CloudFormation's ``ValidationError`` for a malformed one."""
     try:
         document: Any = json.loads(body)
-    except ValueError as json_error:
+    except (ValueError, RecursionError) as json_error:
         try:
             document = yaml.load(body, Loader=_Loader)
+        except (ValueError, RecursionError):  # numbers too long to convert, nesting too deep
+            raise ValidationError("Template format error: unsupported structure.") from None
         except yaml.YAMLError as yaml_error:
-            if body.lstrip().startswith("{"):
-                position = f" (line {json_error.lineno}, column {json_error.colno})"  # type: ignore[attr-defined]
+            if body.lstrip().startswith("{") and isinstance(json_error, json.JSONDecodeError):
+                position = f" (line {json_error.lineno}, column {json_error.colno})"
                 raise ValidationError(f"Template format error: JSON not well-formed.{position}") from None
             raise ValidationError(f"Template format error: YAML not well-formed.{_position(yaml_error)}") from None
     if not isinstance(document, dict):

@@ -39,7 +39,9 @@ from .model import (
     OperationAction,
     OperationStatus,
     RegionRun,
+    ResourceDrift,
     StackInstance,
+    StackResource,
     StackSet,
     StatusDetails,
     TargetResult,
@@ -87,6 +89,9 @@ class RecordingDeployer:
         return DeployOutcome(succeeded=True, stack_id=deployment.instance.stack_id)
 
 
+#: Lists the resources of an instance's stack (the front-end knows its stacks).
+StackResourceLister = Callable[[StackSet, StackInstance], list[StackResource]]
+
 #: Builds the account-gate result of a target that started (the front-end words it).
 GateResultFactory = Callable[[TargetResult], AccountGateResult | None]
 
@@ -101,12 +106,15 @@ class Executor:
         clock: Clock,
         outcomes: OutcomeBook,
         gate_result: GateResultFactory | None = None,
+        stack_resources: StackResourceLister | None = None,
     ) -> None:
         self.cloud = cloud
         self.deployer = deployer
         self.clock = clock
         self.outcomes = outcomes
         self.gate_result = gate_result or (lambda result: None)
+        #: The resources of an instance's stack, for per-resource drift (None: the cloud reports none).
+        self.stack_resources = stack_resources
         self._at: datetime | None = None
 
     def _now(self) -> datetime:
@@ -241,6 +249,8 @@ class Executor:
             result.status_reason = outcome.reason
             if kind is DeployKind.DELETE:
                 instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.INOPERABLE, outcome.reason)
+            elif kind is DeployKind.IMPORT:
+                instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.FAILED_IMPORT, outcome.reason)
             else:
                 instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.FAILED, outcome.reason)
             return
@@ -275,6 +285,21 @@ class Executor:
         result.drift_status = drift
         instance.drift_status = drift
         instance.last_drift_check_timestamp = now
+        if self.stack_resources is not None and instance.stack_id is not None:
+            # A drifted instance reports every resource MODIFIED (scripted drift names no resource).
+            status = "MODIFIED" if drift is DriftStatus.DRIFTED else "IN_SYNC"
+            for seq, resource in enumerate(self.stack_resources(stack_set, instance), start=1):
+                result.resource_drifts.append(
+                    ResourceDrift(
+                        seq,
+                        instance.stack_id,
+                        resource.logical_resource_id,
+                        resource.physical_resource_id,
+                        resource.resource_type,
+                        status,
+                        now,
+                    )
+                )
 
     def _take(
         self, stack_set: StackSet, operation: Operation, result: TargetResult, kinds: frozenset[OutcomeKind]

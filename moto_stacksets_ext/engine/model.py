@@ -227,6 +227,50 @@ class TargetResult:
     drift_status: DriftStatus | None = None
     #: The step of the operation in which this target started (1, 2, ...): the order targets ran in.
     batch: int | None = None
+    #: For drift detection: what the check found for each resource of the instance's stack.
+    resource_drifts: SequencedList[ResourceDrift] = field(default_factory=SequencedList)
+
+
+@dataclass
+class ResourceDrift:
+    """One resource of a stack instance's stack, as a drift check found it (AWS member names)."""
+
+    seq: int
+    stack_id: str
+    logical_resource_id: str
+    physical_resource_id: str | None
+    resource_type: str
+    stack_resource_drift_status: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class StackResource:
+    """A resource of a deployed stack, as the front-end's deployer reports it (for drift checks)."""
+
+    logical_resource_id: str
+    physical_resource_id: str | None
+    resource_type: str
+
+
+@dataclass
+class ImportedStack:
+    """An existing stack an import operation adopts as the instance of its account and region."""
+
+    account: str
+    region: str
+    stack_id: str
+    stack_name: str
+    organizational_unit_id: str = ""
+
+
+@dataclass
+class AutoDeploymentTarget:
+    """An OU a stack set deploys to, with its regions (ListStackSetAutoDeploymentTargets)."""
+
+    seq: int
+    organizational_unit_id: str
+    regions: list[str]
 
 
 @dataclass
@@ -270,6 +314,8 @@ class DeployKind(Enum):
     NOOP = "NOOP"
     #: Drift detection: read-only, the instance's status is left alone.
     DRIFT_CHECK = "DRIFT_CHECK"
+    #: Import: the instance adopts an existing stack.
+    IMPORT = "IMPORT"
 
     @property
     def changes_instance(self) -> bool:
@@ -330,6 +376,8 @@ class Operation:
     results_by_target: dict[tuple[str, str], TargetResult] = field(default_factory=dict)
     #: Parameter overrides the operation applies to its targets' instances (None: leave them as they are).
     parameter_overrides: list[Parameter] | None = None
+    #: For an import: the stacks the operation adopts (None: not an import).
+    imported_stacks: list[ImportedStack] | None = None
     #: The engine's progress through the targets; None once the operation has ended.
     execution: Execution | None = None
     #: The front-end's own name for the call that started it (None: the engine action says it all).
@@ -424,6 +472,19 @@ class StackSet:
     @property
     def organizational_unit_ids(self) -> list[str]:
         return sorted({i.organizational_unit_id for i in self.instance_order if i.organizational_unit_id})
+
+    @property
+    def auto_deployment_targets(self) -> list[AutoDeploymentTarget]:
+        """Each OU the stack set's instances were deployed through, with the regions of its instances."""
+        found: dict[str, AutoDeploymentTarget] = {}
+        for instance in self.instance_order:
+            unit = instance.organizational_unit_id
+            if not unit:
+                continue
+            target = found.setdefault(unit, AutoDeploymentTarget(instance.seq, unit, []))
+            if instance.region not in target.regions:
+                target.regions.append(instance.region)
+        return list(found.values())
 
     @property
     def stack_set_drift_detection_details(self) -> StackSetDriftDetectionDetails | None:

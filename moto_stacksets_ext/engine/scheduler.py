@@ -109,6 +109,8 @@ class Scheduler:
             return DeployKind.DELETE
         if operation.action is OperationAction.DETECT_DRIFT:
             return DeployKind.DRIFT_CHECK
+        if operation.imported_stacks is not None:
+            return DeployKind.IMPORT
         instance = stack_set.instances.get(key)
         if instance is None or instance.stack_id is None:
             return DeployKind.CREATE

@@ -19,6 +19,7 @@ from .clock import Clock
 from .errors import (
     InvalidOperation,
     InvalidProgression,
+    InvalidRequest,
     OperationIdExists,
     OperationInProgress,
     StackInstanceNotFound,
@@ -31,13 +32,16 @@ from .errors import (
 from .execution import Executor
 from .lifecycle import Mode, Pace, Progression
 from .model import (
+    AutoDeploymentTarget,
     DeploymentTargets,
     DetailedStatus,
+    ImportedStack,
     InstanceStatus,
     Operation,
     OperationAction,
     OperationStatus,
     Parameter,
+    ResourceDrift,
     StackInstance,
     StackSet,
     StackSetStatus,
@@ -355,6 +359,67 @@ class StackSetNamespace(NamespaceReads):
         self.scheduler.dispatch(stack_set)
         return operation
 
+    # -- the rest of the stack-set API: import, per-resource drift, auto-deployment targets ---------------
+    @door.entry
+    def import_stacks(self, name_or_id: str, stacks: list[ImportedStack], request: OperationRequest) -> Operation:
+        """Adopt existing stacks as the instances of their accounts and regions: a CREATE operation whose
+        targets take the stacks over (the deployer checks each one). A target that cannot adopt its stack
+        fails, leaving its instance INOPERABLE/FAILED_IMPORT; importing it again retries.
+
+        A stack for an account and region that already has an instance (other than a failed import), or two
+        stacks for one account and region, are refused before anything changes.
+        """
+        check_targets(self.identity, (s.region for s in stacks))
+        self._progression(strict=True)
+        stack_set = self._mutable(name_or_id)
+        keys: list[tuple[str, str]] = []
+        for stack in stacks:
+            key = (stack.account, stack.region)
+            existing = stack_set.instances.get(key)
+            if key in keys or (existing is not None and existing.detailed_status is not DetailedStatus.FAILED_IMPORT):
+                raise InvalidRequest(
+                    f"StackSet {name_or_id} already has a stack instance in account {stack.account} and region "
+                    f"{stack.region}: stack {stack.stack_id} cannot be imported there"
+                )
+            keys.append(key)
+        operation_id = self._claim_operation_id(stack_set, request.operation_id)
+        self._admit(stack_set)
+        for stack in stacks:
+            key = (stack.account, stack.region)
+            if key not in stack_set.instances:
+                self._add_instance(stack_set, Target(stack.account, stack.region, stack.organizational_unit_id))
+            stack_set.instances[key].stack_name = stack.stack_name
+        return self._start(stack_set, OperationAction.CREATE, operation_id, request, keys, imported_stacks=list(stacks))
+
+    @door.entry
+    def page_resource_drifts(
+        self, name_or_id: str, operation_id: str, account: str, region: str, query: ListQuery[ResourceDrift]
+    ) -> Page[ResourceDrift]:
+        """A page of what a drift operation found for each resource of one instance's stack."""
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
+        if (account, region) not in stack_set.instances:
+            raise StackInstanceNotFound(name_or_id, account, region)
+        operation = stack_set.operations_by_id.get(operation_id)
+        if operation is None:
+            raise OperationNotFound(operation_id)
+        result = operation.results_by_target.get((account, region))
+        source: SequencedList[ResourceDrift] = result.resource_drifts if result is not None else SequencedList()
+        binding = self._binding(
+            "resource-drifts", parent=stack_set.stack_set_id, operation=operation_id, target=[account, region]
+        )
+        return self._page(source, binding, query)
+
+    @door.entry
+    def page_auto_deployment_targets(
+        self, name_or_id: str, query: ListQuery[AutoDeploymentTarget]
+    ) -> Page[AutoDeploymentTarget]:
+        """A page of the OUs a stack set deploys to, each with its regions (in the order they first appeared)."""
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
+        source: SequencedList[AutoDeploymentTarget] = SequencedList()
+        for target in stack_set.auto_deployment_targets:
+            source.append(target)
+        return self._page(source, self._binding("auto-deployment-targets", parent=stack_set.stack_set_id), query)
+
     # -- internals --------------------------------------------------------------------------------------
     @staticmethod
     def _arn(stack_set: StackSet) -> str:
@@ -428,6 +493,7 @@ class StackSetNamespace(NamespaceReads):
         *,
         parameter_overrides: list[Parameter] | None = None,
         retain_stacks: bool | None = None,
+        imported_stacks: list[ImportedStack] | None = None,
         queued: bool = False,
     ) -> Operation:
         now = self.clock.now()
@@ -444,6 +510,7 @@ class StackSetNamespace(NamespaceReads):
             execution_role_name=stack_set.execution_role_name,
             deployment_targets=request.deployment_targets,
             parameter_overrides=parameter_overrides,
+            imported_stacks=imported_stacks,
             provider_action=request.provider_action,
             description=request.description,
             pace=Pace(self._progression(strict=not queued), since=now),

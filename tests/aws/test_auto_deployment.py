@@ -6,10 +6,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from moto_stacksets_ext import control
 
-from support import REGION, TOPIC_TEMPLATE, client_in
+from support import REGION, TOPIC_TEMPLATE, client_in, error_of
 
 EU = "eu-west-1"
 
@@ -126,3 +127,31 @@ def test_disabled_auto_deployment_does_nothing(cf: Any, org: dict[str, Any]) -> 
     )
     new_account(org, "late", org["apps"])
     assert len(instances(cf)) == 1
+
+
+def test_list_stack_set_auto_deployment_targets(cf: Any, org: dict[str, Any]) -> None:
+    first = new_account(org, "first", org["apps"])
+    new_account(org, "tester", org["sandbox"])
+    auto_stack_set(cf, org)
+    cf.create_stack_instances(
+        StackSetName="auto", DeploymentTargets={"OrganizationalUnitIds": [org["sandbox"]]}, Regions=[EU]
+    )
+    summaries = cf.list_stack_set_auto_deployment_targets(StackSetName="auto")["Summaries"]
+    assert summaries == [
+        {"OrganizationalUnitId": org["apps"], "Regions": [REGION, EU]},
+        {"OrganizationalUnitId": org["sandbox"], "Regions": [EU]},
+    ]
+    first_page = cf.list_stack_set_auto_deployment_targets(StackSetName="auto", MaxResults=1)
+    assert first_page["Summaries"] == summaries[:1]
+    second_page = cf.list_stack_set_auto_deployment_targets(
+        StackSetName="auto", MaxResults=1, NextToken=first_page["NextToken"]
+    )
+    assert second_page["Summaries"] == summaries[1:]
+    assert "NextToken" not in second_page
+    # An account joining the sandbox OU is deployed to that OU's regions only.
+    joiner = new_account(org, "joiner", org["sandbox"])
+    assert {(a, r) for a, r in instances(cf) if a == joiner} == {(joiner, EU)}
+    assert {(a, r) for a, r in instances(cf) if a == first} == {(first, REGION), (first, EU)}
+    with pytest.raises(ClientError) as excinfo:
+        cf.list_stack_set_auto_deployment_targets(StackSetName="missing")
+    assert error_of(excinfo) == ("StackSetNotFoundException", 404)

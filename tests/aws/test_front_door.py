@@ -125,3 +125,26 @@ def test_moto_services_other_than_cloudformation_still_answer(endpoint: str, ser
 )
 def test_the_router_reads_the_service_of_the_credential_scope(authorization: str, service: str | None) -> None:
     assert signed_service({"HTTP_AUTHORIZATION": authorization}) == service
+
+
+def test_a_browser_request_keeps_moto_s_cors_answer(endpoint: str) -> None:
+    response = signed_post(
+        endpoint, "Action=ListStackSets&Version=2010-05-15", REGION, {"Origin": "http://example.com"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] in ("*", "http://example.com")
+    assert ET.fromstring(response.content).find(f"{NS}ListStackSetsResult") is not None
+
+
+def test_a_defect_answers_an_aws_internal_failure_not_an_html_page(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto_stacksets_ext.cloudformation.responses import StackSetsResponse
+
+    def broken(self: Any) -> Any:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(StackSetsResponse, "call_action", broken)
+    response = signed_post(endpoint, "Action=ListStackSets&Version=2010-05-15", REGION)
+    assert aws_error(response) == (500, "InternalFailure", "The request processing has failed.")
+    assert "a defect" not in response.text

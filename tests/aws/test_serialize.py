@@ -34,7 +34,7 @@ TEXT = st.text(alphabet=st.sampled_from(CHARACTERS), max_size=12)
 ZONES = st.sampled_from([None, timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8))])
 TIMESTAMPS = st.builds(
     lambda moment, zone: moment.replace(tzinfo=zone),
-    st.datetimes(min_value=datetime(1971, 1, 2), max_value=datetime(2099, 12, 30)),
+    st.datetimes(min_value=datetime(2, 1, 2), max_value=datetime(2099, 12, 30)),
     ZONES,
 )
 

@@ -173,3 +173,25 @@ def test_delegated_admin_only_when_registered(cf: Any, org: dict[str, Any]) -> N
         cf.describe_stack_set(StackSetName="delegated", CallAs="DELEGATED_ADMIN")
     assert error_of(excinfo) == ("ValidationError", 400)
     assert org["app1"] != ADMIN
+
+
+def test_organizations_access_is_the_stacksets_trusted_access_of_moto_organizations(
+    cf: Any, org: dict[str, Any]
+) -> None:
+    assert cf.describe_organizations_access()["Status"] == "DISABLED"
+    cf.activate_organizations_access()
+    assert cf.describe_organizations_access(CallAs="SELF")["Status"] == "ENABLED"
+    principals = [
+        s["ServicePrincipal"]
+        for s in org["client"].list_aws_service_access_for_organization()["EnabledServicePrincipals"]
+    ]
+    assert PRINCIPAL in principals
+    cf.deactivate_organizations_access()
+    assert cf.describe_organizations_access()["Status"] == "DISABLED"
+
+
+def test_organizations_access_without_an_organization(cf: Any) -> None:
+    for call in (cf.describe_organizations_access, cf.activate_organizations_access):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert error_of(excinfo) == ("InvalidOperationException", 400)

@@ -61,6 +61,9 @@ MUTATING_AWS = {
     "DetectStackSetDrift",
 }
 STACK_SET_ACTIONS = sorted(a for a in StackSetsResponse.SERVED if "StackSet" in a or "StackInstance" in a)
+#: The plugin's Hook actions (their state is not in the state export: checked for 5xx and XML only).
+HOOK_ACTIONS = sorted(set(StackSetsResponse.SERVED) - set(STACK_SET_ACTIONS))
+HOOK_TYPE_NAMES = ("AWS::Hooks::LambdaHook", "Private::Lambda::Fuzz", "MyCo::Testing::Hook")
 
 
 @dataclass
@@ -118,6 +121,10 @@ def _string(rng: random.Random, name: str, pools: AwsPools) -> str:
         if pools.operation_ids and rng.random() < 0.6:
             return rng.choice(pools.operation_ids)
         return str(uuid.uuid4())
+    if lowered in ("typename", "typenamealias"):
+        return rng.choice(HOOK_TYPE_NAMES)
+    if lowered == "configuration":
+        return rng.choice(['{"CloudFormationConfiguration": {"HookConfiguration": {}}}', "{}", "[" * 300])
     if lowered in ("nexttoken",):
         return rng.choice(["abc", "eyJ4IjoxfQ.AAAA"])
     return rng.choice(["value", "Env", "dev", "ou-abcd-12345678", "r-abcd", "arn:aws:iam::123456789012:role/R"])
@@ -125,7 +132,7 @@ def _string(rng: random.Random, name: str, pools: AwsPools) -> str:
 
 def aws_request(rng: random.Random, pools: AwsPools, mutate: bool) -> tuple[str, dict[str, Any]]:
     """An action and its form fields (as boto3 serializes them), mutated on the wire when ``mutate``."""
-    action = rng.choice(STACK_SET_ACTIONS)
+    action = rng.choice(STACK_SET_ACTIONS) if rng.random() < 0.8 else rng.choice(HOOK_ACTIONS)
     model = service_model().operation_model(action)
     params = _value(rng, model.input_shape, action, 0, pools) if model.input_shape is not None else {}
     if action == "CreateStackSet" and rng.random() < 0.8:
