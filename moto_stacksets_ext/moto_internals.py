@@ -30,7 +30,7 @@ from typing import Any
 import moto
 
 MOTO_VERSION: str = moto.__version__
-SUPPORTED = "moto-stacksets-ext supports moto>=5.1.15,<6"
+SUPPORTED = "moto-stacksets-ext supports moto>=5.2.5,<6"
 
 #: moto's CloudFormation route (the key in ``moto.cloudformation.urls.url_paths``).
 CLOUDFORMATION_ROUTE = "{0}/$"
