@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from . import door
 from .errors import OperationNotFound, StackInstanceNotFound, StackSetNotFound
-from .model import Operation, StackInstance, StackSet, StackSetStatus, TargetResult
+from .model import (
+    AutoDeploymentTarget,
+    Operation,
+    ResourceDrift,
+    StackInstance,
+    StackSet,
+    StackSetStatus,
+    TargetResult,
+)
 from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
 from .requests import InstanceFilter, ListQuery
 from .scheduler import Scheduler
@@ -164,6 +172,35 @@ class NamespaceReads:
         self.scheduler.observe(stack_set, [operation])
         binding = self._binding(listing, parent=stack_set.stack_set_id, operation=operation_id)
         return stack_set, operation, self._page(operation.results, binding, query)
+
+    @door.entry
+    def page_resource_drifts(
+        self, name_or_id: str, operation_id: str, account: str, region: str, query: ListQuery[ResourceDrift]
+    ) -> Page[ResourceDrift]:
+        """A page of what a drift operation found for each resource of one instance's stack."""
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
+        if (account, region) not in stack_set.instances:
+            raise StackInstanceNotFound(name_or_id, account, region)
+        operation = stack_set.operations_by_id.get(operation_id)
+        if operation is None:
+            raise OperationNotFound(operation_id)
+        result = operation.results_by_target.get((account, region))
+        source: SequencedList[ResourceDrift] = result.resource_drifts if result is not None else SequencedList()
+        binding = self._binding(
+            "resource-drifts", parent=stack_set.stack_set_id, operation=operation_id, target=[account, region]
+        )
+        return self._page(source, binding, query)
+
+    @door.entry
+    def page_auto_deployment_targets(
+        self, name_or_id: str, query: ListQuery[AutoDeploymentTarget]
+    ) -> Page[AutoDeploymentTarget]:
+        """A page of the OUs a stack set deploys to, each with its regions (in the order they first appeared)."""
+        stack_set = self._stack_set(name_or_id, include_deleted=True)
+        source: SequencedList[AutoDeploymentTarget] = SequencedList()
+        for target in stack_set.auto_deployment_targets:
+            source.append(target)
+        return self._page(source, self._binding("auto-deployment-targets", parent=stack_set.stack_set_id), query)
 
     @door.entry
     def all_stack_sets(self) -> list[StackSet]:

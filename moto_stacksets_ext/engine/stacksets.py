@@ -32,7 +32,6 @@ from .errors import (
 from .execution import Executor
 from .lifecycle import Mode, Pace, Progression
 from .model import (
-    AutoDeploymentTarget,
     DeploymentTargets,
     DetailedStatus,
     ImportedStack,
@@ -41,7 +40,6 @@ from .model import (
     OperationAction,
     OperationStatus,
     Parameter,
-    ResourceDrift,
     StackInstance,
     StackSet,
     StackSetStatus,
@@ -390,35 +388,6 @@ class StackSetNamespace(NamespaceReads):
                 self._add_instance(stack_set, Target(stack.account, stack.region, stack.organizational_unit_id))
             stack_set.instances[key].stack_name = stack.stack_name
         return self._start(stack_set, OperationAction.CREATE, operation_id, request, keys, imported_stacks=list(stacks))
-
-    @door.entry
-    def page_resource_drifts(
-        self, name_or_id: str, operation_id: str, account: str, region: str, query: ListQuery[ResourceDrift]
-    ) -> Page[ResourceDrift]:
-        """A page of what a drift operation found for each resource of one instance's stack."""
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
-        if (account, region) not in stack_set.instances:
-            raise StackInstanceNotFound(name_or_id, account, region)
-        operation = stack_set.operations_by_id.get(operation_id)
-        if operation is None:
-            raise OperationNotFound(operation_id)
-        result = operation.results_by_target.get((account, region))
-        source: SequencedList[ResourceDrift] = result.resource_drifts if result is not None else SequencedList()
-        binding = self._binding(
-            "resource-drifts", parent=stack_set.stack_set_id, operation=operation_id, target=[account, region]
-        )
-        return self._page(source, binding, query)
-
-    @door.entry
-    def page_auto_deployment_targets(
-        self, name_or_id: str, query: ListQuery[AutoDeploymentTarget]
-    ) -> Page[AutoDeploymentTarget]:
-        """A page of the OUs a stack set deploys to, each with its regions (in the order they first appeared)."""
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
-        source: SequencedList[AutoDeploymentTarget] = SequencedList()
-        for target in stack_set.auto_deployment_targets:
-            source.append(target)
-        return self._page(source, self._binding("auto-deployment-targets", parent=stack_set.stack_set_id), query)
 
     # -- internals --------------------------------------------------------------------------------------
     @staticmethod
