@@ -191,13 +191,8 @@ def _leave(remove_data: bool) -> None:
             _uninstall()
 
 
-class StackSetsMock(MockAWS):
-    """moto's ``mock_aws`` with the plugin installed, intercepting the Huawei and Alibaba endpoints too.
-
-    The plugin's state (every cloud's stack sets, the clock, scripted outcomes, progressions, the record of
-    calls) resets with moto's: at the start of the mock and when it ends. When the outermost mock ends,
-    CloudFormation goes back to moto (unless ``install()`` was called).
-    """
+class _WithPluginState(MockAWS):
+    """A moto mock whose start and stop also enter and leave the plugin (its state, its route)."""
 
     def start(self, reset: bool = True) -> None:
         _enter(reset)
@@ -212,6 +207,15 @@ class StackSetsMock(MockAWS):
             super().stop(remove_data=remove_data)
         finally:
             _leave(remove_data)
+
+
+class StackSetsMock(_WithPluginState):
+    """moto's ``mock_aws`` with the plugin installed, intercepting the Huawei and Alibaba endpoints too.
+
+    The plugin's state (every cloud's stack sets, the clock, scripted outcomes, progressions, the record of
+    calls) resets with moto's: at the start of the mock and when it ends. When the outermost mock ends,
+    CloudFormation goes back to moto (unless ``install()`` was called).
+    """
 
     def _enable_patching(self, reset: bool = True) -> None:
         super()._enable_patching(reset=reset)
@@ -230,26 +234,12 @@ class StackSetsMock(MockAWS):
         super()._disable_patching(remove_data)
 
 
-class ServerModeStackSetsMock(ServerModeMockAWS):
+class ServerModeStackSetsMock(_WithPluginState, ServerModeMockAWS):
     """``mock_stacksets`` under moto's ``TEST_SERVER_MODE=true``, like ``mock_aws`` there: boto3 clients go to
     ``TEST_SERVER_MODE_ENDPOINT`` (a ``moto-stacksets-server``), whose state ``/moto-api/reset`` clears at the
     start and end. Requests to Huawei or Alibaba hosts are refused (point those SDKs at the server)."""
 
     _cloud_mock: Any = None
-
-    def start(self, reset: bool = True) -> None:
-        _enter(reset)
-        try:
-            super().start(reset=reset)
-        except BaseException:
-            _leave(False)
-            raise
-
-    def stop(self, remove_data: bool = True) -> None:
-        try:
-            super().stop(remove_data=remove_data)
-        finally:
-            _leave(remove_data)
 
     def _enable_patching(self, reset: bool = True) -> None:
         import responses
