@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import boto3
+import requests
 
 REGION = "us-east-1"
 ADMIN = "123456789012"
@@ -39,3 +45,32 @@ def client_in(account: str, service: str = "cloudformation", region: str = REGIO
 def error_of(excinfo: Any) -> tuple[str, int]:
     response = excinfo.value.response
     return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for servers a test starts as processes)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server_process(state_file: Path) -> tuple[subprocess.Popen[str], str]:
+    """``python -m moto_stacksets_ext --state-file`` on a free port, once it answers; its endpoint."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(port), "--state-file", str(state_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=5)
+            return process, endpoint
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ import requests
 from moto_stacksets_ext import control, mock_stacksets
 from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
-from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, free_port, start_server_process
 
 
 def test_round_trip_in_process() -> None:
@@ -121,33 +119,6 @@ def test_foreign_or_corrupt_documents_are_refused(document: dict[str, Any], mess
         import_state(document)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _start(state_file: Path) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(port), "--state-file", str(state_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=5)
-            return process, endpoint
-        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-
-
 def _stop(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=30)
@@ -156,7 +127,7 @@ def _stop(process: subprocess.Popen[str]) -> str:
 
 def test_the_server_keeps_stack_sets_across_restarts(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
-    process, endpoint = _start(state_file)
+    process, endpoint = start_server_process(state_file)
     try:
         cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
         stack_set_id = cf.create_stack_set(StackSetName="offline", TemplateBody=TOPIC_TEMPLATE)["StackSetId"]
@@ -168,7 +139,7 @@ def test_the_server_keeps_stack_sets_across_restarts(tmp_path: Path) -> None:
     assert "state saved" in output
     assert json.loads(state_file.read_text())["format"] == "moto-stacksets-ext/state"
 
-    process, endpoint = _start(state_file)
+    process, endpoint = start_server_process(state_file)
     try:
         cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
         assert cf.describe_stack_set(StackSetName="offline")["StackSet"]["StackSetId"] == stack_set_id
@@ -184,7 +155,7 @@ def test_a_corrupt_or_foreign_file_stops_the_server_and_is_left_untouched(tmp_pa
     state_file = tmp_path / "state.json"
     state_file.write_text(content)
     result = subprocess.run(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(_free_port()), "--state-file", str(state_file)],
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(free_port()), "--state-file", str(state_file)],
         capture_output=True,
         text=True,
         timeout=60,

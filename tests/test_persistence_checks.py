@@ -8,10 +8,8 @@ import enum
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import typing
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from moto_stacksets_ext import mock_stacksets, state_codec
 from moto_stacksets_ext.engine.model import StackSet
 from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
-from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE
+from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, free_port, start_server_process
 
 
 def _exported_with_one_stack_set() -> dict[str, Any]:
@@ -127,33 +125,6 @@ def test_broken_documents_over_http_change_nothing(server_cf: Any, server: Any) 
 
 
 # -- the server's --state-file ----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server(state_file: Path) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(port), "--state-file", str(state_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(f"{endpoint}/moto-api/stacksets/clock", timeout=5)
-            return process, endpoint
-        except requests.ConnectionError:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-
-
 def test_a_broken_state_file_is_a_clean_refusal(tmp_path: Path) -> None:
     good = _exported_with_one_stack_set()
     document, _ = _broken_documents(good)["stack set listed twice"]
@@ -161,7 +132,7 @@ def test_a_broken_state_file_is_a_clean_refusal(tmp_path: Path) -> None:
     content = json.dumps(document)
     state_file.write_text(content)
     result = subprocess.run(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(_free_port()), "--state-file", str(state_file)],
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(free_port()), "--state-file", str(state_file)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -180,7 +151,7 @@ def test_stale_temporary_files_go_and_a_second_sigterm_cannot_stop_the_save(tmp_
     stale.write_text("{")
     unrelated = tmp_path / ".other.json.tmp-keep.json"
     unrelated.write_text("{")
-    process, endpoint = _server(state_file)
+    process, endpoint = start_server_process(state_file)
     try:
         assert not stale.exists() and unrelated.exists()
         cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=endpoint)
