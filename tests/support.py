@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -53,6 +54,18 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def run_server_to_exit(state_file: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m moto_stacksets_ext --state-file`` run to its end (a server that refuses to start)."""
+    return subprocess.run(
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(free_port()), "--state-file", str(state_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
 
 
 def start_server_process(state_file: Path) -> tuple[subprocess.Popen[str], str]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ import requests
 from moto_stacksets_ext import control, mock_stacksets
 from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
-from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, free_port, start_server_process
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, run_server_to_exit, start_server_process
 
 
 def test_round_trip_in_process() -> None:
@@ -154,14 +152,7 @@ def test_the_server_keeps_stack_sets_across_restarts(tmp_path: Path) -> None:
 def test_a_corrupt_or_foreign_file_stops_the_server_and_is_left_untouched(tmp_path: Path, content: str) -> None:
     state_file = tmp_path / "state.json"
     state_file.write_text(content)
-    result = subprocess.run(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(free_port()), "--state-file", str(state_file)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    result = run_server_to_exit(state_file)
     assert result.returncode == 2
     assert "refusing to start" in result.stderr
     assert str(state_file) in result.stderr

@@ -6,9 +6,7 @@ import copy
 import dataclasses
 import enum
 import json
-import os
 import signal
-import subprocess
 import sys
 import typing
 from pathlib import Path
@@ -22,7 +20,7 @@ from moto_stacksets_ext import mock_stacksets, state_codec
 from moto_stacksets_ext.engine.model import StackSet
 from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
-from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, free_port, start_server_process
+from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, run_server_to_exit, start_server_process
 
 
 def _exported_with_one_stack_set() -> dict[str, Any]:
@@ -131,14 +129,7 @@ def test_a_broken_state_file_is_a_clean_refusal(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     content = json.dumps(document)
     state_file.write_text(content)
-    result = subprocess.run(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(free_port()), "--state-file", str(state_file)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    result = run_server_to_exit(state_file)
     assert result.returncode == 2
     assert "listed twice" in result.stderr and "refusing to start" in result.stderr
     assert "Traceback" not in result.stderr
