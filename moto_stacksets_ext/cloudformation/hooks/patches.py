@@ -201,12 +201,17 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     raise HookBlocked(blocked.blocking, stack_id)
 
 
+def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a resource is unchanged (moto adds an empty ``Properties`` to the templates it parsed)."""
+    return {"Properties": {}, **old} == {"Properties": {}, **new}
+
+
 def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[Change]:
     changed = [Change(k, str(v.get("Type", "")), "CREATE", _properties(v)) for k, v in new.items() if k not in old]
     changed += [
         Change(k, str(v.get("Type", "")), "UPDATE", _properties(v), _properties(old[k]))
         for k, v in new.items()
-        if k in old and old[k] != v
+        if k in old and not _same(old[k], v)
     ]
     changed += [Change(k, str(v.get("Type", "")), "DELETE", _properties(v)) for k, v in old.items() if k not in new]
     return changed
