@@ -35,12 +35,14 @@ BLOCKED = "_moto_stacksets_hook_blocked"
 
 
 def _state(backend: CloudFormationBackend) -> HookState | None:
+    """The Hook state of the stack's account and region, if a Hook is registered there (an account the
+    plugin has never served has none: its backend is not made just to find that out)."""
     from ..models import stacksets_backends
 
-    try:
-        state: HookState = stacksets_backends[backend.account_id][backend.region_name].hooks
-    except KeyError:
+    found = moto_internals.existing_backend(stacksets_backends, backend.account_id, backend.region_name)
+    if found is None:
         return None
+    state: HookState = found.hooks
     return state if state.registry.hooks() else None
 
 
