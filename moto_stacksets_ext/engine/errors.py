@@ -39,6 +39,15 @@ class StackSetNotFound(EngineError):
         self.name_or_id = name_or_id
 
 
+class StackSetIdMismatch(EngineError):
+    """The caller named a stack set and the id it expects it to have; the stack set has another id."""
+
+    def __init__(self, name: str, expected_id: str) -> None:
+        super().__init__(f"{expected_id} is not the id of StackSet {name}")
+        self.name = name
+        self.expected_id = expected_id
+
+
 class StackSetNameExists(EngineError):
     def __init__(self, name: str) -> None:
         super().__init__(f"StackSet {name} already exists")
@@ -87,6 +96,26 @@ class OperationIdExists(EngineError):
     def __init__(self, operation_id: str) -> None:
         super().__init__(f"An operation with id {operation_id} already exists")
         self.operation_id = operation_id
+
+
+class IdempotencyMismatch(EngineError):
+    """A caller's idempotency key (client token) already started a different call on the stack set."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"The idempotency key {key} was used for a different request")
+        self.key = key
+
+
+class StackInstanceExists(EngineError):
+    """A create names an instance the stack set has (namespaces that refuse it: ``refuse_existing_instances``)."""
+
+    def __init__(self, stack_set_name: str, account: str, region: str) -> None:
+        super().__init__(
+            f"StackSet {stack_set_name} already has a stack instance in account {account} and region {region}"
+        )
+        self.stack_set_name = stack_set_name
+        self.account = account
+        self.region = region
 
 
 class StaleRequest(EngineError):

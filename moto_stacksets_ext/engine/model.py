@@ -341,6 +341,10 @@ class Operation:
         self.results.append(result)
         self.results_by_target[(result.account, result.region)] = result
 
+    def result(self, account: str, region: str) -> TargetResult | None:
+        """The operation's result for one target (None: the operation did not target it)."""
+        return self.results_by_target.get((account, region))
+
     @property
     def stack_set_drift_detection_details(self) -> StackSetDriftDetectionDetails | None:
         """Drift counts of a DETECT_DRIFT operation (in progress counts while it runs)."""
@@ -452,6 +456,38 @@ class StackSet:
     def last_drift_check_timestamp(self) -> datetime | None:
         details = self.stack_set_drift_detection_details
         return details.last_drift_check_timestamp if details else None
+
+    # -- accessors: how code outside the engine looks things up (the indexes stay the engine's) -------------
+    def operation(self, operation_id: str | None) -> Operation | None:
+        """One of the stack set's operations by id (None: no such operation)."""
+        return None if operation_id is None else self.operations_by_id.get(operation_id)
+
+    def instance(self, account: str, region: str) -> StackInstance | None:
+        """The stack set's instance in ``account`` and ``region`` (None: it has none there)."""
+        return self.instances.get((account, region))
+
+    def has_instance(self, account: str, region: str) -> bool:
+        return (account, region) in self.instances
+
+    @property
+    def has_instances(self) -> bool:
+        return bool(self.instances)
+
+    @property
+    def busy(self) -> bool:
+        """Whether any of the stack set's operations is running or queued."""
+        return bool(self.in_flight)
+
+    def is_in_flight(self, operation: Operation) -> bool:
+        """Whether ``operation`` (one of the stack set's) is running or queued."""
+        return operation.operation_id in self.in_flight
+
+    def first_operation_on(self, instance: StackInstance) -> Operation | None:
+        """The earliest operation that targeted ``instance`` (the one that created it)."""
+        for operation in self.operations.walk(instance.seq, newest_first=False):
+            if operation.result(instance.account, instance.region) is not None:
+                return operation
+        return None
 
     def add_instance(self, instance: StackInstance) -> None:
         self.instances[instance.key] = instance

@@ -9,7 +9,7 @@ reads of them (manual progression), as AWS's polling loops expect.
 from __future__ import annotations
 
 from . import door
-from .errors import OperationNotFound, StackInstanceNotFound, StackSetNotFound
+from .errors import OperationNotFound, StackInstanceNotFound, StackSetIdMismatch, StackSetNotFound
 from .model import (
     AutoDeploymentTarget,
     Operation,
@@ -20,7 +20,7 @@ from .model import (
     TargetResult,
 )
 from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
-from .requests import InstanceFilter, ListQuery
+from .requests import InstanceFilter, ListQuery, StackSetRef, StackSetSelector, label
 from .scheduler import Scheduler
 
 
@@ -49,27 +49,37 @@ class NamespaceReads:
                     del self._active[stack_set_id]
 
     @door.entry
-    def get_stack_set(self, name_or_id: str, *, include_deleted: bool = False) -> StackSet:
+    def get_stack_set(self, name_or_id: StackSetSelector, *, include_deleted: bool = False) -> StackSet:
         """A live stack set by name or id; with ``include_deleted``, a deleted one by its id too."""
         return self._stack_set(name_or_id, include_deleted=include_deleted)
 
-    def _stack_set(self, name_or_id: str, *, include_deleted: bool = False) -> StackSet:
+    def _stack_set(self, selector: StackSetSelector, *, include_deleted: bool = False) -> StackSet:
+        """The stack set a call addresses; a ``StackSetRef``'s rules and check applied."""
+        ref = selector if isinstance(selector, StackSetRef) else None
+        name_or_id = label(selector)
         stack_set = self._live_by_name.get(name_or_id)
-        if stack_set is None:
+        if stack_set is None and (ref is None or not ref.by_name):
             stack_set = self._stack_sets.get(name_or_id)
             if stack_set is not None and stack_set.status is StackSetStatus.DELETED and not include_deleted:
                 stack_set = None
         if stack_set is None:
             raise StackSetNotFound(name_or_id)
+        if ref is not None:
+            if ref.expected_id is not None and ref.expected_id != stack_set.stack_set_id:
+                raise StackSetIdMismatch(stack_set.stack_set_name, ref.expected_id)
+            if ref.check is not None:
+                ref.check(stack_set)
         return stack_set
 
     @door.entry
-    def get_operation(self, name_or_id: str, operation_id: str) -> Operation:
+    def get_operation(self, name_or_id: StackSetSelector, operation_id: str) -> Operation:
         """An operation, read: a read advances operations with manual progression."""
         return self.read_operation(operation_id, name_or_id)[1]
 
     @door.entry
-    def read_operation(self, operation_id: str, name_or_id: str | None = None) -> tuple[StackSet, Operation]:
+    def read_operation(
+        self, operation_id: str, name_or_id: StackSetSelector | None = None
+    ) -> tuple[StackSet, Operation]:
         """An operation and its stack set, read (a read advances manual progressions).
 
         Without ``name_or_id`` the operation is found by its id alone (providers that address it so).
@@ -78,25 +88,30 @@ class NamespaceReads:
         self.scheduler.observe(stack_set, [operation])
         return stack_set, operation
 
-    def _find_operation(self, name_or_id: str | None, operation_id: str) -> tuple[StackSet, Operation]:
+    def _find_operation(self, name_or_id: StackSetSelector | None, operation_id: str) -> tuple[StackSet, Operation]:
         if name_or_id is None:
             found = self._operations_by_id.get(operation_id)
             if found is None:
                 raise OperationNotFound(operation_id)
             return self._stack_sets[found.stack_set_id], found
         stack_set = self._stack_set(name_or_id, include_deleted=True)
-        operation = stack_set.operations_by_id.get(operation_id)
+        operation = stack_set.operation(operation_id)
         if operation is None:
             raise OperationNotFound(operation_id)
         return stack_set, operation
 
     @door.entry
-    def get_instance(self, name_or_id: str, account: str, region: str) -> StackInstance:
+    def get_instance(self, name_or_id: StackSetSelector, account: str, region: str) -> StackInstance:
+        return self.read_instance(name_or_id, account, region)[1]
+
+    @door.entry
+    def read_instance(self, name_or_id: StackSetSelector, account: str, region: str) -> tuple[StackSet, StackInstance]:
+        """A stack instance and its stack set."""
         stack_set = self._stack_set(name_or_id, include_deleted=True)
-        instance = stack_set.instances.get((account, region))
+        instance = stack_set.instance(account, region)
         if instance is None:
-            raise StackInstanceNotFound(name_or_id, account, region)
-        return instance
+            raise StackInstanceNotFound(label(name_or_id), account, region)
+        return stack_set, instance
 
     @door.entry
     def list_stack_sets(self, status: str | None, token: str | None, limit: int | None) -> Page[StackSet]:
@@ -112,20 +127,20 @@ class NamespaceReads:
 
     @door.entry
     def list_instances(
-        self, name_or_id: str, filters: InstanceFilter, token: str | None, limit: int | None
+        self, name_or_id: StackSetSelector, filters: InstanceFilter, token: str | None, limit: int | None
     ) -> Page[StackInstance]:
         query = ListQuery(token=token, limit=limit, bound={"filters": filters.__dict__}, predicate=filters.matches)
         return self.page_instances(name_or_id, "instances", query)[1]
 
     @door.entry
-    def list_operations(self, name_or_id: str, token: str | None, limit: int | None) -> Page[Operation]:
+    def list_operations(self, name_or_id: StackSetSelector, token: str | None, limit: int | None) -> Page[Operation]:
         """A page of operations, newest first; a read of each operation listed."""
         query: ListQuery[Operation] = ListQuery(token=token, limit=limit, newest_first=True)
         return self.page_operations(name_or_id, "operations", query)[1]
 
     @door.entry
     def list_operation_results(
-        self, name_or_id: str, operation_id: str, status: str | None, token: str | None, limit: int | None
+        self, name_or_id: StackSetSelector, operation_id: str, status: str | None, token: str | None, limit: int | None
     ) -> Page[TargetResult]:
         """A page of an operation's results; a read of the operation."""
         query: ListQuery[TargetResult] = ListQuery(
@@ -143,7 +158,7 @@ class NamespaceReads:
 
     @door.entry
     def page_instances(
-        self, name_or_id: str, listing: str, query: ListQuery[StackInstance]
+        self, name_or_id: StackSetSelector, listing: str, query: ListQuery[StackInstance]
     ) -> tuple[StackSet, Page[StackInstance]]:
         """A stack set and a page of its instances, in creation order."""
         stack_set = self._stack_set(name_or_id, include_deleted=True)
@@ -152,7 +167,7 @@ class NamespaceReads:
 
     @door.entry
     def page_operations(
-        self, name_or_id: str, listing: str, query: ListQuery[Operation]
+        self, name_or_id: StackSetSelector, listing: str, query: ListQuery[Operation]
     ) -> tuple[StackSet, Page[Operation]]:
         """A stack set and a page of its operations; a read of each operation listed."""
         stack_set = self._stack_set(name_or_id, include_deleted=True)
@@ -162,7 +177,11 @@ class NamespaceReads:
 
     @door.entry
     def page_results(
-        self, operation_id: str, listing: str, query: ListQuery[TargetResult], name_or_id: str | None = None
+        self,
+        operation_id: str,
+        listing: str,
+        query: ListQuery[TargetResult],
+        name_or_id: StackSetSelector | None = None,
     ) -> tuple[StackSet, Operation, Page[TargetResult]]:
         """An operation, its stack set and a page of its per-target results; a read of the operation.
 
@@ -175,16 +194,21 @@ class NamespaceReads:
 
     @door.entry
     def page_resource_drifts(
-        self, name_or_id: str, operation_id: str, account: str, region: str, query: ListQuery[ResourceDrift]
+        self,
+        name_or_id: StackSetSelector,
+        operation_id: str,
+        account: str,
+        region: str,
+        query: ListQuery[ResourceDrift],
     ) -> Page[ResourceDrift]:
         """A page of what a drift operation found for each resource of one instance's stack."""
         stack_set = self._stack_set(name_or_id, include_deleted=True)
-        if (account, region) not in stack_set.instances:
-            raise StackInstanceNotFound(name_or_id, account, region)
-        operation = stack_set.operations_by_id.get(operation_id)
+        if not stack_set.has_instance(account, region):
+            raise StackInstanceNotFound(label(name_or_id), account, region)
+        operation = stack_set.operation(operation_id)
         if operation is None:
             raise OperationNotFound(operation_id)
-        result = operation.results_by_target.get((account, region))
+        result = operation.result(account, region)
         source: SequencedList[ResourceDrift] = result.resource_drifts if result is not None else SequencedList()
         binding = self._binding(
             "resource-drifts", parent=stack_set.stack_set_id, operation=operation_id, target=[account, region]
@@ -193,7 +217,7 @@ class NamespaceReads:
 
     @door.entry
     def page_auto_deployment_targets(
-        self, name_or_id: str, query: ListQuery[AutoDeploymentTarget]
+        self, name_or_id: StackSetSelector, query: ListQuery[AutoDeploymentTarget]
     ) -> Page[AutoDeploymentTarget]:
         """A page of the OUs a stack set deploys to, each with its regions (in the order they first appeared)."""
         stack_set = self._stack_set(name_or_id, include_deleted=True)

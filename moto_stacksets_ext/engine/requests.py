@@ -16,6 +16,7 @@ from .model import (
     StackInstance,
     StackSet,
     Tag,
+    Target,
 )
 
 T = TypeVar("T")
@@ -82,11 +83,64 @@ class StackSetChanges:
 
 
 @dataclass(frozen=True)
+class StackSetRef:
+    """Which stack set a call addresses, by its provider's rules, and what the caller requires of it.
+
+    ``name_or_id`` finds a live stack set by name, or by id (a deleted one too where the call reads
+    deleted stack sets); with ``by_name`` only a live stack set of that name (providers whose paths carry
+    names only). ``expected_id``: the id the caller says the stack set has (``StackSetIdMismatch`` when it
+    has another). ``check`` runs the caller's own rules on the stack set found (call identity, permission
+    model, ...) before the call reads or changes anything else; it raises the caller's error and must
+    not change the stack set. A plain string is a ``StackSetRef`` with ``name_or_id`` only.
+    """
+
+    name_or_id: str
+    by_name: bool = False
+    expected_id: str | None = None
+    check: Callable[[StackSet], None] | None = None
+
+
+#: How engine calls take the stack set they address: its name or id, or a ``StackSetRef``.
+StackSetSelector = str | StackSetRef
+
+
+def label(selector: StackSetSelector) -> str:
+    """The name or id a caller used for a stack set (errors quote it)."""
+    return selector.name_or_id if isinstance(selector, StackSetRef) else selector
+
+
+@dataclass(frozen=True)
+class ResolvedTargets:
+    """Where an operation goes, as a ``TargetResolver`` found it for the stack set addressed."""
+
+    targets: list[Target]
+    #: What the operation records as its deployment targets (replacing the request's).
+    deployment_targets: DeploymentTargets | None = None
+
+
+#: The caller's rule for an operation's targets when they depend on the stack set addressed (its permission
+#: model, its instances): called within the engine call, after the stack set is found and checked and before
+#: anything changes; it raises the caller's own error for targets it refuses and must not change the stack set.
+TargetResolver = Callable[[StackSet], ResolvedTargets]
+#: An operation's targets: a list, or a ``TargetResolver``.
+Targets = list[Target] | TargetResolver
+#: An update's changes: given, or made from the stack set addressed within the call (same rules as a resolver).
+Changes = StackSetChanges | Callable[[StackSet], StackSetChanges]
+
+
+@dataclass(frozen=True)
 class OperationRequest:
     """What every operation-starting call shares.
 
     ``provider_action`` is the front-end's own name for the call (e.g. Huawei's DEPLOY_STACK_SET), kept
     on the operation so the front-end can render it; ``description`` is a caller's free text about it.
+
+    ``operation_id`` is the id the caller chose (AWS: an id used before is ``OperationIdExists``, or
+    ``StaleRequest`` when other operations ran since). ``idempotency_key`` (a caller's client token,
+    instead of an id) makes the call idempotent per stack set: the operation's id is derived from the
+    stack set and the key; the same call again (same action and ``provider_action``) returns the operation
+    the key started, whatever state it is in, and changes nothing; the key used for another call is
+    ``IdempotencyMismatch``.
     """
 
     operation_id: str | None = None
@@ -94,6 +148,7 @@ class OperationRequest:
     deployment_targets: DeploymentTargets | None = None
     provider_action: str | None = None
     description: str | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,216 @@
+"""How a namespace admits and starts a new operation: the rules every operation-starting call shares.
+
+``OperationRules`` is the middle layer of ``stacksets.StackSetNamespace``: it finds the stack set a call
+changes (its ``StackSetRef`` checked), resolves the call's targets, answers a replayed idempotency key,
+claims the operation's id, admits it (nothing in flight, or room under the cloud's limit) and plans and
+starts it. Everything here is internal: the public calls that use it enter through the door.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import replace
+
+from .clock import Clock
+from .errors import (
+    IdempotencyMismatch,
+    InvalidProgression,
+    OperationIdExists,
+    OperationInProgress,
+    StackInstanceExists,
+    StackInstanceNotFound,
+    StaleRequest,
+    TooManyOperations,
+)
+from .execution import Executor
+from .lifecycle import Mode, Pace, Progression
+from .model import (
+    ImportedStack,
+    Operation,
+    OperationAction,
+    OperationStatus,
+    Parameter,
+    StackInstance,
+    StackSet,
+    Target,
+    TargetResult,
+)
+from .reads import NamespaceReads
+from .requests import Naming, OperationRequest, StackSetSelector, Targets, TransitionSource
+
+#: Operation ids derived from idempotency keys: uuid5 of "<stack set id>/<key>" in this namespace, so the
+#: same key on the same stack set always names the same operation (saved state included).
+IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c3a52-7d1e-4c7e-9a55-3b1f2d7e0a11")
+
+
+def keyed_operation_id(stack_set_id: str, key: str) -> str:
+    """The id of the operation an idempotency key starts on a stack set."""
+    return str(uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{stack_set_id}/{key}"))
+
+
+class OperationRules(NamespaceReads):
+    """The shared rules of operation-starting calls; the state is set up by ``StackSetNamespace``."""
+
+    naming: Naming
+    executor: Executor
+    clock: Clock
+    transition: TransitionSource
+    max_in_flight: int | None
+    start_free_at_once: bool
+    refuse_existing_instances: bool
+    _seq: itertools.count[int]
+
+    @staticmethod
+    def _arn(stack_set: StackSet) -> str:
+        return stack_set.stack_set_arn or stack_set.stack_set_id
+
+    def _mutable(self, selector: StackSetSelector) -> StackSet:
+        """A live stack set about to change (the door caught it up with the clock; the ref's check passed)."""
+        return self._stack_set(selector)
+
+    def _progression(self, *, strict: bool) -> Progression:
+        """The progression in force. ``strict``: ``InvalidProgression`` if the transition cannot be read
+        (calls check it before they change anything); automatic operations, which no caller could be told
+        of, run immediately instead."""
+        try:
+            return Progression.from_transition(self.transition())
+        except InvalidProgression:
+            if strict:
+                raise
+            return Progression()
+
+    @staticmethod
+    def _resolve(
+        stack_set: StackSet, targets: Targets, request: OperationRequest
+    ) -> tuple[list[Target], OperationRequest]:
+        """A call's targets: as given, or as its resolver finds them for ``stack_set`` (the resolver's
+        deployment targets are what the operation records)."""
+        if isinstance(targets, list):
+            return targets, request
+        resolved = targets(stack_set)
+        return resolved.targets, replace(request, deployment_targets=resolved.deployment_targets)
+
+    @staticmethod
+    def _replay(stack_set: StackSet, action: OperationAction, request: OperationRequest) -> Operation | None:
+        """The operation an idempotency key already started for this very call (None: none yet).
+
+        ``IdempotencyMismatch`` when the key started a different call (another action)."""
+        key = request.idempotency_key
+        if key is None:
+            return None
+        existing = stack_set.operation(keyed_operation_id(stack_set.stack_set_id, key))
+        if existing is None:
+            return None
+        if existing.action is not action or existing.provider_action != request.provider_action:
+            raise IdempotencyMismatch(key)
+        return existing
+
+    def _admit(self, stack_set: StackSet) -> None:
+        """Without ManagedExecution, a new operation needs the stack set idle; with it, room under the cloud's
+        limit of operations running or queued (``max_in_flight``)."""
+        if stack_set.in_flight and not stack_set.managed_execution.active:
+            raise OperationInProgress(self._arn(stack_set))
+        if self.max_in_flight is not None and len(stack_set.in_flight) >= self.max_in_flight:
+            raise TooManyOperations(self._arn(stack_set), self.max_in_flight)
+
+    @staticmethod
+    def _claim_operation_id(stack_set: StackSet, request: OperationRequest) -> str:
+        """The new operation's id: derived from the idempotency key (``_replay`` found no operation with it),
+        the caller's id (unused on this stack set), or a new UUID."""
+        if request.idempotency_key is not None:
+            return keyed_operation_id(stack_set.stack_set_id, request.idempotency_key)
+        operation_id = request.operation_id
+        if operation_id is None:
+            return str(uuid.uuid4())
+        existing = stack_set.operation(operation_id)
+        if existing is None:
+            return operation_id
+        if stack_set.operations.last() is not existing:
+            raise StaleRequest(operation_id)
+        raise OperationIdExists(operation_id)
+
+    def _refuse_existing(self, stack_set: StackSet, keys: list[tuple[str, str]]) -> None:
+        """Namespaces with ``refuse_existing_instances``: a create may not name an instance the stack set has."""
+        if not self.refuse_existing_instances:
+            return
+        for account, region in keys:
+            if stack_set.has_instance(account, region):
+                raise StackInstanceExists(stack_set.stack_set_name, account, region)
+
+    def _add_instance(self, stack_set: StackSet, target: Target) -> None:
+        """A new instance, OUTDATED/PENDING until an operation deploys it."""
+        stack_set.add_instance(
+            StackInstance(
+                seq=next(self._seq),
+                stack_set_id=stack_set.stack_set_id,
+                account=target.account,
+                region=target.region,
+                organizational_unit_id=target.organizational_unit_id,
+                stack_name=self.naming.stack_name(stack_set),
+            )
+        )
+
+    def _revive_instance(self, stack_set: StackSet, result: TargetResult) -> None:
+        """A CREATE operation that waited in the queue while another deleted its target's instance creates
+        the instance again when it starts (its target must not be lost)."""
+        if not stack_set.has_instance(result.account, result.region):
+            self._add_instance(stack_set, Target(result.account, result.region, result.organizational_unit_id))
+
+    @staticmethod
+    def _require_instances(stack_set: StackSet, name_or_id: str, keys: list[tuple[str, str]]) -> None:
+        for account, region in keys:
+            if not stack_set.has_instance(account, region):
+                raise StackInstanceNotFound(name_or_id, account, region)
+
+    def _start(
+        self,
+        stack_set: StackSet,
+        action: OperationAction,
+        operation_id: str,
+        request: OperationRequest,
+        keys: list[tuple[str, str]],
+        *,
+        parameter_overrides: list[Parameter] | None = None,
+        retain_stacks: bool | None = None,
+        imported_stacks: list[ImportedStack] | None = None,
+        queued: bool = False,
+    ) -> Operation:
+        now = self.clock.now()
+        operation = Operation(
+            seq=next(self._seq),
+            operation_id=operation_id,
+            stack_set_id=stack_set.stack_set_id,
+            action=action,
+            operation_preferences=request.preferences,
+            creation_timestamp=now,
+            status=OperationStatus.QUEUED,
+            retain_stacks=retain_stacks if action is OperationAction.DELETE else None,
+            administration_role_arn=stack_set.administration_role_arn,
+            execution_role_name=stack_set.execution_role_name,
+            deployment_targets=request.deployment_targets,
+            parameter_overrides=parameter_overrides,
+            imported_stacks=imported_stacks,
+            provider_action=request.provider_action,
+            description=request.description,
+            pace=Pace(self._progression(strict=not queued), since=now),
+        )
+        self.executor.plan(
+            operation,
+            keys,
+            lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
+        )
+        # Anything running or queued: a new operation is QUEUED (ManagedExecution) and starts when its turn
+        # comes, at a later step or read (``start_free_at_once``: at once when it conflicts with none of them).
+        # ``queued`` operations (automatic deployments) always queue first, unless operations finish within the
+        # call (immediate progression).
+        immediate = operation.pace is None or operation.pace.progression.mode is Mode.IMMEDIATE
+        queue_behind = bool(stack_set.in_flight) or (queued and not immediate)
+        if queue_behind and self.start_free_at_once and not queued and stack_set.managed_execution.active:
+            queue_behind = any(self.scheduler.conflict(operation, other) for other in stack_set.in_flight.values())
+        stack_set.add_operation(operation)
+        self._operations_by_id[operation.operation_id] = operation
+        self._active[stack_set.stack_set_id] = stack_set
+        if not queue_behind:
+            self.scheduler.begin(stack_set, operation)
+        return operation
