@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,13 +14,12 @@ from ..engine.stacksets import StackSetNamespace
 from . import preferences as ros_preferences
 from . import regions
 from .context import namespace
-from .errors import from_engine, idempotence_mismatch, invalid_parameter, missing_parameter
+from .errors import from_engine, invalid_parameter, missing_parameter
 from .wire import Params
 
 _GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 _CLIENT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _REGION = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
-_CLIENT_TOKEN_NAMESPACE = uuid.UUID("5f0c3a52-7d1e-4c7e-9a55-3b1f2d7e0a11")
 
 
 @dataclass
@@ -56,6 +54,7 @@ class Call:
         return self.params.string(name, max_length=256)
 
     def client_token(self) -> str | None:
+        """``ClientToken``: the engine's idempotency key (a replay of the same call returns its operation)."""
         token = self.params.string("ClientToken")
         if token is not None and not _CLIENT_TOKEN.match(token):
             raise invalid_parameter(
@@ -96,19 +95,3 @@ class Call:
         """A live stack group by name or id (the engine's door catches it up with the clock)."""
         with self.engine(name):
             return self.namespace.get_stack_set(name)
-
-    def operation_id(self, stack_set: StackSet, token: str | None) -> str | None:
-        """The operation id a ClientToken stands for; a replay of the same call returns the old one.
-
-        Raises ``InvalidIdempotenceParameter`` when the token was used for a different call.
-        """
-        if token is None:
-            return None
-        operation_id = str(uuid.uuid5(_CLIENT_TOKEN_NAMESPACE, f"{stack_set.stack_set_id}/{token}"))
-        existing = stack_set.operations_by_id.get(operation_id)
-        if existing is not None and existing.provider_action != self.action:
-            raise idempotence_mismatch()
-        return operation_id
-
-    def replayed(self, stack_set: StackSet, operation_id: str | None) -> bool:
-        return operation_id is not None and operation_id in stack_set.operations_by_id

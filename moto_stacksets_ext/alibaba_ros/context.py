@@ -65,6 +65,7 @@ def _factory(key: tuple[str, str, str]) -> StackSetNamespace:
         executor=Executor(CLOUD, RecordingDeployer(), clock, outcomes),
         clock=clock,
         transition=_transition,
+        refuse_existing_instances=True,
     )
 
 

@@ -110,7 +110,13 @@ def from_engine(error: engine_errors.EngineError, stack_group_name: str | None =
         return stack_instance_not_found()
     if isinstance(error, engine_errors.OperationInProgress):
         return operation_in_progress(stack_group_name or error.stack_set_arn)
-    if isinstance(error, (engine_errors.OperationIdExists, engine_errors.StaleRequest)):
+    if isinstance(error, engine_errors.StackInstanceExists):
+        return RosError(
+            "StackInstanceExists", 409, f"The StackInstance ({error.account}, {error.region}) already exists."
+        )
+    if isinstance(
+        error, (engine_errors.IdempotencyMismatch, engine_errors.OperationIdExists, engine_errors.StaleRequest)
+    ):
         return idempotence_mismatch()
     if isinstance(error, engine_errors.InvalidOperation):
         return invalid_parameter("OperationId", error.message[:1].lower() + error.message[1:])

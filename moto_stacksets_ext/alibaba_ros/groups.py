@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine.model import AutoDeployment, PermissionModel, StackSet, StackSetStatus, Tag
+from ..engine.requests import ResolvedTargets, TargetResolver
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from . import render, resource_directory, targets
 from .call import Call
@@ -156,20 +157,20 @@ def create_stack_group(call: Call) -> dict[str, object]:
     return {"StackGroupId": stack_set.stack_set_id}
 
 
-def _update_targets(call: Call, stack_set: StackSet) -> targets.Resolved | None:
+def _update_targets(call: Call) -> TargetResolver | None:
+    """The targets an update deploys to (None: every instance of the group), resolved for the group found."""
     region_ids = targets.regions(call, required=False)
     wants_targets = call.params.has("AccountIds") or call.params.has("DeploymentTargets")
     if region_ids is None and not wants_targets:
         return None
-    if region_ids is None:
-        raise missing_parameter("RegionIds")
-    resolved = targets.resolve(call, stack_set, region_ids, max_accounts=50)
-    chosen = [
-        t
-        for t in resolved.targets
-        if (t.account, t.region) not in resolved.through_folders or (t.account, t.region) in stack_set.instances
-    ]
-    return targets.Resolved(chosen, resolved.deployment_targets, resolved.through_folders)
+
+    def resolve(stack_set: StackSet) -> ResolvedTargets:
+        if region_ids is None:
+            raise missing_parameter("RegionIds")
+        resolved = targets.resolve(call, stack_set, region_ids, max_accounts=50)
+        return resolved.existing_through_folders(stack_set).for_engine()
+
+    return resolve
 
 
 def _role_changes(
@@ -187,73 +188,67 @@ def _role_changes(
 
 
 def update_stack_group(call: Call) -> dict[str, object]:
+    """The parameters are read first; the rules that depend on the group (its permission model, template,
+    instances) run within the one engine call that finds it, before anything changes."""
     call.region  # noqa: B018 - RegionId is checked first
     name = call.stack_group_name()
-    stack_set = call.stack_group(name)
     requested = call.params.choice("PermissionModel", _PERMISSION_MODELS)
-    model = stack_set.permission_model if requested is None else PermissionModel(requested)
-    new_model = model if model is not stack_set.permission_model else None
-    if new_model is not None:
-        if stack_set.instances:
-            raise invalid_parameter(
-                "PermissionModel", "the permission model of a stack group with stack instances cannot be changed"
-            )
-        if new_model is PermissionModel.SERVICE_MANAGED:
-            _require_service_access(call)
     source = _template(call, required=False)
     parameters = call.parameters("Parameters")
-    body = source.body if source is not None else stack_set.template_body
-    if body is not None and (source is not None or parameters is not None):
-        template = Template.parse(body)
-        template.check_parameters(parameters if parameters is not None else stack_set.parameters)
     description = call.description("Description")
-    preferences = call.preferences()
-    operation_description = call.description("OperationDescription")
-    token = call.client_token()
+    request = OperationRequest(
+        preferences=call.preferences(),
+        provider_action=call.action,
+        description=call.description("OperationDescription"),
+        idempotency_key=call.client_token(),
+    )
     capabilities = call.params.flat_list("Capabilities", max_items=1)
     call.params.flat_list("DeploymentOptions", max_items=1)
-    self_managed = model is PermissionModel.SELF_MANAGED
-    administration = _role(call, "AdministrationRoleName", ADMINISTRATION_ROLE) if self_managed else None
-    execution = _role(call, "ExecutionRoleName", EXECUTION_ROLE) if self_managed else None
-    auto = _auto_deployment(
-        call, model, required=new_model is PermissionModel.SERVICE_MANAGED and stack_set.auto_deployment is None
-    )
-    resolved = _update_targets(call, stack_set)
-    administration_change, execution_change = _role_changes(call, new_model, administration, execution)
-    changes = StackSetChanges(
-        description=description,
-        template_body=source.body if source is not None else None,
-        template_url=source.url if source is not None else None,
-        parameters=parameters,
-        capabilities=capabilities,
-        administration_role_arn=administration_change,
-        execution_role_name=execution_change,
-        auto_deployment=auto,
-        permission_model=new_model,
-    )
-    operation_id = call.operation_id(stack_set, token)
-    if call.replayed(stack_set, operation_id):
-        return {"OperationId": operation_id}
-    request = OperationRequest(
-        operation_id,
-        preferences,
-        resolved.deployment_targets if resolved is not None else None,
-        call.action,
-        operation_description,
-    )
-    with call.engine(name):
-        operation = call.namespace.update_stack_set(
-            name, changes, resolved.targets if resolved is not None else None, request
+    resolver = _update_targets(call)
+
+    def changes(stack_set: StackSet) -> StackSetChanges:
+        model = stack_set.permission_model if requested is None else PermissionModel(requested)
+        new_model = model if model is not stack_set.permission_model else None
+        if new_model is not None:
+            if stack_set.has_instances:
+                raise invalid_parameter(
+                    "PermissionModel", "the permission model of a stack group with stack instances cannot be changed"
+                )
+            if new_model is PermissionModel.SERVICE_MANAGED:
+                _require_service_access(call)
+        body = source.body if source is not None else stack_set.template_body
+        if body is not None and (source is not None or parameters is not None):
+            template = Template.parse(body)
+            template.check_parameters(parameters if parameters is not None else stack_set.parameters)
+        self_managed = model is PermissionModel.SELF_MANAGED
+        administration = _role(call, "AdministrationRoleName", ADMINISTRATION_ROLE) if self_managed else None
+        execution = _role(call, "ExecutionRoleName", EXECUTION_ROLE) if self_managed else None
+        auto = _auto_deployment(
+            call, model, required=new_model is PermissionModel.SERVICE_MANAGED and stack_set.auto_deployment is None
         )
+        administration_change, execution_change = _role_changes(call, new_model, administration, execution)
+        return StackSetChanges(
+            description=description,
+            template_body=source.body if source is not None else None,
+            template_url=source.url if source is not None else None,
+            parameters=parameters,
+            capabilities=capabilities,
+            administration_role_arn=administration_change,
+            execution_role_name=execution_change,
+            auto_deployment=auto,
+            permission_model=new_model,
+        )
+
+    with call.engine(name):
+        operation = call.namespace.update_stack_set(name, changes, resolver, request)
     return {"OperationId": operation.operation_id}
 
 
 def delete_stack_group(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
     name = call.stack_group_name()
-    call.stack_group(name)
     with call.engine(name):
-        call.namespace.delete_stack_set(name)
+        call.namespace.delete_stack_set(name, missing_ok=False)
     return {}
 
 

@@ -1,14 +1,19 @@
-"""Stack-instance calls: Create/Update/DeleteStackInstances, GetStackInstance, ListStackInstances."""
+"""Stack-instance calls: Create/Update/DeleteStackInstances, GetStackInstance, ListStackInstances.
+
+The calls that start operations hand the engine a target resolver (the targets of ``AccountIds`` or
+``DeploymentTargets`` depend on the stack group's permission model and instances) and the ``ClientToken``
+as the request's idempotency key: one engine call each.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..engine.model import Parameter, StackInstance, StackSet, Target
+from ..engine.model import Parameter, StackInstance, StackSet
+from ..engine.requests import ResolvedTargets, TargetResolver
 from ..engine.stacksets import InstanceFilter, OperationRequest
 from . import render, targets
 from .call import Call
-from .errors import RosError
 from .paging import PageRequest
 from .templates import Template
 
@@ -27,35 +32,49 @@ def _instance_options(call: Call) -> None:
     call.params.integer("TimeoutInMinutes", minimum=1, maximum=1440)
 
 
-def instance_exists(target: Target) -> RosError:
-    return RosError(
-        "StackInstanceExists", 409, f"The StackInstance ({target.account}, {target.region}) already exists."
+def _request(call: Call) -> OperationRequest:
+    """The operation request of an instance call (its ClientToken the idempotency key)."""
+    return OperationRequest(
+        preferences=call.preferences(),
+        provider_action=call.action,
+        description=call.description("OperationDescription"),
+        idempotency_key=call.client_token(),
     )
+
+
+def _resolver(
+    call: Call,
+    region_ids: list[str],
+    max_accounts: int,
+    overrides: list[Parameter] | None = None,
+    *,
+    existing_only: bool = False,
+) -> TargetResolver:
+    """The call's targets for the stack group the engine found (overrides checked against its template;
+    ``existing_only``: folder-reached targets only where it has an instance)."""
+
+    def resolve(stack_set: StackSet) -> ResolvedTargets:
+        resolved = targets.resolve(call, stack_set, region_ids, max_accounts=max_accounts)
+        _check_overrides(stack_set, overrides)
+        if existing_only:
+            resolved = resolved.existing_through_folders(stack_set)
+        return resolved.for_engine()
+
+    return resolve
 
 
 def create_stack_instances(call: Call) -> dict[str, object]:
     name = call.stack_group_name()
     region_ids = targets.regions(call)
     assert region_ids is not None
-    preferences = call.preferences()
-    description = call.description("OperationDescription")
-    token = call.client_token()
+    request = _request(call)
     overrides = call.parameters("ParameterOverrides")
     _instance_options(call)
     call.params.boolean("DisableRollback")
     call.params.flat_list("DeploymentOptions", max_items=1)
-    stack_set = call.stack_group(name)
-    resolved = targets.resolve(call, stack_set, region_ids, max_accounts=MAX_ACCOUNTS_CREATE)
-    _check_overrides(stack_set, overrides)
-    operation_id = call.operation_id(stack_set, token)
-    if call.replayed(stack_set, operation_id):
-        return {"OperationId": operation_id}
-    existing = next((t for t in resolved.targets if (t.account, t.region) in stack_set.instances), None)
-    if existing is not None and not stack_set.in_flight:
-        raise instance_exists(existing)
-    request = OperationRequest(operation_id, preferences, resolved.deployment_targets, call.action, description)
+    resolver = _resolver(call, region_ids, MAX_ACCOUNTS_CREATE, overrides)
     with call.engine(name):
-        operation = call.namespace.create_instances(name, resolved.targets, overrides, request)
+        operation = call.namespace.create_instances(name, resolver, overrides, request)
     return {"OperationId": operation.operation_id}
 
 
@@ -63,25 +82,12 @@ def update_stack_instances(call: Call) -> dict[str, object]:
     name = call.stack_group_name()
     region_ids = targets.regions(call)
     assert region_ids is not None
-    preferences = call.preferences()
-    description = call.description("OperationDescription")
-    token = call.client_token()
+    request = _request(call)
     overrides = call.parameters("ParameterOverrides")
     _instance_options(call)
-    stack_set = call.stack_group(name)
-    resolved = targets.resolve(call, stack_set, region_ids, max_accounts=MAX_ACCOUNTS_UPDATE)
-    _check_overrides(stack_set, overrides)
-    chosen = [
-        t
-        for t in resolved.targets
-        if (t.account, t.region) not in resolved.through_folders or (t.account, t.region) in stack_set.instances
-    ]
-    operation_id = call.operation_id(stack_set, token)
-    if call.replayed(stack_set, operation_id):
-        return {"OperationId": operation_id}
-    request = OperationRequest(operation_id, preferences, resolved.deployment_targets, call.action, description)
+    resolver = _resolver(call, region_ids, MAX_ACCOUNTS_UPDATE, overrides, existing_only=True)
     with call.engine(name):
-        operation = call.namespace.update_instances(name, chosen, overrides, request)
+        operation = call.namespace.update_instances(name, resolver, overrides, request)
     return {"OperationId": operation.operation_id}
 
 
@@ -91,17 +97,10 @@ def delete_stack_instances(call: Call) -> dict[str, object]:
     assert region_ids is not None
     retain = call.params.boolean("RetainStacks", required=True)
     assert retain is not None
-    preferences = call.preferences()
-    description = call.description("OperationDescription")
-    token = call.client_token()
-    stack_set = call.stack_group(name)
-    resolved = targets.resolve(call, stack_set, region_ids, max_accounts=MAX_ACCOUNTS_DELETE)
-    operation_id = call.operation_id(stack_set, token)
-    if call.replayed(stack_set, operation_id):
-        return {"OperationId": operation_id}
-    request = OperationRequest(operation_id, preferences, resolved.deployment_targets, call.action, description)
+    request = _request(call)
+    resolver = _resolver(call, region_ids, MAX_ACCOUNTS_DELETE)
     with call.engine(name):
-        operation = call.namespace.delete_instances(name, resolved.targets, retain, request)
+        operation = call.namespace.delete_instances(name, resolver, retain, request)
     return {"OperationId": operation.operation_id}
 
 
@@ -110,9 +109,8 @@ def get_stack_instance(call: Call) -> dict[str, object]:
     account = call.params.required("StackInstanceAccountId")
     region = call.params.required("StackInstanceRegionId")
     output = call.params.choice("OutputOption", ("Enabled", "Disabled"), default="Disabled")
-    stack_set = call.stack_group(name)
     with call.engine(name):
-        instance = call.namespace.get_instance(stack_set.stack_set_id, account, region)
+        stack_set, instance = call.namespace.read_instance(name, account, region, include_deleted=False)
     rendered = render.stack_instance(stack_set, instance, detailed=True)
     if output == "Enabled":
         rendered["Outputs"] = []

@@ -66,12 +66,9 @@ def detect_stack_group_drift(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
     name = call.stack_group_name()
     preferences = call.preferences(allow_region_concurrency=False)
-    token = call.client_token()
-    stack_set = call.stack_group(name)
-    operation_id = call.operation_id(stack_set, token)
-    if call.replayed(stack_set, operation_id):
-        return {"OperationId": operation_id}
-    request = OperationRequest(operation_id, preferences, None, call.action, None)
+    request = OperationRequest(
+        preferences=preferences, provider_action=call.action, idempotency_key=call.client_token()
+    )
     with call.engine(name):
         operation = call.namespace.detect_drift(name, request)
     return {"OperationId": operation.operation_id}

@@ -217,7 +217,7 @@ def drift_detail(stack_set: StackSet, operation: Operation) -> dict[str, object]
         elif result.status in (TargetStatus.PENDING, TargetStatus.RUNNING):
             counts["in_progress"] += 1
         else:
-            instance = stack_set.instances.get((result.account, result.region))
+            instance = stack_set.instance(result.account, result.region)
             if instance is not None and instance.drift_status is DriftStatus.DRIFTED:
                 counts["drifted"] += 1
             elif instance is not None and instance.drift_status is DriftStatus.IN_SYNC:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..engine.model import DeploymentTargets, PermissionModel, StackSet, Target
+from ..engine.requests import ResolvedTargets
 from . import resource_directory
 from .call import Call
 from .errors import invalid_parameter, missing_parameter, multiple_parameter
@@ -30,6 +31,18 @@ class Resolved:
     deployment_targets: DeploymentTargets | None
     #: Targets reached through folders (an update skips those without an instance).
     through_folders: frozenset[tuple[str, str]]
+
+    def for_engine(self) -> ResolvedTargets:
+        return ResolvedTargets(self.targets, self.deployment_targets)
+
+    def existing_through_folders(self, stack_set: StackSet) -> Resolved:
+        """An update's targets: those reached through folders only where the stack group has an instance."""
+        chosen = [
+            t
+            for t in self.targets
+            if (t.account, t.region) not in self.through_folders or stack_set.has_instance(t.account, t.region)
+        ]
+        return Resolved(chosen, self.deployment_targets, self.through_folders)
 
 
 def regions(call: Call, *, required: bool = True) -> list[str] | None:

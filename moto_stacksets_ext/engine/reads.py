@@ -105,9 +105,11 @@ class NamespaceReads:
         return self.read_instance(name_or_id, account, region)[1]
 
     @door.entry
-    def read_instance(self, name_or_id: StackSetSelector, account: str, region: str) -> tuple[StackSet, StackInstance]:
-        """A stack instance and its stack set."""
-        stack_set = self._stack_set(name_or_id, include_deleted=True)
+    def read_instance(
+        self, name_or_id: StackSetSelector, account: str, region: str, *, include_deleted: bool = True
+    ) -> tuple[StackSet, StackInstance]:
+        """A stack instance and its stack set (``include_deleted``: a deleted stack set's id finds it too)."""
+        stack_set = self._stack_set(name_or_id, include_deleted=include_deleted)
         instance = stack_set.instance(account, region)
         if instance is None:
             raise StackInstanceNotFound(label(name_or_id), account, region)
