@@ -272,7 +272,7 @@ class StackSetsBackend(BaseBackend):
     def update_stack_instances(self, call: InstancesCall) -> Operation:
         stack_set, targets = self._instance_targets(call)
         if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
-            targets = [t for t in targets if (t.account, t.region) in stack_set.instances]
+            targets = [t for t in targets if stack_set.has_instance(t.account, t.region)]
         return self.namespace.update_instances(call.name, targets, call.overrides, call.request)
 
     @aws_errors

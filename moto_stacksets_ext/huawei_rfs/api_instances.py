@@ -3,16 +3,18 @@ DELETE form), ListStackInstances, ShowStackInstance."""
 
 from __future__ import annotations
 
-from ..engine.model import StackInstance
-from ..engine.requests import ListQuery
+from collections.abc import Callable
+
+from ..engine.model import StackInstance, StackSet
+from ..engine.requests import ListQuery, ResolvedTargets
 from ..engine.stacksets import OperationRequest
 from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
-from .context import Call, check_call_identity, engine_errors, operation_started, require_agencies
+from .context import Call, call_identity_check, engine_errors, operation_started, require_agencies
 from .errors import INVALID_VALUE, RfsError
 from .params import DOMAIN_ID, REGION, call_identity
 from .state import properties
-from .variables import VAR_OVERRIDE_FIELDS, var_overrides
+from .variables import VAR_OVERRIDE_FIELDS, VarOverrides, var_overrides
 
 INSTANCE_FIELDS = ("stack_set_id", "deployment_targets", "var_overrides", "operation_preferences", "call_identity")
 DELETE_FIELDS = ("stack_set_id", "deployment_targets", "operation_preferences", "call_identity")
@@ -22,22 +24,41 @@ INSTANCE_FILTER = {
 }
 
 
+def _agencies_ready(stack_set: StackSet, _: ResolvedTargets) -> None:
+    require_agencies(stack_set)
+
+
+def _recorded(overrides: VarOverrides | None) -> Callable[[StackSet, ResolvedTargets], None]:
+    def check(stack_set: StackSet, _: ResolvedTargets) -> None:
+        if overrides is not None:
+            overrides.check_recorded(properties(stack_set).var_names)
+
+    return check
+
+
+def _has_instances(stack_set: StackSet, resolved: ResolvedTargets) -> None:
+    for target in resolved.targets:
+        if not stack_set.has_instance(target.account, target.region):
+            raise RfsError(
+                INVALID_VALUE,
+                f"The stack set has no stack instance in region {target.region} for domain {target.account}.",
+            )
+
+
 def _start(call: Call, action: str) -> GatewayResponse:
     body = call.body(INSTANCE_FIELDS)
-    stack_set = call.stack_set(body.string("stack_set_id"))
     identity = call_identity(body.string("call_identity"))
-    check_call_identity(identity, stack_set)
-    deployment = targets.deployment_targets(body, stack_set)
-    prefs = targets.preferences(body, deployment.regions)
-    overrides = var_overrides(body.child("var_overrides", VAR_OVERRIDE_FIELDS), properties(stack_set).var_names)
-    require_agencies(stack_set)
-    request = OperationRequest(preferences=prefs, deployment_targets=deployment, provider_action=action)
-    chosen = targets.engine_targets(deployment)
+    ref = call.ref(body.string("stack_set_id"), call_identity_check(identity))
+    prefs = targets.preferences(body, targets.requested_regions(body))
+    overrides = var_overrides(body.child("var_overrides", VAR_OVERRIDE_FIELDS))
+    resolver = targets.resolver(body, _recorded(overrides), _agencies_ready)
+    request = OperationRequest(preferences=prefs, provider_action=action)
+    chosen = None if overrides is None else overrides.overrides
     with engine_errors(missing_instance=True):
         if action == "CREATE_STACK_INSTANCES":
-            operation = call.namespace.create_instances(stack_set.stack_set_id, chosen, overrides, request)
+            operation = call.namespace.create_instances(ref, resolver, chosen, request)
         else:
-            operation = call.namespace.update_instances(stack_set.stack_set_id, chosen, overrides, request)
+            operation = call.namespace.update_instances(ref, resolver, chosen, request)
     return operation_started(operation.operation_id)
 
 
@@ -51,32 +72,20 @@ def update_stack_instances(call: Call) -> GatewayResponse:
 
 def delete_stack_instance(call: Call) -> GatewayResponse:
     body = call.body(DELETE_FIELDS)
-    stack_set = call.stack_set(body.string("stack_set_id"))
     identity = call_identity(body.string("call_identity"))
-    check_call_identity(identity, stack_set)
-    deployment = targets.deployment_targets(body, stack_set)
-    prefs = targets.preferences(body, deployment.regions)
-    chosen = targets.engine_targets(deployment)
-    for target in chosen:
-        if (target.account, target.region) not in stack_set.instances:
-            raise RfsError(
-                INVALID_VALUE,
-                f"The stack set has no stack instance in region {target.region} for domain {target.account}.",
-            )
-    require_agencies(stack_set)
-    request = OperationRequest(
-        preferences=prefs, deployment_targets=deployment, provider_action="DELETE_STACK_INSTANCES"
-    )
+    ref = call.ref(body.string("stack_set_id"), call_identity_check(identity))
+    prefs = targets.preferences(body, targets.requested_regions(body))
+    resolver = targets.resolver(body, _has_instances, _agencies_ready)
+    request = OperationRequest(preferences=prefs, provider_action="DELETE_STACK_INSTANCES")
     with engine_errors(missing_instance=True):
-        operation = call.namespace.delete_instances(stack_set.stack_set_id, chosen, False, request)
+        operation = call.namespace.delete_instances(ref, resolver, False, request)
     return operation_started(operation.operation_id)
 
 
 def list_stack_instances(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", *listing.LIST_PARAMETERS))
     identity = call_identity(call.query.single("call_identity"))
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
     expression = filters.parse(call.query.single("filter"), INSTANCE_FILTER)
     args = listing.list_args(call.query)
 
@@ -87,7 +96,7 @@ def list_stack_instances(call: Call) -> GatewayResponse:
         args, expression, lambda instance: expression.matches(lambda name: field(instance, name))
     )
     with engine_errors():
-        _, found = call.namespace.page_instances(stack_set.stack_set_id, "rfs-instances", query)
+        stack_set, found = call.namespace.page_instances(ref, "rfs-instances", query)
     return GatewayResponse.json(
         200,
         {
@@ -100,12 +109,11 @@ def list_stack_instances(call: Call) -> GatewayResponse:
 def show_stack_instance(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
     identity = call_identity(call.query.single("call_identity"))
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
     address = call.path["stack_instance_addr"]
     region, _, domain_id = address.partition("/")
     if not REGION.fullmatch(region) or not DOMAIN_ID.fullmatch(domain_id):
         raise RfsError(INVALID_VALUE, f"stack_instance_addr {address!r} is not <region>/<stack_domain_id>.")
     with engine_errors():
-        instance = call.namespace.get_instance(stack_set.stack_set_id, domain_id, region)
+        stack_set, instance = call.namespace.read_instance(ref, domain_id, region)
     return GatewayResponse.json(200, render.instance(stack_set, instance, with_overrides=True))

@@ -6,7 +6,7 @@ from ..engine.model import Operation
 from ..engine.requests import ListQuery
 from ..gateway import GatewayResponse
 from . import filters, listing, render
-from .context import Call, check_call_identity, engine_errors
+from .context import Call, call_identity_check, engine_errors
 from .params import call_identity, check_length
 
 OPERATION_FILTER = {
@@ -20,8 +20,7 @@ def list_stack_set_operations(call: Call) -> GatewayResponse:
     identity = call_identity(call.query.single("call_identity"))
     expression = filters.parse(call.query.single("filter"), OPERATION_FILTER)
     args = listing.list_args(call.query)
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
 
     def field(operation: Operation, name: str) -> str:
         return render.operation_status(operation) if name == "status" else render.action(operation)
@@ -30,7 +29,7 @@ def list_stack_set_operations(call: Call) -> GatewayResponse:
         args, expression, lambda operation: expression.matches(lambda name: field(operation, name))
     )
     with engine_errors():
-        _, found = call.namespace.page_operations(stack_set.stack_set_id, "rfs-operations", query)
+        stack_set, found = call.namespace.page_operations(ref, "rfs-operations", query)
     return GatewayResponse.json(
         200,
         {
@@ -44,8 +43,7 @@ def show_stack_set_operation_metadata(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
     identity = call_identity(call.query.single("call_identity"))
     operation_id = check_length("stack_set_operation_id", call.path["stack_set_operation_id"], 36, 36)
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
     with engine_errors():
-        operation = call.namespace.get_operation(stack_set.stack_set_id, operation_id)
+        stack_set, operation = call.namespace.read_operation(operation_id, ref)
     return GatewayResponse.json(200, render.operation_metadata(stack_set, operation))

@@ -8,10 +8,11 @@ from urllib.parse import quote, urlsplit
 
 from ..engine.errors import OperationInProgress
 from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSet, StackSetStatus
+from ..engine.requests import ResolvedTargets
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
-from .context import Call, check_call_identity, engine_errors, operation_started, require_agencies
+from .context import Call, call_identity_check, engine_errors, operation_started, require_agencies
 from .errors import (
     BOTH_TEMPLATES,
     INVALID_STATUS,
@@ -142,36 +143,38 @@ def create_stack_set(call: Call) -> GatewayResponse:
 
 def update_stack_set(call: Call) -> GatewayResponse:
     body = call.body(UPDATE_FIELDS)
-    stack_set = call.stack_set(body.string("stack_set_id"))
     identity = call_identity(body.string("call_identity"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(body.string("stack_set_id"), call_identity_check(identity))
     changing = [f for f in UPDATE_FIELDS if f not in ("stack_set_id", "call_identity") and body.has(f)]
     if not changing:
         raise RfsError(NOTHING_TO_UPDATE)
     admin_name, admin_urn, managed = _agencies(body)
     agencies_given = any(body.has(field) for field in AGENCY_FIELDS)
-    if agencies_given and stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
-        raise RfsError(INVALID_VALUE, "Agencies can be updated for SELF_MANAGED stack sets only.")
     description = body.string("stack_set_description", 0, 1024)
     initial = body.string("initial_stack_description", 0, 1024)
     parallel = _parallel(body)
-    props = properties(stack_set)
-    if body.has("administration_agency_name") or body.has("administration_agency_urn"):
-        props = replace(props, administration_agency_name=admin_name, administration_agency_urn=admin_urn)
-    if body.has("managed_agency_name"):
-        props = replace(props, managed_agency_name=managed)
-    if initial is not None:
-        props = replace(props, initial_stack_description=initial)
-    changes = StackSetChanges(
-        description=description,
-        administration_role_arn=props.administration_agency_urn or props.administration_agency_name,
-        execution_role_name=props.managed_agency_name,
-        managed_execution=None if parallel is None else ManagedExecution(active=parallel),
-        provider_properties=props,
-    )
+
+    def changes(stack_set: StackSet) -> StackSetChanges:
+        if agencies_given and stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
+            raise RfsError(INVALID_VALUE, "Agencies can be updated for SELF_MANAGED stack sets only.")
+        props = properties(stack_set)
+        if body.has("administration_agency_name") or body.has("administration_agency_urn"):
+            props = replace(props, administration_agency_name=admin_name, administration_agency_urn=admin_urn)
+        if body.has("managed_agency_name"):
+            props = replace(props, managed_agency_name=managed)
+        if initial is not None:
+            props = replace(props, initial_stack_description=initial)
+        return StackSetChanges(
+            description=description,
+            administration_role_arn=props.administration_agency_urn or props.administration_agency_name,
+            execution_role_name=props.managed_agency_name,
+            managed_execution=None if parallel is None else ManagedExecution(active=parallel),
+            provider_properties=props,
+        )
+
     with engine_errors(conflict=INVALID_STATUS):
         try:
-            call.namespace.update_stack_set_properties(stack_set.stack_set_id, changes)
+            call.namespace.update_stack_set_properties(ref, changes)
         except OperationInProgress as error:
             raise RfsError(INVALID_STATUS, "The stack set is OPERATION_IN_PROGRESS and cannot be updated.") from error
     return GatewayResponse(204, {})
@@ -180,10 +183,9 @@ def update_stack_set(call: Call) -> GatewayResponse:
 def delete_stack_set(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
     identity = call_identity(call.query.single("call_identity"))
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
     with engine_errors(conflict=INVALID_STATUS):
-        call.namespace.delete_stack_set(stack_set.stack_set_id)
+        call.namespace.delete_stack_set(ref, missing_ok=False)
     return GatewayResponse(204, {})
 
 
@@ -212,8 +214,9 @@ def list_stack_sets(call: Call) -> GatewayResponse:
 def show_stack_set_metadata(call: Call) -> GatewayResponse:
     call.query.check_names(("stack_set_id", "call_identity"))
     identity = call_identity(call.query.single("call_identity"))
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
+    with engine_errors():
+        stack_set = call.namespace.get_stack_set(ref)
     return GatewayResponse.json(200, render.stack_set_metadata(stack_set))
 
 
@@ -222,8 +225,9 @@ def show_stack_set_template(call: Call) -> GatewayResponse:
         ("stack_set_id", "access_control_source_ips", "access_control_source_vpc_ids", "call_identity")
     )
     identity = call_identity(call.query.single("call_identity"))
-    stack_set = call.stack_set(call.query.single("stack_set_id"))
-    check_call_identity(identity, stack_set)
+    ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
+    with engine_errors():
+        stack_set = call.namespace.get_stack_set(ref)
     location = stack_set.template_url
     if location is None:
         origin = urlsplit(call.request.url)
@@ -234,39 +238,39 @@ def show_stack_set_template(call: Call) -> GatewayResponse:
     return GatewayResponse(307, {"Location": location})
 
 
+def _agencies_ready(stack_set: StackSet, _: ResolvedTargets) -> None:
+    require_agencies(stack_set)
+
+
 def deploy_stack_set(call: Call) -> GatewayResponse:
     body = call.body(DEPLOY_FIELDS)
-    stack_set = call.stack_set(body.string("stack_set_id"))
     identity = call_identity(body.string("call_identity"))
-    check_call_identity(identity, stack_set)
-    deployment = targets.deployment_targets(body, stack_set)
-    prefs = targets.preferences(body, deployment.regions)
+    ref = call.ref(body.string("stack_set_id"), call_identity_check(identity))
+    prefs = targets.preferences(body, targets.requested_regions(body))
     template_body, template_uri = _template(body, required=False)
     vars_body, vars_uri, variables = _vars(body)
-    require_agencies(stack_set)
     replaces = any(v is not None for v in (template_body, template_uri, vars_body, vars_uri))
-    props = properties(stack_set)
-    changes = StackSetChanges()
-    if replaces:
+
+    def changes(stack_set: StackSet) -> StackSetChanges:
+        if not replaces:
+            return StackSetChanges()
         props = replace(
-            props,
+            properties(stack_set),
             vars_body=vars_body,
             vars_uri=vars_uri,
             var_names=[p.parameter_key for p in variables],
         )
-        changes = StackSetChanges(
+        return StackSetChanges(
             template_body=template_body,
             template_url=template_uri,
             parameters=variables,
             provider_properties=props,
         )
+
     request = OperationRequest(
         preferences=prefs,
-        deployment_targets=deployment,
         provider_action="DEPLOY_STACK_SET" if replaces else "DEPLOY_STACK_INSTANCES",
     )
     with engine_errors(missing_instance=True):
-        operation = call.namespace.update_stack_set(
-            stack_set.stack_set_id, changes, targets.engine_targets(deployment), request
-        )
+        operation = call.namespace.update_stack_set(ref, changes, targets.resolver(body, _agencies_ready), request)
     return operation_started(operation.operation_id)

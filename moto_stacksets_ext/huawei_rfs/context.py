@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from ..engine.errors import EngineError, StackInstanceNotFound
 from ..engine.model import PermissionModel, StackSet
+from ..engine.requests import StackSetRef
 from ..engine.stacksets import StackSetNamespace
 from ..gateway import GatewayRequest, GatewayResponse
-from .errors import ID_MISMATCH, INVALID_VALUE, NOT_FOUND, OPERATION_CONFLICT, ErrorKind, RfsError, from_engine
+from .errors import INVALID_VALUE, OPERATION_CONFLICT, ErrorKind, RfsError, from_engine
 from .params import Body, Query, stack_set_id, stack_set_name
 from .state import properties
 
@@ -32,17 +33,18 @@ class Call:
     def body(self, allowed: tuple[str, ...]) -> Body:
         return Body.parse(self.request.body, allowed)
 
-    def stack_set(self, expected_id: str | None) -> StackSet:
-        """The live stack set of the path's name; ``expected_id`` (if given) must be its id (else 400)."""
+    def ref(self, expected_id: str | None, *checks: Callable[[StackSet], None]) -> StackSetRef:
+        """The stack set of the path's name as the engine is to find it: by name only (RFS paths carry
+        names), with ``expected_id`` (if given) its id (else 400), and the call's ``checks`` run on it
+        within the engine call."""
         name = self.name
         stack_set_id(expected_id)
-        with engine_errors():
-            found = self.namespace.get_stack_set(name)
-        if found.stack_set_name != name:  # the engine also finds by id; RFS paths carry names only
-            raise RfsError(NOT_FOUND, f"Stack set {name} does not exist.")
-        if expected_id is not None and expected_id != found.stack_set_id:
-            raise RfsError(ID_MISMATCH, f"{expected_id} is not the id of stack set {name}.")
-        return found
+
+        def check(stack_set: StackSet) -> None:
+            for each in checks:
+                each(stack_set)
+
+        return StackSetRef(name, by_name=True, expected_id=expected_id, check=check if checks else None)
 
 
 @contextmanager
@@ -60,6 +62,11 @@ def engine_errors(*, conflict: ErrorKind = OPERATION_CONFLICT, missing_instance:
         raise from_engine(error) from error
     except EngineError as error:
         raise from_engine(error, conflict=conflict) from error
+
+
+def call_identity_check(identity: str) -> Callable[[StackSet], None]:
+    """The check of ``call_identity`` on the stack set a call addresses."""
+    return lambda stack_set: check_call_identity(identity, stack_set)
 
 
 def check_call_identity(identity: str, stack_set: StackSet) -> None:

@@ -131,6 +131,8 @@ def from_engine(error: engine.EngineError, *, conflict: ErrorKind = OPERATION_CO
         return RfsError(INVALID_VALUE, "The marker is invalid, expired, or belongs to another request.")
     if isinstance(error, engine.StackSetNotFound):
         return RfsError(NOT_FOUND, f"Stack set {error.name_or_id} does not exist.")
+    if isinstance(error, engine.StackSetIdMismatch):
+        return RfsError(ID_MISMATCH, f"{error.expected_id} is not the id of stack set {error.name}.")
     if isinstance(error, engine.OperationNotFound):
         return RfsError(NOT_FOUND, f"Stack set operation {error.operation_id} does not exist.")
     if isinstance(error, engine.StackInstanceNotFound):

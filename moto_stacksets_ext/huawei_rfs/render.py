@@ -73,7 +73,7 @@ def _compact(payload: dict[str, object]) -> dict[str, object]:
 
 # -- stack sets ---------------------------------------------------------------------------------------------
 def stack_set_status(stack_set: StackSet) -> str:
-    return "OPERATION_IN_PROGRESS" if stack_set.in_flight else "IDLE"
+    return "OPERATION_IN_PROGRESS" if stack_set.busy else "IDLE"
 
 
 def stack_set_summary(stack_set: StackSet) -> dict[str, object]:
@@ -207,25 +207,22 @@ def operation_metadata(stack_set: StackSet, operation: Operation) -> dict[str, o
 # -- instances --------------------------------------------------------------------------------------------
 def instance_status(stack_set: StackSet, instance: StackInstance) -> str:
     detailed = instance.detailed_status
-    last = stack_set.operations_by_id.get(instance.last_operation_id or "")
-    if detailed is DetailedStatus.PENDING and last is not None and last.operation_id not in stack_set.in_flight:
+    last = stack_set.operation(instance.last_operation_id)
+    if detailed is DetailedStatus.PENDING and last is not None and not stack_set.is_in_flight(last):
         # Outdated by a later template change but not redeployed: RFS shows how its last deployment ended.
-        result = last.results_by_target.get(instance.key)
+        result = last.result(instance.account, instance.region)
         if result is not None:
             return RESULT_STATUS[result.status]
     return INSTANCE_STATUS[detailed]
 
 
 def _instance_times(stack_set: StackSet, instance: StackInstance) -> tuple[datetime | None, datetime | None]:
-    created: datetime | None = None
-    for operation in stack_set.operations.walk(instance.seq, newest_first=False):
-        if instance.key in operation.results_by_target:
-            created = operation.creation_timestamp
-            break
-    last = stack_set.operations_by_id.get(instance.last_operation_id or "")
+    first = stack_set.first_operation_on(instance)
+    created = first.creation_timestamp if first is not None else None
+    last = stack_set.operation(instance.last_operation_id)
     updated = None
     if last is not None:
-        result = last.results_by_target.get(instance.key)
+        result = last.result(instance.account, instance.region)
         updated = (result.ended_at or result.started_at) if result is not None else None
         updated = updated or last.creation_timestamp
     return created, updated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..engine.model import (
     ConcurrencyMode,
     DeploymentTargets,
@@ -11,6 +13,7 @@ from ..engine.model import (
     StackSet,
     Target,
 )
+from ..engine.requests import ResolvedTargets, TargetResolver
 from .errors import INVALID_VALUE, MISSING_PARAMETER, RfsError
 from .params import DOMAIN_ID, REGION, Body, enum
 
@@ -25,6 +28,26 @@ PREFERENCE_FIELDS = (
     "failure_tolerance_mode",
 )
 FILTER_TYPES = ("INTERSECTION", "DIFFERENCE", "UNION", "NONE")
+
+
+def requested_regions(body: Body) -> list[str] | None:
+    """``deployment_targets.regions`` as sent (what ``region_order`` must list), checked later with the rest."""
+    raw = body.child("deployment_targets", TARGET_FIELDS)
+    return None if raw is None else raw.strings("regions")
+
+
+def resolver(body: Body, *checks: Callable[[StackSet, ResolvedTargets], None]) -> TargetResolver:
+    """The call's deployment targets, read within the engine call for the stack set it found (whose
+    permission model decides what they may hold); ``checks`` then run on the stack set and the targets."""
+
+    def resolve(stack_set: StackSet) -> ResolvedTargets:
+        deployment = deployment_targets(body, stack_set)
+        resolved = ResolvedTargets(engine_targets(deployment), deployment)
+        for check in checks:
+            check(stack_set, resolved)
+        return resolved
+
+    return resolve
 
 
 def deployment_targets(body: Body, stack_set: StackSet) -> DeploymentTargets:

@@ -8,6 +8,7 @@ brackets are open. The text is kept as sent.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..engine.model import Parameter
 from .errors import INVALID_VALUE, INVALID_VARS, RfsError
@@ -56,12 +57,26 @@ def render_vars(parameters: list[Parameter]) -> str:
     return "\n".join(f"{p.parameter_key} = {p.parameter_value}" for p in parameters)
 
 
-def var_overrides(raw: Body | None, recorded: list[str]) -> list[Parameter] | None:
+@dataclass(frozen=True)
+class VarOverrides:
+    """The ``var_overrides`` of an operation call: what the instances get, and the vars it names."""
+
+    overrides: list[Parameter]
+    #: The vars named (overridden or reset): each must be one the stack set records.
+    named: list[str]
+
+    def check_recorded(self, recorded: list[str]) -> None:
+        for name in self.named:
+            if name not in recorded:
+                raise RfsError(INVALID_VALUE, f"The var {name} is not recorded by the stack set.")
+
+
+def var_overrides(raw: Body | None) -> VarOverrides | None:
     """The instances' overrides an operation applies (None: keep theirs).
 
-    ``vars_body`` overrides vars the stack set records (400 for any other); ``use_stack_set_vars`` names
-    vars that go back to the stack set's values (they are left out of the overrides); ``vars_uri`` is
-    kept as given (the mock cannot read OBS).
+    ``vars_body`` overrides vars the stack set records (400 for any other: ``VarOverrides.check_recorded``,
+    on the stack set found); ``use_stack_set_vars`` names vars that go back to the stack set's values
+    (they are left out of the overrides); ``vars_uri`` is kept as given (the mock cannot read OBS).
     """
     if raw is None:
         return None
@@ -69,16 +84,13 @@ def var_overrides(raw: Body | None, recorded: list[str]) -> list[Parameter] | No
     uri = raw.string("vars_uri", 0, 2048)
     reset = raw.strings("use_stack_set_vars") or []
     overrides = parse_vars(body) if body else []
-    for name in [p.parameter_key for p in overrides] + reset:
-        if name not in recorded:
-            raise RfsError(INVALID_VALUE, f"The var {name} is not recorded by the stack set.")
     clash = sorted({p.parameter_key for p in overrides} & set(reset))
     if clash:
         raise RfsError(INVALID_VALUE, f"The var(s) {', '.join(clash)} are both overridden and reset.")
     result: list[Parameter] = [p for p in overrides if p.parameter_key not in reset]
     if uri:
         result.append(VarsUriOverride(VARS_URI_KEY, uri))
-    return result
+    return VarOverrides(result, [p.parameter_key for p in overrides] + reset)
 
 
 def render_overrides(parameters: list[Parameter]) -> dict[str, object]:
