@@ -10,6 +10,7 @@ Two ways in:
 * ``install()`` (moto's server, ``mock_aws`` users): the plugin stays installed until ``uninstall()``;
 * ``mock_stacksets`` installs it while the outermost ``mock_stacksets`` runs and gives CloudFormation back to
   moto when it ends (unless ``install()`` was called), so a later plain ``mock_aws`` test is served by moto.
+  Under moto's ``TEST_SERVER_MODE`` it installs nothing here: every client (and ``control``) goes to the server.
 """
 
 from __future__ import annotations
@@ -291,7 +292,7 @@ def mock_stacksets(func: Callable[P, T], config: DefaultConfig | None = None) ->
 def mock_stacksets(func: Any = None, config: DefaultConfig | None = None) -> Any:
     """Use exactly like moto's ``mock_aws``: as a function or class decorator, or a context manager.
     The decorated function keeps its signature for type checkers. Under moto's ``TEST_SERVER_MODE=true`` it
-    sends boto3 clients to the server, as ``mock_aws`` does.
+    sends boto3 clients to the server, as ``mock_aws`` does, and the Huawei/Alibaba SDKs and ``control`` too.
 
     >>> with mock_stacksets():
     ...     boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()
