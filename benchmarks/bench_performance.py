@@ -6,9 +6,11 @@ Rows (each printed with the times it compares and their ratio):
 
 1. A page of 100 ListStackSetOperations summaries with 100 and with 5,000 operations stored: the *floor*
    (botocore parsing a pre-built reply of the same page, with no mock at all: the client's own cost),
-   moto alone (``mock_aws``, moto's own stack sets) and the plugin (``mock_stacksets``).
+   moto alone (``mock_aws``, moto's own stack sets) and the plugin (``mock_stacksets``). The plugin and
+   the floor are sampled in turn, in the same process, so both see the same load and heap.
 2. Creating an operation: CreateStackInstances for one new account in one region (each deploys one real
-   moto stack), moto alone and the plugin.
+   moto stack), moto alone and the plugin; its floor is botocore's own cost for the call (a pre-built
+   reply, nothing deployed), sampled in turn with the plugin.
 3. Server mode: four client processes sending DescribeStackSet and ListStackSetOperations(MaxResults=20)
    in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
    loopback ports. The clients replay requests signed once by botocore over plain ``http.client``, so the
@@ -108,18 +110,25 @@ def moto_alone(sizes: list[int], repeat: int) -> tuple[dict[int, float], float]:
             for _ in range(size):
                 stack_set._create_operation(str(uuid.uuid4()), "UPDATE", "SUCCEEDED")
             pages[size] = median_ms(page_call(cf, name), repeat)
-        create = median_ms(create_call(cf, "moto-create"), repeat)
+        create = median_ms(create_call(cf, "moto-create"), repeat * 8)
     return pages, create
 
 
-def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], float, bytes]:
-    """The plugin; also returns the raw reply of a 100-summary page (the floor's pre-built reply)."""
+def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], float, float, float]:
+    """The plugin, each call sampled in turn with its floor in the same process and heap (so both see the
+    same load and the same garbage collector): pages by size, the page's floor, creating an operation and
+    its floor."""
+    from moto.core.models import botocore_stubber
+
     from moto_stacksets_ext import mock_stacksets
     from moto_stacksets_ext.cloudformation.models import stacksets_backends
     from moto_stacksets_ext.engine.stacksets import OperationRequest
 
-    pages: dict[int, float] = {}
     reply: dict[str, bytes] = {}
+
+    def keep(response_dict: dict[str, Any], **_: Any) -> None:
+        reply["body"] = response_dict["body"]
+
     with mock_stacksets():
         cf = client()
         namespace = stacksets_backends[ACCOUNT][REGION].namespace
@@ -128,15 +137,43 @@ def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], 
             cf.create_stack_set(StackSetName=name, TemplateBody=TEMPLATE)
             for _ in range(size):
                 namespace.delete_instances(name, [], False, OperationRequest())
-            pages[size] = median_ms(page_call(cf, name), repeat)
-
-        def keep(response_dict: dict[str, Any], **_: Any) -> None:
-            reply["body"] = response_dict["body"]
-
         cf.meta.events.register("before-parse.cloudformation.ListStackSetOperations", keep)
         page_call(cf, f"plugin-{sizes[0]}")()
-        create = median_ms(create_call(cf, "plugin-create"), repeat)
-    return pages, create, reply["body"]
+        cf.meta.events.unregister("before-parse.cloudformation.ListStackSetOperations", keep)
+        pages_calls = {f"page-{size}": page_call(cf, f"plugin-{size}") for size in sizes}
+        # The floors: botocore's whole client path with the reply handed over before sending, while moto's
+        # stub (which would answer too: botocore asks every before-send handler) is switched off.
+        pages_calls["page-floor"] = without_mock(botocore_stubber, page_call(floor_client(reply["body"]), "floor"))
+        medians = interleaved(pages_calls, repeat)
+        create_calls = {
+            "create": create_call(cf, "plugin-create"),
+            "create-floor": without_mock(botocore_stubber, create_floor_call()),
+        }
+        medians.update(interleaved(create_calls, repeat * 8))
+    pages = {size: medians[f"page-{size}"] for size in sizes}
+    return pages, medians["page-floor"], medians["create"], medians["create-floor"]
+
+
+def interleaved(calls: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Median CPU milliseconds of each call, sampled in rounds that take every call once in turn."""
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeat):
+        for name, call in calls.items():
+            start = time.process_time()
+            call()
+            samples[name].append(time.process_time() - start)
+    return {name: statistics.median(values) * 1000 for name, values in samples.items()}
+
+
+def without_mock(stubber: Any, call: Callable[[], Any]) -> Callable[[], Any]:
+    def run() -> Any:
+        stubber.enabled = False
+        try:
+            return call()
+        finally:
+            stubber.enabled = True
+
+    return run
 
 
 class _Raw:
@@ -147,15 +184,34 @@ class _Raw:
         yield self._body
 
 
-def floor(body: bytes, repeat: int) -> float:
-    """botocore's whole client path for the same page with no mock: the reply is handed over before sending."""
+def floor_client(body: bytes, operation: str = "ListStackSetOperations") -> Any:
+    """A client whose ``operation`` replies ``body`` before anything is sent: botocore's own cost, no mock."""
     cf = client()
 
     def reply(request: Any, **_: Any) -> AWSResponse:
         return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, _Raw(body))
 
-    cf.meta.events.register("before-send.cloudformation.ListStackSetOperations", reply)
-    return median_ms(page_call(cf, "floor"), repeat)
+    cf.meta.events.register(f"before-send.cloudformation.{operation}", reply)
+    return cf
+
+
+CREATE_REPLY = (
+    b'<CreateStackInstancesResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">'
+    b"<CreateStackInstancesResult><OperationId>6f9e4a0c-2b1d-4c55-9a43-2e1a7c3b8d10</OperationId>"
+    b"</CreateStackInstancesResult><ResponseMetadata><RequestId>floor</RequestId></ResponseMetadata>"
+    b"</CreateStackInstancesResponse>"
+)
+
+
+def create_floor_call() -> Callable[[], Any]:
+    """CreateStackInstances through botocore with the reply handed over: no mock, no deployment."""
+    cf = floor_client(CREATE_REPLY, "CreateStackInstances")
+    accounts = (f"{100_000_000_000 + index}" for index in range(1_000_000))
+
+    def call() -> Any:
+        cf.create_stack_instances(StackSetName="floor", Accounts=[next(accounts)], Regions=[REGION])
+
+    return call
 
 
 # -- server mode --------------------------------------------------------------------------------------
@@ -280,8 +336,7 @@ def main() -> None:
     sizes = [100, 5_000]
 
     moto_pages, moto_create = moto_alone(sizes, repeat)
-    plugin_pages, plugin_create, reply = plugin_in_process(sizes, repeat)
-    floor_page = floor(reply, repeat)
+    plugin_pages, floor_page, plugin_create, floor_create = plugin_in_process(sizes, repeat)
     (moto_rate, moto_per_cpu), (plugin_rate, plugin_per_cpu) = server_rates(seconds)
     without, with_plugin = pytest_startup(startups)
 
@@ -291,7 +346,8 @@ def main() -> None:
         ratio = plugin_pages[size] / floor_page
         print(f"{label:58} {floor_page:9.2f} {moto_pages[size]:10.2f} {plugin_pages[size]:10.2f}   {ratio:.2f}x floor")
     label = "create an operation: CreateStackInstances, 1 target (ms)"
-    print(f"{label:58} {'':9} {moto_create:10.2f} {plugin_create:10.2f}   {plugin_create / moto_create:.2f}x moto")
+    ratio = plugin_create / moto_create
+    print(f"{label:58} {floor_create:9.2f} {moto_create:10.2f} {plugin_create:10.2f}   {ratio:.2f}x moto")
     label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
     print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
     if moto_per_cpu is not None and plugin_per_cpu is not None:

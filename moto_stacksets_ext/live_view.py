@@ -3,7 +3,8 @@
 It shows the stack sets of every cloud, account and region, each operation as a grid of target accounts x
 regions coloured by result status (refreshed every second while operations run), its preferences under AWS's
 names (``FailureToleranceCount``...), status reason, the failed targets' reasons grouped when repeated, and
-for a running operation its pace (the progression it runs under, reads so far, the next step's time); above
+for a running operation its pace (the progression it runs under, reads so far, the next step's time, the
+targets waiting for a Hook that answered IN_PROGRESS); above
 them the engine clock, the progression of each cloud's state-manager model and the scripted outcomes still
 waiting to be used (the answers to "why is it still RUNNING?"); and the newest Hook results with their
 annotations. The page reads ``/moto-api/stacksets/view/state`` (JSON, linked from the page), which
@@ -50,6 +51,12 @@ def _pace(operation: Operation) -> dict[str, Any] | None:
         found.update(
             seconds=progression.seconds, next_step_at=_time(pace.since + timedelta(seconds=progression.seconds))
         )
+    execution = operation.execution
+    if execution is not None and execution.waiting:  # targets whose deployment is not finished (a Hook's call-back)
+        found["waiting"] = [
+            {"account": key[0], "region": key[1], "not_before": _time(waiting.not_before), "reason": waiting.reason}
+            for key, waiting in execution.waiting.items()
+        ]
     return found
 
 

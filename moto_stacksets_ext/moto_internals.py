@@ -11,7 +11,10 @@ moto has no public extension API for what the plugin does, so it relies on these
   moto writes them);
 * the keyword arguments of moto's CloudFormation backend methods the Hooks wrap, and of the Organizations
   backend methods automatic deployments wrap (``AccountId``);
-* ``FakeDelegatedAdministrator.SUPPORTED_SERVICES`` (StackSets' service principal is added to it).
+* ``FakeDelegatedAdministrator.SUPPORTED_SERVICES`` (StackSets' service principal is added to it);
+* ``moto.core.responses.method_names_from_class`` (the action names of the plugin's response class are
+  looked up once, not on every request) and ``Stack.parse_template`` (a template text is parsed once and
+  copied for each stack): ``cloudformation/caches.py``.
 
 Each is reached through a function here that checks the name and the signature first: when a moto release
 moves or renames one, the plugin raises ``MotoContractError`` naming the moto version and what changed,
@@ -130,6 +133,8 @@ EVENT_INIT = Signature(
 GENERATE_STACK_ID = Signature("moto.cloudformation.utils", "generate_stack_id", ("stack_name", "region", "account"))
 ENABLE_PATCHING = Signature(_CORE, "MockAWS._enable_patching", ("reset",))
 SERVER_MODE_MOCK = Signature(_CORE, "ServerModeMockAWS")
+#: What moto's ``BaseResponse.call_action`` calls on every request to list a response class's actions.
+METHOD_NAMES_FROM_CLASS = Signature("moto.core.responses", "method_names_from_class", ("clazz",))
 DELEGATED_ADMIN_SERVICES = Signature(_ORGANIZATIONS, "FakeDelegatedAdministrator.SUPPORTED_SERVICES")
 CLOUDFORMATION_BACKEND_METHODS = {
     "create_stack": Signature(
@@ -159,6 +164,7 @@ CONTRACT: tuple[Signature, ...] = (
     GENERATE_STACK_ID,
     ENABLE_PATCHING,
     SERVER_MODE_MOCK,
+    METHOD_NAMES_FROM_CLASS,
     DELEGATED_ADMIN_SERVICES,
     *CLOUDFORMATION_BACKEND_METHODS.values(),
     *ORGANIZATIONS_BACKEND_METHODS.values(),
@@ -199,9 +205,32 @@ def wrap_method(
     return owner, name, original
 
 
-def unwrap(wrapped: tuple[type, str, Callable[..., Any]]) -> None:
+def unwrap(wrapped: tuple[Any, str, Any]) -> None:
     owner, name, original = wrapped
     setattr(owner, name, original)
+
+
+def wrap_attribute(
+    signature: Signature, make: Callable[[Callable[..., Any]], Callable[..., Any]]
+) -> tuple[Any, str, Any]:
+    """Replace a module-level function or a static method by ``make(original)`` after checking its signature.
+
+    A static method stays static. Returns ``(owner, name, what was there)`` for ``unwrap``, which puts the
+    very object back. ``MotoContractError`` if the callable moved.
+    """
+    original = signature.check()
+    owner_name, _, name = signature.qualname.rpartition(".")
+    owner: Any = Signature(signature.module, owner_name).resolve() if owner_name else _module(signature.module)
+    there = inspect.getattr_static(owner, name)
+    wrapper: Any = functools.wraps(original)(make(original))
+    setattr(owner, name, staticmethod(wrapper) if isinstance(there, staticmethod) else wrapper)
+    return owner, name, there
+
+
+def _module(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(name)
 
 
 def keyword(kwargs: dict[str, Any], name: str, method: str) -> Any:

@@ -26,7 +26,7 @@ from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
 from . import forwarding, gateway, moto_internals, namespaces, vendored_requests
-from .cloudformation import auto_deployment, organizations
+from .cloudformation import auto_deployment, caches, organizations
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .moto_internals import MotoContractError, PluginInstallError
@@ -113,6 +113,7 @@ def _install() -> None:
             _added_delegation = organizations.allow_stacksets_delegation()
             auto_deployment.patch()
             hook_patches.patch()
+            caches.patch()
     register_clouds()
 
 
@@ -134,6 +135,7 @@ def _uninstall() -> None:
         _original = None
         auto_deployment.unpatch()
         hook_patches.unpatch()
+        caches.unpatch()
         if _added_delegation:
             organizations.disallow_stacksets_delegation()
             _added_delegation = False

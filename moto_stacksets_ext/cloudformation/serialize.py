@@ -23,6 +23,7 @@ modelled here).
 from __future__ import annotations
 
 import base64
+import inspect
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -69,7 +70,10 @@ _ENABLED = _moto_picks_like_this_module()
 
 # -- scalars ------------------------------------------------------------------------------------------
 def _string(value: Any) -> str:
-    return escape(str(value))
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text:  # all that escape() replaces
+        return escape(text)
+    return text
 
 
 def _boolean(value: Any) -> str:
@@ -222,36 +226,87 @@ class _Member:
         return getter, hasattr(cls, "__getitem__") or not hasattr(obj, "__getitem__")
 
 
-def _generate(shape_name: str, members: list[_Member], lookups: list[tuple[tuple[str, bool], ...]]) -> Render:
+def _generate(
+    shape_name: str,
+    cls: type,
+    members: list[_Member],
+    lookups: list[tuple[tuple[str, bool], ...]],
+    keys: frozenset[str],
+) -> Render:
     """A structure's renderer for one plain class, as straight-line Python: the same lookups, transforms
-    and elements as the generic renderer, without a call per member to find its value."""
-    lines = ["def render(value):", "    own = value.__dict__", "    parts = []", "    append = parts.append"]
-    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr}
+    and elements as the generic renderer, without a call per member to find its value.
+
+    ``keys`` are the instance attributes of the first value seen. Values with exactly those (every value
+    of a dataclass, say) take a shorter path: each member's first candidate name that such a value can
+    have is known, so it is read once instead of trying the names before it. Any other value takes the
+    path that tries every name in moto's order."""
+    lines = [
+        "def render(value):",
+        "    own = value.__dict__",
+        "    if own.keys() != KEYS:",
+        "        return chain(value)",
+    ]
+    lines += ["    parts = []", "    append = parts.append"]
+    chain = ["def chain(value):", "    own = value.__dict__", "    parts = []", "    append = parts.append"]
+    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr, "KEYS": keys}
     for index, (member, lookup) in enumerate(zip(members, lookups, strict=True)):
         indent = "    "
         for position, (name, on_class) in enumerate(lookup):
             read = f"getattr(value, {name!r}, MISSING)" if on_class else f"own.get({name!r}, MISSING)"
             if position == 0:
-                lines.append(f"{indent}v = {read}")
+                chain.append(f"{indent}v = {read}")
             else:
-                lines.append(f"{indent}if v is MISSING:")
+                chain.append(f"{indent}if v is MISSING:")
                 indent += "    "
-                lines.append(f"{indent}v = {read}")
-        lines += ["    if v is MISSING:", "        v = None"]  # every member has a name to look up
-        if member.transform is not None:
-            namespace[f"transform_{index}"] = member.transform
-            lines.append(f"    v = transform_{index}(v)")
+                chain.append(f"{indent}v = {read}")
+        chain += ["    if v is MISSING:", "        v = None"]  # every member has a name to look up
+        lines += _known_keys_read(cls, lookup, keys)
         namespace[f"render_{index}"] = member.render
         name = member.xml_name
-        lines += [
+        tail = []
+        if member.transform is not None:
+            namespace[f"transform_{index}"] = member.transform
+            tail.append(f"    v = transform_{index}(v)")
+        tail += [
             "    if v is not None:",
             f"        c = render_{index}(v)",
             f"        append({f'<{name}/>'!r} if c == '' else {f'<{name}>'!r} + c + {f'</{name}>'!r})",
         ]
+        lines += tail
+        chain += tail
     lines.append("    return ''.join(parts)")
-    exec(compile("\n".join(lines), f"<serializer {shape_name}>", "exec"), namespace)
+    chain.append("    return ''.join(parts)")
+    exec(compile("\n".join(chain + lines), f"<serializer {shape_name}>", "exec"), namespace)
     function: Render = namespace["render"]
     return function
+
+
+def _known_keys_read(cls: type, lookup: tuple[tuple[str, bool], ...], keys: frozenset[str]) -> list[str]:
+    """The lines reading a member from a value of ``cls`` whose instance attributes are exactly ``keys``.
+
+    A candidate neither on the class nor in ``keys`` cannot be found: skipped. One in ``keys`` is found in
+    the instance dictionary (unless the class has a data descriptor of that name, which ``getattr`` asks
+    first): read there, and the search ends. Any other name the class defines is read with ``getattr`` and
+    the search goes on if it is missing, as the chain does."""
+    lines: list[str] = []
+    indent = "    "
+    for name, on_class in lookup:
+        if name in keys and not (on_class and _data_descriptor(cls, name)):
+            lines.append(f"{indent}v = own[{name!r}]")
+            break
+        if not on_class:
+            continue
+        lines.append(f"{indent}v = getattr(value, {name!r}, MISSING)")
+        lines.append(f"{indent}if v is MISSING:")
+        indent += "    "
+    else:
+        lines.append(f"{indent}v = None")
+    return lines
+
+
+def _data_descriptor(cls: type, name: str) -> bool:
+    found = inspect.getattr_static(cls, name, None)
+    return hasattr(type(found), "__set__") or hasattr(type(found), "__delete__")
 
 
 def _plain_class(cls: type) -> bool:
@@ -317,7 +372,9 @@ class _Compiler:
             lookups = [member.plain_lookups(value) for member in members]
             if any(lookup is None for lookup in lookups):
                 return None
-            function = _generate(shape.name, members, [lookup for lookup in lookups if lookup is not None])
+            function = _generate(
+                shape.name, cls, members, [lookup for lookup in lookups if lookup is not None], frozenset(vars(value))
+            )
             with lock:
                 generated[type(value)] = function
             return function

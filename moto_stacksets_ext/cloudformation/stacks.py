@@ -17,6 +17,7 @@ from ..engine.execution import DeployKind, Deployment, DeployOutcome
 from ..engine.model import Parameter, StackInstance, StackResource, StackSet
 from ..engine.parameters import resolve_parameters
 from ..namespaces import settings
+from .hooks.pacing import HookPending, HookRun, paced
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +77,26 @@ def missing_role(stack_set: StackSet, account: str) -> str | None:
 
 
 class MotoStackDeployer:
-    """The AWS front-end's deployer: one real moto stack per stack instance."""
+    """The AWS front-end's deployer: one real moto stack per stack instance.
+
+    The stack call runs its Hooks paced (``hooks.pacing``): when a Hook answers IN_PROGRESS, nothing is
+    provisioned and the deployment is not finished (``DeployOutcome.not_finished``, waiting the Hook's
+    ``callbackDelaySeconds``); the engine hands the Hooks' run back on a later step and the call runs again.
+    """
 
     def deploy(self, deployment: Deployment) -> DeployOutcome:
+        run = deployment.resume if isinstance(deployment.resume, HookRun) else HookRun()
+        try:
+            with paced(run):
+                return self._deploy(deployment, resumed=deployment.resume is not None)
+        except HookPending as pending:
+            return DeployOutcome.not_finished(pending.run, pending.wait_seconds, pending.reason)
+
+    def _deploy(self, deployment: Deployment, resumed: bool) -> DeployOutcome:
         instance = deployment.instance
         stack_set = deployment.stack_set
         backend = cloudformation_backends[instance.account][instance.region]
-        if settings().strict_roles and deployment.kind is not DeployKind.NOOP:
+        if settings().strict_roles and deployment.kind is not DeployKind.NOOP and not resumed:
             problem = missing_role(stack_set, instance.account)
             if problem is not None:
                 return DeployOutcome(succeeded=False, reason=problem)
@@ -94,6 +108,8 @@ class MotoStackDeployer:
             if instance.stack_id is not None and not deployment.retain_stack:
                 try:
                     backend.delete_stack(instance.stack_id)
+                except HookPending:
+                    raise
                 except Exception as error:
                     return DeployOutcome(succeeded=False, reason=_reason(error))
             return DeployOutcome(succeeded=True)
@@ -114,6 +130,8 @@ class MotoStackDeployer:
                     tags=tags,
                     role_arn=role_arn,
                 )
+            except HookPending:
+                raise  # nothing was created
             except Exception as error:
                 self._roll_back(backend, instance.stack_name)
                 return DeployOutcome(succeeded=False, reason=_reason(error))
@@ -128,6 +146,8 @@ class MotoStackDeployer:
                 parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
                 tags=tags,
             )
+        except HookPending:
+            raise
         except Exception as error:
             return DeployOutcome(succeeded=False, reason=_reason(error))
         return DeployOutcome(succeeded=True, stack_id=stack.stack_id)

@@ -16,6 +16,15 @@ Semantics (AWS StackSets, which the other providers share):
   leave it SUCCEEDED with ``StatusDetails.FailedStackInstancesCount`` counting them;
 * a stop cancels the targets not started; the operation is STOPPING until the targets in flight finish,
   then STOPPED.
+
+A deployer may answer that a target is not finished yet (``DeployOutcome.not_finished``: an AWS stack
+whose Hook answered IN_PROGRESS): the target stays RUNNING and in flight, so its region's next batch
+waits for it as a batch waits for its slowest target, and the continuation is kept on the ``Execution``
+(``runs.Waiting``) and handed back to the deployer on a later step (``Deployment.resume``). A step taken
+at a moment the clock made due (time progression) resumes it only once the wait the deployer asked for
+has passed; any other step (manual progression, and the steps that run an operation to its end:
+immediate progression, settling before a save) resumes it at once. Scripted outcomes are consulted on a
+target's first deployment only.
 """
 
 from __future__ import annotations
@@ -24,21 +33,18 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from .clock import Clock
 from .model import (
     AccountGateResult,
-    DeployKind,
     DetailedStatus,
     DriftStatus,
-    Execution,
     InstanceStatus,
     Operation,
     OperationAction,
     OperationStatus,
-    RegionRun,
     ResourceDrift,
     StackInstance,
     StackResource,
@@ -49,6 +55,7 @@ from .model import (
 )
 from .outcomes import Outcome, OutcomeBook, OutcomeKind
 from .parameters import resolve_parameters
+from .runs import DeployKind, Execution, RegionRun, Waiting
 
 __all__ = ["DeployKind", "DeployOutcome", "Deployer", "Deployment", "Executor", "RecordingDeployer"]
 
@@ -57,22 +64,42 @@ CANCELLED_BY_STOP = "Cancelled since the operation was stopped"
 NO_UPDATES = "No updates are to be performed."
 
 
+#: The longest wait a deployer may ask for before it is resumed (longer waits are cut to it): ten years.
+MAX_WAIT_SECONDS = 10 * 365 * 24 * 3600.0
+
+
 @dataclass(frozen=True)
 class Deployment:
-    """One target's deployment, handed to the front-end's ``Deployer``."""
+    """One target's deployment, handed to the front-end's ``Deployer``.
+
+    ``resume`` is the continuation the deployer answered on an earlier step (``DeployOutcome.not_finished``),
+    None on the target's first deployment.
+    """
 
     stack_set: StackSet
     instance: StackInstance
     kind: DeployKind
     operation: Operation
     retain_stack: bool = False
+    resume: object | None = None
 
 
 @dataclass(frozen=True)
 class DeployOutcome:
+    """A deployment's end (``succeeded``, the stack, the failure's reason), or that it is not finished."""
+
     succeeded: bool
     stack_id: str | None = None
     reason: str | None = None
+    #: Not finished: the deployer's own continuation, handed back as ``Deployment.resume`` on a later step.
+    continuation: object | None = None
+    #: With a continuation: seconds of the engine clock before a time-progression step resumes it.
+    wait_seconds: float = 0.0
+
+    @classmethod
+    def not_finished(cls, continuation: object, wait_seconds: float = 0.0, reason: str | None = None) -> DeployOutcome:
+        """The target stays RUNNING; ``continuation`` comes back on a later step (``reason``: what it waits for)."""
+        return cls(succeeded=False, reason=reason, continuation=continuation, wait_seconds=wait_seconds)
 
 
 class Deployer(Protocol):
@@ -166,7 +193,9 @@ class Executor:
     def step(self, stack_set: StackSet, operation: Operation, at: datetime | None = None) -> None:
         """Finish the targets in flight, then start the next batch or end the operation.
 
-        ``at`` is the moment the step happened (a step the clock made due in the past); default: now.
+        ``at`` is the moment of a step the clock made due (time progression, possibly in the past): a target
+        whose deployer asked to wait past it stays in flight for a later step. Without ``at`` (manual steps,
+        and running an operation to its end) the step happens now and resumes every waiting target.
         """
         execution = operation.execution
         if execution is None:
@@ -218,8 +247,14 @@ class Executor:
     def _finish_batch(self, stack_set: StackSet, operation: Operation, execution: Execution, run: RegionRun) -> None:
         batch, run.in_flight = run.in_flight, []
         for result in batch:
+            waiting = execution.waiting.get((result.account, result.region))
+            if waiting is not None and self._at is not None and waiting.not_before > self._at:
+                run.in_flight.append(result)  # its wait is not over at this step's moment
+                continue
             self._deploy(stack_set, operation, execution, result)
-            if result.status is TargetStatus.FAILED:
+            if result.status is TargetStatus.RUNNING:  # the deployer has not finished it yet
+                run.in_flight.append(result)
+            elif result.status is TargetStatus.FAILED:
                 run.failures += 1
         if run.failures > run.tolerance and not run.failed:
             run.failed = True
@@ -239,9 +274,24 @@ class Executor:
         if kind is DeployKind.DRIFT_CHECK:
             self._check_drift(stack_set, operation, instance, result)
             return
-        outcome = self._scripted(stack_set, operation, result) or self.deployer.deploy(
-            Deployment(stack_set, instance, kind, operation, retain_stack=bool(operation.retain_stacks))
+        waited = execution.waiting.pop(key, None)
+        scripted = None if waited is not None else self._scripted(stack_set, operation, result)
+        outcome = scripted or self.deployer.deploy(
+            Deployment(
+                stack_set,
+                instance,
+                kind,
+                operation,
+                retain_stack=bool(operation.retain_stacks),
+                resume=waited.continuation if waited is not None else None,
+            )
         )
+        if outcome.continuation is not None:
+            wait = min(outcome.wait_seconds, MAX_WAIT_SECONDS) if outcome.wait_seconds > 0 else 0.0  # NaN: 0
+            execution.waiting[key] = Waiting(
+                outcome.continuation, self._now() + timedelta(seconds=wait), outcome.reason
+            )
+            return
         result.ended_at = self._now()
         result.account_gate_result = self.gate_result(result)
         if not outcome.succeeded:

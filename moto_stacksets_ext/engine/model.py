@@ -6,13 +6,13 @@ statuses are the engine's own vocabulary, which each front-end maps to its provi
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
 from .lifecycle import Pace
 from .pagination import SequencedList
+from .runs import Execution  # the run state (``runs``)
 
 
 class _Vocabulary(str, Enum):
@@ -304,56 +304,6 @@ class StackInstance:
         self.status = status
         self.stack_instance_status = StackInstanceComprehensiveStatus(detailed)
         self.status_reason = reason
-
-
-# -- run state: an operation's progress through its targets (plain data; the executor drives it) ----
-class DeployKind(Enum):
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    DELETE = "DELETE"
-    NOOP = "NOOP"
-    #: Drift detection: read-only, the instance's status is left alone.
-    DRIFT_CHECK = "DRIFT_CHECK"
-    #: Import: the instance adopts an existing stack.
-    IMPORT = "IMPORT"
-
-    @property
-    def changes_instance(self) -> bool:
-        return self not in (DeployKind.NOOP, DeployKind.DRIFT_CHECK)
-
-
-@dataclass
-class RegionRun:
-    region: str
-    queue: deque[TargetResult]
-    tolerance: int
-    max_concurrency: int
-    strict: bool
-    in_flight: list[TargetResult] = field(default_factory=list)
-    failures: int = 0
-    failed: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return not self.in_flight and (self.failed or not self.queue)
-
-    def batch_size(self) -> int:
-        if self.strict:
-            return max(1, min(self.max_concurrency, self.tolerance + 1 - self.failures))
-        return self.max_concurrency
-
-
-@dataclass
-class Execution:
-    regions: list[RegionRun]
-    parallel: bool
-    kinds: dict[tuple[str, str], DeployKind] = field(default_factory=dict)
-    #: Steps taken so far (the first batch starts in step 1).
-    steps: int = 1
-
-    def active_regions(self) -> list[RegionRun]:
-        pending = [run for run in self.regions if not run.finished]
-        return pending if self.parallel else pending[:1]
 
 
 @dataclass

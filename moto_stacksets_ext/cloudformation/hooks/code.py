@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import lambdas
-from .handlers import HookHandlerBook, LambdaContext, Runner, run
+from .handlers import Callback, HookHandlerBook, LambdaContext, Runner, run
 from .model import RegistryType, TargetType, TypeConfiguration
 from .outcomes import HookOutcome
 
@@ -177,7 +177,11 @@ def decide_by_code(
     hook: RegistryType,
     configuration: TypeConfiguration,
     target: Target,
-) -> HookOutcome | None:
+    resume: Callback | None = None,
+    paced: bool = False,
+) -> HookOutcome | Callback | None:
+    """The Hook's code's decision (None: it has no code). ``paced``: an IN_PROGRESS answer comes back as a
+    ``Callback`` (see ``handlers.run``), which a later call hands back as ``resume``."""
     properties = hook_properties(configuration)
     found = _runner(handlers, hook, properties)
     if found is None:
@@ -185,5 +189,7 @@ def decide_by_code(
     runner, context, credentials = found
     event = request(registry, hook, properties, target, credentials)
     with _served_by_the_mock():
-        verdict = run(runner, event, context)
+        verdict = run(runner, event, context, resume, paced)
+    if isinstance(verdict, Callback):
+        return verdict
     return HookOutcome(status=verdict.status, reason=verdict.reason, annotations=verdict.annotations)

@@ -20,6 +20,7 @@ so the boto3 session the library hands the handler is served by the mock in that
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,6 +46,18 @@ class HookHandlerBook:
     def clear(self) -> None:
         self.by_type.clear()
         self.by_function.clear()
+
+
+@dataclass(frozen=True)
+class Callback:
+    """An IN_PROGRESS answer, to be called back later (a paced stack-set deployment, see ``pacing``): the next
+    call is invocation ``invocation + 1`` with ``context`` as its ``callbackContext`` and the same ``token``
+    (``clientRequestToken``), after ``delay_seconds`` (``callbackDelaySeconds``)."""
+
+    invocation: int
+    context: Any
+    delay_seconds: float
+    token: str
 
 
 @dataclass(frozen=True)
@@ -123,10 +136,26 @@ def _raised(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-def run(runner: Runner, event: dict[str, Any], context: Any) -> Verdict:
-    """Invoke ``runner`` as the service does, re-invoking while it answers IN_PROGRESS; never raises."""
-    callback: Any = None
-    for invocation in range(1, MAX_IN_PROGRESS + 2):
+def _delay(value: Any) -> float:
+    """``callbackDelaySeconds`` as a number of seconds (anything but a finite number ≥ 0 is 0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    return float(value) if math.isfinite(value) and value > 0 else 0.0
+
+
+def run(
+    runner: Runner, event: dict[str, Any], context: Any, resume: Callback | None = None, paced: bool = False
+) -> Verdict | Callback:
+    """Invoke ``runner`` as the service does; never raises.
+
+    An IN_PROGRESS answer is called back at once (invocation 2, 3...), or, when ``paced``, returned as a
+    ``Callback`` for a later step to hand back as ``resume``. Either way a fourth IN_PROGRESS fails the Hook.
+    """
+    callback: Any = resume.context if resume is not None else None
+    if resume is not None:
+        event["clientRequestToken"] = resume.token
+    first = resume.invocation + 1 if resume is not None else 1
+    for invocation in range(first, MAX_IN_PROGRESS + 2):
         event["requestContext"] = {"invocation": invocation, "callbackContext": callback}
         seen: list[BaseException] = []
         try:
@@ -163,6 +192,9 @@ def run(runner: Runner, event: dict[str, Any], context: Any) -> Verdict:
                 message = f"{code}" if code else "Hook completed with failed validations"
             return Verdict(status, message, annotations, invocation)
         callback = answer.get("callbackContext")
+        if paced and invocation <= MAX_IN_PROGRESS:
+            delay = _delay(answer.get("callbackDelaySeconds"))
+            return Callback(invocation, callback, delay, str(event["clientRequestToken"]))
     return Verdict(
         HookStatus.HOOK_FAILED,
         f"Hook answered IN_PROGRESS more than {MAX_IN_PROGRESS} times without a result",

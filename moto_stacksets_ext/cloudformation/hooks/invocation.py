@@ -15,9 +15,10 @@ from typing import Any
 
 from ...engine.clock import clock
 from .code import decide_by_code
-from .handlers import HookHandlerBook
+from .handlers import Callback, HookHandlerBook
 from .model import HookConfiguration, HookResult, HookStatus, RegistryType, TargetType
 from .outcomes import HookOutcomeBook, Invocation
+from .pacing import HookRun, paced
 from .registry import TypeRegistry
 from .results import HookResultStore
 
@@ -113,6 +114,9 @@ class Decision:
 
     target: Target
     results: list[HookResult]
+    #: Hooks that answered IN_PROGRESS in a paced run (their call-backs are in the run): no decision yet.
+    waiting: list[str] = field(default_factory=list)
+    callbacks: list[Callback] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[str]:
@@ -121,22 +125,45 @@ class Decision:
 
 
 def invoke(
-    registry: TypeRegistry, store: HookResultStore, book: HookOutcomeBook, handlers: HookHandlerBook, target: Target
+    registry: TypeRegistry,
+    store: HookResultStore,
+    book: HookOutcomeBook,
+    handlers: HookHandlerBook,
+    target: Target,
+    run: HookRun | None = None,
 ) -> Decision:
     """Invoke every Hook matching ``target``; the results are returned, to be stored with ``commit``.
 
     A scripted outcome decides first; else the Hook's code (a registered handler, a Lambda Hook's function);
-    else the Hook succeeds."""
+    else the Hook succeeds. Within a paced ``run`` (see ``pacing``) a Hook that answered earlier in the run
+    is not invoked again, one that answered IN_PROGRESS is called back, and an IN_PROGRESS answer leaves
+    the Hook in the decision's ``waiting``."""
     results: list[HookResult] = []
+    decision = Decision(target, results)
     for hook in matching_hooks(registry, target):
         configuration = hook.hook_configuration
         assert configuration is not None
-        names = [n for n in (hook.type_name, hook.original_type_name) if n]
-        outcome = book.decide(
-            Invocation(names, target.target_type, target.names, registry.account_id, registry.region_name)
-        )
+        key = (target.target_type.value, target.target_id, hook.type_arn)
+        if run is not None and key in run.decided:
+            results.append(run.decided[key])
+            continue
+        resume = run.waiting.pop(key, None) if run is not None else None
+        outcome = None
+        if resume is None:  # a Hook called back was decided by its code
+            names = [n for n in (hook.type_name, hook.original_type_name) if n]
+            outcome = book.decide(
+                Invocation(names, target.target_type, target.names, registry.account_id, registry.region_name)
+            )
         if outcome is None:
-            outcome = decide_by_code(registry, handlers, hook, configuration, target)
+            with paced(None):  # the code's own stack calls (if any) are not part of this run
+                decided = decide_by_code(registry, handlers, hook, configuration, target, resume, run is not None)
+            if isinstance(decided, Callback):
+                assert run is not None
+                run.waiting[key] = decided
+                decision.waiting.append(hook.type_name)
+                decision.callbacks.append(decided)
+                continue
+            outcome = decided
         status = outcome.status if outcome is not None else HookStatus.HOOK_COMPLETE_SUCCEEDED
         results.append(
             HookResult(
@@ -160,7 +187,9 @@ def invoke(
                 annotations=list(outcome.annotations) if outcome is not None else [],
             )
         )
-    return Decision(target, results)
+        if run is not None:
+            run.decided[key] = results[-1]
+    return decision
 
 
 def commit(store: HookResultStore, decisions: Iterable[Decision], stack_id: str | None = None) -> None:

@@ -9,6 +9,9 @@ A failed FAIL-mode Hook blocks the operation before anything is provisioned: the
 ``DELETE_FAILED``, each with ``The following hook(s) failed: [<TypeName>]`` on the failed resource's event.
 The stack methods then raise ``exceptions.HookBlocked`` (the stack-set deployer reports its message;
 the CloudFormation handlers answer as AWS does, with the call itself succeeding).
+
+Inside a stack-set instance's deployment (``pacing.paced``) a Hook answering IN_PROGRESS makes the stack
+methods raise ``pacing.HookPending`` before anything is provisioned; elsewhere it is called back at once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 
 from ... import moto_internals
+from . import pacing
 from .events import add_events, hook_events, insert_events, resource_event, stack_event
 from .exceptions import HookBlocked, failed_reason
 from .invocation import CHANGE_ACTIONS, Decision, Target
@@ -70,8 +74,12 @@ def _run(
     templates: tuple[str | None, str | None] = (None, None),
     change_set_id: str | None = None,
 ) -> tuple[list[Decision], Decision | None]:
-    """Invoke the STACK Hooks, then each resource's; stop at the first block."""
+    """Invoke the STACK Hooks, then each resource's; stop at the first block.
+
+    In a paced run (``pacing``: a stack-set instance's deployment) a target whose Hooks answered IN_PROGRESS
+    raises ``HookPending`` before anything is provisioned; a later step runs the stack call again."""
     template, previous_template = templates
+    run = pacing.current()
     stack = state.invoke(
         Target(
             TargetType.STACK,
@@ -84,8 +92,10 @@ def _run(
             template=template,
             previous_template=previous_template,
             change_set_id=change_set_id,
-        )
+        ),
+        run,
     )
+    _check_waiting(run, stack)
     decisions = [stack]
     if stack.blocking:
         return decisions, stack
@@ -104,12 +114,19 @@ def _run(
                 properties=change.properties,
                 previous_properties=change.previous,
                 change_set_id=change_set_id,
-            )
+            ),
+            run,
         )
+        _check_waiting(run, decision)
         decisions.append(decision)
         if decision.blocking:
             return decisions, decision
     return decisions, None
+
+
+def _check_waiting(run: pacing.HookRun | None, decision: Decision) -> None:
+    if run is not None and decision.waiting:
+        raise pacing.HookPending(run, decision.waiting, decision.callbacks)
 
 
 def _properties(body: dict[str, Any]) -> dict[str, Any]:

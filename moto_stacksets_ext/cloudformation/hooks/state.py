@@ -11,6 +11,7 @@ from .handlers import HookHandlerBook
 from .invocation import Decision, Target, commit, invoke
 from .model import DEFAULT_REASONS, Annotation, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcomeBook
+from .pacing import HookRun
 from .registry import TypeRegistry
 from .results import HookResultStore
 
@@ -44,8 +45,8 @@ class HookState:
         self.registry = TypeRegistry(account_id, region_name)
         self.results = HookResultStore((account_id, region_name))
 
-    def invoke(self, target: Target) -> Decision:
-        return invoke(self.registry, self.results, outcome_book(), handler_book(), target)
+    def invoke(self, target: Target, run: HookRun | None = None) -> Decision:
+        return invoke(self.registry, self.results, outcome_book(), handler_book(), target, run)
 
     def commit(self, decisions: Sequence[Decision], stack_id: str | None = None) -> None:
         commit(self.results, decisions, stack_id)

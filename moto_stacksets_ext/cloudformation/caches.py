@@ -1,0 +1,78 @@
+"""Work moto repeats that the plugin does once per process (installed with the plugin, removed with it).
+
+* **Action names.** moto's ``BaseResponse.call_action`` lists the methods of the response class on every
+  request (``method_names_from_class``: ``inspect.getmembers`` over the whole class, about a fifth of a
+  small request's time in moto). The plugin's response classes do not grow methods at run time, so their
+  list is computed once; every other class still gets moto's own answer each time.
+* **Parsed templates.** moto parses a stack's template with PyYAML's pure-Python loader whenever it builds
+  or updates a stack (``Stack.parse_template``), about a third of deploying a one-resource stack. A stack
+  set deploys the same template text to every instance, so the parsed document is kept per text (the
+  last ``TEMPLATES_KEPT`` texts) and each caller gets its own deep copy: the same result moto computes,
+  which moto may then change freely. A template moto cannot parse is not kept (moto raises as before).
+
+Both go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``), whose contract tests
+check that moto still has them.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from .. import moto_internals
+
+#: How many template texts keep their parsed document.
+TEMPLATES_KEPT = 32
+
+_PACKAGE = __name__.split(".", 1)[0]
+
+
+def _cached_method_names(original: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
+    known: dict[type, list[str]] = {}
+
+    def method_names_from_class(clazz: Any) -> list[str]:
+        if not isinstance(clazz, type) or not clazz.__module__.startswith(_PACKAGE):
+            return original(clazz)
+        names = known.get(clazz)
+        if names is None:
+            names = known[clazz] = original(clazz)
+        return list(names)
+
+    return method_names_from_class
+
+
+def _cached_templates(original: Callable[[str], Any]) -> Callable[[str], Any]:
+    @functools.lru_cache(maxsize=TEMPLATES_KEPT)
+    def parsed(template: str) -> Any:
+        return original(template)
+
+    def parse_template(template: str) -> Any:
+        if type(template) is not str:
+            return original(template)
+        return copy.deepcopy(parsed(template))
+
+    parse_template.cache_clear = parsed.cache_clear  # type: ignore[attr-defined]
+    return parse_template
+
+
+_lock = threading.Lock()
+_installed: list[tuple[Any, str, Any]] = []
+
+
+def patch() -> None:
+    """Install both caches. Idempotent; ``MotoContractError`` if moto moved what they wrap."""
+    with _lock:
+        if _installed:
+            return
+        _installed.append(moto_internals.wrap_attribute(moto_internals.METHOD_NAMES_FROM_CLASS, _cached_method_names))
+        _installed.append(moto_internals.wrap_attribute(moto_internals.PARSE_TEMPLATE, _cached_templates))
+
+
+def unpatch() -> None:
+    """Give moto its own functions back (and drop what was kept). Idempotent."""
+    with _lock:
+        while _installed:
+            moto_internals.unwrap(_installed.pop())

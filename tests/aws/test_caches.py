@@ -1,0 +1,100 @@
+"""The per-process caches (``cloudformation/caches.py``): the same answers as moto, each stack its own
+template document, and moto's own functions back when the plugin is uninstalled."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import boto3
+import moto.core.responses as moto_responses
+import pytest
+from moto.cloudformation.models import Stack, cloudformation_backends
+
+from moto_stacksets_ext import install, installed, mock_stacksets, uninstall
+from moto_stacksets_ext.cloudformation.responses import StackSetsResponse
+
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE
+
+YAML_TEMPLATE = """
+Parameters:
+  Env: {Type: String, Default: dev}
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      DisplayName: !Sub "topic-${Env}"
+Outputs:
+  TopicArn:
+    Value: !Ref Topic
+"""
+
+
+def test_every_instance_stack_has_its_own_parsed_template_equal_to_motos_parse() -> None:
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack_set(StackSetName="cached", TemplateBody=YAML_TEMPLATE)
+        cf.create_stack_instances(StackSetName="cached", Accounts=[ACCOUNT_A, ACCOUNT_B], Regions=[REGION])
+        stacks = [
+            next(iter(cloudformation_backends[account][REGION].stacks.values())) for account in (ACCOUNT_A, ACCOUNT_B)
+        ]
+        original = inspect.getattr_static(Stack, "parse_template")
+        assert stacks[0].template_dict == stacks[1].template_dict
+        assert stacks[0].template_dict is not stacks[1].template_dict
+        assert stacks[0].template_dict["Resources"] is not stacks[1].template_dict["Resources"]
+        # a change moto (or a test) makes to one stack's document is not seen by the next stack
+        stacks[0].template_dict["Resources"]["Topic"]["Properties"]["DisplayName"] = "changed"
+        again = Stack.parse_template(YAML_TEMPLATE)
+        assert again == stacks[1].template_dict
+        assert again["Resources"]["Topic"]["Properties"]["DisplayName"] == {"Fn::Sub": "topic-${Env}"}
+        assert isinstance(original, staticmethod)
+
+
+def test_a_template_moto_cannot_parse_fails_each_time_as_without_the_cache() -> None:
+    uninstall()
+    try:
+        Stack.parse_template("{not: [valid")
+    except Exception as error:  # moto's own failure for this text
+        expected = type(error)
+    with mock_stacksets():
+        for _ in range(2):  # the second time would come from the cache if failures were kept
+            with pytest.raises(expected):
+                Stack.parse_template("{not: [valid")
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="fine", TemplateBody=TOPIC_TEMPLATE)
+        assert cf.describe_stacks(StackName="fine")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_the_plugins_action_names_are_listed_once_and_other_classes_ask_moto_each_time() -> None:
+    with mock_stacksets():
+        names = moto_responses.method_names_from_class(StackSetsResponse)
+        assert "describe_stack_set" in names and "list_stack_set_operations" in names
+
+        class Grows(moto_responses.BaseResponse):
+            pass
+
+        before = moto_responses.method_names_from_class(Grows)
+        Grows.late_action = lambda self: ""  # type: ignore[attr-defined]
+        assert "late_action" not in before
+        assert "late_action" in moto_responses.method_names_from_class(Grows)
+        cf = boto3.client("cloudformation", region_name=REGION)
+        assert cf.list_stack_sets()["Summaries"] == []
+
+
+def test_uninstalling_gives_moto_its_own_functions_back() -> None:
+    was_installed = installed()
+    uninstall()
+    names_function = moto_responses.method_names_from_class
+    parse_descriptor = inspect.getattr_static(Stack, "parse_template")
+    try:
+        install()
+        assert moto_responses.method_names_from_class is not names_function
+        assert inspect.getattr_static(Stack, "parse_template") is not parse_descriptor
+        assert isinstance(inspect.getattr_static(Stack, "parse_template"), staticmethod)
+        uninstall()
+        assert moto_responses.method_names_from_class is names_function
+        assert inspect.getattr_static(Stack, "parse_template") is parse_descriptor
+        assert json.loads(json.dumps(Stack.parse_template(TOPIC_TEMPLATE))) == json.loads(TOPIC_TEMPLATE)
+    finally:
+        if was_installed:
+            install()
