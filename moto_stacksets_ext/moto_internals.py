@@ -14,7 +14,9 @@ moto has no public extension API for what the plugin does, so it relies on these
 * ``FakeDelegatedAdministrator.SUPPORTED_SERVICES`` (StackSets' service principal is added to it);
 * ``moto.core.responses.method_names_from_class`` (the action names of the plugin's response class are
   looked up once, not on every request) and ``Stack.parse_template`` (a template text is parsed once and
-  copied for each stack): ``cloudformation/caches.py``.
+  copied for each stack): ``cloudformation/caches.py``;
+* ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
+  backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
 Each is reached through a function here that checks the name and the signature first: when a moto release
 moves or renames one, the plugin raises ``MotoContractError`` naming the moto version and what changed,
@@ -286,6 +288,26 @@ def add_stack_event(stack: Any, status: str, reason: str | None = None) -> None:
     stack._add_stack_event(status, resource_status_reason=reason)
 
 
+# -- backends -----------------------------------------------------------------------------------------
+def existing_backend(backends: Any, account_id: str, region: str) -> Any | None:
+    """The backend moto has already made for ``account_id`` and ``region`` in ``backends`` (a ``BackendDict``),
+    or None. Never makes one: moto's lookup ``backends[account][region]`` creates the account's backends
+    on first use, which scans botocore's partitions and regions."""
+    regions = dict.get(backends, account_id)
+    if regions is None:
+        return None
+    return dict.get(regions, region)
+
+
+def check_backend_dicts() -> None:
+    """``existing_backend`` relies on moto keeping made backends as dictionary entries."""
+    from moto.core.base_backend import AccountSpecificBackend, BackendDict
+
+    for kind in (BackendDict, AccountSpecificBackend):
+        if not issubclass(kind, dict):
+            raise _fail(f"moto.core.base_backend.{kind.__name__}", "is no longer a dict")
+
+
 # -- the whole contract -------------------------------------------------------------------------------
 _checked = False
 
@@ -302,4 +324,5 @@ def check_contract() -> None:
         signature.check()
     delegated_admin_services()
     cloudformation_routes()
+    check_backend_dicts()
     _checked = True

@@ -128,3 +128,15 @@ def test_the_stack_rebuild_and_its_events_use_moto_s_own_classes() -> None:
     )
     with pytest.raises(TypeError, match="new_stack"):
         moto_internals.new_stack(stack_name="s")
+
+
+def test_existing_backend_reads_made_backends_and_never_makes_one() -> None:
+    from moto.cloudformation.models import cloudformation_backends
+
+    moto_internals.check_backend_dicts()
+    with mock_stacksets():
+        assert moto_internals.existing_backend(cloudformation_backends, "444455556666", REGION) is None
+        assert "444455556666" not in dict.keys(cloudformation_backends)
+        made = cloudformation_backends["444455556666"][REGION]
+        assert moto_internals.existing_backend(cloudformation_backends, "444455556666", REGION) is made
+        assert moto_internals.existing_backend(cloudformation_backends, "444455556666", "eu-west-1") is None

@@ -103,6 +103,10 @@ class DeployOutcome:
 
 
 class Deployer(Protocol):
+    """A front-end's way of deploying one target. It answers the deployment's end, or that it is not finished
+    (``DeployOutcome.not_finished``): then a later step calls it again with ``Deployment.resume`` set to the
+    continuation it gave, until it answers an end (it must, eventually: immediate progression steps until then)."""
+
     def deploy(self, deployment: Deployment) -> DeployOutcome: ...
 
 

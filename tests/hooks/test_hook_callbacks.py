@@ -250,6 +250,49 @@ def test_a_stop_lets_the_pending_hook_finish(cf: Any) -> None:
     assert row["Status"] == "SUCCEEDED"
 
 
+def test_updates_and_deletes_of_instances_wait_for_the_hook_too(cf: Any) -> None:
+    in_b = client_in(ACCOUNT_B)
+
+    def answer(event: dict[str, Any]) -> dict[str, Any]:
+        first_call = event["requestContext"]["invocation"] == 1
+        if event["actionInvocationPoint"] != "CREATE_PRE_PROVISION" and first_call:
+            return {"hookStatus": "IN_PROGRESS", "callbackContext": {"action": event["actionInvocationPoint"]}}
+        return {"hookStatus": "SUCCESS"}
+
+    seen = lambda_hook(in_b, answer)
+    deploy_to_b(cf)  # immediate: created at once
+    (stack,) = in_b.list_stacks()["StackSummaries"]
+    control.set_progression("manual", times=1)
+    changed = json.loads(TEMPLATE)
+    changed["Resources"]["Data"]["Properties"]["Tags"] = [{"Key": "team", "Value": "data"}]
+    update_id = cf.update_stack_set(StackSetName="slow", TemplateBody=json.dumps(changed))["OperationId"]
+    assert operation(cf, update_id)["Status"] == "RUNNING"
+    assert in_b.describe_stacks(StackName=stack["StackId"])["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    assert operation(cf, update_id)["Status"] == "SUCCEEDED"
+    assert in_b.describe_stacks(StackName=stack["StackId"])["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+
+    delete_id = cf.delete_stack_instances(
+        StackSetName="slow", Accounts=[ACCOUNT_B], Regions=[REGION], RetainStacks=False
+    )["OperationId"]
+    # Resources' Hooks run one resource after the other: the topic's Hook waits a step, then the bucket's.
+    for _ in range(2):
+        assert operation(cf, delete_id)["Status"] == "RUNNING"
+        assert instance_in_b(cf)["StackInstanceStatus"] == {"DetailedStatus": "RUNNING"}
+        assert in_b.describe_stacks(StackName=stack["StackId"])["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    assert operation(cf, delete_id)["Status"] == "SUCCEEDED"
+    assert in_b.describe_stacks(StackName=stack["StackId"])["Stacks"][0]["StackStatus"] == "DELETE_COMPLETE"
+    called_back = [
+        (e["requestData"]["targetLogicalId"], e["requestContext"]["callbackContext"])
+        for e in seen
+        if e["requestContext"]["invocation"] == 2
+    ]
+    assert called_back == [
+        ("Data", {"action": "UPDATE_PRE_PROVISION"}),  # only the bucket changed
+        ("Topic", {"action": "DELETE_PRE_PROVISION"}),
+        ("Data", {"action": "DELETE_PRE_PROVISION"}),
+    ]
+
+
 def test_plain_stacks_still_call_back_at_once(cf: Any) -> None:
     seen = lambda_hook(cf, slow_on_buckets(rounds=2, delay=3600))
     control.set_progression("manual", times=1)  # paces stack-set operations only
@@ -294,7 +337,7 @@ def test_callbacks_step_by_step_in_server_mode(server: ThreadedStackSetsServer, 
         (waiting,) = shown["pace"]["waiting"]
         assert (waiting["account"], waiting["region"]) == (ADMIN, REGION)
         assert waiting["reason"] == (
-            f"Waiting for hook(s) [{ALIAS}]: IN_PROGRESS after invocation 1, called back in 30 seconds"
+            f"Waiting for hook(s) [{ALIAS}]: IN_PROGRESS at invocation 1, callbackDelaySeconds 30"
         )
         api("/clock", {"advance": 20})
         assert operation(server_cf, operation_id)["Status"] == "SUCCEEDED"

@@ -46,8 +46,8 @@ class HookPending(Exception):
         self.wait_seconds = max((c.delay_seconds for c in callbacks), default=0.0)
         invocations = ", ".join(str(c.invocation) for c in callbacks)
         self.reason = (
-            f"Waiting for hook(s) [{', '.join(type_names)}]: IN_PROGRESS after invocation {invocations}, "
-            f"called back in {self.wait_seconds:g} seconds"
+            f"Waiting for hook(s) [{', '.join(type_names)}]: IN_PROGRESS at invocation {invocations}, "
+            f"callbackDelaySeconds {self.wait_seconds:g}"
         )
         super().__init__(self.reason)
 

@@ -35,12 +35,14 @@ BLOCKED = "_moto_stacksets_hook_blocked"
 
 
 def _state(backend: CloudFormationBackend) -> HookState | None:
+    """The Hook state of the stack's account and region, if a Hook is registered there (an account the
+    plugin has never served has none: its backend is not made just to find that out)."""
     from ..models import stacksets_backends
 
-    try:
-        state: HookState = stacksets_backends[backend.account_id][backend.region_name].hooks
-    except KeyError:
+    found = moto_internals.existing_backend(stacksets_backends, backend.account_id, backend.region_name)
+    if found is None:
         return None
+    state: HookState = found.hooks
     return state if state.registry.hooks() else None
 
 
@@ -201,12 +203,17 @@ def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *a
     raise HookBlocked(blocked.blocking, stack_id)
 
 
+def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether a resource is unchanged (moto adds an empty ``Properties`` to the templates it parsed)."""
+    return {"Properties": {}, **old} == {"Properties": {}, **new}
+
+
 def _changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[Change]:
     changed = [Change(k, str(v.get("Type", "")), "CREATE", _properties(v)) for k, v in new.items() if k not in old]
     changed += [
         Change(k, str(v.get("Type", "")), "UPDATE", _properties(v), _properties(old[k]))
         for k, v in new.items()
-        if k in old and old[k] != v
+        if k in old and not _same(old[k], v)
     ]
     changed += [Change(k, str(v.get("Type", "")), "DELETE", _properties(v)) for k, v in old.items() if k not in new]
     return changed
