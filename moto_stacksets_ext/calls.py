@@ -137,6 +137,17 @@ class CallLog:
 #: The process-wide record (reset with moto's reset).
 calls = CallLog()
 
+
+def _record(call: Call) -> None:
+    """Add to the process-wide record; the first call since a reset makes sure moto's next reset reaches
+    the record (moto resets only the backends in use)."""
+    if len(calls) == 0:
+        from . import namespaces
+
+        namespaces.touch()
+    calls.record(call)
+
+
 #: The filters of ``CallLog.filter`` that ``GET /moto-api/stacksets/calls`` takes as query parameters.
 FILTERS = ("cloud", "action", "account", "region", "status", "error_code", "ok")
 
@@ -197,7 +208,7 @@ def record_aws(responder: Any, status: int, body: Any) -> None:
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
             found = _XML_CODE.search(text)
             error_code = found.group(1) if found else None
-        calls.record(
+        _record(
             Call(
                 cloud="aws",
                 action=str(responder._get_action()),
@@ -307,6 +318,6 @@ def record_gateway(front_end: str, request: GatewayRequest, response: GatewayRes
     cloud, describe, code_key = known
     try:
         action, account, region, parameters = describe(request)
-        calls.record(Call(cloud, action, account, region, parameters, response.status, _error_code(response, code_key)))
+        _record(Call(cloud, action, account, region, parameters, response.status, _error_code(response, code_key)))
     except Exception:  # recording must never break the call it records
         return

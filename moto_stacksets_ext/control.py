@@ -288,7 +288,7 @@ class StackSetsControl:
 
     # -- clock ------------------------------------------------------------------------------------------
     def now(self) -> datetime:
-        """The engine clock's time (under TEST_SERVER_MODE the server's, to the millisecond)."""
+        """The engine clock's time, to the millisecond (under TEST_SERVER_MODE the server's)."""
         if (remote := _remote()) is not None:
             return remote.now()
         return clock.now()

@@ -15,10 +15,12 @@ import pytest
 import requests
 from alibabacloud_ros20190910 import models as ros  # type: ignore[import-untyped]
 from alibabacloud_ros20190910.client import Client as RosClient  # type: ignore[import-untyped]
+from alibabacloud_tea_openapi.exceptions import ClientException as TeaClientException  # type: ignore[import-untyped]
 from alibabacloud_tea_openapi.models import Config as RosConfig  # type: ignore[import-untyped]
 from aliyunsdkcore.client import AcsClient  # type: ignore[import-untyped]
 from aliyunsdkros.request.v20190910 import GetStackGroupRequest, ListStackGroupsRequest  # type: ignore[import-untyped]
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # type: ignore[import-untyped]
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException  # type: ignore[import-untyped]
 from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     CreateStackSetRequest,
     CreateStackSetRequestBody,
@@ -32,6 +34,7 @@ from moto_stacksets_ext.calls import Call
 from moto_stacksets_ext.calls import calls as this_process_calls
 from moto_stacksets_ext.control import ControlArgumentError
 from moto_stacksets_ext.engine.model import Operation, TargetResult
+from moto_stacksets_ext.huawei_rfs import project_id_for
 from moto_stacksets_ext.plugin import UnservedEndpointError
 from moto_stacksets_ext.remote_control import RemoteControlError, ServerModeError
 
@@ -41,10 +44,21 @@ ROS_TEMPLATE = json.dumps({"ROSTemplateFormatVersion": "2015-09-01", "Resources"
 RFS_TEMPLATE = '{"terraform": {"required_providers": {"huaweicloud": {"source": "huawei.com/provider/huaweicloud"}}}}'
 
 
+#: The server checks every Huawei and Alibaba signature against these keys (strict mode), so the forwarded
+#: requests must arrive exactly as the SDKs signed them (host included).
+RFS_AK, RFS_SK = "AK_RFS_USER", "SK_RFS_USER"
+ROS_AK, ROS_SECRET = "LTAI5tUser", "secret"
+
+
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    """A ``moto-stacksets-server`` process, as a user runs it for TEST_SERVER_MODE."""
-    process, address = start_server_process()
+    """A ``moto-stacksets-server`` process, as a user runs it for TEST_SERVER_MODE, in strict signature mode."""
+    process, address = start_server_process(
+        environment={
+            "MOTO_STACKSETS_HUAWEI_CREDENTIALS": f"{RFS_AK}:{RFS_SK}",
+            "MOTO_STACKSETS_ALIBABA_CREDENTIALS": f"{ROS_AK}:{ROS_SECRET}",
+        }
+    )
     try:
         yield address
     finally:
@@ -218,7 +232,7 @@ def test_huawei_rfs_sdk_calls_reach_the_server(server_mode: str) -> None:
         # No project id: the SDK asks IAM for the region's project first; both requests are forwarded.
         rfs = (
             RfsClient.new_builder()
-            .with_credentials(BasicCredentials("AK_RFS_USER", "SK_RFS_USER"))
+            .with_credentials(BasicCredentials(RFS_AK, RFS_SK))
             .with_region(RfsRegion.value_of("cn-north-4"))
             .build()
         )
@@ -242,15 +256,15 @@ def test_huawei_rfs_sdk_calls_reach_the_server(server_mode: str) -> None:
 
 def test_alibaba_ros_sdks_calls_reach_the_server(server_mode: str) -> None:
     with mock_stacksets():
-        tea = RosClient(RosConfig(access_key_id="LTAI5tUser", access_key_secret="secret", region_id="cn-hangzhou"))
+        tea = RosClient(RosConfig(access_key_id=ROS_AK, access_key_secret=ROS_SECRET, region_id="cn-hangzhou"))
         created = tea.create_stack_group(
             ros.CreateStackGroupRequest(region_id="cn-hangzhou", stack_group_name="group", template_body=ROS_TEMPLATE)
         )
         group_id = created.body.stack_group_id
         v2 = RosClient(
             RosConfig(
-                access_key_id="LTAI5tUser",
-                access_key_secret="secret",
+                access_key_id=ROS_AK,
+                access_key_secret=ROS_SECRET,
                 region_id="cn-hangzhou",
                 signature_algorithm="v2",
             )
@@ -258,7 +272,7 @@ def test_alibaba_ros_sdks_calls_reach_the_server(server_mode: str) -> None:
         got = v2.get_stack_group(ros.GetStackGroupRequest(region_id="cn-hangzhou", stack_group_name="group"))
         assert got.body.stack_group.stack_group_id == group_id
 
-        core = AcsClient("LTAI5tUser", "secret", "cn-hangzhou", auto_retry=False)
+        core = AcsClient(ROS_AK, ROS_SECRET, "cn-hangzhou", auto_retry=False)
         listing = ListStackGroupsRequest.ListStackGroupsRequest()
         listing.set_method("GET")
         assert [g["StackGroupId"] for g in json.loads(core.do_action_with_exception(listing))["StackGroups"]] == [
@@ -280,6 +294,24 @@ def test_alibaba_ros_sdks_calls_reach_the_server(server_mode: str) -> None:
     assert "group" not in served_state(server_mode)
 
 
+def test_signatures_are_verified_by_the_server(server_mode: str) -> None:
+    with mock_stacksets():
+        forged = RosClient(RosConfig(access_key_id=ROS_AK, access_key_secret="not-the-secret", region_id="cn-hangzhou"))
+        with pytest.raises(TeaClientException) as refused:
+            forged.list_stack_groups(ros.ListStackGroupsRequest(region_id="cn-hangzhou"))
+        assert (refused.value.status_code, refused.value.code) == (400, "SignatureDoesNotMatch")
+        rfs = (
+            RfsClient.new_builder()
+            .with_credentials(BasicCredentials(RFS_AK, "not-the-sk", project_id_for(RFS_AK, "cn-north-4")))
+            .with_region(RfsRegion.value_of("cn-north-4"))
+            .build()
+        )
+        with pytest.raises(ClientRequestException) as unauthorised:
+            rfs.list_stack_sets(ListStackSetsRequest(client_request_id="c0ffee00-0000-4000-8000-000000000003"))
+        assert unauthorised.value.status_code == 401
+        assert [c.status for c in control.calls] == [400, 401]  # both reached the server, which refused them
+
+
 def test_a_server_that_is_not_running_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     nowhere = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setattr(moto.settings, "TEST_SERVER_MODE", True)
@@ -288,7 +320,7 @@ def test_a_server_that_is_not_running_is_named(monkeypatch: pytest.MonkeyPatch) 
     with mock_stacksets():
         with pytest.raises(RemoteControlError, match="is moto-stacksets-server running there"):
             control.fail(account=ACCOUNT_A)
-        tea = RosClient(RosConfig(access_key_id="LTAI5tUser", access_key_secret="secret", region_id="cn-hangzhou"))
+        tea = RosClient(RosConfig(access_key_id=ROS_AK, access_key_secret=ROS_SECRET, region_id="cn-hangzhou"))
         with pytest.raises(Exception, match="is moto-stacksets-server running there") as caught:
             tea.list_stack_groups(ros.ListStackGroupsRequest(region_id="cn-hangzhou"))
         assert nowhere in str(caught.value)  # the SDK wraps the ConnectionError, keeping its message
