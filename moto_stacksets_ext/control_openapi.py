@@ -247,6 +247,7 @@ def document() -> dict[str, Any]:
                         "required": ["account_id"],
                         "properties": {
                             "account_id": {"type": "string", "pattern": "^[0-9]{1,32}$"},
+                            "folder_id": {"type": "string", "nullable": True, "pattern": "^(fd|r)-[A-Za-z0-9]{1,32}$"},
                             "display_name": {"type": "string", "nullable": True, "minLength": 1},
                         },
                     },
