@@ -138,6 +138,59 @@ class CallLog:
 calls = CallLog()
 
 
+def _record(call: Call) -> None:
+    """Add to the process-wide record; the first call since a reset makes sure moto's next reset reaches
+    the record (moto resets only the backends in use)."""
+    if len(calls) == 0:
+        from . import namespaces
+
+        namespaces.touch()
+    calls.record(call)
+
+
+#: The filters of ``CallLog.filter`` that ``GET /moto-api/stacksets/calls`` takes as query parameters.
+FILTERS = ("cloud", "action", "account", "region", "status", "error_code", "ok")
+
+
+# -- JSON, for the HTTP control API (``GET /moto-api/stacksets/calls``) and its client --------------------
+def call_json(call: Call) -> dict[str, Any]:
+    """One call as the HTTP control API renders it (``parameters`` as JSON can hold them)."""
+    return {
+        "cloud": call.cloud,
+        "action": call.action,
+        "account": call.account,
+        "region": call.region,
+        "parameters": json.loads(json.dumps(dict(call.parameters), default=str)),
+        "status": call.status,
+        "error_code": call.error_code,
+        "ok": call.ok,
+        "at": call.at.isoformat(),
+    }
+
+
+def call_from_json(value: Mapping[str, Any]) -> Call:
+    """A ``Call`` from its JSON form (``call_json``); ``ValueError`` for anything else."""
+    texts = {name: value.get(name) for name in ("cloud", "action", "account", "region", "error_code", "at")}
+    for name, text in texts.items():
+        if text is not None and not isinstance(text, str):
+            raise ValueError(f"a call's {name} must be a string")
+    status, parameters = value.get("status"), value.get("parameters")
+    if not isinstance(status, int) or isinstance(status, bool) or not isinstance(parameters, dict):
+        raise ValueError("a call needs an integer status and an object of parameters")
+    if not texts["cloud"] or not texts["action"] or not texts["at"]:
+        raise ValueError("a call needs a cloud, an action and a time")
+    return Call(
+        cloud=str(texts["cloud"]),
+        action=str(texts["action"]),
+        account=texts["account"],
+        region=texts["region"],
+        parameters=parameters,
+        status=status,
+        error_code=texts["error_code"],
+        at=datetime.fromisoformat(str(texts["at"])),
+    )
+
+
 # -- AWS (the plugin's CloudFormation response class) -------------------------------------------------
 _XML_CODE = re.compile(r"<Code>([^<]{1,256})</Code>")
 
@@ -155,7 +208,7 @@ def record_aws(responder: Any, status: int, body: Any) -> None:
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
             found = _XML_CODE.search(text)
             error_code = found.group(1) if found else None
-        calls.record(
+        _record(
             Call(
                 cloud="aws",
                 action=str(responder._get_action()),
@@ -265,6 +318,6 @@ def record_gateway(front_end: str, request: GatewayRequest, response: GatewayRes
     cloud, describe, code_key = known
     try:
         action, account, region, parameters = describe(request)
-        calls.record(Call(cloud, action, account, region, parameters, response.status, _error_code(response, code_key)))
+        _record(Call(cloud, action, account, region, parameters, response.status, _error_code(response, code_key)))
     except Exception:  # recording must never break the call it records
         return

@@ -1,7 +1,9 @@
 """The test-control API: script what deployments do, pace operations, move the engine clock, reset.
 
 One typed object, ``control``, shared by tests in-process and, through the HTTP control endpoints
-under ``/moto-api/stacksets/`` (``control_api``), by clients of the server.
+under ``/moto-api/stacksets/`` (``control_api``), by clients of the server. Under moto's
+``TEST_SERVER_MODE`` (a ``mock_stacksets`` running with ``TEST_SERVER_MODE=true``) every call acts on the
+server at ``TEST_SERVER_MODE_ENDPOINT`` through that API (``remote_control``) and returns the same types.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .engine.stacksets import StackSetNamespace
 
 if TYPE_CHECKING:
     from .alibaba_ros.resource_directory import ResourceDirectory
+    from .remote_control import RemoteControl
 
 #: The moto state-manager model of each cloud's operations (the front-ends register them under these names).
 OPERATION_MODELS = {
@@ -42,16 +45,17 @@ class NoActiveMockError(RuntimeError):
     """A test-control call that nothing would act on: no mock is running and the plugin is not installed."""
 
 
-def _require_mock(call: str) -> None:
-    """Refuse a scripting call that would silently do nothing (no mock, or state that lives in a server)."""
-    if plugin.server_mode():
-        from moto import settings
+def _remote() -> RemoteControl | None:
+    """The server to act on, while a ``mock_stacksets`` runs under moto's ``TEST_SERVER_MODE``."""
+    if not plugin.server_mode():
+        return None
+    from .remote_control import RemoteControl
 
-        raise NoActiveMockError(
-            f"control.{call}: under TEST_SERVER_MODE the state lives in the server at "
-            f"{settings.test_server_mode_endpoint()}; script it through its HTTP control API "
-            f"(e.g. POST {settings.test_server_mode_endpoint()}/moto-api/stacksets/outcomes)"
-        )
+    return RemoteControl(plugin.server_endpoint())
+
+
+def _require_mock(call: str) -> None:
+    """Refuse a scripting call that would silently do nothing (no mock is running, nothing is installed)."""
     if not plugin.active():
         raise NoActiveMockError(
             f"control.{call} was called outside any mock: nothing would use it, and the next mock_stacksets "
@@ -133,6 +137,8 @@ class StackSetsControl:
         checks.text(call, "stack_set", outcome.stack_set)
         checks.text(call, "reason", outcome.reason)
         _require_mock(call)
+        if (remote := _remote()) is not None:
+            return remote.add_outcome(outcome)
         namespaces.touch()
         return outcomes.add(outcome)
 
@@ -151,19 +157,27 @@ class StackSetsControl:
 
     def remove_outcome(self, outcome_id: str) -> bool:
         """Remove one scripted outcome; whether it existed."""
+        if (remote := _remote()) is not None:
+            return remote.remove_outcome(outcome_id)
         return outcomes.remove(outcome_id)
 
     def clear_outcomes(self) -> None:
         """Remove every scripted outcome."""
+        if (remote := _remote()) is not None:
+            return remote.clear_outcomes()
         outcomes.clear()
 
     @property
     def outcomes(self) -> list[Outcome]:
         """The scripted outcomes in force, in the order they were added."""
+        if (remote := _remote()) is not None:
+            return remote.outcomes()
         return outcomes.all()
 
     def unconsumed_outcomes(self) -> list[Outcome]:
         """Outcomes no deployment has used yet."""
+        if (remote := _remote()) is not None:
+            return [o for o in remote.outcomes() if o.consumed == 0]
         return outcomes.unconsumed()
 
     # -- progression ------------------------------------------------------------------------------------
@@ -188,6 +202,8 @@ class StackSetsControl:
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not seconds > 0:
             raise ControlArgumentError(f"control.set_progression(): seconds must be a positive number, not {seconds!r}")
         _require_mock("set_progression()")
+        if (remote := _remote()) is not None:
+            return remote.set_progression(progression, times, float(seconds), cloud)
         namespaces.touch()
         transition: dict[str, Any] = {"progression": progression}
         if progression == "manual":
@@ -200,6 +216,8 @@ class StackSetsControl:
 
     def reset_progression(self, cloud: str | None = None) -> None:
         """Back to the default (immediate) for ``cloud``, or every cloud."""
+        if (remote := _remote()) is not None:
+            return remote.reset_progression(cloud)
         for name, model in OPERATION_MODELS.items():
             if cloud is None or cloud == name:
                 state_manager.unset_transition(model)
@@ -208,7 +226,17 @@ class StackSetsControl:
     def namespace(
         self, cloud: str = "aws", account: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1"
     ) -> StackSetNamespace:
-        """The engine namespace of one cloud, account and region (for assertions beyond the APIs)."""
+        """The engine namespace of one cloud, account and region (for assertions beyond the APIs). Not under
+        TEST_SERVER_MODE (``ServerModeError``): the namespace is a live object of the server's process."""
+        if plugin.server_mode():
+            from .remote_control import refuse
+
+            refuse(
+                "namespace()",
+                "its live namespace cannot be sent here: read operations with control.operation() or "
+                "control.results(), stack sets through the provider's API, or everything with "
+                "GET /moto-api/stacksets/state",
+            )
         if cloud == "aws":
             from .cloudformation.models import stacksets_backends
 
@@ -228,7 +256,10 @@ class StackSetsControl:
         account: str = DEFAULT_ACCOUNT_ID,
         region: str = "us-east-1",
     ) -> Operation:
-        """An operation as the engine holds it (not counted as a read)."""
+        """An operation as the engine holds it (not counted as a read). Under TEST_SERVER_MODE, a copy of the
+        server's (``GET /moto-api/stacksets/operations/{operation_id}``)."""
+        if (remote := _remote()) is not None:
+            return remote.operation(stack_set, operation_id, cloud, account, region)
         found = self.namespace(cloud, account, region).get_stack_set(stack_set, include_deleted=True)
         return found.operations_by_id[operation_id]
 
@@ -250,17 +281,23 @@ class StackSetsControl:
         """Every request the mock served on the plugin's routes (AWS CloudFormation, Huawei RFS, Alibaba ROS),
         oldest first: ``Call(cloud, action, account, region, parameters, status, error_code)``. Filter with
         ``calls.filter(action="DescribeStackSetOperation")``, count with ``calls.count(...)``. Reset with
-        every mock (see ``moto_stacksets_ext.calls``)."""
+        every mock (see ``moto_stacksets_ext.calls``). Under TEST_SERVER_MODE, the server's record."""
+        if (remote := _remote()) is not None:
+            return remote.calls
         return calls
 
     # -- clock ------------------------------------------------------------------------------------------
     def now(self) -> datetime:
-        """The engine clock's time."""
+        """The engine clock's time, to the millisecond (under TEST_SERVER_MODE the server's)."""
+        if (remote := _remote()) is not None:
+            return remote.now()
         return clock.now()
 
     def advance(self, seconds: float) -> datetime:
         """Move the engine clock forward (operations with time progression catch up); returns the new time."""
         _require_mock("advance()")
+        if (remote := _remote()) is not None:
+            return remote.clock(advance=seconds)
         namespaces.touch()
         with door.LOCK:
             clock.advance(seconds)
@@ -270,12 +307,16 @@ class StackSetsControl:
     def freeze_clock(self) -> datetime:
         """Stop following the wall clock: only ``advance`` moves time from now on."""
         _require_mock("freeze_clock()")
+        if (remote := _remote()) is not None:
+            return remote.clock(freeze=True)
         namespaces.touch()
         clock.freeze()
         return clock.now()
 
     def unfreeze_clock(self) -> datetime:
         """Follow the wall clock again, keeping the time already advanced."""
+        if (remote := _remote()) is not None:
+            return remote.clock(freeze=False)
         clock.unfreeze()
         return clock.now()
 
@@ -283,17 +324,31 @@ class StackSetsControl:
     @property
     def strict_roles(self) -> bool:
         """SELF_MANAGED deployments check moto IAM for the administration and execution roles."""
+        if (remote := _remote()) is not None:
+            return remote.strict_roles
         return namespaces.settings().strict_roles
 
     @strict_roles.setter
     def strict_roles(self, value: bool) -> None:
         _require_mock("strict_roles")
+        if (remote := _remote()) is not None:
+            remote.strict_roles = bool(value)
+            return
         namespaces.settings().strict_roles = bool(value)
 
     # -- CloudFormation Hooks ---------------------------------------------------------------------------
-    #: Hook code run in-process: ``control.hooks.handler(type_name, hook)``,
-    #: ``control.hooks.lambda_function(arn, fn)``, ``control.hooks.load_project(directory)``.
-    hooks = hook_control.HooksControl()
+    _hooks = hook_control.HooksControl()
+
+    @property
+    def hooks(self) -> hook_control.HooksControl:
+        """Hook code run in-process: ``control.hooks.handler(type_name, hook)``,
+        ``control.hooks.lambda_function(arn, fn)``, ``control.hooks.load_project(directory)``. Under
+        TEST_SERVER_MODE every call raises ``ServerModeError`` (a Python callable cannot reach the server)."""
+        if plugin.server_mode():
+            from .remote_control import SERVER_MODE_HOOKS
+
+            return SERVER_MODE_HOOKS
+        return self._hooks
 
     def hook_outcome(self, **rule: Any) -> hook_control.HookOutcome:
         """Script what matching Hook invocations decide: ``status`` (default HOOK_COMPLETE_FAILED), ``reason``,
@@ -302,40 +357,56 @@ class StackSetsControl:
         checks.account("hook_outcome()", rule.get("account"), "aws")
         checks.region("hook_outcome()", rule.get("region"), "aws")
         _require_mock("hook_outcome()")
+        if (remote := _remote()) is not None:
+            return remote.hook_outcome(**rule)
         return hook_control.hook_outcome(**rule)
 
     def record_hook_result(self, **result: Any) -> hook_control.HookResult:
         """Store a Hook result directly (any TargetType, e.g. CLOUD_CONTROL with a request token).
         See ``cloudformation.hooks.control.record_hook_result``."""
         _require_mock("record_hook_result()")
+        if (remote := _remote()) is not None:
+            return remote.record_hook_result(**result)
         return hook_control.record_hook_result(**result)
 
     @property
     def hook_outcomes(self) -> list[hook_control.HookOutcome]:
         """The scripted Hook outcomes in force, in the order they were added."""
+        if (remote := _remote()) is not None:
+            return remote.hook_outcomes()
         return hook_control.outcome_book().all()
 
     def unconsumed_hook_outcomes(self) -> list[hook_control.HookOutcome]:
         """Hook outcomes no Hook invocation has used yet."""
+        if (remote := _remote()) is not None:
+            return [o for o in remote.hook_outcomes() if o.consumed == 0]
         return hook_control.outcome_book().unconsumed()
 
     def remove_hook_outcome(self, outcome_id: str) -> bool:
         """Remove one scripted Hook outcome; whether it existed."""
+        if (remote := _remote()) is not None:
+            return remote.remove_hook_outcome(outcome_id)
         return hook_control.outcome_book().remove(outcome_id)
 
     def clear_hook_outcomes(self) -> None:
         """Remove every scripted Hook outcome."""
+        if (remote := _remote()) is not None:
+            return remote.clear_hook_outcomes()
         hook_control.outcome_book().clear()
 
     # -- Alibaba resource directory ---------------------------------------------------------------------
     def resource_directory(self, *, account: str | None = None, access_key_id: str | None = None) -> ResourceDirectory:
         """The Alibaba Cloud resource directory a management account (or the account of an access key) runs
         SERVICE_MANAGED stack groups against: ``add_folder``, ``add_account``, ``enable_service_access``.
-        Reset with moto's reset."""
+        Reset with moto's reset. Under TEST_SERVER_MODE, the server's directory (``RemoteResourceDirectory``)."""
         from .alibaba_ros import resource_directory
 
         if (account is None) == (access_key_id is None):
             raise ValueError("give exactly one of account or access_key_id")
+        if (remote := _remote()) is not None:
+            from .alibaba_ros.accounts import calling_account
+
+            return remote.resource_directory(account if account is not None else calling_account(access_key_id))
         if account is not None:
             return resource_directory.for_account(account)
         assert access_key_id is not None
@@ -343,7 +414,10 @@ class StackSetsControl:
 
     # -- reset ------------------------------------------------------------------------------------------
     def reset(self) -> None:
-        """Reset every moto backend and the plugin's state, as moto's ``/moto-api/reset`` does."""
+        """Reset every moto backend and the plugin's state, as moto's ``/moto-api/reset`` does (under
+        TEST_SERVER_MODE, the server's)."""
+        if (remote := _remote()) is not None:
+            return remote.reset()
         namespaces.touch()
         BackendDict.reset()
         reset_model_data()

@@ -8,9 +8,16 @@
 ``DELETE /moto-api/stacksets/outcomes``      remove every outcome → 204
 ``DELETE /moto-api/stacksets/outcomes/{id}`` remove one → 204, or 404
 ``GET    /moto-api/stacksets/clock``         ``{"now": "2026-01-01T00:00:00.000Z"}``
-``POST   /moto-api/stacksets/clock``         body: ``{"advance": seconds}`` and/or ``{"freeze": true}`` → ``{"now"}``
+``POST   /moto-api/stacksets/clock``         body: ``{"advance": seconds}`` and/or ``{"freeze": true}`` (``false``
+                                             follows the wall clock again) → ``{"now"}``
 ``POST   /moto-api/stacksets/progression``   body: ``{"progression": "immediate"|"manual"|"time", "times",
                                              "seconds", "cloud"}`` → the transition set
+``DELETE /moto-api/stacksets/progression``   ``?cloud=…`` (or every cloud) back to immediate → 204
+``GET    /moto-api/stacksets/calls``         ``?cloud=&action=&account=&region=&status=&error_code=&ok=``
+                                             → ``{"calls": [Call, ...]}`` (``control.calls.filter``)
+``DELETE /moto-api/stacksets/calls``         forget every recorded call → 204
+``GET    /moto-api/stacksets/operations/{id}``  ``?stack_set=&cloud=&account=&region=`` → ``{"operation":
+                                             …}`` (the engine's operation, in the state file's encoding), or 404
 ``GET    /moto-api/stacksets/settings``      ``{"strict_roles": false}``
 ``POST   /moto-api/stacksets/settings``      body: ``{"strict_roles": true}`` → the settings
 ``POST   /moto-api/stacksets/reset``         reset everything (as ``/moto-api/reset``) → 204
@@ -37,12 +44,13 @@ CloudFormation Hooks (see ``docs/hooks.md``):
                                                 (all optional, status defaults to HOOK_COMPLETE_FAILED)
                                                 → 201 ``HookOutcome``
 ``DELETE /moto-api/stacksets/hook-outcomes``    remove every Hook outcome → 204
+``DELETE /moto-api/stacksets/hook-outcomes/{id}``  remove one → 204, or 404
 ``POST   /moto-api/stacksets/hook-results``     body: ``{"type_name", "target_type", "target_id"}`` (required)
                                                 and optionally ``"status", "reason", "failure_mode",
                                                 "annotations", "resource_type", "resource_id", "action",
                                                 "hook_execution_target", "account", "region"...``
                                                 → 201 ``{"HookResultId", "TypeName", "TypeArn", "Status",
-                                                "TargetType", "TargetId"}``
+                                                "TargetType", "TargetId", ...}`` (every field of the result)
 ==============================================  ===========================================================
 
 ``HookOutcome`` is ``{"outcome_id", "type_name", "status", "reason", "annotations", "target_type",
@@ -58,9 +66,11 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from . import jsonsafe
 from .alibaba_ros.resource_directory import ResourceDirectory
+from .calls import FILTERS, call_json
 from .cloudformation.hooks import control as hook_control
 from .control import OPERATION_MODELS, control
 from .engine.outcomes import Outcome, OutcomeKind
@@ -165,8 +175,10 @@ def _clock(request: GatewayRequest) -> GatewayResponse:
             raise ControlError(400, f"advance must be a number of seconds from 0 to {MAX_ADVANCE}")
         if not isinstance(body.get("freeze", False), bool):
             raise ControlError(400, "freeze must be true or false")
-        if body.get("freeze"):
+        if body.get("freeze") is True:
             control.freeze_clock()
+        elif body.get("freeze") is False:
+            control.unfreeze_clock()
         try:
             control.advance(advance)
         except ValueError as error:
@@ -175,6 +187,12 @@ def _clock(request: GatewayRequest) -> GatewayResponse:
 
 
 def _progression(request: GatewayRequest) -> GatewayResponse:
+    if request.method == "DELETE":
+        given = _query(request)
+        if set(given) - {"cloud"} or given.get("cloud", "aws") not in OPERATION_MODELS:
+            raise ControlError(400, f"the only query parameter is cloud, one of {sorted(OPERATION_MODELS)}")
+        control.reset_progression(given.get("cloud"))
+        return GatewayResponse(204)
     body = _body(request)
     _only(body, "progression", "times", "seconds", "cloud")
     cloud = body.get("cloud", "aws")
@@ -202,6 +220,83 @@ def _settings(request: GatewayRequest) -> GatewayResponse:
                 raise ControlError(400, "strict_roles must be true or false")
             control.strict_roles = body["strict_roles"]
     return GatewayResponse.json(200, {"strict_roles": control.strict_roles})
+
+
+def _query(request: GatewayRequest) -> dict[str, str]:
+    """The query's parameters, each given once and not empty (400 otherwise)."""
+    given: dict[str, str] = {}
+    for name, values in request.query.items():
+        if len(values) != 1 or not values[0]:
+            raise ControlError(400, f"{name} must be given once, not empty")
+        given[name] = values[0]
+    return given
+
+
+def _calls(request: GatewayRequest) -> GatewayResponse:
+    """GET the record of calls (filtered by the query, as ``control.calls.filter``); DELETE forgets it."""
+    if request.method == "DELETE":
+        control.calls.clear()
+        return GatewayResponse(204)
+    unknown = set(request.query) - set(FILTERS)
+    if unknown:
+        raise ControlError(400, f"unknown query parameters {sorted(unknown)}; the filters are {list(FILTERS)}")
+    given = _query(request)
+    if given.get("cloud", "aws") not in OPERATION_MODELS:
+        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+    status: int | None = None
+    if "status" in given:
+        if not re.fullmatch(r"[1-5][0-9]{2}", given["status"]):
+            raise ControlError(400, "status must be an HTTP status (100 to 599)")
+        status = int(given["status"])
+    ok: bool | None = None
+    if "ok" in given:
+        if given["ok"] not in ("true", "false"):
+            raise ControlError(400, "ok must be true or false")
+        ok = given["ok"] == "true"
+    found = control.calls.filter(
+        cloud=given.get("cloud"),
+        action=given.get("action"),
+        account=given.get("account"),
+        region=given.get("region"),
+        status=status,
+        error_code=given.get("error_code"),
+        ok=ok,
+    )
+    return GatewayResponse.json(200, {"calls": [call_json(c) for c in found]})
+
+
+def _operation(request: GatewayRequest, operation_id: str) -> GatewayResponse:
+    """GET one operation as the engine holds it (``control.operation``), in the state file's encoding."""
+    from .engine.errors import EngineError
+    from .state_codec import encode
+
+    unknown = set(request.query) - {"stack_set", "cloud", "account", "region"}
+    if unknown:
+        raise ControlError(400, f"unknown query parameters {sorted(unknown)}")
+    given = _query(request)
+    cloud = given.get("cloud", "aws")
+    if cloud not in OPERATION_MODELS:
+        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+    if not given.get("stack_set"):
+        raise ControlError(400, "stack_set (a stack set's name or id) is required: ?stack_set=...")
+    where: dict[str, str] = {k: given[k] for k in ("account", "region") if k in given}
+    try:
+        found = control.operation(given["stack_set"], operation_id, cloud=cloud, **where)
+    except (KeyError, EngineError) as error:
+        raise ControlError(404, f"no operation {operation_id} of stack set {given['stack_set']!r} there") from error
+    return GatewayResponse.json(200, {"operation": encode(found)})
+
+
+def _one_outcome(request: GatewayRequest, outcome_id: str) -> GatewayResponse:
+    if not control.remove_outcome(outcome_id):
+        raise ControlError(404, f"no outcome {outcome_id}")
+    return GatewayResponse(204)
+
+
+def _one_hook_outcome(request: GatewayRequest, outcome_id: str) -> GatewayResponse:
+    if not control.remove_hook_outcome(outcome_id):
+        raise ControlError(404, f"no Hook outcome {outcome_id}")
+    return GatewayResponse(204)
 
 
 def _reset(request: GatewayRequest) -> GatewayResponse:
@@ -335,8 +430,14 @@ _ROUTES: dict[str, Callable[[GatewayRequest], GatewayResponse]] = {
     "/progression": _progression,
     "/settings": _settings,
     "/reset": _reset,
+    "/calls": _calls,
 }
-_ONE_OUTCOME = re.compile(r"^/outcomes/(?P<id>[^/]+)$")
+#: Routes with an id in the path: (pattern, route as the OpenAPI document names it, handler).
+_ROUTES_WITH_ID: tuple[tuple[re.Pattern[str], str, Callable[[GatewayRequest, str], GatewayResponse]], ...] = (
+    (re.compile(r"^/outcomes/(?P<id>[^/]+)$"), "/outcomes/{outcome_id}", _one_outcome),
+    (re.compile(r"^/hook-outcomes/(?P<id>[^/]+)$"), "/hook-outcomes/{outcome_id}", _one_hook_outcome),
+    (re.compile(r"^/operations/(?P<id>[^/]+)$"), "/operations/{operation_id}", _operation),
+)
 
 
 class ControlFrontEnd:
@@ -351,8 +452,12 @@ class ControlFrontEnd:
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         path = request.path[len(PREFIX) :].rstrip("/")
-        match = _ONE_OUTCOME.match(path)
-        route = "/outcomes/{outcome_id}" if match else path
+        route, with_id, path_id = path, None, ""
+        for pattern, template, handler in _ROUTES_WITH_ID:
+            match = pattern.match(path)
+            if match:
+                route, with_id, path_id = template, handler, unquote(match["id"])
+                break
         allowed = _allowed_methods().get(route)
         if allowed is None:
             return GatewayResponse.json(404, {"error": f"no control endpoint {request.path}"})
@@ -361,10 +466,8 @@ class ControlFrontEnd:
                 405, {"error": f"{request.method} is not allowed here"}, {"Allow": ", ".join(sorted(allowed))}
             )
         try:
-            if match:
-                if not control.remove_outcome(match["id"]):
-                    raise ControlError(404, f"no outcome {match['id']}")
-                return GatewayResponse(204)
+            if with_id is not None:
+                return with_id(request, path_id)
             return _ROUTES[route](request)
         except ControlError as error:
             return GatewayResponse.json(error.status, {"error": str(error)})

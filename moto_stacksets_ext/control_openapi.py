@@ -116,7 +116,7 @@ def document() -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {
                 "advance": {"type": "number", "minimum": 0, "maximum": MAX_ADVANCE_PER_CALL},
-                "freeze": {"type": "boolean"},
+                "freeze": {"type": "boolean", "description": "true stops the clock; false follows the wall clock"},
             },
         },
         "Progression": {
@@ -247,6 +247,7 @@ def document() -> dict[str, Any]:
                         "required": ["account_id"],
                         "properties": {
                             "account_id": {"type": "string", "pattern": "^[0-9]{1,32}$"},
+                            "folder_id": {"type": "string", "nullable": True, "pattern": "^(fd|r)-[A-Za-z0-9]{1,32}$"},
                             "display_name": {"type": "string", "nullable": True, "minLength": 1},
                         },
                     },
@@ -256,12 +257,61 @@ def document() -> dict[str, Any]:
         "HookResult": {
             "type": "object",
             "properties": {
-                name: {"type": "string"}
-                for name in ("HookResultId", "TypeName", "TypeArn", "Status", "TargetType", "TargetId")
+                **{
+                    name: {"type": "string"}
+                    for name in (
+                        "HookResultId",
+                        "TypeName",
+                        "TypeArn",
+                        "Status",
+                        "TargetType",
+                        "TargetId",
+                        "TypeVersionId",
+                        "FailureMode",
+                        "HookStatusReason",
+                        "InvokedAt",
+                        "InvocationPoint",
+                    )
+                },
+                **{
+                    name: _NULLABLE_STRING
+                    for name in (
+                        "TypeConfigurationVersionId",
+                        "OriginalTypeName",
+                        "HookExecutionTarget",
+                        "ResourceType",
+                        "ResourceId",
+                        "Action",
+                    )
+                },
+                "Annotations": {"type": "array", "items": _ref("Annotation")},
+                "Sequence": {"type": "integer", "description": "the order results were recorded in"},
             },
             "required": ["HookResultId", "TypeName", "TypeArn", "Status", "TargetType", "TargetId"],
         },
+        "Call": {
+            "type": "object",
+            "description": "one request the mock served (control.calls)",
+            "properties": {
+                "cloud": {"type": "string", "enum": clouds},
+                "action": {"type": "string"},
+                "account": _NULLABLE_STRING,
+                "region": _NULLABLE_STRING,
+                "parameters": {"type": "object"},
+                "status": {"type": "integer"},
+                "error_code": _NULLABLE_STRING,
+                "ok": {"type": "boolean"},
+                "at": {"type": "string", "format": "date-time"},
+            },
+            "required": ["cloud", "action", "account", "region", "parameters", "status", "error_code", "ok", "at"],
+        },
     }
+    cloud_query = {"name": "cloud", "in": "query", "required": False, "schema": {"type": "string", "enum": clouds}}
+
+    def query(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": required, "schema": schema}
+
+    text = {"type": "string", "minLength": 1}
     errors = {"400": _ERROR, "404": _ERROR, "405": _ERROR}
     no_content = {"204": {"description": "done"}}
     paths: dict[str, Any] = {
@@ -305,6 +355,52 @@ def document() -> dict[str, Any]:
                 "summary": "Set how new operations progress (moto state-manager transition)",
                 "requestBody": _body(_ref("Progression")),
                 "responses": {"200": _json({"type": "object"}, "the transition set"), **errors},
+            },
+            "delete": {
+                "summary": "Back to immediate progression, for one cloud or every cloud",
+                "parameters": [cloud_query],
+                "responses": {**no_content, **errors},
+            },
+        },
+        "/moto-api/stacksets/calls": {
+            "get": {
+                "summary": "The record of calls the mock served, oldest first (control.calls.filter)",
+                "parameters": [
+                    cloud_query,
+                    query("action", text),
+                    query("account", text),
+                    query("region", text),
+                    query("status", {"type": "integer", "minimum": 100, "maximum": 599}),
+                    query("error_code", text),
+                    query("ok", {"type": "boolean"}),
+                ],
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"calls": {"type": "array", "items": _ref("Call")}}},
+                        "the matching calls",
+                    ),
+                    **errors,
+                },
+            },
+            "delete": {"summary": "Forget every recorded call", "responses": no_content},
+        },
+        "/moto-api/stacksets/operations/{operation_id}": {
+            "get": {
+                "summary": "One operation as the engine holds it (control.operation), in the state file's encoding",
+                "parameters": [
+                    {"name": "operation_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    query("stack_set", text, required=True),
+                    cloud_query,
+                    query("account", text),
+                    query("region", text),
+                ],
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"operation": {"type": "object"}}, "required": ["operation"]},
+                        "the operation",
+                    ),
+                    **errors,
+                },
             }
         },
         "/moto-api/stacksets/settings": {
@@ -370,6 +466,13 @@ def document() -> dict[str, Any]:
                 "responses": {"201": _json(_ref("HookOutcome"), "the Hook outcome added"), **errors},
             },
             "delete": {"summary": "Remove every Hook outcome", "responses": no_content},
+        },
+        "/moto-api/stacksets/hook-outcomes/{outcome_id}": {
+            "delete": {
+                "summary": "Remove one Hook outcome",
+                "parameters": [{"name": "outcome_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {**no_content, **errors},
+            }
         },
         "/moto-api/stacksets/hook-results": {
             "post": {

@@ -91,6 +91,13 @@ class CloudFrontEnd(Protocol):
 
 _lock = threading.Lock()
 _front_ends: list[CloudFrontEnd] = []
+_serving = threading.local()
+
+
+def serving_here() -> bool:
+    """Whether this thread is answering a request now (in a server, or a mock in-process): the state it
+    acts on is this process's, so test control never forwards from here (see ``plugin.server_mode``)."""
+    return bool(getattr(_serving, "depth", 0))
 
 
 def register(front_end: CloudFrontEnd) -> None:
@@ -107,30 +114,46 @@ def front_ends() -> list[CloudFrontEnd]:
 def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:
     """Let ``front_end`` answer (and record the call, ``control.calls``); an unexpected error becomes a JSON
     500, never a traceback."""
+    _serving.depth = getattr(_serving, "depth", 0) + 1
     try:
         with door.held():  # one request at a time through the engine's door
             response = front_end.handle(request)
     except Exception:  # a defect: keep the server alive and say so
         logger.exception("%s front-end failed on %s %s", front_end.name, request.method, request.url)
         response = GatewayResponse.json(500, {"error": f"internal error in the {front_end.name} mock"})
+    finally:
+        _serving.depth -= 1
     calls.record_gateway(front_end.name, request, response)
     return response
 
 
 # -- in-process (moto's responses mock) ---------------------------------------------------------------
-def responses_callback(front_end: CloudFrontEnd) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
+def request_from_prepared(prepared: Any) -> GatewayRequest:
+    """The gateway's request from what ``responses`` hands a callback (its body read whole)."""
+    # moto before 5.2 hands callbacks a werkzeug Request, later versions the prepared request.
+    body = prepared.get_data() if hasattr(prepared, "get_data") else prepared.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    elif hasattr(body, "read"):  # a file-like body
+        data = body.read()
+        body = data if isinstance(data, bytes) else str(data).encode()
+    elif not isinstance(body, bytes):  # a generator: sent with Transfer-Encoding: chunked
+        body = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode() for chunk in body)
+    return GatewayRequest(prepared.method, prepared.url, Headers(prepared.headers.items()), body)
+
+
+#: Who answers a request a front-end intercepted: ``serve`` in-process, a forwarder under TEST_SERVER_MODE.
+Answer = Callable[[CloudFrontEnd, GatewayRequest], GatewayResponse]
+
+
+def responses_callback(
+    front_end: CloudFrontEnd, answer: Answer | None = None
+) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
+    """A ``responses`` callback handing the request to ``answer`` (by default ``serve``: this process)."""
+    respond = answer or serve
+
     def callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:
-        # moto before 5.2 hands callbacks a werkzeug Request, later versions the prepared request.
-        body = prepared.get_data() if hasattr(prepared, "get_data") else prepared.body or b""
-        if isinstance(body, str):
-            body = body.encode()
-        elif hasattr(body, "read"):  # a file-like body
-            data = body.read()
-            body = data if isinstance(data, bytes) else str(data).encode()
-        elif not isinstance(body, bytes):  # a generator: sent with Transfer-Encoding: chunked
-            body = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode() for chunk in body)
-        request = GatewayRequest(prepared.method, prepared.url, Headers(prepared.headers.items()), body)
-        response = serve(front_end, request)
+        response = respond(front_end, request_from_prepared(prepared))
         return response.status, dict(response.headers), response.body
 
     return callback

@@ -10,6 +10,7 @@ Two ways in:
 * ``install()`` (moto's server, ``mock_aws`` users): the plugin stays installed until ``uninstall()``;
 * ``mock_stacksets`` installs it while the outermost ``mock_stacksets`` runs and gives CloudFormation back to
   moto when it ends (unless ``install()`` was called), so a later plain ``mock_aws`` test is served by moto.
+  Under moto's ``TEST_SERVER_MODE`` it installs nothing here: every client (and ``control``) goes to the server.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
-from . import gateway, moto_internals, namespaces, vendored_requests
+from . import forwarding, gateway, moto_internals, namespaces, vendored_requests
 from .cloudformation import auto_deployment, caches, organizations
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
@@ -55,6 +56,8 @@ _added_delegation = False
 _explicit = False
 #: How many ``mock_stacksets`` are running (nested or not, in-process or TEST_SERVER_MODE).
 _active_mocks = 0
+#: The server the running TEST_SERVER_MODE ``mock_stacksets`` sends clients and ``control`` to.
+_server_endpoint: str | None = None
 
 
 def _routes() -> dict[str, Any]:
@@ -79,8 +82,14 @@ def active() -> bool:
 
 
 def server_mode() -> bool:
-    """Whether the running ``mock_stacksets`` forwards to a server (moto's ``TEST_SERVER_MODE``)."""
-    return _active_mocks > 0 and moto_settings.TEST_SERVER_MODE
+    """Whether the running ``mock_stacksets`` forwards to a server (moto's ``TEST_SERVER_MODE``). Never in a
+    thread answering a request (a server running in this process acts on its own state)."""
+    return _active_mocks > 0 and moto_settings.TEST_SERVER_MODE and not gateway.serving_here()
+
+
+def server_endpoint() -> str:
+    """The server the running TEST_SERVER_MODE mock forwards to (``TEST_SERVER_MODE_ENDPOINT``)."""
+    return (_server_endpoint or moto_settings.test_server_mode_endpoint()).rstrip("/")
 
 
 def install() -> None:
@@ -145,8 +154,8 @@ UNSERVED_CLOUD_HOSTS = (
     re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.com(:\d+)?(/.*)?$"),
     re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
 )
-#: Every Huawei and Alibaba host (TEST_SERVER_MODE refuses them all: point the SDK at the server instead).
-CLOUD_HOSTS = re.compile(r"https?://[^/]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?(/.*)?$")
+#: Any URL but a Huawei or Alibaba host's (under TEST_SERVER_MODE they go out unchanged, e.g. to the server).
+NOT_A_CLOUD_HOST = re.compile(r"^(?!https?://[^/?#]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?([/?#]|$))")
 
 
 class UnservedEndpointError(ConnectionError):
@@ -160,11 +169,19 @@ def _refuse(request: Any) -> tuple[int, dict[str, str], str]:
     )
 
 
-def _refuse_in_server_mode(request: Any) -> tuple[int, dict[str, str], str]:
-    raise UnservedEndpointError(
-        f"moto-stacksets-ext: {request.method} {request.url} was not sent: under TEST_SERVER_MODE the Huawei and "
-        f"Alibaba SDKs must be pointed at the server ({moto_settings.test_server_mode_endpoint()}) themselves"
-    )
+def _intercept_clouds(mock: Any, answer: gateway.Answer | None) -> None:
+    """Add the cloud front-ends' hosts to ``mock`` (a ``responses`` mock), answered by ``answer`` (this
+    process by default), and refuse the cloud hosts the mock does not serve; the same for the clients with a
+    copy of ``requests`` of their own."""
+    for front_end in gateway.front_ends():
+        callback = gateway.responses_callback(front_end, answer)
+        for pattern in front_end.host_patterns:
+            for method in RESPONSES_METHODS:
+                mock.add(CallbackResponse(method=method, url=pattern, callback=callback))
+    for pattern in UNSERVED_CLOUD_HOSTS:
+        for method in RESPONSES_METHODS:
+            mock.add(CallbackResponse(method=method, url=pattern, callback=_refuse))
+    vendored_requests.patch(UNSERVED_CLOUD_HOSTS, answer)
 
 
 def _enter(reset: bool) -> None:
@@ -221,15 +238,7 @@ class StackSetsMock(_WithPluginState):
 
     def _enable_patching(self, reset: bool = True) -> None:
         super()._enable_patching(reset=reset)
-        for front_end in gateway.front_ends():
-            callback = gateway.responses_callback(front_end)
-            for pattern in front_end.host_patterns:
-                for method in RESPONSES_METHODS:
-                    responses_mock.add(CallbackResponse(method=method, url=pattern, callback=callback))
-        for pattern in UNSERVED_CLOUD_HOSTS:
-            for method in RESPONSES_METHODS:
-                responses_mock.add(CallbackResponse(method=method, url=pattern, callback=_refuse))
-        vendored_requests.patch(UNSERVED_CLOUD_HOSTS)  # clients with their own copy of requests
+        _intercept_clouds(responses_mock, None)
 
     def _disable_patching(self, remove_data: bool) -> None:
         vendored_requests.unpatch()
@@ -239,26 +248,35 @@ class StackSetsMock(_WithPluginState):
 class ServerModeStackSetsMock(_WithPluginState, ServerModeMockAWS):
     """``mock_stacksets`` under moto's ``TEST_SERVER_MODE=true``, like ``mock_aws`` there: boto3 clients go to
     ``TEST_SERVER_MODE_ENDPOINT`` (a ``moto-stacksets-server``), whose state ``/moto-api/reset`` clears at the
-    start and end. Requests to Huawei or Alibaba hosts are refused (point those SDKs at the server)."""
+    start and end. The Huawei RFS and Alibaba ROS SDKs' requests to their real hosts are forwarded to that
+    server too (``forwarding``: the signed ``Host`` is kept), and ``control`` acts on the server through its
+    HTTP control API (``remote_control``)."""
 
     _cloud_mock: Any = None
 
     def _enable_patching(self, reset: bool = True) -> None:
         import responses
 
+        global _server_endpoint
         super()._enable_patching(reset=reset)
+        _server_endpoint = self._test_server_mode_endpoint
+        register_clouds()
         cloud_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        cloud_mock.add_passthru(re.compile(r"^(?!https?://[^/]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?/)"))
-        for method in RESPONSES_METHODS:
-            cloud_mock.add(CallbackResponse(method=method, url=CLOUD_HOSTS, callback=_refuse_in_server_mode))
+        cloud_mock.add_passthru(NOT_A_CLOUD_HOST)
+        _intercept_clouds(cloud_mock, forwarding.forwarder(server_endpoint()))
         cloud_mock.start()
         self._cloud_mock = cloud_mock
 
     def _disable_patching(self, remove_data: bool) -> None:
-        super()._disable_patching(remove_data)
-        if self._cloud_mock is not None:
-            self._cloud_mock.stop()
-            self._cloud_mock = None
+        global _server_endpoint
+        vendored_requests.unpatch()
+        try:
+            super()._disable_patching(remove_data)
+        finally:
+            if self._cloud_mock is not None:
+                self._cloud_mock.stop()
+                self._cloud_mock = None
+            _server_endpoint = None
 
 
 @overload
@@ -276,7 +294,7 @@ def mock_stacksets(func: Callable[P, T], config: DefaultConfig | None = None) ->
 def mock_stacksets(func: Any = None, config: DefaultConfig | None = None) -> Any:
     """Use exactly like moto's ``mock_aws``: as a function or class decorator, or a context manager.
     The decorated function keeps its signature for type checkers. Under moto's ``TEST_SERVER_MODE=true`` it
-    sends boto3 clients to the server, as ``mock_aws`` does.
+    sends boto3 clients to the server, as ``mock_aws`` does, and the Huawei/Alibaba SDKs and ``control`` too.
 
     >>> with mock_stacksets():
     ...     boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()

@@ -211,7 +211,8 @@ def _stale_outcomes_message(lines: list[str]) -> str:
 
 @pytest.fixture
 def stacksets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[StackSetsControl]:
-    """An in-process mock of every cloud the plugin serves; yields the control object."""
+    """An in-process mock of every cloud the plugin serves (under moto's ``TEST_SERVER_MODE``, the server at
+    ``TEST_SERVER_MODE_ENDPOINT``, which ``control`` then acts on); yields the control object."""
     options = options_for(request.node)
     for name, value in FAKE_AWS_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)

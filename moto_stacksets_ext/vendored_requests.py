@@ -3,7 +3,8 @@
 The older official Alibaba Cloud core SDK (``aliyun-python-sdk-core``, used by ``aliyun-python-sdk-ros``)
 sends through ``aliyunsdkcore.vendored.requests``, a private copy of ``requests`` that moto's ``responses``
 mock never sees. While ``mock_stacksets`` is active, that copy's ``HTTPAdapter.send`` is wrapped: a
-request to a URL a registered cloud front-end intercepts is answered by the gateway, a request to a
+request to a URL a registered cloud front-end intercepts is answered by the gateway (under moto's
+``TEST_SERVER_MODE``, forwarded to the server), a request to a
 cloud host the mock does not serve is refused (as under ``responses``), anything else (e.g. a local
 server) goes out unchanged.
 """
@@ -62,15 +63,17 @@ def _respond(adapter: Any, prepared: Any, response: gateway.GatewayResponse) -> 
     return adapter.build_response(prepared, raw)
 
 
-def _wrapped_send(original: Callable[..., Any], refused: Sequence[re.Pattern[str]]) -> Callable[..., Any]:
+def _wrapped_send(
+    original: Callable[..., Any], refused: Sequence[re.Pattern[str]], answer: gateway.Answer
+) -> Callable[..., Any]:
     def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         url = str(request.url)
         for front_end in gateway.front_ends():
             if any(pattern.match(url) for pattern in front_end.host_patterns):
                 body = _body_bytes(request.body)
                 headers = gateway.Headers((str(k), str(v)) for k, v in request.headers.items())
-                answer = gateway.serve(front_end, gateway.GatewayRequest(str(request.method), url, headers, body))
-                return _respond(self, request, answer)
+                answered = answer(front_end, gateway.GatewayRequest(str(request.method), url, headers, body))
+                return _respond(self, request, answered)
         if any(pattern.match(url) for pattern in refused):
             raise ConnectionError(
                 f"moto-stacksets-ext: {request.method} {url} is a cloud endpoint this mock does not serve; "
@@ -82,8 +85,9 @@ def _wrapped_send(original: Callable[..., Any], refused: Sequence[re.Pattern[str
     return send
 
 
-def patch(refused: Sequence[re.Pattern[str]] = ()) -> None:
-    """Route the vendored copies' requests through the gateway (idempotent)."""
+def patch(refused: Sequence[re.Pattern[str]] = (), answer: gateway.Answer | None = None) -> None:
+    """Route the vendored copies' requests through the gateway (idempotent): ``answer`` answers them
+    (by default ``gateway.serve``, this process; under TEST_SERVER_MODE a forwarder to the server)."""
     with _lock:
         for key in VENDORED_ADAPTERS:
             if key in _originals:
@@ -92,7 +96,7 @@ def patch(refused: Sequence[re.Pattern[str]] = ()) -> None:
             if adapter is None:
                 continue
             _originals[key] = adapter.send
-            adapter.send = _wrapped_send(adapter.send, refused)
+            adapter.send = _wrapped_send(adapter.send, refused, answer or gateway.serve)
 
 
 def unpatch() -> None:

@@ -68,11 +68,16 @@ def run_server_to_exit(state_file: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def start_server_process(state_file: Path) -> tuple[subprocess.Popen[str], str]:
-    """``python -m moto_stacksets_ext --state-file`` on a free port, once it answers; its endpoint."""
+def start_server_process(
+    state_file: Path | None = None, environment: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """``python -m moto_stacksets_ext`` (with ``--state-file`` if given, and ``environment`` added to this
+    process's) on a free port, once it answers; its endpoint."""
     port = free_port()
+    state = ["--state-file", str(state_file)] if state_file is not None else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(port), "--state-file", str(state_file)],
+        [sys.executable, "-m", "moto_stacksets_ext", "--port", str(port), *state],
+        env={**os.environ, **(environment or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -147,3 +147,38 @@ def test_a_call_is_a_frozen_record() -> None:
     assert not call.ok
     with pytest.raises(AttributeError):
         call.status = 200  # type: ignore[misc]
+
+
+def test_the_server_serves_its_record_over_http(server: ThreadedStackSetsServer, server_cf: Any) -> None:
+    import requests
+
+    api = f"{server.endpoint}/moto-api/stacksets/calls"
+    server_cf.create_stack_set(StackSetName="served", TemplateBody=TOPIC_TEMPLATE)
+    with pytest.raises(ClientError):
+        server_cf.describe_stack_set(StackSetName="absent")
+
+    every = requests.get(api, timeout=10).json()["calls"]
+    assert [(c["cloud"], c["action"], c["status"], c["ok"]) for c in every] == [
+        ("aws", "CreateStackSet", 200, True),
+        ("aws", "DescribeStackSet", 404, False),
+    ]
+    assert every[0]["parameters"]["StackSetName"] == "served"
+    assert (every[0]["account"], every[0]["region"], every[1]["error_code"]) == (
+        ADMIN,
+        REGION,
+        "StackSetNotFoundException",
+    )
+    by_status = requests.get(api, params={"status": "404", "cloud": "aws", "region": REGION}, timeout=10).json()
+    assert [c["action"] for c in by_status["calls"]] == ["DescribeStackSet"]
+    by_code = requests.get(api, params={"error_code": "StackSetNotFoundException"}, timeout=10).json()
+    assert by_code == {"calls": [every[1]]}
+    assert requests.get(api, params={"ok": "true", "action": "DescribeStackSet"}, timeout=10).json() == {"calls": []}
+
+    for bad in ({"status": "abc"}, {"status": "99"}, {"ok": "yes"}, {"cloud": "gcp"}, {"where": "x"}, {"action": ""}):
+        refused = requests.get(api, params=bad, timeout=10)
+        assert refused.status_code == 400, bad
+        assert "error" in refused.json()
+
+    assert requests.delete(api, timeout=10).status_code == 204
+    assert requests.get(api, timeout=10).json() == {"calls": []}
+    assert len(control.calls) == 0  # the server's process: the same record

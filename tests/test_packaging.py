@@ -37,6 +37,13 @@ def test_classifiers_say_what_the_package_is() -> None:
     } <= classifiers
 
 
+def test_project_urls_are_only_true_ones() -> None:
+    # The PyPI page is the project's address until its public repository exists (no invented Source URL).
+    assert metadata("moto-stacksets-ext").get_all("Project-URL") == [
+        "Homepage, https://pypi.org/project/moto-stacksets-ext/"
+    ]
+
+
 def test_extras_install_the_official_sdks_from_the_versions_tested() -> None:
     assert _requirements("huawei") == ["huaweicloudsdkcore<3.2,>=3.1.219", "huaweicloudsdkrfs<3.2,>=3.1.219"]
     assert _requirements("alibaba") == ["alibabacloud_ros20190910<4,>=3.7.0", "alibabacloud_tea_openapi<0.5,>=0.4.6"]

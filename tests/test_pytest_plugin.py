@@ -249,7 +249,9 @@ def test_type(stacksets_server: StacksetsServer):
     result.assert_outcomes(passed=1)
 
 
-def test_mock_stacksets_honours_test_server_mode(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mock_stacksets_and_the_fixtures_honour_test_server_mode(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from moto_stacksets_ext.server import ThreadedStackSetsServer
 
     with ThreadedStackSetsServer(port=0) as server:
@@ -259,30 +261,55 @@ def test_mock_stacksets_honours_test_server_mode(pytester: pytest.Pytester, monk
         result = run(
             pytester,
             """
+import os
+
 import boto3
 import pytest
 import requests
-from moto_stacksets_ext import control, installed, mock_stacksets
-from moto_stacksets_ext.control import NoActiveMockError
+from moto_stacksets_ext import Outcome, control, installed, mock_stacksets
 from moto_stacksets_ext.plugin import UnservedEndpointError
 
+ENDPOINT = os.environ["TEST_SERVER_MODE_ENDPOINT"]
+
 @mock_stacksets
-def test_clients_go_to_the_server():
-    import os
+def test_clients_and_control_go_to_the_server():
     cf = boto3.client("cloudformation", region_name="us-east-1")
     cf.create_stack_set(StackSetName="in-the-server", TemplateBody=TEMPLATE_JSON)
     assert not installed()  # nothing is served in this process
-    endpoint = os.environ["TEST_SERVER_MODE_ENDPOINT"]
-    state = requests.get(endpoint + "/moto-api/stacksets/state", timeout=10).json()
+    state = requests.get(ENDPOINT + "/moto-api/stacksets/state", timeout=10).json()
     assert "in-the-server" in str(state)
-    with pytest.raises(NoActiveMockError, match="TEST_SERVER_MODE"):
-        control.fail(account="111111111111")
-    with pytest.raises(UnservedEndpointError, match="TEST_SERVER_MODE"):
-        requests.get("https://ros.aliyuncs.com/?Action=ListStackGroups", timeout=5)
+    assert isinstance(control.fail(account="111111111111"), Outcome)
+    served = requests.get(ENDPOINT + "/moto-api/stacksets/outcomes", timeout=10).json()["outcomes"]
+    assert [o["account"] for o in served] == ["111111111111"]
+    with pytest.raises(UnservedEndpointError, match="does not serve"):
+        requests.get("https://ecs.aliyuncs.com/?Action=DescribeInstances", timeout=5)
 
 @mock_stacksets
 def test_the_server_was_reset_between_tests():
     assert boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()["Summaries"] == []
+    assert control.outcomes == []
+
+@pytest.mark.stacksets(progression="manual", outcomes=[{"account": "222222222222", "reason": "quota exceeded"}])
+def test_the_fixture_and_marker_script_the_server(stacksets):
+    cf = boto3.client("cloudformation")
+    cf.create_stack_set(StackSetName="baseline", TemplateBody=TEMPLATE_JSON)
+    operation_id = cf.create_stack_instances(
+        StackSetName="baseline",
+        Accounts=["111111111111", "222222222222"],
+        Regions=["us-east-1"],
+        OperationPreferences={"FailureToleranceCount": 1},
+    )["OperationId"]
+    seen = []
+    while not seen or seen[-1] == "RUNNING":
+        operation = cf.describe_stack_set_operation(StackSetName="baseline", OperationId=operation_id)
+        seen.append(operation["StackSetOperation"]["Status"])
+    assert seen == ["RUNNING", "SUCCEEDED"]
+    assert stacksets.results("baseline", operation_id)[1].status_reason == "quota exceeded"
+    assert stacksets.calls.count(action="DescribeStackSetOperation") == 2
+
+def test_a_stale_script_in_the_server_fails_at_teardown(stacksets):
+    stacksets.fail(account="999999999999")  # no deployment uses it
 """,
         )
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=4, errors=1)
+    assert "999999999999" in result.stdout.str()

@@ -28,6 +28,11 @@ class Clock:
             current = base + self._offset
         return current.replace(microsecond=current.microsecond // 1000 * 1000)
 
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock stands still (``freeze``) rather than following the wall clock."""
+        return self._frozen_at is not None
+
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` (never backwards)."""
         if seconds < 0:

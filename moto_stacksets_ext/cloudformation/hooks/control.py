@@ -181,6 +181,8 @@ def annotation_json(value: Annotation) -> dict[str, Any]:
 
 
 def result_json(result: HookResult) -> dict[str, Any]:
+    """A Hook result under AWS's member names (GetHookResult, ListHookResults) where AWS has one; ``Sequence``
+    is the order results were recorded in."""
     return {
         "HookResultId": result.hook_result_id,
         "TypeName": result.type_name,
@@ -188,6 +190,19 @@ def result_json(result: HookResult) -> dict[str, Any]:
         "Status": result.status.value,
         "TargetType": result.target_type.value,
         "TargetId": result.target_id,
+        "TypeVersionId": result.type_version_id,
+        "TypeConfigurationVersionId": result.type_configuration_version_id,
+        "OriginalTypeName": result.original_type_name,
+        "FailureMode": result.failure_mode,
+        "HookStatusReason": result.hook_status_reason,
+        "InvokedAt": result.invoked_at.isoformat(),
+        "HookExecutionTarget": result.hook_execution_target,
+        "ResourceType": result.resource_type,
+        "ResourceId": result.resource_id,
+        "Action": result.action,
+        "Annotations": [annotation_json(a) for a in result.annotations],
+        "InvocationPoint": result.invocation_point,
+        "Sequence": result.seq,
     }
 
 
