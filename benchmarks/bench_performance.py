@@ -13,8 +13,9 @@ Rows (each printed with the times it compares and their ratio):
    reply, nothing deployed), sampled in turn with the plugin.
 3. Server mode: four client processes sending DescribeStackSet and ListStackSetOperations(MaxResults=20)
    in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
-   loopback ports. The clients replay requests signed once by botocore over plain ``http.client``, so the
-   count measures the servers, not the clients' parsing.
+   loopback ports and loaded in turn, in four windows each, so both see the same load. The clients replay
+   requests signed once by botocore over plain ``http.client``, so the count measures the servers, not the
+   clients' parsing.
 4. pytest start-up added by the plugin: ``pytest --collect-only`` of one trivial test with the plugin
    loaded and with ``-p no:stacksets``.
 
@@ -285,30 +286,38 @@ def _client_loop(args: tuple[int, list[tuple[str, str, dict[str, str], bytes]], 
     return done
 
 
-def requests_per_second(endpoint: str, pid: int, seconds: float) -> tuple[float, float | None]:
-    """Requests per second of wall time, and per second of the server's CPU time (None off Linux)."""
-    port = int(urlsplit(endpoint).port or 80)
-    requests = signed_requests(endpoint)
-    with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
-        pool.map(_client_loop, [(port, requests, 0.5)] * CLIENTS)  # warm up (and start the workers)
-        cpu_before = cpu_seconds(pid)
-        counts = pool.map(_client_loop, [(port, requests, seconds)] * CLIENTS)
-        cpu_after = cpu_seconds(pid)
-    served = sum(counts)
-    per_cpu = served / (cpu_after - cpu_before) if cpu_before is not None and cpu_after is not None else None
-    return served / seconds, per_cpu
+ROUNDS = 4  # server windows per server, taken in turn (moto, plugin, moto, ...) so both see the same load
 
 
 def server_rates(seconds: float) -> tuple[tuple[float, float | None], tuple[float, float | None]]:
+    """Requests per second of wall time, and per second of the server's CPU time (None off Linux), of
+    ``moto_server`` and of the plugin's server: both run at once, and the clients load them in turn, in
+    ``ROUNDS`` windows each of ``seconds / ROUNDS`` (a server waiting for its turn uses no CPU)."""
     bin_dir = Path(sys.executable).parent
     moto_port, plugin_port = free_port(), free_port()
     moto_command = [str(bin_dir / "moto_server"), "-p", str(moto_port)]
     plugin_command = [sys.executable, "-m", "moto_stacksets_ext", "--port", str(plugin_port)]
-    with running(moto_command, moto_port) as (endpoint, pid):
-        moto_rates = requests_per_second(endpoint, pid, seconds)
-    with running(plugin_command, plugin_port) as (endpoint, pid):
-        plugin_rates = requests_per_second(endpoint, pid, seconds)
-    return moto_rates, plugin_rates
+    window = seconds / ROUNDS
+    with running(moto_command, moto_port) as moto, running(plugin_command, plugin_port) as plugin:
+        servers = [(moto, signed_requests(moto[0])), (plugin, signed_requests(plugin[0]))]
+        served = [0, 0]
+        cpu: list[float | None] = [0.0, 0.0]
+        with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+            for (endpoint, _), requests in servers:  # warm up (and start the workers)
+                pool.map(_client_loop, [(int(urlsplit(endpoint).port or 80), requests, 0.5)] * CLIENTS)
+            for _ in range(ROUNDS):
+                for index, ((endpoint, pid), requests) in enumerate(servers):
+                    port = int(urlsplit(endpoint).port or 80)
+                    before = cpu_seconds(pid)
+                    served[index] += sum(pool.map(_client_loop, [(port, requests, window)] * CLIENTS))
+                    after = cpu_seconds(pid)
+                    used = cpu[index]
+                    cpu[index] = None if used is None or before is None or after is None else used + after - before
+    rates = []
+    for index in range(2):
+        used = cpu[index]
+        rates.append((served[index] / seconds, served[index] / used if used else None))
+    return rates[0], rates[1]
 
 
 # -- pytest start-up ----------------------------------------------------------------------------------
