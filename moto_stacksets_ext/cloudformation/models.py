@@ -40,7 +40,7 @@ from ..engine.model import (
 )
 from ..engine.outcomes import outcomes
 from ..engine.pagination import Page
-from ..engine.requests import ListQuery
+from ..engine.requests import ListQuery, ResolvedTargets, TargetResolver
 from ..engine.stacksets import (
     InstanceFilter,
     OperationRequest,
@@ -232,19 +232,26 @@ class StackSetsBackend(BaseBackend):
         call_as: str | None,
     ) -> Operation:
         self.check_call_as(call_as)
-        stack_set = self.namespace.get_stack_set(name)
-        if changes.template_body is not None and changes.template_url is not None:
-            raise ValidationError("Exactly one of TemplateBody or TemplateUrl must be specified")
-        if changes.template_url is not None:
-            changes.template_body = self._template_from_url(changes.template_url)
-        if changes.template_body is not None:
-            templates.parse(changes.template_body)
-        targets = None
+
+        def checked(stack_set: StackSet) -> StackSetChanges:
+            if changes.template_body is not None and changes.template_url is not None:
+                raise ValidationError("Exactly one of TemplateBody or TemplateUrl must be specified")
+            if changes.template_url is not None:
+                changes.template_body = self._template_from_url(changes.template_url)
+            if changes.template_body is not None:
+                templates.parse(changes.template_body)
+            return changes
+
+        resolver: TargetResolver | None = None
         if accounts or regions or request.deployment_targets is not None:
-            if not regions:
-                raise ValidationError("Regions should not be empty when targets are specified")
-            targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
-        return self.namespace.update_stack_set(name, changes, targets, request)
+
+            def resolver(stack_set: StackSet) -> ResolvedTargets:
+                if not regions:
+                    raise ValidationError("Regions should not be empty when targets are specified")
+                targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
+                return ResolvedTargets(targets, request.deployment_targets)
+
+        return self.namespace.update_stack_set(name, checked, resolver, request)
 
     @aws_errors
     def stack_set_template(self, name: str, call_as: str | None) -> str:
@@ -258,27 +265,33 @@ class StackSetsBackend(BaseBackend):
         self.namespace.delete_stack_set(name)
 
     # -- instances --------------------------------------------------------------------------------------
-    def _instance_targets(self, call: InstancesCall) -> tuple[StackSet, list[Target]]:
-        self.check_call_as(call.call_as)
-        stack_set = self.namespace.get_stack_set(call.name)
-        return stack_set, self._targets(stack_set, call.accounts, call.request.deployment_targets, call.regions)
+    def _resolver(self, call: InstancesCall, *, existing_only: bool = False) -> TargetResolver:
+        """The call's targets for the stack set the engine found (``existing_only``: of a SERVICE_MANAGED
+        stack set, only the targets it has an instance in)."""
+
+        def resolve(stack_set: StackSet) -> ResolvedTargets:
+            targets = self._targets(stack_set, call.accounts, call.request.deployment_targets, call.regions)
+            if existing_only and stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
+                targets = [t for t in targets if stack_set.has_instance(t.account, t.region)]
+            return ResolvedTargets(targets, call.request.deployment_targets)
+
+        return resolve
 
     @aws_errors
     def create_stack_instances(self, call: InstancesCall) -> Operation:
-        _, targets = self._instance_targets(call)
-        return self.namespace.create_instances(call.name, targets, call.overrides, call.request)
+        self.check_call_as(call.call_as)
+        return self.namespace.create_instances(call.name, self._resolver(call), call.overrides, call.request)
 
     @aws_errors
     def update_stack_instances(self, call: InstancesCall) -> Operation:
-        stack_set, targets = self._instance_targets(call)
-        if stack_set.permission_model is PermissionModel.SERVICE_MANAGED:
-            targets = [t for t in targets if stack_set.has_instance(t.account, t.region)]
-        return self.namespace.update_instances(call.name, targets, call.overrides, call.request)
+        self.check_call_as(call.call_as)
+        resolver = self._resolver(call, existing_only=True)
+        return self.namespace.update_instances(call.name, resolver, call.overrides, call.request)
 
     @aws_errors
     def delete_stack_instances(self, call: InstancesCall, retain_stacks: bool) -> Operation:
-        _, targets = self._instance_targets(call)
-        return self.namespace.delete_instances(call.name, targets, retain_stacks, call.request)
+        self.check_call_as(call.call_as)
+        return self.namespace.delete_instances(call.name, self._resolver(call), retain_stacks, call.request)
 
     @aws_errors
     def list_stack_instances(
@@ -334,13 +347,16 @@ class StackSetsBackend(BaseBackend):
         self, name: str, stack_ids: list[str], units: list[str] | None, request: OperationRequest, call_as: str | None
     ) -> Operation:
         self.check_call_as(call_as)
-        stack_set = self.namespace.get_stack_set(name)
-        if units and stack_set.permission_model is PermissionModel.SELF_MANAGED:
-            raise ValidationError("StackSets with SELF_MANAGED permission model can only have accounts as target")
-        if len(stack_ids) > IMPORT_LIMIT:
-            raise LimitExceededException(f"You can import up to {IMPORT_LIMIT} stacks per StackSet at a time")
-        reached = dict(organizations.accounts_in_units(self.account_id, self.partition, units)) if units else {}
-        return self.namespace.import_stacks(name, [self._imported(s, reached) for s in stack_ids], request)
+
+        def stacks(stack_set: StackSet) -> list[ImportedStack]:
+            if units and stack_set.permission_model is PermissionModel.SELF_MANAGED:
+                raise ValidationError("StackSets with SELF_MANAGED permission model can only have accounts as target")
+            if len(stack_ids) > IMPORT_LIMIT:
+                raise LimitExceededException(f"You can import up to {IMPORT_LIMIT} stacks per StackSet at a time")
+            reached = dict(organizations.accounts_in_units(self.account_id, self.partition, units)) if units else {}
+            return [self._imported(s, reached) for s in stack_ids]
+
+        return self.namespace.import_stacks(name, stacks, request)
 
     def _imported(self, stack_id: str, units_of: dict[str, str]) -> ImportedStack:
         """An existing moto stack named by its ARN (any account and region) or by name (this account and region)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable
 
 from . import door
 from .automatic import AutomaticDeployments
@@ -359,18 +360,23 @@ class StackSetNamespace(AutomaticDeployments):
     # -- the rest of the stack-set API: import, per-resource drift, auto-deployment targets ---------------
     @door.entry
     def import_stacks(
-        self, name_or_id: StackSetSelector, stacks: list[ImportedStack], request: OperationRequest
+        self,
+        name_or_id: StackSetSelector,
+        stacks: list[ImportedStack] | Callable[[StackSet], list[ImportedStack]],
+        request: OperationRequest,
     ) -> Operation:
         """Adopt existing stacks as the instances of their accounts and regions: a CREATE operation whose
         targets take the stacks over (the deployer checks each one). A target that cannot adopt its stack
         fails, leaving its instance INOPERABLE/FAILED_IMPORT; importing it again retries.
 
         A stack for an account and region that already has an instance (other than a failed import), or two
-        stacks for one account and region, are refused before anything changes.
+        stacks for one account and region, are refused before anything changes. ``stacks`` may be found for
+        the stack set within the call (like a ``TargetResolver``).
         """
+        stack_set = self._mutable(name_or_id)
+        stacks = stacks(stack_set) if callable(stacks) else stacks
         check_targets(self.identity, (s.region for s in stacks))
         self._progression(strict=True)
-        stack_set = self._mutable(name_or_id)
         keys: list[tuple[str, str]] = []
         for stack in stacks:
             key = (stack.account, stack.region)

@@ -17,6 +17,7 @@ from moto_stacksets_ext.engine.errors import (
 from moto_stacksets_ext.engine.execution import Executor, RecordingDeployer
 from moto_stacksets_ext.engine.model import (
     DeploymentTargets,
+    ImportedStack,
     OperationAction,
     OperationStatus,
     PermissionModel,
@@ -241,3 +242,26 @@ def test_the_stack_set_accessors(ns: StackSetNamespace, transition: Transition) 
     with pytest.raises(StackInstanceNotFound):
         ns.read_instance("base", B, "us-east-1")
     assert made.permission_model is PermissionModel.SELF_MANAGED
+
+
+def test_import_stacks_may_find_its_stacks_for_the_stack_set(ns: StackSetNamespace) -> None:
+    made = ns.create_stack_set(spec())
+    seen: list[StackSet] = []
+
+    def refuse(stack_set: StackSet) -> list[ImportedStack]:
+        seen.append(stack_set)
+        raise Refused("self-managed")
+
+    with pytest.raises(StackSetNotFound):
+        ns.import_stacks("missing", refuse, OperationRequest())
+    with pytest.raises(Refused):
+        ns.import_stacks("base", refuse, OperationRequest())
+    assert seen == [made] and not made.has_instances and not made.busy
+
+    def found(stack_set: StackSet) -> list[ImportedStack]:
+        return [ImportedStack(A, REGION, "arn:stack/one", "one", "")]
+
+    operation = ns.import_stacks("base", found, OperationRequest())
+    assert [(r.account, r.region) for r in operation.results] == [(A, REGION)]
+    instance = made.instance(A, REGION)
+    assert instance is not None and instance.stack_name == "one"
