@@ -2,9 +2,9 @@
 
 A cloud front-end (Huawei RFS, Alibaba ROS) implements ``CloudFrontEnd`` and is registered with
 ``register``. In-process, ``moto_stacksets_ext.plugin.StackSetsMock`` adds each front-end's
-``host_patterns`` to moto's own ``responses`` mock (so the real endpoints are intercepted and nothing
-reaches the network); in server mode, ``wsgi_middleware`` hands every request a front-end
-``claims`` to it and the rest to moto.
+``host_patterns`` to moto's own ``responses`` mock and ``async_http`` intercepts aiohttp's requests to the
+same hosts (so the real endpoints are intercepted and nothing reaches the network); in server mode,
+``wsgi_middleware`` hands every request a front-end ``claims`` to it and the rest to moto.
 """
 
 from __future__ import annotations
@@ -89,6 +89,26 @@ class CloudFrontEnd(Protocol):
     def handle(self, request: GatewayRequest) -> GatewayResponse: ...
 
 
+class UnservedEndpointError(ConnectionError):
+    """A request under the mock went to a cloud endpoint the mock does not serve."""
+
+
+def unserved_endpoint(method: str, url: str) -> UnservedEndpointError:
+    """The error refusing ``method url``, a Huawei or Alibaba host no front-end serves (never sent)."""
+    return UnservedEndpointError(
+        f"moto-stacksets-ext: {method} {url} is a cloud endpoint this mock does not serve; "
+        "the request was not sent (only RFS, IAM project lookups and ROS are mocked)"
+    )
+
+
+def front_end_for(url: str) -> CloudFrontEnd | None:
+    """The registered front-end whose ``host_patterns`` match ``url`` (as the ``responses`` mock matches)."""
+    for front_end in front_ends():
+        if any(pattern.match(url) for pattern in front_end.host_patterns):
+            return front_end
+    return None
+
+
 _lock = threading.Lock()
 _front_ends: list[CloudFrontEnd] = []
 _serving = threading.local()
@@ -160,7 +180,7 @@ def responses_callback(
 
 
 # -- server mode (WSGI) -------------------------------------------------------------------------------
-def _request_from_environ(environ: Mapping[str, Any]) -> GatewayRequest:
+def request_from_environ(environ: Mapping[str, Any]) -> GatewayRequest:
     headers = Headers((key[5:].replace("_", "-"), value) for key, value in environ.items() if key.startswith("HTTP_"))
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
@@ -250,7 +270,7 @@ def wsgi_middleware(inner: Callable[..., Any]) -> Callable[..., Any]:
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         started = time.perf_counter()
-        request = _request_from_environ(environ)
+        request = request_from_environ(environ)
         environ["wsgi.input"] = io.BytesIO(request.body)  # the body was read: give moto a fresh stream
         if environ.get("wsgi.input_terminated") or "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
             environ["wsgi.input_terminated"] = True  # the fresh stream ends where the body ends

@@ -25,10 +25,11 @@ from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
-from . import forwarding, gateway, moto_internals, namespaces, vendored_requests
+from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
 from .cloudformation import auto_deployment, caches, organizations
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
+from .gateway import UnservedEndpointError
 from .moto_internals import MotoContractError, PluginInstallError
 
 ROUTE = moto_internals.CLOUDFORMATION_ROUTE
@@ -158,21 +159,14 @@ UNSERVED_CLOUD_HOSTS = (
 NOT_A_CLOUD_HOST = re.compile(r"^(?!https?://[^/?#]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?([/?#]|$))")
 
 
-class UnservedEndpointError(ConnectionError):
-    """A request under the mock went to a cloud endpoint the mock does not serve."""
-
-
 def _refuse(request: Any) -> tuple[int, dict[str, str], str]:
-    raise UnservedEndpointError(
-        f"moto-stacksets-ext: {request.method} {request.url} is a cloud endpoint this mock does not serve; "
-        "the request was not sent (only RFS, IAM project lookups and ROS are mocked)"
-    )
+    raise gateway.unserved_endpoint(str(request.method), str(request.url))
 
 
 def _intercept_clouds(mock: Any, answer: gateway.Answer | None) -> None:
     """Add the cloud front-ends' hosts to ``mock`` (a ``responses`` mock), answered by ``answer`` (this
     process by default), and refuse the cloud hosts the mock does not serve; the same for the clients with a
-    copy of ``requests`` of their own."""
+    copy of ``requests`` of their own and for aiohttp (``async_http``: the Tea SDK's ``*_async`` methods)."""
     for front_end in gateway.front_ends():
         callback = gateway.responses_callback(front_end, answer)
         for pattern in front_end.host_patterns:
@@ -182,6 +176,15 @@ def _intercept_clouds(mock: Any, answer: gateway.Answer | None) -> None:
         for method in RESPONSES_METHODS:
             mock.add(CallbackResponse(method=method, url=pattern, callback=_refuse))
     vendored_requests.patch(UNSERVED_CLOUD_HOSTS, answer)
+    async_http.patch(UNSERVED_CLOUD_HOSTS, answer)
+
+
+def _release_clouds() -> None:
+    """Undo ``_intercept_clouds``' patches of other clients than ``requests``."""
+    try:
+        vendored_requests.unpatch()
+    finally:
+        async_http.unpatch()
 
 
 def _enter(reset: bool) -> None:
@@ -229,7 +232,8 @@ class _WithPluginState(MockAWS):
 
 
 class StackSetsMock(_WithPluginState):
-    """moto's ``mock_aws`` with the plugin installed, intercepting the Huawei and Alibaba endpoints too.
+    """moto's ``mock_aws`` with the plugin installed, intercepting the Huawei and Alibaba endpoints too
+    (``requests``, the Alibaba core SDK's vendored copy of it, and aiohttp).
 
     The plugin's state (every cloud's stack sets, the clock, scripted outcomes, progressions, the record of
     calls) resets with moto's: at the start of the mock and when it ends. When the outermost mock ends,
@@ -241,7 +245,7 @@ class StackSetsMock(_WithPluginState):
         _intercept_clouds(responses_mock, None)
 
     def _disable_patching(self, remove_data: bool) -> None:
-        vendored_requests.unpatch()
+        _release_clouds()
         super()._disable_patching(remove_data)
 
 
@@ -269,7 +273,7 @@ class ServerModeStackSetsMock(_WithPluginState, ServerModeMockAWS):
 
     def _disable_patching(self, remove_data: bool) -> None:
         global _server_endpoint
-        vendored_requests.unpatch()
+        _release_clouds()
         try:
             super()._disable_patching(remove_data)
         finally:

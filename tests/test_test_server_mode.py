@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 
+import aiohttp
 import boto3
 import moto.settings
 import pytest
@@ -34,6 +36,7 @@ from moto_stacksets_ext.calls import Call
 from moto_stacksets_ext.calls import calls as this_process_calls
 from moto_stacksets_ext.control import ControlArgumentError
 from moto_stacksets_ext.engine.model import Operation, TargetResult
+from moto_stacksets_ext.forwarding import ServerUnreachableError
 from moto_stacksets_ext.huawei_rfs import project_id_for
 from moto_stacksets_ext.plugin import UnservedEndpointError
 from moto_stacksets_ext.remote_control import RemoteControlError, ServerModeError
@@ -294,6 +297,53 @@ def test_alibaba_ros_sdks_calls_reach_the_server(server_mode: str) -> None:
     assert "group" not in served_state(server_mode)
 
 
+def test_alibaba_ros_async_calls_reach_the_server(server_mode: str) -> None:
+    async def scenario() -> None:
+        tea = RosClient(RosConfig(access_key_id=ROS_AK, access_key_secret=ROS_SECRET, region_id="cn-hangzhou"))
+        created = await tea.create_stack_group_async(
+            ros.CreateStackGroupRequest(region_id="cn-hangzhou", stack_group_name="async", template_body=ROS_TEMPLATE)
+        )
+        v2 = RosClient(
+            RosConfig(
+                access_key_id=ROS_AK, access_key_secret=ROS_SECRET, region_id="cn-hangzhou", signature_algorithm="v2"
+            )
+        )
+        got = await v2.get_stack_group_async(
+            ros.GetStackGroupRequest(region_id="cn-hangzhou", stack_group_name="async")
+        )
+        assert got.body.stack_group.stack_group_id == created.body.stack_group_id
+        try:
+            await tea.get_stack_group_async(ros.GetStackGroupRequest(region_id="cn-hangzhou", stack_group_name="nope"))
+        except TeaClientException as error:
+            assert (error.status_code, error.code) == (404, "StackGroupNotFound")
+        else:
+            raise AssertionError("expected StackGroupNotFound")
+        forged = RosClient(RosConfig(access_key_id=ROS_AK, access_key_secret="not-the-secret", region_id="cn-hangzhou"))
+        try:
+            await forged.list_stack_groups_async(ros.ListStackGroupsRequest(region_id="cn-hangzhou"))
+        except TeaClientException as error:  # the server verified the signature over the original host
+            assert (error.status_code, error.code) == (400, "SignatureDoesNotMatch")
+        else:
+            raise AssertionError("expected SignatureDoesNotMatch")
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(UnservedEndpointError, match="does not serve"):
+                await session.get("https://ecs.aliyuncs.com/?Action=DescribeInstances")
+            async with session.get(f"{server_mode}/moto-api/stacksets/calls") as response:  # not a cloud host
+                assert response.status == 200
+
+    with mock_stacksets():
+        recorded_here = len(this_process_calls)
+        asyncio.run(scenario())
+        assert "async" in served_state(server_mode)
+        assert [(c.action, c.status) for c in control.calls.filter(cloud="alibaba")] == [
+            ("CreateStackGroup", 200),
+            ("GetStackGroup", 200),
+            ("GetStackGroup", 404),
+            ("ListStackGroups", 400),
+        ]
+        assert len(this_process_calls) == recorded_here  # the record is the server's
+
+
 def test_signatures_are_verified_by_the_server(server_mode: str) -> None:
     with mock_stacksets():
         forged = RosClient(RosConfig(access_key_id=ROS_AK, access_key_secret="not-the-secret", region_id="cn-hangzhou"))
@@ -324,6 +374,16 @@ def test_a_server_that_is_not_running_is_named(monkeypatch: pytest.MonkeyPatch) 
         with pytest.raises(Exception, match="is moto-stacksets-server running there") as caught:
             tea.list_stack_groups(ros.ListStackGroupsRequest(region_id="cn-hangzhou"))
         assert nowhere in str(caught.value)  # the SDK wraps the ConnectionError, keeping its message
+        with pytest.raises(Exception, match="is moto-stacksets-server running there") as caught:
+            asyncio.run(tea.list_stack_groups_async(ros.ListStackGroupsRequest(region_id="cn-hangzhou")))
+        assert nowhere in str(caught.value)
+
+        async def raw() -> None:
+            async with aiohttp.ClientSession() as session:
+                await session.get("https://ros.aliyuncs.com/?Action=ListStackGroups&Version=2019-09-10")
+
+        with pytest.raises(ServerUnreachableError, match=nowhere):  # aiohttp callers get the forwarder's error
+            asyncio.run(raw())
 
 
 def test_outside_the_mock_control_acts_on_this_process(server_mode: str) -> None:
