@@ -21,7 +21,9 @@ request as the real host would (path, query, headers and body as aiohttp encoded
 genuine ``aiohttp.ClientResponse`` built by aiohttp itself from the bytes on the loopback connection
 (``response.url`` names the loopback address). An exception of the ``Answer`` (a TEST_SERVER_MODE server that
 does not answer: ``forwarding.ServerUnreachableError``) is raised to the caller as it was raised. The hop
-never follows a redirect (no front-end answers one), so nothing can leave the machine.
+never follows a redirect (no front-end answers one) and never uses the request's ``proxy``. One limit: a
+session created with ``trust_env=True`` (the Tea SDK's is not) takes its proxy from ``HTTP_PROXY`` for the hop
+too, unless ``NO_PROXY`` lists ``127.0.0.1``.
 
 Why not a library or a hand-built response: ``aioresponses`` can express "these hosts, everything else passes
 through" (``passthrough_unmatched``), but it builds ``ClientResponse`` objects itself from aiohttp's private
@@ -265,7 +267,8 @@ class _Loopback:
             try:
                 response = self.route.answer(front_end, request)
             except Exception as error:  # raised to the waiting coroutine (e.g. ServerUnreachableError)
-                _failures[token] = error
+                if token:
+                    _failures[token] = error
                 response = gateway.GatewayResponse.json(502, {"error": str(error)})
         kept = [(name, value) for name, value in response.headers.items() if name.lower() not in HOP_BY_HOP]
         kept.append(("Content-Length", str(len(response.body))))

@@ -101,14 +101,6 @@ def unserved_endpoint(method: str, url: str) -> UnservedEndpointError:
     )
 
 
-def front_end_for(url: str) -> CloudFrontEnd | None:
-    """The registered front-end whose ``host_patterns`` match ``url`` (as the ``responses`` mock matches)."""
-    for front_end in front_ends():
-        if any(pattern.match(url) for pattern in front_end.host_patterns):
-            return front_end
-    return None
-
-
 _lock = threading.Lock()
 _front_ends: list[CloudFrontEnd] = []
 _serving = threading.local()
@@ -129,6 +121,14 @@ def register(front_end: CloudFrontEnd) -> None:
 def front_ends() -> list[CloudFrontEnd]:
     with _lock:
         return list(_front_ends)
+
+
+def front_end_for(url: str) -> CloudFrontEnd | None:
+    """The registered front-end whose ``host_patterns`` match ``url`` (as the ``responses`` mock matches)."""
+    for front_end in front_ends():
+        if any(pattern.match(url) for pattern in front_end.host_patterns):
+            return front_end
+    return None
 
 
 def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:

@@ -161,3 +161,11 @@ def test_aiohttp_internals_are_checked() -> None:
 
     with pytest.raises(AiohttpContractError, match="no longer starts with the parameters"):
         async_http.check_contract(SimpleNamespace(__version__="9.9", ClientSession=Renamed))
+
+
+def test_without_aiohttp_the_mock_patches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(async_http, "_aiohttp", lambda: None)  # as if aiohttp were not installed
+    own = aiohttp.ClientSession._request
+    with mock_stacksets():
+        assert not async_http.patched()
+        assert aiohttp.ClientSession._request is own
