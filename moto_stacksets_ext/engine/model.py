@@ -6,6 +6,7 @@ statuses are the engine's own vocabulary, which each front-end maps to its provi
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -398,6 +399,14 @@ class StackSet:
     @property
     def has_instances(self) -> bool:
         return bool(self.instances)
+
+    @property
+    def instance_count(self) -> int:
+        return len(self.instances)
+
+    def newest_operations(self, limit: int) -> list[Operation]:
+        """The stack set's ``limit`` newest operations, newest first."""
+        return list(itertools.islice(self.operations.walk(None, newest_first=True), limit))
 
     @property
     def busy(self) -> bool:
