@@ -261,7 +261,10 @@ class StackSetsControl:
         if (remote := _remote()) is not None:
             return remote.operation(stack_set, operation_id, cloud, account, region)
         found = self.namespace(cloud, account, region).get_stack_set(stack_set, include_deleted=True)
-        return found.operations_by_id[operation_id]
+        operation = found.operation(operation_id)
+        if operation is None:
+            raise KeyError(f"stack set {stack_set!r} has no operation {operation_id!r}")
+        return operation
 
     def results(
         self,

@@ -14,7 +14,6 @@ The page does not redraw while text on it is selected (so a selection can be cop
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import datetime, timedelta
 from importlib import resources
@@ -107,11 +106,8 @@ def _stack_set(stack_set: StackSet) -> dict[str, Any]:
         "id": stack_set.stack_set_id,
         "status": stack_set.status.value,
         "permission_model": stack_set.permission_model.value,
-        "instances": len(stack_set.instances),
-        "operations": [
-            _operation(op)
-            for op in itertools.islice(stack_set.operations.walk(None, newest_first=True), OPERATIONS_SHOWN)
-        ],
+        "instances": stack_set.instance_count,
+        "operations": [_operation(op) for op in stack_set.newest_operations(OPERATIONS_SHOWN)],
     }
 
 

@@ -6,99 +6,26 @@ statuses are the engine's own vocabulary, which each front-end maps to its provi
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
 
 from .lifecycle import Pace
 from .pagination import SequencedList
 from .runs import Execution  # the run state (``runs``)
-
-
-class _Vocabulary(str, Enum):
-    """A string enum whose str() is its value (so serializers write the bare word)."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class StackSetStatus(_Vocabulary):
-    ACTIVE = "ACTIVE"
-    DELETED = "DELETED"
-
-
-class PermissionModel(_Vocabulary):
-    SELF_MANAGED = "SELF_MANAGED"
-    SERVICE_MANAGED = "SERVICE_MANAGED"
-
-
-class OperationAction(_Vocabulary):
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    DELETE = "DELETE"
-    DETECT_DRIFT = "DETECT_DRIFT"
-
-
-class OperationStatus(_Vocabulary):
-    QUEUED = "QUEUED"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    STOPPING = "STOPPING"
-    STOPPED = "STOPPED"
-
-    @property
-    def ended(self) -> bool:
-        return self in (OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.STOPPED)
-
-
-class TargetStatus(_Vocabulary):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
-class InstanceStatus(_Vocabulary):
-    CURRENT = "CURRENT"
-    OUTDATED = "OUTDATED"
-    INOPERABLE = "INOPERABLE"
-
-
-class DetailedStatus(_Vocabulary):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-    INOPERABLE = "INOPERABLE"
-    SKIPPED_SUSPENDED_ACCOUNT = "SKIPPED_SUSPENDED_ACCOUNT"
-    FAILED_IMPORT = "FAILED_IMPORT"
-
-
-class DriftStatus(_Vocabulary):
-    DRIFTED = "DRIFTED"
-    IN_SYNC = "IN_SYNC"
-    UNKNOWN = "UNKNOWN"
-    NOT_CHECKED = "NOT_CHECKED"
-
-
-class RegionConcurrency(_Vocabulary):
-    SEQUENTIAL = "SEQUENTIAL"
-    PARALLEL = "PARALLEL"
-
-
-class ConcurrencyMode(_Vocabulary):
-    STRICT_FAILURE_TOLERANCE = "STRICT_FAILURE_TOLERANCE"
-    SOFT_FAILURE_TOLERANCE = "SOFT_FAILURE_TOLERANCE"
-
-
-class AccountFilterType(_Vocabulary):
-    NONE = "NONE"
-    INTERSECTION = "INTERSECTION"
-    DIFFERENCE = "DIFFERENCE"
-    UNION = "UNION"
+from .vocabulary import (  # the engine's vocabulary, re-exported (``__all__``)
+    AccountFilterType,
+    ConcurrencyMode,
+    DetailedStatus,
+    DriftStatus,
+    InstanceStatus,
+    OperationAction,
+    OperationStatus,
+    PermissionModel,
+    RegionConcurrency,
+    StackSetStatus,
+    TargetStatus,
+)
 
 
 @dataclass
@@ -474,6 +401,14 @@ class StackSet:
         return bool(self.instances)
 
     @property
+    def instance_count(self) -> int:
+        return len(self.instances)
+
+    def newest_operations(self, limit: int) -> list[Operation]:
+        """The stack set's ``limit`` newest operations, newest first."""
+        return list(itertools.islice(self.operations.walk(None, newest_first=True), limit))
+
+    @property
     def busy(self) -> bool:
         """Whether any of the stack set's operations is running or queued."""
         return bool(self.in_flight)
@@ -502,3 +437,37 @@ class StackSet:
         self.operations_by_id[operation.operation_id] = operation
         if not operation.status.ended:
             self.in_flight[operation.operation_id] = operation
+
+
+__all__ = [
+    "AccountFilterType",
+    "AccountGateResult",
+    "AutoDeployment",
+    "AutoDeploymentTarget",
+    "ConcurrencyMode",
+    "DeploymentTargets",
+    "DetailedStatus",
+    "DriftStatus",
+    "ImportedStack",
+    "InstanceStatus",
+    "ManagedExecution",
+    "Operation",
+    "OperationAction",
+    "OperationStatus",
+    "Parameter",
+    "PermissionModel",
+    "Preferences",
+    "RegionConcurrency",
+    "ResourceDrift",
+    "StackInstance",
+    "StackInstanceComprehensiveStatus",
+    "StackResource",
+    "StackSet",
+    "StackSetDriftDetectionDetails",
+    "StackSetStatus",
+    "StatusDetails",
+    "Tag",
+    "Target",
+    "TargetResult",
+    "TargetStatus",
+]

@@ -1,4 +1,5 @@
-"""One RFS call: who, where, the parsed request, and the lookups every handler shares."""
+"""One RFS call: who, where, the parsed request, and what every handler hands the engine about the stack set
+it addresses (``Call.ref``: by the path's name only, the optional ``stack_set_id``, the call's own checks)."""
 
 from __future__ import annotations
 

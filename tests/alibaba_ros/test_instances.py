@@ -19,6 +19,7 @@ from .ros_support import (
     create_group,
     create_instances,
     get_operation,
+    operations_stay_running,
     raises,
 )
 
@@ -159,6 +160,52 @@ def test_client_token_replays_the_same_operation(client: Any) -> None:
         400,
         "The specified parameters are different from before.",
     )
+
+
+def test_client_token_replays_every_operation_call_and_is_per_group(client: Any) -> None:
+    create_group(client)
+    first = create_instances(client, account_ids=[A1], region_ids=[REGION], client_token="token-1")
+    # The instance exists now: a new create is refused, the replay is not.
+    assert create_instances(client, account_ids=[A1], region_ids=[REGION], client_token="token-1") == first
+    assert raises(lambda: create_instances(client, account_ids=[A1], region_ids=[REGION])).code == "StackInstanceExists"
+
+    def update(token: str) -> str:
+        request = ros.UpdateStackGroupRequest(
+            region_id=REGION, stack_group_name="MyStackGroup", description="d", client_token=token
+        )
+        return str(client.update_stack_group(request).body.operation_id)
+
+    def drift(token: str) -> str:
+        request = ros.DetectStackGroupDriftRequest(
+            region_id=REGION, stack_group_name="MyStackGroup", client_token=token
+        )
+        return str(client.detect_stack_group_drift(request).body.operation_id)
+
+    updated = update("token-2")
+    assert update("token-2") == updated and updated != first
+    drifted = drift("token-3")
+    assert drift("token-3") == drifted
+    assert raises(lambda: drift("token-2")).code == "InvalidIdempotenceParameter"
+    assert raises(lambda: update("token-1")).code == "InvalidIdempotenceParameter"
+    listed = client.list_stack_group_operations(
+        ros.ListStackGroupOperationsRequest(region_id=REGION, stack_group_name="MyStackGroup")
+    ).body
+    assert listed.total_count == 3
+    # The same token on another group starts that group's own operation.
+    create_group(client, "Other")
+    elsewhere = create_instances(client, "Other", account_ids=[A1], region_ids=[REGION], client_token="token-1")
+    assert elsewhere != first
+
+
+def test_client_token_replay_while_the_operation_runs(client: Any) -> None:
+    create_group(client)
+    with operations_stay_running():
+        first = create_instances(client, account_ids=[A1], region_ids=[REGION], client_token="token-1")
+        # Not StackGroupOperationInProgress: the replay answers with the running operation.
+        assert create_instances(client, account_ids=[A1], region_ids=[REGION], client_token="token-1") == first
+        assert get_operation(client, first).status == "RUNNING"
+        busy = raises(lambda: create_instances(client, account_ids=[A2], region_ids=[REGION]))
+        assert busy.code == "StackGroupOperationInProgress"
 
 
 @pytest.fixture

@@ -144,3 +144,31 @@ def test_async_clients(server_client: Any, server: ThreadedStackSetsServer) -> N
                 raise AssertionError("expected StackGroupOperationNotFound")
 
     asyncio.run(scenario())
+
+
+def test_client_token_idempotency_in_server_mode(server_client: Any, server: ThreadedStackSetsServer) -> None:
+    c = server_client
+    c.create_stack_group(ros.CreateStackGroupRequest(region_id=REGION, stack_group_name="tok", template_body=TEMPLATE))
+
+    def create(token: str) -> str:
+        request = ros.CreateStackInstancesRequest(
+            region_id=REGION, stack_group_name="tok", account_ids=[A1], region_ids=[REGION], client_token=token
+        )
+        return str(c.create_stack_instances(request).body.operation_id)
+
+    first = create("srv-token")
+    assert create("srv-token") == first
+    delete = ros.DeleteStackInstancesRequest(
+        region_id=REGION,
+        stack_group_name="tok",
+        account_ids=[A1],
+        region_ids=[REGION],
+        retain_stacks=False,
+        client_token="srv-token",
+    )
+    assert_error(
+        raises(lambda: c.delete_stack_instances(delete)),
+        "InvalidIdempotenceParameter",
+        400,
+        "The specified parameters are different from before.",
+    )

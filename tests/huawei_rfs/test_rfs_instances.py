@@ -163,6 +163,32 @@ def test_create_instance_errors_change_nothing(
     assert list_instances(rfs) == []
 
 
+def test_the_stack_set_id_and_call_identity_are_checked_within_the_call_and_change_nothing(rfs: Any) -> None:
+    create_set(rfs)
+    wrong = "00000000-0000-0000-0000-000000000000"
+    targets = DeploymentTargets(regions=[REGION], domain_ids=[DOMAIN_A])
+    for fields, expected in (
+        ({"stack_set_id": wrong}, (400, "RF.10011015")),
+        ({"call_identity": "DELEGATED_ADMIN"}, (400, "RF.10011028")),
+    ):
+        with pytest.raises(ClientRequestException) as excinfo:
+            start(rfs, CreateStackInstanceRequestBody(deployment_targets=targets, **fields))
+        assert error_of(excinfo) == expected
+        with pytest.raises(ClientRequestException) as excinfo:
+            list_instances(rfs, **fields)
+        assert error_of(excinfo) == expected
+        with pytest.raises(ClientRequestException) as excinfo:
+            rfs.list_stack_set_operations(
+                ListStackSetOperationsRequest(client_request_id=crid(), stack_set_name="hello_set", **fields)
+            )
+        assert error_of(excinfo) == expected
+    assert list_instances(rfs) == []
+    listed = rfs.list_stack_set_operations(
+        ListStackSetOperationsRequest(client_request_id=crid(), stack_set_name="hello_set")
+    )
+    assert list(listed.stack_set_operations) == []
+
+
 def test_agency_rules(rfs: Any) -> None:
     create_set(rfs, administration_agency_name=None)  # accepted, but cannot deploy
     with pytest.raises(ClientRequestException) as excinfo:

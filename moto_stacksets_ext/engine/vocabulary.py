@@ -1,0 +1,94 @@
+"""The engine's vocabulary: the statuses, actions and modes of stack sets, instances and operations.
+
+String enums in engine terms; each front-end maps them to its provider's words. ``model`` re-exports them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class _Vocabulary(str, Enum):
+    """A string enum whose str() is its value (so serializers write the bare word)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class StackSetStatus(_Vocabulary):
+    ACTIVE = "ACTIVE"
+    DELETED = "DELETED"
+
+
+class PermissionModel(_Vocabulary):
+    SELF_MANAGED = "SELF_MANAGED"
+    SERVICE_MANAGED = "SERVICE_MANAGED"
+
+
+class OperationAction(_Vocabulary):
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
+    DETECT_DRIFT = "DETECT_DRIFT"
+
+
+class OperationStatus(_Vocabulary):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+
+    @property
+    def ended(self) -> bool:
+        return self in (OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.STOPPED)
+
+
+class TargetStatus(_Vocabulary):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class InstanceStatus(_Vocabulary):
+    CURRENT = "CURRENT"
+    OUTDATED = "OUTDATED"
+    INOPERABLE = "INOPERABLE"
+
+
+class DetailedStatus(_Vocabulary):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+    INOPERABLE = "INOPERABLE"
+    SKIPPED_SUSPENDED_ACCOUNT = "SKIPPED_SUSPENDED_ACCOUNT"
+    FAILED_IMPORT = "FAILED_IMPORT"
+
+
+class DriftStatus(_Vocabulary):
+    DRIFTED = "DRIFTED"
+    IN_SYNC = "IN_SYNC"
+    UNKNOWN = "UNKNOWN"
+    NOT_CHECKED = "NOT_CHECKED"
+
+
+class RegionConcurrency(_Vocabulary):
+    SEQUENTIAL = "SEQUENTIAL"
+    PARALLEL = "PARALLEL"
+
+
+class ConcurrencyMode(_Vocabulary):
+    STRICT_FAILURE_TOLERANCE = "STRICT_FAILURE_TOLERANCE"
+    SOFT_FAILURE_TOLERANCE = "SOFT_FAILURE_TOLERANCE"
+
+
+class AccountFilterType(_Vocabulary):
+    NONE = "NONE"
+    INTERSECTION = "INTERSECTION"
+    DIFFERENCE = "DIFFERENCE"
+    UNION = "UNION"
