@@ -236,7 +236,10 @@ class _Loopback:
         self._server = make_server(LOOPBACK_HOST, 0, self._app, threaded=True, request_handler=Quiet)
         self.port = int(self._server.server_port)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="moto-stacksets-aiohttp-loopback", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},  # how long the mock's end waits for the server to stop, at most
+            name="moto-stacksets-aiohttp-loopback",
+            daemon=True,
         )
         self._thread.start()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     CreateStackSetRequest,
     CreateStackSetRequestBody,
     ListStackSetsRequest,
+    RfsAsyncClient,
     RfsClient,
 )
 from huaweicloudsdkrfs.v1.region.rfs_region import RfsRegion  # type: ignore[import-untyped]
@@ -249,9 +251,19 @@ def test_huawei_rfs_sdk_calls_reach_the_server(server_mode: str) -> None:
         listed = rfs.list_stack_sets(ListStackSetsRequest(client_request_id="c0ffee00-0000-4000-8000-000000000002"))
         assert [s.stack_set_name for s in listed.stack_sets] == ["rfs_set"]
         assert "rfs_set" in served_state(server_mode)
+        # the async client (requests in a thread pool, not aiohttp) is forwarded the same way
+        rfs_async = (
+            RfsAsyncClient.new_builder()
+            .with_credentials(BasicCredentials(RFS_AK, RFS_SK, project_id_for(RFS_AK, "cn-north-4")))
+            .with_region(RfsRegion.value_of("cn-north-4"))
+            .build()
+        )
+        future = rfs_async.list_stack_sets_async(ListStackSetsRequest(client_request_id=str(uuid.uuid4())))
+        assert [s.stack_set_name for s in future.result().stack_sets] == ["rfs_set"]
         assert [c.action for c in control.calls.filter(cloud="huawei")] == [
             "KeystoneListProjects",
             "CreateStackSet",
+            "ListStackSets",
             "ListStackSets",
         ]
         assert control.calls.last(cloud="huawei").region == "cn-north-4"  # type: ignore[union-attr]
