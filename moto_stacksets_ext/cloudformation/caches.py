@@ -54,7 +54,6 @@ def _cached_templates(original: Callable[[str], Any]) -> Callable[[str], Any]:
             return original(template)
         return copy.deepcopy(parsed(template))
 
-    parse_template.cache_clear = parsed.cache_clear  # type: ignore[attr-defined]
     return parse_template
 
 
