@@ -8,6 +8,7 @@ server at ``TEST_SERVER_MODE_ENDPOINT`` through that API (``remote_control``) an
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,11 @@ from .control_checks import ControlArgumentError
 from .engine import door
 from .engine.clock import clock
 from .engine.model import Operation, TargetResult
-from .engine.outcomes import Outcome, OutcomeKind, outcomes
+from .engine.outcomes import DriftedResource, Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
+
+#: What ``control.drift(resources=...)`` takes: logical id → drift status, or logical ids and ``DriftedResource``s.
+DriftResources = Mapping[str, str] | Sequence[str | DriftedResource]
 
 if TYPE_CHECKING:
     from .alibaba_ros.resource_directory import ResourceDirectory
@@ -107,9 +111,22 @@ class StackSetsControl:
         cloud: str | None = None,
         stack_set: str | None = None,
         times: int | None = None,
+        resources: DriftResources | None = None,
     ) -> Outcome:
-        """Make matching instances' stacks drifted: drift detection reports them DRIFTED."""
-        return self._add(OutcomeKind.DRIFT, None, cloud, account, region, stack_set, None, times)
+        """Make matching instances' stacks drifted: drift detection reports them DRIFTED.
+
+        ``resources`` names the resources that drifted, and how: a mapping of logical resource id to a
+        ``StackResourceDriftStatus`` (``{"Bucket": "MODIFIED", "Topic": "DELETED"}``), or a sequence of logical
+        ids (each MODIFIED) and ``DriftedResource`` objects (which may carry ``PropertyDifference``s for a
+        MODIFIED resource). ListStackInstanceResourceDrifts then shows the named resources with their status,
+        the stack's other resources IN_SYNC, and the instance is DRIFTED only if a resource is MODIFIED or
+        DELETED (else IN_SYNC). A logical id the instance's stack does not have is ignored. ``None`` (the
+        default): every resource of the stack MODIFIED, without property differences.
+        """
+        named = checks.resources("drift()", resources)
+        return self.add_outcome(
+            Outcome(OutcomeKind.DRIFT, None, cloud, account, region, stack_set, None, times, resources=named)
+        )
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
         """Add a rule built by hand (its matchers as in ``fail``).
@@ -117,7 +134,8 @@ class StackSetsControl:
         Every argument is checked (``ControlArgumentError`` names the valid values): ``cloud`` one of ``aws``,
         ``huawei``, ``alibaba``; ``account`` a string (AWS: 12 digits); ``region`` a region of the cloud (AWS:
         known to botocore); ``action`` one of CREATE, UPDATE, DELETE, DETECT_DRIFT; ``times`` a positive
-        integer. Outside any mock it raises ``NoActiveMockError``.
+        integer; ``resources`` (DRIFT outcomes only) as in ``drift``. Outside any mock it raises
+        ``NoActiveMockError``.
         """
         return self._checked_outcome(outcome, per_cloud=True)
 
@@ -136,6 +154,9 @@ class StackSetsControl:
         checks.times(call, outcome.times)
         checks.text(call, "stack_set", outcome.stack_set)
         checks.text(call, "reason", outcome.reason)
+        if outcome.resources is not None and outcome.kind is not OutcomeKind.DRIFT:
+            raise ControlArgumentError(f"{call}: resources are for DRIFT outcomes only, not {outcome.kind.value}")
+        outcome.resources = checks.resources(call, outcome.resources)
         _require_mock(call)
         if (remote := _remote()) is not None:
             return remote.add_outcome(outcome)

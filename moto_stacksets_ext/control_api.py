@@ -3,7 +3,8 @@
 ===========================================  ==============================================================
 ``GET    /moto-api/stacksets/outcomes``      ``{"outcomes": [Outcome, ...]}``
 ``POST   /moto-api/stacksets/outcomes``      body: ``{"kind": "FAIL"|"SUCCEED"|"DRIFT", "account", "region",
-                                             "cloud", "stack_set", "action", "reason", "times"}`` (all
+                                             "cloud", "stack_set", "action", "reason", "times",
+                                             "resources"}`` (all
                                              optional, kind defaults to FAIL) → 201 ``Outcome``
 ``DELETE /moto-api/stacksets/outcomes``      remove every outcome → 204
 ``DELETE /moto-api/stacksets/outcomes/{id}`` remove one → 204, or 404
@@ -33,7 +34,10 @@
 ===========================================  ==============================================================
 
 ``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "action", "reason",
-"times", "consumed"}``. Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
+"times", "consumed", "resources"}``; ``resources`` (DRIFT only, ``null``: every resource MODIFIED) is a list of
+``{"logical_resource_id", "status", "property_differences": [{"property_path", "expected_value",
+"actual_value", "difference_type"}]}`` (``status`` defaults to MODIFIED), as ``control.drift(resources=...)``.
+Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
 
 CloudFormation Hooks (see ``docs/hooks.md``):
 
@@ -68,6 +72,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from . import control_checks as checks
 from . import jsonsafe
 from .alibaba_ros.resource_directory import ResourceDirectory
 from .calls import FILTERS, call_json
@@ -103,6 +108,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "reason": outcome.reason,
         "times": outcome.times,
         "consumed": outcome.consumed,
+        "resources": checks.resources_json(outcome.resources),
     }
 
 
@@ -127,7 +133,7 @@ def _only(body: dict[str, Any], *allowed: str) -> dict[str, Any]:
 
 
 def _outcome_from(body: dict[str, Any]) -> Outcome:
-    _only(body, "kind", "times", *_OUTCOME_FIELDS)
+    _only(body, "kind", "times", "resources", *_OUTCOME_FIELDS)
     try:
         kind = OutcomeKind(body.get("kind", "FAIL"))
     except ValueError as error:
@@ -149,6 +155,7 @@ def _outcome_from(body: dict[str, Any]) -> Outcome:
         body.get("stack_set"),
         body.get("action"),
         times,
+        resources=checks.resources_from_json("POST /outcomes", body.get("resources")),
     )
 
 

@@ -8,14 +8,22 @@ call, with a message naming the valid values, not a "stale outcome" at teardown.
   the RFS SDK's regions; Alibaba: the regions ROS answers in (the ROS SDK's endpoint table, plus
   ``MOTO_STACKSETS_ALIBABA_REGIONS``); with no ``cloud``, any of these;
 * ``action``: the engine's operation actions ``CREATE``, ``UPDATE``, ``DELETE``, ``DETECT_DRIFT``;
-* ``times``: a positive integer or ``None``; ``reason`` and ``stack_set``: strings or ``None``.
+* ``times``: a positive integer or ``None``; ``reason`` and ``stack_set``: strings or ``None``;
+* ``resources`` (DRIFT only): ``None``, a mapping of logical resource id to a ``StackResourceDriftStatus``
+  (``IN_SYNC``, ``MODIFIED``, ``DELETED``, ``NOT_CHECKED``, ``UNKNOWN``, ``UNSUPPORTED``), or a sequence of
+  logical ids (each MODIFIED) and ``DriftedResource`` objects; each logical id once, property differences
+  (``PropertyDifference``, ``DifferenceType`` ``ADD``, ``REMOVE`` or ``NOT_EQUAL``) on MODIFIED resources only.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from .engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
+from .engine.outcomes import DriftedResource
 
 CLOUDS = ("aws", "huawei", "alibaba")
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT")
@@ -114,3 +122,153 @@ def text(call: str, argument: str, value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise ControlArgumentError(f"{_name(call, argument)} must be a string (or None), not {value!r}")
+
+
+RESOURCE_DRIFT_STATUSES = tuple(s.value for s in ResourceDriftStatus)
+DIFFERENCE_TYPES = tuple(t.value for t in DifferenceType)
+
+
+def resources(call: str, value: Any) -> tuple[DriftedResource, ...] | None:
+    """The resources a DRIFT outcome names, as ``DriftedResource`` objects (``None``: every resource MODIFIED)."""
+    if value is None:
+        return None
+    argument = _name(call, "resources")
+    if isinstance(value, Mapping):
+        entries: list[Any] = [_named(argument, key, status) for key, status in value.items()]
+    elif isinstance(value, (list, tuple)):
+        entries = list(value)
+    else:
+        raise ControlArgumentError(
+            f"{argument} must be a mapping of logical resource id to drift status, or a sequence of logical ids "
+            f"and DriftedResource objects (or None: every resource MODIFIED), not {value!r}"
+        )
+    found: dict[str, DriftedResource] = {}
+    for entry in entries:
+        made = _drifted(argument, DriftedResource(entry) if isinstance(entry, str) else entry)
+        if made.logical_resource_id in found:
+            raise ControlArgumentError(f"{argument} names {made.logical_resource_id!r} more than once")
+        found[made.logical_resource_id] = made
+    return tuple(found.values())
+
+
+def _status(argument: str, value: Any) -> ResourceDriftStatus:
+    if isinstance(value, str) and value in RESOURCE_DRIFT_STATUSES:
+        return ResourceDriftStatus(value)
+    raise ControlArgumentError(
+        f"{argument}: a drift status must be one of {list(RESOURCE_DRIFT_STATUSES)}, not {value!r}"
+    )
+
+
+def _named(argument: str, key: Any, status: Any) -> DriftedResource:
+    if not isinstance(key, str):
+        raise ControlArgumentError(f"{argument}: a logical resource id must be a string, not {key!r}")
+    return DriftedResource(key, _status(argument, status))
+
+
+def _drifted(argument: str, entry: Any) -> DriftedResource:
+    if not isinstance(entry, DriftedResource):
+        raise ControlArgumentError(
+            f"{argument}: each entry must be a logical resource id or a DriftedResource, not {entry!r}"
+        )
+    if not isinstance(entry.logical_resource_id, str):
+        raise ControlArgumentError(
+            f"{argument}: a logical resource id must be a string, not {entry.logical_resource_id!r}"
+        )
+    status = _status(argument, entry.status)
+    if not isinstance(entry.property_differences, (list, tuple)):
+        raise ControlArgumentError(
+            f"{argument}: property_differences must be a sequence of PropertyDifference objects, "
+            f"not {entry.property_differences!r}"
+        )
+    differences = tuple(_difference(argument, d) for d in entry.property_differences)
+    if differences and status is not ResourceDriftStatus.MODIFIED:
+        raise ControlArgumentError(
+            f"{argument}: {entry.logical_resource_id!r} is {status.value}; property differences are for "
+            "MODIFIED resources only"
+        )
+    return DriftedResource(entry.logical_resource_id, status, differences)
+
+
+def _difference(argument: str, value: Any) -> PropertyDifference:
+    if not isinstance(value, PropertyDifference):
+        raise ControlArgumentError(
+            f"{argument}: property differences must be PropertyDifference objects, not {value!r}"
+        )
+    for name in ("property_path", "expected_value", "actual_value"):
+        if not isinstance(getattr(value, name), str):
+            raise ControlArgumentError(
+                f"{argument}: PropertyDifference.{name} must be a string, not {getattr(value, name)!r}"
+            )
+    if not (isinstance(value.difference_type, str) and value.difference_type in DIFFERENCE_TYPES):
+        raise ControlArgumentError(
+            f"{argument}: PropertyDifference.difference_type must be one of {list(DIFFERENCE_TYPES)}, "
+            f"not {value.difference_type!r}"
+        )
+    return PropertyDifference(
+        value.property_path, value.expected_value, value.actual_value, DifferenceType(value.difference_type)
+    )
+
+
+_RESOURCE_KEYS = ("status", "property_differences")
+_DIFFERENCE_KEYS = ("property_path", "expected_value", "actual_value", "difference_type")
+
+
+def resources_json(value: tuple[DriftedResource, ...] | None) -> dict[str, dict[str, Any]] | None:
+    """A DRIFT outcome's resources in the HTTP control API's JSON: logical id → ``{"status",
+    "property_differences"}`` (``None`` stays ``null``)."""
+    if value is None:
+        return None
+    return {
+        r.logical_resource_id: {
+            "status": r.status.value,
+            "property_differences": [
+                {
+                    "property_path": d.property_path,
+                    "expected_value": d.expected_value,
+                    "actual_value": d.actual_value,
+                    "difference_type": str(d.difference_type),
+                }
+                for d in r.property_differences
+            ],
+        }
+        for r in value
+    }
+
+
+def resources_from_json(call: str, value: Any) -> tuple[DriftedResource, ...] | None:
+    """The HTTP control API's ``resources`` (an object: logical id → ``{"status", "property_differences"}``),
+    checked as ``resources`` checks the Python form."""
+    if value is None:
+        return None
+    argument = _name(call, "resources")
+    if not isinstance(value, dict):
+        raise ControlArgumentError(
+            f"{argument} must be an object of logical resource id to {{status, property_differences}} (or null), "
+            f"not {value!r}"
+        )
+    made: list[DriftedResource] = []
+    for logical_id, entry in value.items():
+        fields = _json_object(argument, entry, _RESOURCE_KEYS)
+        differences = fields.get("property_differences", [])
+        if not isinstance(differences, list):
+            raise ControlArgumentError(f"{argument}: property_differences must be a list, not {differences!r}")
+        made.append(
+            DriftedResource(
+                logical_id,
+                fields.get("status", "MODIFIED"),
+                tuple(
+                    PropertyDifference(**_json_object(argument, d, _DIFFERENCE_KEYS, required=True))
+                    for d in differences
+                ),
+            )
+        )
+    return resources(call, made)
+
+
+def _json_object(argument: str, value: Any, keys: tuple[str, ...], *, required: bool = False) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) - set(keys) or (required and set(keys) - set(value)):
+        demand = "exactly" if required else "only"
+        raise ControlArgumentError(
+            f"{argument}: expected an object with {demand} the fields {list(keys)}, not {value!r}"
+        )
+    return value

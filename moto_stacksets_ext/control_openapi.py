@@ -6,7 +6,7 @@ from typing import Any
 
 from .cloudformation.hooks.model import HookStatus, TargetType
 from .control import OPERATION_MODELS
-from .control_checks import ACTIONS, CLOUDS
+from .control_checks import ACTIONS, CLOUDS, DIFFERENCE_TYPES, RESOURCE_DRIFT_STATUSES
 from .control_checks import regions as known_regions
 from .engine.outcomes import OutcomeKind
 
@@ -78,6 +78,7 @@ def document() -> dict[str, Any]:
     # What POST /outcomes accepts: an account id and a region of some cloud, an action of the engine's.
     new_outcome_fields = {
         **outcome_fields,
+        "resources": {"type": "object", "nullable": True, "additionalProperties": _ref("DriftedResource")},
         "account": {"type": "string", "nullable": True, "pattern": "^([0-9]{12}|[0-9]{16}|[0-9a-f]{32})$"},
         "region": {
             "type": "string",
@@ -99,8 +100,33 @@ def document() -> dict[str, Any]:
                 "kind": {"type": "string", "enum": [k.value for k in OutcomeKind]},
                 "consumed": {"type": "integer"},
                 **outcome_fields,
+                "resources": {"type": "object", "nullable": True, "additionalProperties": _ref("DriftedResource")},
             },
             "required": ["outcome_id", "kind", "consumed"],
+        },
+        "DriftedResource": {
+            "type": "object",
+            "description": "How a resource a DRIFT outcome names drifted (property differences: MODIFIED only)",
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "string", "enum": list(RESOURCE_DRIFT_STATUSES)},
+                "property_differences": {"type": "array", "items": _ref("PropertyDifference")},
+            },
+            "anyOf": [
+                {"properties": {"status": {"enum": ["MODIFIED"]}}},
+                {"properties": {"property_differences": {"maxItems": 0}}},
+            ],
+        },
+        "PropertyDifference": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "property_path": {"type": "string"},
+                "expected_value": {"type": "string"},
+                "actual_value": {"type": "string"},
+                "difference_type": {"type": "string", "enum": list(DIFFERENCE_TYPES)},
+            },
+            "required": ["property_path", "expected_value", "actual_value", "difference_type"],
         },
         "NewOutcome": {
             "type": "object",
@@ -109,6 +135,11 @@ def document() -> dict[str, Any]:
                 "kind": {"type": "string", "enum": [k.value for k in OutcomeKind]},
                 **new_outcome_fields,
             },
+            # resources are for DRIFT outcomes only
+            "anyOf": [
+                {"properties": {"resources": {"enum": [None]}}},
+                {"properties": {"kind": {"enum": ["DRIFT"]}}, "required": ["kind"]},
+            ],
         },
         "Clock": {"type": "object", "properties": {"now": {"type": "string"}}, "required": ["now"]},
         "ClockChange": {

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote, urlencode, urlsplit
 
+from . import control_checks as checks
 from .alibaba_ros.resource_directory import Folder, MemberAccount, ResourceDirectory
 from .calls import Call, CallLog, call_from_json
 from .cloudformation.hooks import control as hook_control
@@ -137,6 +138,7 @@ def outcome_from(value: Any) -> Outcome:
         times=found.get("times"),
         consumed=int(found.get("consumed", 0)),
         outcome_id=str(found["outcome_id"]),
+        resources=checks.resources_from_json("the server's outcome", found.get("resources")),
     )
 
 
@@ -354,6 +356,7 @@ class RemoteControl:
     def add_outcome(self, outcome: Outcome) -> Outcome:
         fields = ("account", "region", "cloud", "stack_set", "action", "reason", "times")
         body = {"kind": outcome.kind.value, **{name: getattr(outcome, name) for name in fields}}
+        body["resources"] = checks.resources_json(outcome.resources)
         return outcome_from(self.client.call("POST", "/outcomes", body))
 
     def outcomes(self) -> list[Outcome]:

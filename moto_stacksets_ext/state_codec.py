@@ -32,6 +32,8 @@ TYPES: dict[str, type] = {
     "Operation": model.Operation,
     "TargetResult": model.TargetResult,
     "ResourceDrift": model.ResourceDrift,
+    "PropertyDifference": model.PropertyDifference,
+    "DifferenceType": model.DifferenceType,
     "ImportedStack": model.ImportedStack,
     "AccountGateResult": model.AccountGateResult,
     "StatusDetails": model.StatusDetails,

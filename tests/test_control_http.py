@@ -1,9 +1,10 @@
 """The HTTP control API's endpoints that ``control`` uses under TEST_SERVER_MODE, called as an HTTP client
 would: one operation as the engine holds it, resetting a progression, removing one Hook outcome, and the
-clock following the wall clock again."""
+clock following the wall clock again; DRIFT outcomes naming resources."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import requests
@@ -88,3 +89,51 @@ def test_a_recorded_hook_result_is_answered_in_full(server: ThreadedStackSetsSer
         got["FailureMode"],
     )
     assert answer["Annotations"] == [{"AnnotationName": "a", "Status": "PASSED"}]
+
+
+def test_drift_outcomes_name_resources(server: ThreadedStackSetsServer, server_cf: Any) -> None:
+    template = json.dumps({"Resources": {"Alerts": {"Type": "AWS::SNS::Topic"}, "Jobs": {"Type": "AWS::SQS::Queue"}}})
+    server_cf.create_stack_set(StackSetName="watched", TemplateBody=template)
+    server_cf.create_stack_instances(StackSetName="watched", Accounts=[ACCOUNT_A], Regions=[REGION])
+    difference = {
+        "property_path": "/DelaySeconds",
+        "expected_value": "0",
+        "actual_value": "5",
+        "difference_type": "NOT_EQUAL",
+    }
+    resources = {"Jobs": {"status": "MODIFIED", "property_differences": [difference]}}
+    added = requests.post(api(server, "/outcomes"), json={"kind": "DRIFT", "resources": resources}, timeout=10)
+    assert added.status_code == 201 and added.json()["resources"] == resources
+    listed = requests.get(api(server, "/outcomes"), timeout=10).json()["outcomes"]
+    assert [o["resources"] for o in listed] == [resources]
+    for refused in [
+        {"kind": "FAIL", "resources": {"Jobs": {}}},
+        {"kind": "DRIFT", "resources": {"Jobs": {"status": "CHANGED"}}},
+        {"kind": "DRIFT", "resources": {"Jobs": {"status": "DELETED", "property_differences": [difference]}}},
+        {"kind": "DRIFT", "resources": ["Jobs"]},
+    ]:
+        answer = requests.post(api(server, "/outcomes"), json=refused, timeout=10)
+        assert (answer.status_code, set(answer.json())) == (400, {"error"}), refused
+    assert len(requests.get(api(server, "/outcomes"), timeout=10).json()["outcomes"]) == 1
+
+    operation_id = server_cf.detect_stack_set_drift(StackSetName="watched")["OperationId"]
+    drifts = server_cf.list_stack_instance_resource_drifts(
+        StackSetName="watched",
+        OperationId=operation_id,
+        StackInstanceAccount=ACCOUNT_A,
+        StackInstanceRegion=REGION,
+        StackInstanceResourceDriftStatuses=["MODIFIED"],
+    )["Summaries"]
+    assert [(d["LogicalResourceId"], d["PropertyDifferences"]) for d in drifts] == [
+        (
+            "Jobs",
+            [
+                {
+                    "PropertyPath": "/DelaySeconds",
+                    "ExpectedValue": "0",
+                    "ActualValue": "5",
+                    "DifferenceType": "NOT_EQUAL",
+                }
+            ],
+        )
+    ]

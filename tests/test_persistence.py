@@ -12,7 +12,8 @@ import boto3
 import pytest
 import requests
 
-from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext import DriftedResource, PropertyDifference, control, mock_stacksets
+from moto_stacksets_ext.engine.model import DifferenceType
 from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
 from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, run_server_to_exit, start_server_process
@@ -29,8 +30,17 @@ def test_round_trip_in_process() -> None:
             Regions=[REGION],
             OperationPreferences={"FailureToleranceCount": 1},
         )["OperationId"]
-        control.drift(account=ACCOUNT_A)
+        difference = PropertyDifference("/DisplayName", "dev", "ops", DifferenceType.NOT_EQUAL)
+        control.drift(account=ACCOUNT_A, resources=[DriftedResource("Topic", property_differences=(difference,))])
         drift_id = cf.detect_stack_set_drift(StackSetName="kept")["OperationId"]
+        drift_of_a = {
+            "StackSetName": "kept",
+            "OperationId": drift_id,
+            "StackInstanceAccount": ACCOUNT_A,
+            "StackInstanceRegion": REGION,
+        }
+        drifts_before = cf.list_stack_instance_resource_drifts(**drift_of_a)["Summaries"]
+        assert drifts_before[0]["PropertyDifferences"][0]["ActualValue"] == "ops"
         cf.create_stack_set(StackSetName="gone", TemplateBody=TOPIC_TEMPLATE)
         cf.delete_stack_set(StackSetName="gone")
         saved = json.loads(json.dumps(export_state()))
@@ -51,6 +61,7 @@ def test_round_trip_in_process() -> None:
             ]
             == 1
         )
+        assert cf.list_stack_instance_resource_drifts(**drift_of_a)["Summaries"] == drifts_before
         assert [s["OperationId"] for s in cf.list_stack_set_operations(StackSetName="kept")["Summaries"]] == [
             drift_id,
             operation_id,

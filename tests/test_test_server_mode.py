@@ -37,7 +37,14 @@ from moto_stacksets_ext import Outcome, OutcomeKind, control, mock_stacksets
 from moto_stacksets_ext.calls import Call
 from moto_stacksets_ext.calls import calls as this_process_calls
 from moto_stacksets_ext.control import ControlArgumentError
-from moto_stacksets_ext.engine.model import Operation, TargetResult
+from moto_stacksets_ext.engine.model import (
+    DifferenceType,
+    Operation,
+    PropertyDifference,
+    ResourceDriftStatus,
+    TargetResult,
+)
+from moto_stacksets_ext.engine.outcomes import DriftedResource
 from moto_stacksets_ext.forwarding import ServerUnreachableError
 from moto_stacksets_ext.huawei_rfs import project_id_for
 from moto_stacksets_ext.plugin import UnservedEndpointError
@@ -145,6 +152,29 @@ def test_boto3_and_control_act_on_the_server(server_mode: str) -> None:
         control.calls.clear()
         assert len(control.calls) == 0
     assert "baseline" not in served_state(server_mode)  # the mock's end reset the server
+
+
+def test_drift_naming_resources_crosses_to_the_server(server_mode: str) -> None:
+    template = json.dumps({"Resources": {"Alerts": {"Type": "AWS::SNS::Topic"}, "Jobs": {"Type": "AWS::SQS::Queue"}}})
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack_set(StackSetName="watched", TemplateBody=template)
+        cf.create_stack_instances(StackSetName="watched", Accounts=[ACCOUNT_A], Regions=[REGION])
+        difference = PropertyDifference("/DelaySeconds", "0", "5", DifferenceType.NOT_EQUAL)
+        drift = control.drift(resources=[DriftedResource("Jobs", property_differences=(difference,))])
+        assert drift.resources == (DriftedResource("Jobs", ResourceDriftStatus.MODIFIED, (difference,)),)
+        assert control.outcomes[0].resources == drift.resources
+        with pytest.raises(ControlArgumentError, match="MODIFIED"):
+            control.drift(resources={"Jobs": "CHANGED"})  # checked here, as in-process
+        operation_id = cf.detect_stack_set_drift(StackSetName="watched")["OperationId"]
+        drifts = cf.list_stack_instance_resource_drifts(
+            StackSetName="watched", OperationId=operation_id, StackInstanceAccount=ACCOUNT_A, StackInstanceRegion=REGION
+        )["Summaries"]
+        assert [(d["LogicalResourceId"], d["StackResourceDriftStatus"]) for d in drifts] == [
+            ("Alerts", "IN_SYNC"),
+            ("Jobs", "MODIFIED"),
+        ]
+        assert drifts[1]["PropertyDifferences"][0]["ActualValue"] == "5"
 
 
 def test_the_clock_and_time_progression(server_mode: str) -> None:

@@ -46,6 +46,7 @@ from .model import (
     OperationAction,
     OperationStatus,
     ResourceDrift,
+    ResourceDriftStatus,
     StackInstance,
     StackResource,
     StackSet,
@@ -53,7 +54,7 @@ from .model import (
     TargetResult,
     TargetStatus,
 )
-from .outcomes import Outcome, OutcomeBook, OutcomeKind
+from .outcomes import DriftedResource, Outcome, OutcomeBook, OutcomeKind
 from .parameters import resolve_parameters
 from .runs import DeployKind, Execution, RegionRun, Waiting
 
@@ -334,26 +335,39 @@ class Executor:
             result.status_reason = rule.reason
             instance.drift_status = DriftStatus.UNKNOWN
             return
-        drift = DriftStatus.DRIFTED if rule is not None else DriftStatus.IN_SYNC
+        stack_resources = (
+            self.stack_resources(stack_set, instance)
+            if self.stack_resources is not None and instance.stack_id is not None
+            else None
+        )
+        found = _resource_statuses(rule, stack_resources)
+        if rule is None:
+            drift = DriftStatus.IN_SYNC
+        elif rule.resources is None:
+            drift = DriftStatus.DRIFTED
+        elif stack_resources is None:  # the cloud lists no resources: the named ones decide
+            drift = DriftStatus.DRIFTED if any(r.status.drifted for r in rule.resources) else DriftStatus.IN_SYNC
+        else:
+            drift = DriftStatus.DRIFTED if any(r.status.drifted for _, r in found) else DriftStatus.IN_SYNC
         result.status = TargetStatus.SUCCEEDED
         result.drift_status = drift
         instance.drift_status = drift
         instance.last_drift_check_timestamp = now
-        if self.stack_resources is not None and instance.stack_id is not None:
-            # A drifted instance reports every resource MODIFIED (scripted drift names no resource).
-            status = "MODIFIED" if drift is DriftStatus.DRIFTED else "IN_SYNC"
-            for seq, resource in enumerate(self.stack_resources(stack_set, instance), start=1):
-                result.resource_drifts.append(
-                    ResourceDrift(
-                        seq,
-                        instance.stack_id,
-                        resource.logical_resource_id,
-                        resource.physical_resource_id,
-                        resource.resource_type,
-                        status,
-                        now,
-                    )
+        if instance.stack_id is None:
+            return
+        for seq, (resource, scripted) in enumerate(found, start=1):
+            result.resource_drifts.append(
+                ResourceDrift(
+                    seq,
+                    instance.stack_id,
+                    resource.logical_resource_id,
+                    resource.physical_resource_id,
+                    resource.resource_type,
+                    scripted.status.value,
+                    now,
+                    list(scripted.property_differences) or None,
                 )
+            )
 
     def _take(
         self, stack_set: StackSet, operation: Operation, result: TargetResult, kinds: frozenset[OutcomeKind]
@@ -407,3 +421,23 @@ class Executor:
         stack_set.in_flight.pop(operation.operation_id, None)
         if operation.action is OperationAction.DETECT_DRIFT:
             stack_set.last_drift_detection = operation
+
+
+def _resource_statuses(
+    rule: Outcome | None, stack_resources: list[StackResource] | None
+) -> list[tuple[StackResource, DriftedResource]]:
+    """Each resource of the stack with what the check finds: the rule's entry for it (a named logical id the
+    stack does not have is ignored), IN_SYNC for the others; every one MODIFIED for a rule naming none."""
+    if stack_resources is None:
+        return []
+    if rule is None:
+        named: dict[str, DriftedResource] = {}
+        default = ResourceDriftStatus.IN_SYNC
+    elif rule.resources is None:
+        named, default = {}, ResourceDriftStatus.MODIFIED
+    else:
+        named, default = {r.logical_resource_id: r for r in rule.resources}, ResourceDriftStatus.IN_SYNC
+    return [
+        (r, named.get(r.logical_resource_id) or DriftedResource(r.logical_resource_id, default))
+        for r in stack_resources
+    ]

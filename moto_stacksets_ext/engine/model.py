@@ -17,12 +17,14 @@ from .vocabulary import (  # the engine's vocabulary, re-exported (``__all__``)
     AccountFilterType,
     ConcurrencyMode,
     DetailedStatus,
+    DifferenceType,
     DriftStatus,
     InstanceStatus,
     OperationAction,
     OperationStatus,
     PermissionModel,
     RegionConcurrency,
+    ResourceDriftStatus,
     StackSetStatus,
     TargetStatus,
 )
@@ -169,6 +171,18 @@ class ResourceDrift:
     resource_type: str
     stack_resource_drift_status: str
     timestamp: datetime
+    #: For a MODIFIED resource: how its properties differ, when the drift was scripted with them.
+    property_differences: list[PropertyDifference] | None = None
+
+
+@dataclass(frozen=True)
+class PropertyDifference:
+    """One property of a drifted resource that differs from the template (AWS member names)."""
+
+    property_path: str
+    expected_value: str
+    actual_value: str
+    difference_type: DifferenceType = DifferenceType.NOT_EQUAL
 
 
 @dataclass(frozen=True)
@@ -447,6 +461,7 @@ __all__ = [
     "ConcurrencyMode",
     "DeploymentTargets",
     "DetailedStatus",
+    "DifferenceType",
     "DriftStatus",
     "ImportedStack",
     "InstanceStatus",
@@ -457,8 +472,10 @@ __all__ = [
     "Parameter",
     "PermissionModel",
     "Preferences",
+    "PropertyDifference",
     "RegionConcurrency",
     "ResourceDrift",
+    "ResourceDriftStatus",
     "StackInstance",
     "StackInstanceComprehensiveStatus",
     "StackResource",

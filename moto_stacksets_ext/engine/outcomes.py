@@ -4,8 +4,11 @@ Rules are matched per target (cloud, account, region) and optionally per stack s
 operation action, in the order they were added. A rule with ``times`` is consumed after that many
 deployments; without it, it holds until removed or reset. The executor asks the book before it calls
 the front-end's deployer; a FAIL outcome fails the target with the rule's reason, a SUCCEED outcome
-makes it succeed without deploying anything. DRIFT outcomes are read by drift detection only: the
-instance's stack is reported DRIFTED.
+makes it succeed without deploying anything. DRIFT outcomes are read by drift detection only: without
+``resources`` the instance is DRIFTED and every resource of its stack MODIFIED; with them, the named
+resources have the status given (``DriftedResource``), the stack's others are IN_SYNC, and the instance
+is DRIFTED when one of its resources is MODIFIED or DELETED (else IN_SYNC). A named logical id the
+stack does not have is ignored.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
+
+from .model import PropertyDifference
+from .vocabulary import ResourceDriftStatus
 
 DEFAULT_FAILURE_REASON = "Scripted failure (moto-stacksets-ext)"
 
@@ -28,6 +34,16 @@ class OutcomeKind(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+@dataclass(frozen=True)
+class DriftedResource:
+    """One resource a DRIFT outcome names: its logical id, what drift detection finds, and for a MODIFIED
+    resource optionally how its properties differ (``PropertyDifferences`` of the listing)."""
+
+    logical_resource_id: str
+    status: ResourceDriftStatus = ResourceDriftStatus.MODIFIED
+    property_differences: tuple[PropertyDifference, ...] = ()
 
 
 @dataclass
@@ -44,6 +60,8 @@ class Outcome:
     times: int | None = None
     consumed: int = 0
     outcome_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    #: DRIFT only: the resources that drifted, and how (``None``: every resource of the stack MODIFIED).
+    resources: tuple[DriftedResource, ...] | None = None
 
     def matches(self, cloud: str, account: str, region: str, stack_set_names: tuple[str, ...], action: str) -> bool:
         return (

@@ -77,6 +77,30 @@ class DriftStatus(_Vocabulary):
     NOT_CHECKED = "NOT_CHECKED"
 
 
+class ResourceDriftStatus(_Vocabulary):
+    """What a drift check found for one resource of a stack (AWS's ``StackResourceDriftStatus``)."""
+
+    IN_SYNC = "IN_SYNC"
+    MODIFIED = "MODIFIED"
+    DELETED = "DELETED"
+    NOT_CHECKED = "NOT_CHECKED"
+    UNKNOWN = "UNKNOWN"
+    UNSUPPORTED = "UNSUPPORTED"
+
+    @property
+    def drifted(self) -> bool:
+        """Whether the resource differs from its template (MODIFIED or DELETED): its stack has drifted."""
+        return self in (ResourceDriftStatus.MODIFIED, ResourceDriftStatus.DELETED)
+
+
+class DifferenceType(_Vocabulary):
+    """How a drifted resource's property differs from the template (AWS's ``DifferenceType``)."""
+
+    ADD = "ADD"
+    REMOVE = "REMOVE"
+    NOT_EQUAL = "NOT_EQUAL"
+
+
 class RegionConcurrency(_Vocabulary):
     SEQUENTIAL = "SEQUENTIAL"
     PARALLEL = "PARALLEL"
