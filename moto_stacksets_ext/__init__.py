@@ -6,7 +6,6 @@ Public API:
 * ``install`` / ``uninstall`` - register the plugin with moto's dispatcher yourself (for
   ``mock_aws`` users and moto's server);
 * ``control`` - the test-control API (scripted outcomes, engine clock, the record of calls, reset);
-  ``DriftedResource`` and ``PropertyDifference`` describe the resources ``control.drift(resources=...)`` names;
 * ``StacksetsServer`` - the type of the ``stacksets_server`` pytest fixture.
 
 Names are imported on first use (PEP 562): ``import moto_stacksets_ext`` loads neither moto nor the
@@ -22,17 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .control import StackSetsControl, control
-    from .engine.model import PropertyDifference
-    from .engine.outcomes import DriftedResource, Outcome, OutcomeKind
+    from .engine.outcomes import Outcome, OutcomeKind
     from .plugin import PluginInstallError, StackSetsMock, install, installed, mock_stacksets, uninstall
     from .pytest_plugin import StacksetsServer
 
 __all__ = [
-    "DriftedResource",
     "Outcome",
     "OutcomeKind",
     "PluginInstallError",
-    "PropertyDifference",
     "StackSetsControl",
     "StackSetsMock",
     "StacksetsServer",
@@ -45,8 +41,6 @@ __all__ = [
 __version__ = "0.1.0"
 
 _HOMES = {
-    "DriftedResource": ".engine.outcomes",
-    "PropertyDifference": ".engine.model",
     "Outcome": ".engine.outcomes",
     "OutcomeKind": ".engine.outcomes",
     "PluginInstallError": ".plugin",

@@ -24,7 +24,7 @@ from .cloudformation.hooks import control as hook_control
 from .control_checks import ControlArgumentError
 from .engine import door
 from .engine.clock import clock
-from .engine.model import Operation, TargetResult
+from .engine.model import Operation, PropertyDifference, TargetResult
 from .engine.outcomes import DriftedResource, Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
 
@@ -42,7 +42,15 @@ OPERATION_MODELS = {
     "alibaba": "alibaba-ros::stackgroup-operation",
 }
 
-__all__ = ["OPERATION_MODELS", "ControlArgumentError", "NoActiveMockError", "StackSetsControl", "control"]
+__all__ = [
+    "OPERATION_MODELS",
+    "ControlArgumentError",
+    "DriftedResource",
+    "NoActiveMockError",
+    "PropertyDifference",
+    "StackSetsControl",
+    "control",
+]
 
 
 class NoActiveMockError(RuntimeError):

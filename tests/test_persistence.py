@@ -12,7 +12,8 @@ import boto3
 import pytest
 import requests
 
-from moto_stacksets_ext import DriftedResource, PropertyDifference, control, mock_stacksets
+from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext.control import DriftedResource, PropertyDifference
 from moto_stacksets_ext.engine.model import DifferenceType
 from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 

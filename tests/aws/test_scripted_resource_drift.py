@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from moto_stacksets_ext import DriftedResource, PropertyDifference, control
-from moto_stacksets_ext.control import ControlArgumentError
+from moto_stacksets_ext import control
+from moto_stacksets_ext.control import ControlArgumentError, DriftedResource, PropertyDifference
 
 from support import ACCOUNT_A, ACCOUNT_B, REGION
 
