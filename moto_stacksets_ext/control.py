@@ -24,7 +24,7 @@ from .cloudformation.hooks import control as hook_control
 from .control_checks import ControlArgumentError
 from .engine import door
 from .engine.clock import clock
-from .engine.model import Operation, PropertyDifference, TargetResult
+from .engine.model import DifferenceType, Operation, PropertyDifference, ResourceDriftStatus, TargetResult
 from .engine.outcomes import DriftedResource, Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
 
@@ -45,9 +45,11 @@ OPERATION_MODELS = {
 __all__ = [
     "OPERATION_MODELS",
     "ControlArgumentError",
+    "DifferenceType",
     "DriftedResource",
     "NoActiveMockError",
     "PropertyDifference",
+    "ResourceDriftStatus",
     "StackSetsControl",
     "control",
 ]

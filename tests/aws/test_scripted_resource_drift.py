@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from moto_stacksets_ext import control
-from moto_stacksets_ext.control import ControlArgumentError, DriftedResource, PropertyDifference
+from moto_stacksets_ext.control import (
+    ControlArgumentError,
+    DifferenceType,
+    DriftedResource,
+    PropertyDifference,
+    ResourceDriftStatus,
+)
 
 from support import ACCOUNT_A, ACCOUNT_B, REGION
 
@@ -79,10 +85,10 @@ def test_property_differences_and_deleted_resources(cf: Any) -> None:
         resources=[
             DriftedResource(
                 "Jobs",
-                "MODIFIED",  # type: ignore[arg-type]  # a status's name is accepted, as in the mapping form
-                (PropertyDifference("/VisibilityTimeout", "30", "60", "NOT_EQUAL"),),  # type: ignore[arg-type]
+                ResourceDriftStatus.MODIFIED,
+                (PropertyDifference("/VisibilityTimeout", "30", "60", DifferenceType.NOT_EQUAL),),
             ),
-            DriftedResource("Alerts", "DELETED"),  # type: ignore[arg-type]
+            DriftedResource("Alerts", "DELETED"),  # type: ignore[arg-type]  # a status's name is accepted too
         ]
     )
     operation_id = cf.detect_stack_set_drift(StackSetName="watched")["OperationId"]
