@@ -152,7 +152,7 @@ def register_clouds() -> None:
 
 #: Huawei and Alibaba hosts the mock does not serve: requests to them fail at once, never reach the network.
 UNSERVED_CLOUD_HOSTS = (
-    re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.com(:\d+)?(/.*)?$"),
+    re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.(com|eu)(:\d+)?(/.*)?$"),
     re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
 )
 #: Any URL but a Huawei or Alibaba host's (under TEST_SERVER_MODE they go out unchanged, e.g. to the server).

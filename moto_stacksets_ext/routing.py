@@ -8,6 +8,11 @@ to the query endpoint ``/`` is handed to moto's CloudFormation app directly; the
 process (and shared with moto's dispatcher). Everything else still goes through moto's dispatcher.
 The Huawei RFS and Alibaba ROS front-ends never reach moto: ``gateway.wsgi_middleware`` serves them first.
 
+A request signed for CloudFormation to another path than ``/`` is served the same way when its form body
+names a CloudFormation action (moto's CloudFormation app serves ``/`` alone and would answer an HTML 404):
+the query protocol names its operation in ``Action``, not in the path, and AWS is not known to refuse
+another path, so the plugin serves it.
+
 A request no credential scope names a service for (no ``Authorization`` header, or one that is not a
 complete SigV4 header) is still CloudFormation's when it says so in the query protocol's own terms:
 an ``Action`` that is one of CloudFormation's operations, with ``Version=2010-05-15`` or no version, in
@@ -102,7 +107,7 @@ class AwsRouter:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         service = signed_service(environ)
-        if service in ROUTED and environ.get("PATH_INFO", "") == "/":
+        if service in ROUTED and (environ.get("PATH_INFO", "") == "/" or cloudformation_action(environ)):
             if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
                 return _DIRECT(environ, start_response)
             try:
