@@ -65,9 +65,8 @@ def rfs_client(endpoint: str | None = None) -> Any:
 
 
 def test_in_process_an_rfs_api_the_mock_does_not_serve_gets_huawei_s_404_from_the_mock() -> None:
-    with mock_stacksets():
-        with pytest.raises(ClientRequestException) as excinfo:
-            rfs_client().list_private_modules(ListPrivateModulesRequest(client_request_id=str(uuid.uuid4())))
+    with mock_stacksets(), pytest.raises(ClientRequestException) as excinfo:
+        rfs_client().list_private_modules(ListPrivateModulesRequest(client_request_id=str(uuid.uuid4())))
     error = excinfo.value
     assert (error.status_code, error.error_code, error.error_msg) == HUAWEI_NOT_FOUND
     assert error.request_id
