@@ -63,9 +63,9 @@ def _first(values: dict[str, list[str]], name: str) -> str | None:
 
 
 def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
-    """The request's form body (empty unless it is ``application/x-www-form-urlencoded``); the stream is
-    given back to whoever reads it next."""
-    if "form-urlencoded" not in str(environ.get("CONTENT_TYPE") or "").lower():
+    """The request's body read as a form (any content type but multipart: a client may label a form
+    wrongly); the stream is given back to whoever reads it next."""
+    if "multipart/" in str(environ.get("CONTENT_TYPE") or "").lower():
         return {}
     from .gateway import RAW_BODY, read_body
 
@@ -74,6 +74,8 @@ def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
         body = read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+    if b"Action=" not in body:
+        return {}
     return parse_qs(body.decode("utf-8", "replace"))
 
 
@@ -108,6 +110,8 @@ class AwsRouter:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         service = signed_service(environ)
         if service in ROUTED and (environ.get("PATH_INFO", "") == "/" or cloudformation_action(environ)):
+            if not _readable(environ):
+                return _answer(start_response, 400, "ValidationError", "The request body is not UTF-8 text")
             if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
                 return _DIRECT(environ, start_response)
             try:
@@ -130,6 +134,27 @@ class AwsRouter:
                     self._dispatcher.app_instances[service] = app
                 self._apps[service] = app
         return app
+
+
+def _readable(environ: dict[str, Any]) -> bool:
+    """Whether moto can read the body: a form (checked after parsing, see ``StackSetsResponse``) or UTF-8
+    text (moto decodes any other body as UTF-8 before anything else, and fails on other bytes)."""
+    from .cloudformation.wire import is_text
+    from .gateway import RAW_BODY
+
+    if "form-urlencoded" in str(environ.get("CONTENT_TYPE") or "").lower():
+        return True
+    return is_text(environ.get(RAW_BODY, b""))
+
+
+def _answer(start_response: Callable[..., Any], status: int, code: str, message: str) -> Iterable[bytes]:
+    from .cloudformation.front_door import error
+    from .gateway import reason
+
+    _, headers, body = error(status, code, message)
+    encoded = str(body).encode()
+    start_response(f"{status} {reason(status)}", [*headers.items(), ("Content-Length", str(len(encoded)))])
+    return [encoded]
 
 
 def _unauthenticated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -51,8 +51,11 @@ HANDLERS: dict[str, Handler] = {
 HOST_ID = "ros.aliyuncs.com"
 _AWS_SIGNATURE = re.compile(r"^\s*AWS4-", re.IGNORECASE)
 _CONTENT_TYPE = "application/json;charset=utf-8"
-#: V2 (RPC) signature parameters: with ``Version=2019-09-10`` they make a request ROS's even without an action.
-_SIGNATURE_PARAMETERS = frozenset({"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureVersion"})
+#: Alibaba's V2 (RPC) common parameters: with ``Version=2019-09-10`` they make a request ROS's even without an
+#: action.
+_RPC_PARAMETERS = frozenset(
+    {"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureVersion", "RegionId", "Format"}
+)
 
 
 class RosFrontEnd:
@@ -68,7 +71,8 @@ class RosFrontEnd:
     def claims(self, request: GatewayRequest) -> bool:
         """ROS requests: ACS3 headers with version 2019-09-10, or V2 ``Action`` + ``Version=2019-09-10``; and,
         to answer them with ROS's error, ROS requests without an action: ``x-acs-version: 2019-09-10``, a ROS
-        ``Host``, or V2 RPC parameters (``Version=2019-09-10`` with a signature parameter). Never an
+        ``Host``, or V2 RPC parameters (``Version=2019-09-10`` with a common parameter: ``RegionId``, ``Format``,
+        a signature parameter). Never an
         AWS-signed request."""
         if request.headers.get("x-acs-action"):
             return bool(request.headers.get("x-acs-version") == API_VERSION)
@@ -82,7 +86,7 @@ class RosFrontEnd:
         action, version = action_and_version(request)
         if version != API_VERSION:
             return False
-        return bool(action) or bool(rpc_parameters(request) & _SIGNATURE_PARAMETERS)
+        return bool(action) or bool(rpc_parameters(request) & _RPC_PARAMETERS)
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         request_id = str(uuid.uuid4()).upper()

@@ -102,7 +102,10 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             headers, body = self._enrich_response(headers, body)
             return status, headers, body
         regions = cloudformation_backends[self.current_account]
-        front = front_door.refusal(front_door.query_action(self.querystring), self.region, regions)
+        action = front_door.query_action(self.querystring)
+        if action in front_door.operation_names() and not self._get_action():
+            action = None  # moto reads no action from a body sent as another content type than a form
+        front = front_door.refusal(action, self.region, regions)
         if front is not None:
             return front
         # The engine's door for the whole action, rendering included: the answer shows the engine's objects as

@@ -39,7 +39,7 @@ class RfsFrontEnd:
         """RFS stack-set paths and the mock's template downloads, and any Huawei request (a Huawei SDK
         signature, ``X-Sdk-Date``, ``X-Project-Id``, or an RFS/IAM ``Host``); never an AWS-signed request."""
         authorization = str(request.headers.get("Authorization") or "")
-        if authorization.startswith("AWS4-"):
+        if authorization.startswith("AWS4-") or _names_cloudformation(request):
             return False
         parts = routes.segments(request.url)
         if routes.is_stack_set_path(parts) or tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
@@ -87,6 +87,12 @@ class RfsFrontEnd:
             path=found.path,
         )
         return found.handler(call)
+
+
+def _names_cloudformation(request: GatewayRequest) -> bool:
+    """An AWS query-protocol request for CloudFormation (``Version=2010-05-15`` in a form body): AWS's, even
+    on an RFS path (the AWS door answers it, e.g. for its missing signature)."""
+    return b"Version=2010-05-15" in request.body and b"Action=" in request.body
 
 
 def _iam_projects(request: GatewayRequest) -> GatewayResponse:
