@@ -27,6 +27,7 @@ from .engine.clock import clock
 from .engine.model import DifferenceType, Operation, PropertyDifference, ResourceDriftStatus, TargetResult
 from .engine.outcomes import DriftedResource, Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
+from .suggest import did_you_mean
 
 #: What ``control.drift(resources=...)`` takes: logical id → drift status, or logical ids and ``DriftedResource``s.
 DriftResources = Mapping[str, str] | Sequence[str | DriftedResource]
@@ -223,10 +224,12 @@ class StackSetsControl:
         if progression not in ("immediate", "manual", "time"):
             raise ControlArgumentError(
                 f"control.set_progression(): progression must be 'immediate', 'manual' or 'time', not {progression!r}"
+                f"{did_you_mean(progression, ('immediate', 'manual', 'time'))}"
             )
         if cloud not in OPERATION_MODELS:
             raise ControlArgumentError(
                 f"control.set_progression(): cloud must be one of {list(OPERATION_MODELS)}, not {cloud!r}"
+                f"{did_you_mean(cloud, OPERATION_MODELS)}"
             )
         if not isinstance(times, int) or isinstance(times, bool) or times < 1:
             raise ControlArgumentError(f"control.set_progression(): times must be a positive integer, not {times!r}")
