@@ -19,7 +19,9 @@ moto has no public extension API for what the plugin does, so it relies on these
   template parser's type lookups, wrapped to serve the plugin's own resource types:
   ``cloudformation/template_types.py``), the ``CloudFormationModel`` class methods the parser calls on the
   models it returns, and the text of moto's "No Moto CloudFormation support for %s" warning on the ``moto``
-  logger (dropped for a type the plugin's fallback serves);
+  logger (dropped for a type the plugin's fallback serves), and ``ResourceMap._parsed_resources`` (the
+  resources a template made: a rolled-back stack keeps listing what it deleted, as CloudFormation does,
+  instead of moto making it again on the next read);
 * ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
   backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
@@ -342,6 +344,16 @@ def is_unsupported_type_record(record: logging.LogRecord, resource_type: str) ->
 def log_unsupported_type(resource_type: str) -> None:
     """moto's warning for a type nothing serves, as moto logs it."""
     moto_logger().warning(UNSUPPORTED_TYPE_WARNING, resource_type)
+
+
+def parsed_resources(resource_map: Any) -> dict[str, Any]:
+    """The resources moto's ``ResourceMap`` has made, by logical id (``_parsed_resources``). moto makes a
+    template's resources lazily, on first lookup: a resource deleted from this dictionary is made again by
+    the next read of the stack's resources or outputs."""
+    found = getattr(resource_map, "_parsed_resources", None)
+    if not isinstance(found, dict):
+        raise _fail("moto.cloudformation.parsing.ResourceMap._parsed_resources", "is no longer a dict")
+    return found
 
 
 # -- backends -----------------------------------------------------------------------------------------

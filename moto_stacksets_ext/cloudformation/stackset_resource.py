@@ -440,6 +440,7 @@ class StackSetResource(PluginModel):
             resource_type=TYPE,
             action=action,
             physical_id=self.stack_set_id,
+            resource=self,
         )
 
     @classmethod

@@ -59,6 +59,8 @@ class ResourceWork:
     undo: Callable[[], ResourceWork | None] | None = None
     #: Called once the work succeeded (the resource takes its new configuration).
     on_success: Callable[[], None] | None = None
+    #: The resource (moto's model object) the work is for.
+    resource: Any = None
 
     @property
     def ended(self) -> bool:

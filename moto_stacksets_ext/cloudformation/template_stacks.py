@@ -156,10 +156,10 @@ def _event(account_id: str, region_name: str, work: ResourceWork, status: str, r
 def start(account_id: str, region_name: str, work: ResourceWork) -> None:
     """A resource's work for the request in progress: its first events, its calls made until one waits."""
     _event(account_id, region_name, work, f"{work.action}_IN_PROGRESS", None)
-    if work.failure is None:
-        initiated = {"CREATE": "Resource creation Initiated"}.get(work.action)
-        if initiated:
-            _event(account_id, region_name, work, f"{work.action}_IN_PROGRESS", initiated)
+    if work.failure is not None:  # refused before any call
+        _event(account_id, region_name, work, f"{work.action}_FAILED", work.failure)
+    elif work.action == "CREATE":
+        _event(account_id, region_name, work, "CREATE_IN_PROGRESS", "Resource creation Initiated")
     advance(account_id, region_name, work, read=False)
     _runs(account_id, region_name).unclaimed.append(work)
 
@@ -250,6 +250,11 @@ def _claim_all(account_id: str, region_name: str, runs: TemplateRuns) -> None:
         stack = _stack(account_id, region_name, stack_id)
         if stack is None:
             continue
+        made = moto_internals.parsed_resources(stack.resource_map)
+        for work in works:
+            if work.action == "DELETE" and work.resource is not None:
+                # moto forgot the deleted resource: a later read of the stack would make it again
+                made.setdefault(work.logical_id, work.resource)
         running = runs.runs.get(stack_id)
         if running is not None:  # a rollback's works (made while ending a run)
             running.works += works
@@ -344,7 +349,7 @@ def _end(account_id: str, region_name: str, run: ParentRun) -> None:
             f"The following resource(s) failed to create: [{names}]. Rollback requested by user.",
         )
         stack.status = "ROLLBACK_IN_PROGRESS"
-        _rollback(account_id, region_name, run, StackAction.ROLLBACK, lambda: stack.resource_map.delete())
+        _rollback(account_id, region_name, run, StackAction.ROLLBACK, lambda: _delete_resources(stack))
         return
     if run.action is StackAction.ROLLBACK:
         runs.runs.pop(run.stack_id, None)
@@ -395,6 +400,15 @@ def _end(account_id: str, region_name: str, run: ParentRun) -> None:
     backend = _cf(account_id, region_name)
     backend.stacks.pop(stack.stack_id, None)
     backend.deleted_stacks[stack.stack_id] = stack
+
+
+def _delete_resources(stack: Stack) -> None:
+    """Delete what a failed create made (moto's resource map). The deleted resources stay listed (as
+    CloudFormation lists them after a rollback): moto would otherwise make them again on the next read."""
+    made = moto_internals.parsed_resources(stack.resource_map)
+    before = dict(made)
+    stack.resource_map.delete()
+    made.update(before)
 
 
 def _rollback(account_id: str, region_name: str, run: ParentRun, action: StackAction, undo: Any) -> None:
