@@ -192,6 +192,11 @@ CLOUDFORMATION_MODEL_METHODS = (
     Signature(_CF_MODEL, "CloudFormationModel.cloudformation_name_type"),
     Signature(_CF_MODEL, "CloudFormationModel.is_created"),
 )
+#: What ``template_stacks`` calls on a parent stack whose stack-set resources' operations ended: moto's own
+#: readiness check (it marks the stack CREATE_COMPLETE when every resource is made) and its resource map's
+#: delete (a failed create's rollback).
+STACK_VERIFY_READINESS = Signature(_MODELS, "Stack.verify_readiness")
+RESOURCE_MAP_DELETE = Signature(_PARSING, "ResourceMap.delete")
 #: moto's warning for a type it has no model for (``logger.warning(UNSUPPORTED_TYPE_WARNING, type)``).
 UNSUPPORTED_TYPE_WARNING = "No Moto CloudFormation support for %s"
 MOTO_LOGGER = "moto"
@@ -212,6 +217,8 @@ CONTRACT: tuple[Signature, ...] = (
     RESOURCE_CLASS_FROM_TYPE,
     RESOURCE_NAME_PROPERTY_FROM_TYPE,
     *CLOUDFORMATION_MODEL_METHODS,
+    STACK_VERIFY_READINESS,
+    RESOURCE_MAP_DELETE,
 )
 
 
