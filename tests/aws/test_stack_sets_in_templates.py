@@ -403,3 +403,43 @@ def test_in_server_mode(server_cf: Any, progression: str) -> None:
             break
         server_cf.list_stacks()
     assert server_cf.list_stack_sets(Status="ACTIVE")["Summaries"] == []
+
+
+def test_the_aws_cli_deploys_a_template_with_a_stack_set(server_cf: Any, tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "parent.json"
+    path.write_text(template([GROUP_A]))
+    endpoint = server_cf.meta.endpoint_url
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
+
+    def aws(*args: str) -> Any:
+        done = subprocess.run(
+            [sys.executable, "-m", "awscli", "cloudformation", *args, "--endpoint-url", endpoint, "--output", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    aws("create-stack", "--stack-name", "parent", "--template-body", f"file://{path}")
+    (stack,) = aws("describe-stacks", "--stack-name", "parent")["Stacks"]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    summaries = aws("list-stack-instances", "--stack-set-name", outputs["StackSetId"])["Summaries"]
+    assert [(s["Account"], s["Region"], s["Status"]) for s in summaries] == [(ACCOUNT_A, REGION, "CURRENT")]
+    (resource,) = aws("list-stack-resources", "--stack-name", "parent")["StackResourceSummaries"]
+    assert (resource["ResourceType"], resource["PhysicalResourceId"]) == (
+        "AWS::CloudFormation::StackSet",
+        outputs["Ref"],
+    )
