@@ -69,9 +69,11 @@ def test_the_sdist_carries_what_the_tests_and_docs_need(tmp_path: Path) -> None:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     for needed in ("LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "mkdocs.yml", "MANIFEST.in", ".ci/run"):
         assert needed in names, needed
-    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py")):
+    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py"), ("tests/fixtures", ".json")):
         expected = {
-            str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob(f"*{suffix}") if "__pycache__" not in p.parts
+            str(p.relative_to(ROOT))
+            for p in (ROOT / folder).rglob(f"*{suffix}")
+            if "__pycache__" not in p.parts and "node_modules" not in p.parts and p.name != "package-lock.json"
         }
         assert expected <= names, sorted(expected - names)
     assert {"moto_stacksets_ext/py.typed", "moto_stacksets_ext/static/live_view.html"} <= names
