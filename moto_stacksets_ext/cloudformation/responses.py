@@ -110,9 +110,13 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         action = front_door.query_action(self.querystring)
         with door.held():
             template_stacks.before_action(self.current_account, self.region, action)
-            template_stacks.before_write(
+            busy = template_stacks.before_write(
                 self.current_account, self.region, action, self._first("StackName"), self._first("ChangeSetName")
             )
+            if busy is not None:
+                status, headers, body = self.serialized(ActionResult(busy))
+                headers, body = self._enrich_response(headers, body)
+                return status, headers, wire.xml_text(body)
             try:
                 status, headers, body = super().call_action()
             finally:

@@ -40,7 +40,7 @@ from moto.cloudformation.models import CloudFormationBackend, Stack, cloudformat
 from .. import moto_internals
 from ..engine.errors import EngineError
 from ..engine.model import OperationStatus, TargetStatus
-from .exceptions import CloudFormationStackSetError, from_engine
+from .exceptions import CloudFormationStackSetError, ValidationError, from_engine
 from .hooks.events import STACK_TYPE, resource_event
 from .stackset_runs import ParentRun, ResourceWork, StackAction, TemplateRuns
 
@@ -269,11 +269,12 @@ def _claim_all(account_id: str, region_name: str, runs: TemplateRuns) -> None:
 
 def before_write(
     account_id: str, region_name: str, action: str | None, stack_name: str | None, change_set: str | None
-) -> None:
+) -> ValidationError | None:
     """Before a write: remember the stack it changes (moto takes a deleting stack out of its lists) and its
-    template (a failed update's rollback restores it)."""
+    template (a failed update's rollback restores it). An update of a stack whose stack-set resources are still
+    at work is refused (the error to answer), in the words moto uses for a stack that cannot be updated."""
     if action not in WRITES:
-        return
+        return None
     backend = _cf(account_id, region_name)
     stack = None
     if action == "ExecuteChangeSet" and change_set:
@@ -286,10 +287,14 @@ def before_write(
             (s for s in backend.stacks.values() if s.name == stack_name), None
         )
     if stack is None:
-        return
+        return None
     runs = _runs(account_id, region_name)
-    runs.stacks[stack.stack_id] = stack
-    runs.previous_templates[stack.stack_id] = stack.template
+    if stack.stack_id in runs.runs and action in ("UpdateStack", "ExecuteChangeSet"):
+        return ValidationError(f"Stack:{stack.stack_id} is in {stack.status} state and can not be updated.")
+    if stack.stack_id not in runs.runs:
+        runs.stacks[stack.stack_id] = stack
+        runs.previous_templates[stack.stack_id] = stack.template
+    return None
 
 
 def poll(account_id: str, region_name: str) -> None:

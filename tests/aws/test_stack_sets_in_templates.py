@@ -9,10 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from moto_stacksets_ext import control
 
-from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in
+from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 GROUP_A = {"DeploymentTargets": {"Accounts": [ACCOUNT_A]}, "Regions": [REGION]}
 GROUP_B = {"DeploymentTargets": {"Accounts": [ACCOUNT_B]}, "Regions": [REGION, "eu-west-1"]}
@@ -357,6 +358,10 @@ def test_a_time_progression_completes_the_parent_as_the_clock_moves(cf: Any) -> 
     control.set_progression("time", seconds=10)
     cf.create_stack(StackName="parent", TemplateBody=template([GROUP_A]))
     assert _stack(cf)["StackStatus"] == "CREATE_IN_PROGRESS"
+    with pytest.raises(ClientError) as refused:
+        cf.update_stack(StackName="parent", TemplateBody=template([GROUP_B]))
+    assert error_of(refused) == ("ValidationError", 400)
+    assert "is in CREATE_IN_PROGRESS state and can not be updated." in refused.value.response["Error"]["Message"]
     assert [r["LogicalResourceId"] for r in cf.list_stack_resources(StackName="parent")["StackResourceSummaries"]] == [
         "Baseline"
     ]
@@ -443,3 +448,26 @@ def test_the_aws_cli_deploys_a_template_with_a_stack_set(server_cf: Any, tmp_pat
         "AWS::CloudFormation::StackSet",
         outputs["Ref"],
     )
+
+
+def test_a_hook_that_fails_an_instance_fails_the_resource_and_rolls_back(cf: Any) -> None:
+    hook = "Private::Lambda::EncryptedTopics"
+    member = client_in(ACCOUNT_B)
+    type_arn = member.activate_type(
+        Type="HOOK", TypeName="AWS::Hooks::LambdaHook", PublisherId="aws-hooks", TypeNameAlias=hook
+    )["Arn"]
+    configuration = {"HookInvocationStatus": "ENABLED", "FailureMode": "FAIL", "TargetOperations": ["RESOURCE"]}
+    member.set_type_configuration(
+        TypeArn=type_arn,
+        Configuration=json.dumps({"CloudFormationConfiguration": {"HookConfiguration": configuration}}),
+    )
+    control.hook_outcome(type_name=hook, account=ACCOUNT_B, target_name="AWS::SNS::Topic", reason="Encrypt", times=1)
+    cf.create_stack(StackName="parent", TemplateBody=template([GROUP_B]))
+    assert _stack(cf)["StackStatus"] == "ROLLBACK_COMPLETE"
+    (reason,) = [r for _, s, r in _events(cf) if s == "CREATE_FAILED"]
+    stack_set_id = cf.list_stack_sets(Status="DELETED")["Summaries"][0]["StackSetId"]
+    operations = cf.list_stack_set_operations(StackSetName=stack_set_id)["Summaries"]
+    failed = next(o for o in operations if o["Status"] == "FAILED")
+    assert reason is not None and f"Stack set operation [{failed['OperationId']}]" in reason
+    results = cf.list_stack_set_operation_results(StackSetName=stack_set_id, OperationId=failed["OperationId"])
+    assert f"The following hook(s) failed: [{hook}]" in {r.get("StatusReason") for r in results["Summaries"]}
