@@ -21,7 +21,8 @@ moto has no public extension API for what the plugin does, so it relies on these
   models it returns, and the text of moto's "No Moto CloudFormation support for %s" warning on the ``moto``
   logger (dropped for a type the plugin's fallback serves), and ``ResourceMap._parsed_resources`` (the
   resources a template made: a rolled-back stack keeps listing what it deleted, as CloudFormation does,
-  instead of moto making it again on the next read);
+  instead of moto making it again on the next read), and ``ResourceMap._template``/``_resource_json_map``
+  (what moto diffs the next update against: a rolled-back update's template is put back);
 * ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
   backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
@@ -361,6 +362,16 @@ def parsed_resources(resource_map: Any) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise _fail("moto.cloudformation.parsing.ResourceMap._parsed_resources", "is no longer a dict")
     return found
+
+
+def restore_template(resource_map: Any, template: dict[str, Any]) -> None:
+    """Make moto's ``ResourceMap`` diff the next update against ``template`` again (``_template`` and
+    ``_resource_json_map``, which moto's update replaced): a rolled-back update's template."""
+    for name in ("_template", "_resource_json_map"):
+        if not isinstance(getattr(resource_map, name, None), dict):
+            raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "is no longer a dict")
+    resource_map._template = template
+    resource_map._resource_json_map = template.get("Resources", {})
 
 
 # -- backends -----------------------------------------------------------------------------------------

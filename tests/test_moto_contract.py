@@ -174,3 +174,21 @@ def test_a_template_s_resources_are_made_lazily_into_parsed_resources() -> None:
         made.pop("Topic")
         cf.list_stack_resources(StackName="lazy")
         assert "Topic" in moto_internals.parsed_resources(stack.resource_map)
+
+
+def test_an_update_is_diffed_against_the_resource_map_s_template() -> None:
+    """``template_stacks`` puts a rolled-back update's template back into moto's resource map
+    (``restore_template``): moto diffs the next update against it."""
+    import json
+
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="diffed", TemplateBody=TOPIC_TEMPLATE)
+        from moto.cloudformation.models import cloudformation_backends
+
+        stack = next(s for s in cloudformation_backends[ADMIN][REGION].stacks.values() if s.name == "diffed")
+        renamed = json.loads(TOPIC_TEMPLATE)
+        renamed["Resources"]["Topic"]["Properties"]["TopicName"] = "renamed"
+        moto_internals.restore_template(stack.resource_map, renamed)
+        # the stack's own template is unchanged, yet moto now sees the update of the topic as a change back
+        assert stack.resource_map.build_resource_diff(json.loads(TOPIC_TEMPLATE))["Modify"] == ["Topic"]

@@ -374,6 +374,7 @@ def _end(account_id: str, region_name: str, run: ParentRun) -> None:
         if isinstance(run.previous_template, str):
             stack.template = run.previous_template
             stack.template_dict = moto_internals.parse_template(run.previous_template)
+            moto_internals.restore_template(stack.resource_map, stack.template_dict)
 
         def undo() -> None:
             for work in run.works:

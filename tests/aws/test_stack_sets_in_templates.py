@@ -312,6 +312,11 @@ def test_a_failed_update_rolls_the_stack_set_back_to_its_previous_configuration(
     stack_set = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
     assert stack_set["Parameters"] == [{"ParameterKey": "Env", "ParameterValue": "dev"}]
     assert cf.get_template(StackName="parent")["TemplateBody"] == json.loads(template([GROUP_A]))
+    # the same update again is a change again (diffed against the template the rollback restored)
+    cf.update_stack(StackName="parent", TemplateBody=template([GROUP_A], env="prod"))
+    assert _stack(cf)["StackStatus"] == "UPDATE_COMPLETE"
+    stack_set = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
+    assert stack_set["Parameters"] == [{"ParameterKey": "Env", "ParameterValue": "prod"}]
 
 
 def test_a_refused_call_fails_the_resource_with_the_handler_message(cf: Any) -> None:
