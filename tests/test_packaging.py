@@ -126,9 +126,11 @@ def test_the_sdist_carries_what_the_tests_and_docs_need(tmp_path: Path) -> None:
         ".ci/constraints.txt",
     ):
         assert needed in names, needed
-    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py")):
+    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py"), ("tests/fixtures", ".json")):
         expected = {
-            str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob(f"*{suffix}") if "__pycache__" not in p.parts
+            str(p.relative_to(ROOT))
+            for p in (ROOT / folder).rglob(f"*{suffix}")
+            if "__pycache__" not in p.parts and "node_modules" not in p.parts and p.name != "package-lock.json"
         }
         assert expected <= names, sorted(expected - names)
     assert {"moto_stacksets_ext/py.typed", "moto_stacksets_ext/static/live_view.html"} <= names

@@ -59,6 +59,7 @@ from .exceptions import (
 )
 from .hooks.state import HookState
 from .stacks import MotoStackDeployer, stack_resources
+from .stackset_runs import TemplateRuns
 
 #: The model name of stack-set operations in moto's state manager.
 OPERATION_MODEL = "cloudformation::stackset-operation"
@@ -143,6 +144,8 @@ class StackSetsBackend(BaseBackend):
         )
         #: CloudFormation Hooks of this account and region: type registry and Hook results.
         self.hooks = HookState(account_id, region_name)
+        #: What the stack-set resources of this account and region's stacks are doing (``template_stacks``).
+        self.template_runs = TemplateRuns()
 
     # -- AWS-only rules ---------------------------------------------------------------------------------
     def check_call_as(self, call_as: str | None) -> None:

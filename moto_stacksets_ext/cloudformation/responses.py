@@ -20,7 +20,7 @@ from ..engine import door
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
-from . import front_door, params, serialize, templates, wire
+from . import front_door, params, serialize, template_stacks, templates, wire
 from .exceptions import ValidationError
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
@@ -110,9 +110,25 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             return front
         # The engine's door for the whole action, rendering included: the answer shows the engine's objects as
         # they were when the action ran, never half-changed by a concurrent request.
+        action = front_door.query_action(self.querystring)
         with door.held():
-            status, headers, body = super().call_action()
+            template_stacks.before_action(self.current_account, self.region, action)
+            busy = template_stacks.before_write(
+                self.current_account, self.region, action, self._first("StackName"), self._first("ChangeSetName")
+            )
+            if busy is not None:
+                status, headers, body = self.serialized(ActionResult(busy))
+                headers, body = self._enrich_response(headers, body)
+                return status, headers, wire.xml_text(body)
+            try:
+                status, headers, body = super().call_action()
+            finally:
+                template_stacks.after_action(self.current_account, self.region, action)
         return status, headers, wire.xml_text(body)
+
+    def _first(self, name: str) -> str | None:
+        values = self.querystring.get(name)
+        return str(values[0]) if values else None
 
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
