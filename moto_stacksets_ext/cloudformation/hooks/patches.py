@@ -24,7 +24,7 @@ from typing import Any
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 
 from ... import moto_internals
-from . import pacing
+from . import declared, pacing
 from .events import add_events, hook_events, insert_events, resource_event, stack_event
 from .exceptions import HookBlocked, failed_reason
 from .invocation import CHANGE_ACTIONS, Decision, Target
@@ -407,6 +407,7 @@ def patch() -> None:
     """Run Hooks in moto's CloudFormation backend. Idempotent; ``MotoContractError`` if a method moved."""
     if _wrapped:
         return
+    declared.register_all()
     for name in _WRAPPERS:
         _wrapped.append(moto_internals.wrap_method(moto_internals.CLOUDFORMATION_BACKEND_METHODS[name], _wrap(name)))
 
