@@ -33,6 +33,7 @@ from moto.utilities.utils import get_partition
 
 from .. import template_types
 from .catalog import PUBLISHER
+from .exceptions import CFNRegistryException
 from .registry import TypeRef, TypeRegistry
 
 
@@ -290,8 +291,6 @@ class HookVersion(_Declared):
         return False
 
     def apply(self) -> None:
-        from .exceptions import CFNRegistryException
-
         registry = self.registry
         registration = registry.register(
             kind="HOOK",
@@ -310,8 +309,13 @@ class HookVersion(_Declared):
         self.version_id = registration.version_id
 
     def replace(self, original: _Declared) -> None:
-        # Every property of a HookVersion is create-only: an update registers a new version.
+        # Every property of a HookVersion is create-only: an update registers a new version, which takes
+        # over as default when the old one was (choice: the old default could not be deregistered otherwise).
+        assert isinstance(original, HookVersion)
+        was_default = original.is_default_version
         self.apply()
+        if was_default and self.type_arn == original.type_arn:
+            self.registry.set_default_version(TypeRef(arn=self.type_arn), self.version_id)
         original.remove()
 
     def remove(self) -> None:
@@ -323,8 +327,11 @@ class HookVersion(_Declared):
                 registry.deregister(TypeRef(arn=self.type_arn), None)
             elif registered.default_version_id != self.version_id:
                 registry.deregister(TypeRef(arn=self.type_arn), self.version_id)
-            else:  # the default of several: the others go first (AWS refuses to deregister it)
-                return
+            else:  # the default of several: AWS refuses; moto tries again once the others are gone
+                raise CFNRegistryException(
+                    f"Version '{self.version_id}' is the default version and cannot be deregistered. "
+                    f"Deregister the resource type '{registered.type_name}' instead."
+                )
             return
 
 
