@@ -44,7 +44,7 @@ def patch() -> None:
     if _original:
         return
     _original["resource_class_from_type"] = parsing.resource_class_from_type
-    parsing.resource_class_from_type = _resource_class_from_type  # type: ignore[assignment]
+    parsing.resource_class_from_type = _resource_class_from_type
 
 
 def unpatch() -> None:

@@ -216,7 +216,10 @@ def test_a_type_activation_of_an_unknown_type_is_the_registry_error(cf: Any) -> 
 
 
 def version(name: str, package: str = "s3://packages/hook.zip") -> dict[str, Any]:
-    return {"Type": "AWS::CloudFormation::HookVersion", "Properties": {"TypeName": name, "SchemaHandlerPackage": package}}
+    return {
+        "Type": "AWS::CloudFormation::HookVersion",
+        "Properties": {"TypeName": name, "SchemaHandlerPackage": package},
+    }
 
 
 def test_hook_versions_default_version_and_configuration(cf: Any) -> None:
@@ -324,8 +327,6 @@ def test_a_hook_declared_in_a_target_account_blocks_a_stack_set_instance(cf: Any
     operation_id = cf.create_stack_instances(StackSetName="data", Accounts=[ACCOUNT_B], Regions=[REGION])["OperationId"]
     (target,) = cf.list_stack_set_operation_results(StackSetName="data", OperationId=operation_id)["Summaries"]
     assert (target["Status"], target["StatusReason"]) == ("FAILED", f"The following hook(s) failed: [{ALIAS}]")
-    (why,) = in_b.list_hook_results(Status="HOOK_COMPLETE_FAILED", TypeArn=outputs(in_b, "hooks")["Ref"])[
-        "HookResults"
-    ]
+    (why,) = in_b.list_hook_results(Status="HOOK_COMPLETE_FAILED", TypeArn=outputs(in_b, "hooks")["Ref"])["HookResults"]
     assert why["HookStatusReason"] == "no buckets here"
     assert cf.list_hook_results()["HookResults"] == []  # the administrator account has no Hook

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 import warnings
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -15,6 +19,7 @@ import pytest
 
 from moto_stacksets_ext import control
 from moto_stacksets_ext.cloudformation.hooks import guard
+from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from support import ACCOUNT_B, ADMIN, REGION, client_in
 
@@ -39,9 +44,14 @@ rule bucket_encryption when %buckets !empty {
 """
 PLAIN = json.dumps({"Resources": {"Data": {"Type": "AWS::S3::Bucket"}}})
 VERSIONED = json.dumps(
-    {"Resources": {"Data": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}}}
+    {
+        "Resources": {
+            "Data": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}
+        }
+    }
 )
 
+REASON = "Template failed validation, the following rule(s) failed: bucket_versioning."
 needs_engine = pytest.mark.skipif(guard.engine() is None, reason="cfn-guard-rs has no wheel for this Python")
 
 
@@ -90,7 +100,12 @@ def test_a_failed_rule_blocks_the_resource_with_the_services_reason_and_annotati
     reason = "Template failed validation, the following rule(s) failed: bucket_versioning."
     assert (result["Status"], result["HookStatusReason"]) == ("HOOK_COMPLETE_FAILED", reason)
     assert (result["TypeName"], result["OriginalTypeName"]) == (ALIAS, "AWS::Hooks::GuardHook")
-    assert result["Target"] == {"TargetType": "RESOURCE", "TargetTypeName": "AWS::S3::Bucket", "TargetId": "Data", "Action": "CREATE"}
+    assert result["Target"] == {
+        "TargetType": "RESOURCE",
+        "TargetTypeName": "AWS::S3::Bucket",
+        "TargetId": "Data",
+        "Action": "CREATE",
+    }
     failed, skipped = result["Annotations"]
     assert failed["AnnotationName"] == "bucket_versioning"
     assert failed["Status"] == "FAILED"
@@ -291,7 +306,9 @@ def test_a_guard_hook_activated_through_the_api(cf: Any, s3: Any) -> None:
         "TargetOperations": ["RESOURCE"],
         "Properties": {"ruleLocation": "s3://rules/buckets.guard", "logBucket": "rules"},
     }
-    cf.set_type_configuration(TypeArn=arn, Configuration=json.dumps({"CloudFormationConfiguration": {"HookConfiguration": hook}}))
+    cf.set_type_configuration(
+        TypeArn=arn, Configuration=json.dumps({"CloudFormationConfiguration": {"HookConfiguration": hook}})
+    )
     cf.create_stack(StackName="app", TemplateBody=PLAIN)
     assert status(cf, "app") == "ROLLBACK_COMPLETE"
     assert " Full output was written to s3://rules/" in only_result(cf)["HookStatusReason"]
@@ -319,8 +336,6 @@ def test_a_guard_hook_declared_in_a_target_account_decides_its_stack_set_instanc
 def test_without_the_engine_activation_works_and_decisions_stay_scripted(
     cf: Any, s3: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sys
-
     monkeypatch.setitem(sys.modules, "cfn_guard_rs", None)  # import fails, as on Python 3.13
     monkeypatch.setattr(guard, "_warned", [])
     cf.create_stack(StackName="hooks", TemplateBody=guard_hook())
@@ -334,3 +349,78 @@ def test_without_the_engine_activation_works_and_decisions_stay_scripted(
         cf.create_stack(StackName="again", TemplateBody=PLAIN)
     assert status(cf, "again") == "ROLLBACK_COMPLETE"
     assert cf.list_hook_results()["HookResults"][0]["HookStatusReason"] == "scripted"
+
+
+# -- through the plugin's server: boto3 and the AWS CLI ------------------------------------------------
+
+
+def rules_in(server: ThreadedStackSetsServer) -> None:
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=server.endpoint)
+    s3.create_bucket(Bucket="rules")
+    s3.put_object(Bucket="rules", Key="buckets.guard", Body=VERSIONING)
+
+
+@needs_engine
+def test_a_declared_guard_hook_decides_in_server_mode(server_cf: Any, server: ThreadedStackSetsServer) -> None:
+    rules_in(server)
+    server_cf.create_stack(StackName="hooks", TemplateBody=guard_hook(FailureMode="FAIL"))
+    server_cf.create_stack(StackName="app", TemplateBody=PLAIN)
+    server_cf.create_stack(StackName="fine", TemplateBody=VERSIONED)
+    statuses = {s["StackName"]: s["StackStatus"] for s in server_cf.describe_stacks()["Stacks"]}
+    assert (statuses["app"], statuses["fine"]) == ("ROLLBACK_COMPLETE", "CREATE_COMPLETE")
+    failed = server_cf.list_hook_results(
+        Status="HOOK_COMPLETE_FAILED", TypeArn=server_cf.describe_type(Type="HOOK", TypeName=ALIAS)["Arn"]
+    )["HookResults"]
+    (summary,) = failed
+    assert summary["HookStatusReason"] == REASON
+    result = server_cf.get_hook_result(HookResultId=summary["HookResultId"])
+    assert [(a["AnnotationName"], a["Status"]) for a in result["Annotations"]] == [
+        ("bucket_versioning", "FAILED"),
+        ("functions_runtime", "SKIPPED"),
+    ]
+
+
+@needs_engine
+def test_the_aws_cli_declares_a_guard_hook_and_reads_why(
+    server_cf: Any, server: ThreadedStackSetsServer, tmp_path: Path
+) -> None:
+    rules_in(server)
+    (tmp_path / "hook.json").write_text(guard_hook(FailureMode="FAIL"))
+    (tmp_path / "app.json").write_text(PLAIN)
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
+
+    def aws(*args: str) -> Any:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "awscli",
+                "cloudformation",
+                *args,
+                "--endpoint-url",
+                server.endpoint,
+                "--output",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    aws("create-stack", "--stack-name", "hooks", "--template-body", f"file://{tmp_path / 'hook.json'}")
+    aws("create-stack", "--stack-name", "app", "--template-body", f"file://{tmp_path / 'app.json'}")
+    events = aws("describe-stack-events", "--stack-name", "app")["StackEvents"]
+    (hook_event,) = [e for e in events if e.get("HookType") == ALIAS]
+    assert hook_event["HookStatusReason"] == f"Hook failed with message: {REASON}"
+    result = aws("get-hook-result", "--hook-result-id", hook_event["HookInvocationId"])
+    assert result["Annotations"][0]["AnnotationName"] == "bucket_versioning"
+    assert result["OriginalTypeName"] == "AWS::Hooks::GuardHook"

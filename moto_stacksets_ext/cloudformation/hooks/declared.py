@@ -26,7 +26,8 @@ Attributes follow the resource schemas cfn-lint ships (``readOnlyProperties``, `
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from moto.core.common_models import CloudFormationModel
 from moto.utilities.utils import get_partition
@@ -53,7 +54,7 @@ class _Declared(CloudFormationModel):
     """A registry resource declared in a template (one account and region)."""
 
     #: Fn::GetAtt attribute name -> instance attribute.
-    ATTRIBUTES: dict[str, str] = {}
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {}
     #: The attribute Ref answers.
     REF = "arn"
 
@@ -104,7 +105,7 @@ class _Declared(CloudFormationModel):
             self.registry.deactivate(TypeRef(arn=self.arn))
 
     @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
+    def create_from_cloudformation_json(
         cls,
         resource_name: str,
         cloudformation_json: dict[str, Any],
@@ -117,7 +118,7 @@ class _Declared(CloudFormationModel):
         return resource
 
     @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
+    def update_from_cloudformation_json(
         cls,
         original_resource: _Declared,
         new_resource_name: str,
@@ -134,7 +135,7 @@ class _Declared(CloudFormationModel):
         self.apply()
 
     @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc]
+    def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         """Only reached for a resource moto could not build; nothing was registered for it."""
@@ -157,7 +158,7 @@ class _ManagedHook(_Declared):
     """An AWS managed Hook activated under an alias and configured (LambdaHook, GuardHook)."""
 
     PUBLIC_TYPE = ""
-    ATTRIBUTES = {"HookArn": "arn"}
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"HookArn": "arn"}
     #: HookStatus when the template leaves it out (the resource schemas' defaults).
     DEFAULT_STATUS = "ENABLED"
 
@@ -195,7 +196,9 @@ class _ManagedHook(_Declared):
         if same:
             self.arn = original.arn
             self.registry.set_configuration(
-                TypeRef(arn=self.arn), _hook_configuration(self.properties, self.hook_properties(), self.DEFAULT_STATUS), None
+                TypeRef(arn=self.arn),
+                _hook_configuration(self.properties, self.hook_properties(), self.DEFAULT_STATUS),
+                None,
             )
             return
         self.apply()
@@ -234,7 +237,7 @@ class GuardHook(_ManagedHook):
 
 
 class TypeActivation(_Declared):
-    ATTRIBUTES = {"Arn": "arn"}
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"Arn": "arn"}
 
     @staticmethod
     def cloudformation_type() -> str:
@@ -265,7 +268,7 @@ class TypeActivation(_Declared):
 
 
 class HookVersion(_Declared):
-    ATTRIBUTES = {
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {
         "Arn": "arn",
         "TypeArn": "type_arn",
         "VersionId": "version_id",
@@ -336,7 +339,7 @@ class HookVersion(_Declared):
 
 
 class HookDefaultVersion(_Declared):
-    ATTRIBUTES = {"Arn": "arn"}
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"Arn": "arn"}
 
     @staticmethod
     def cloudformation_type() -> str:
@@ -360,7 +363,7 @@ class HookDefaultVersion(_Declared):
 
 
 class HookTypeConfig(_Declared):
-    ATTRIBUTES = {"ConfigurationArn": "arn"}
+    ATTRIBUTES: ClassVar[Mapping[str, str]] = {"ConfigurationArn": "arn"}
 
     @staticmethod
     def cloudformation_type() -> str:

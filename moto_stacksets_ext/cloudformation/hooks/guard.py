@@ -155,7 +155,7 @@ def _params(account_id: str, partition: str, properties: dict[str, Any]) -> dict
     if not isinstance(options, dict):
         return merged
     for location in _locations(_key(options, "inputParams")):
-        key, data = _read(account_id, partition, location)
+        _, data = _read(account_id, partition, location)
         try:
             document = parse_template(data.decode("utf-8"))
         except Exception as error:
@@ -272,6 +272,7 @@ def runner(account_id: str, partition: str, stack_name: str | None) -> Runner | 
     guard = engine()
     if guard is None:
         return None
+
     def run(event: dict[str, Any], context: Any) -> dict[str, Any]:
         properties = event.get("hookModel") or {}
         try:
@@ -316,4 +317,3 @@ def runner(account_id: str, partition: str, stack_name: str | None) -> Runner | 
         return {"hookStatus": "FAILED", "errorCode": "NonCompliant", "message": message, "annotations": annotations}
 
     return run
-
