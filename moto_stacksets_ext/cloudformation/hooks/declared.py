@@ -29,7 +29,6 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from moto.core.common_models import CloudFormationModel
 from moto.utilities.utils import get_partition
 
 from .. import template_types
@@ -50,7 +49,7 @@ def _properties(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-class _Declared(CloudFormationModel):
+class _Declared(template_types.PluginModel):
     """A registry resource declared in a template (one account and region)."""
 
     #: Fn::GetAtt attribute name -> instance attribute.
