@@ -203,16 +203,24 @@ def test_type_activation_and_hook_type_config(cf: Any) -> None:
 def test_a_type_activation_of_an_unknown_type_is_the_registry_error(cf: Any) -> None:
     template = {
         "Resources": {
+            "Hook": {
+                "Type": "AWS::CloudFormation::LambdaHook",
+                "Properties": lambda_hook()["Resources"]["Hook"]["Properties"],
+            },
             "Activation": {
                 "Type": "AWS::CloudFormation::TypeActivation",
+                "DependsOn": "Hook",
                 "Properties": {"Type": "HOOK", "TypeName": "Acme::Nope::Hook", "PublisherId": "0123456789abcdef"},
-            }
+            },
         }
     }
     with pytest.raises(ClientError) as raised:
         cf.create_stack(StackName="hooks", TemplateBody=json.dumps(template))
     assert error_of(raised) == ("TypeNotFoundException", 404)
     assert "Acme::Nope::Hook" in raised.value.response["Error"]["Message"]
+    # The failed call changes nothing: no stack, and the Hook activated before the failure is gone.
+    assert cf.describe_stacks()["Stacks"] == []
+    assert cf.list_types(Visibility="PRIVATE", Type="HOOK")["TypeSummaries"] == []
 
 
 def version(name: str, package: str = "s3://packages/hook.zip") -> dict[str, Any]:

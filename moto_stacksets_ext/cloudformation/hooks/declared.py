@@ -19,12 +19,14 @@
   so the Hook no longer runs (**choice**: no API call does this).
 - ``AWS::CloudFormation::TypeActivation``: ``ActivateType``. ``Ref``/``Arn``. Delete is ``DeactivateType``.
 
-The registry's own errors (``TypeNotFoundException``, ``CFNRegistryException``...) fail the stack call.
+The registry's own errors (``TypeNotFoundException``, ``CFNRegistryException``...) fail the stack call; a
+failed ``CreateStack`` is undone (the resources it made are deleted, the stack dropped).
 Attributes follow the resource schemas cfn-lint ships (``readOnlyProperties``, ``primaryIdentifier``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -32,9 +34,25 @@ from typing import Any, ClassVar
 from moto.utilities.utils import get_partition
 
 from .. import template_types
+from ..exceptions import CloudFormationStackSetError
 from .catalog import PUBLISHER
 from .exceptions import CFNRegistryException
 from .registry import TypeRef, TypeRegistry
+
+#: Set on a registry error raised while moto creates a declared resource (its logical id): the stack call
+#: that failed is undone (``undo_create``).
+FAILED_RESOURCE = "_moto_stacksets_declared_resource"
+
+
+def undo_create(backend: Any, name: str) -> None:
+    """Undo a ``CreateStack`` that failed on a declared resource: the resources made so far are deleted and
+    the stack is dropped, so the call's error changes nothing."""
+    stack = next((s for s in backend.stacks.values() if s.name == name and s.status == "CREATE_IN_PROGRESS"), None)
+    if stack is None:
+        return
+    backend.stacks.pop(stack.stack_id, None)
+    with contextlib.suppress(Exception):  # a resource moto cannot delete again: the stack is gone either way
+        stack.resource_map.delete()
 
 
 def _registry(account_id: str, region_name: str) -> TypeRegistry:
@@ -113,7 +131,11 @@ class _Declared(template_types.PluginModel):
         **kwargs: Any,
     ) -> _Declared:
         resource = cls(account_id, region_name, _properties(cloudformation_json))
-        resource.apply()
+        try:
+            resource.apply()
+        except CloudFormationStackSetError as error:
+            setattr(error, FAILED_RESOURCE, kwargs.get("LogicalId", ""))
+            raise
         return resource
 
     @classmethod

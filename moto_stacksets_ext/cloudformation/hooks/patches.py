@@ -158,6 +158,16 @@ def _failed_names(blocked: Decision) -> str:
 
 
 def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Stack:
+    try:
+        return _create_stack(original, self, *args, **kwargs)
+    except Exception as error:
+        name = kwargs.get("name", args[0] if args else None)
+        if hasattr(error, declared.FAILED_RESOURCE) and isinstance(name, str):
+            declared.undo_create(self, name)
+        raise
+
+
+def _create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Stack:
     state = _state(self)
     name = kwargs.get("name", args[0] if args else None)
     template = kwargs.get("template", args[1] if len(args) > 1 else None)
