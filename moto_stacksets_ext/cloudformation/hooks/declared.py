@@ -239,9 +239,11 @@ class LambdaHook(_ManagedHook):
     def hook_properties(self) -> dict[str, Any]:
         function = self.properties.get("LambdaFunction")
         if isinstance(function, str) and not function.startswith("arn:"):
-            # a name or a partial ARN (name[:qualifier]) of a function in the stack's account and region
+            # a name or a partial ARN ([account:]function:name[:qualifier]) of a function in the stack's
+            # account and region
+            name = function.split("function:", 1)[-1]
             partition = get_partition(self.region_name)
-            function = f"arn:{partition}:lambda:{self.region_name}:{self.account_id}:function:{function}"
+            function = f"arn:{partition}:lambda:{self.region_name}:{self.account_id}:function:{name}"
         return {"LambdaFunction": function}
 
 
