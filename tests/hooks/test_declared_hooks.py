@@ -338,3 +338,42 @@ def test_a_hook_declared_in_a_target_account_blocks_a_stack_set_instance(cf: Any
     (why,) = in_b.list_hook_results(Status="HOOK_COMPLETE_FAILED", TypeArn=outputs(in_b, "hooks")["Ref"])["HookResults"]
     assert why["HookStatusReason"] == "no buckets here"
     assert cf.list_hook_results()["HookResults"] == []  # the administrator account has no Hook
+
+
+def test_a_type_activation_under_a_new_alias_replaces_the_old(cf: Any) -> None:
+    def activation(alias: str) -> str:
+        properties = {"PublicTypeArn": f"arn:aws:cloudformation:{REGION}::type/hook/aws-hooks/AWS-Hooks-LambdaHook"}
+        properties["TypeNameAlias"] = alias
+        return json.dumps(
+            {"Resources": {"Activation": {"Type": "AWS::CloudFormation::TypeActivation", "Properties": properties}}}
+        )
+
+    cf.create_stack(StackName="hooks", TemplateBody=activation("Private::Lambda::First"))
+    cf.update_stack(StackName="hooks", TemplateBody=activation("Private::Lambda::Second"))
+    names = [t["TypeName"] for t in cf.list_types(Visibility="PRIVATE", Type="HOOK")["TypeSummaries"]]
+    assert names == ["Private::Lambda::Second"]
+
+
+def test_a_hook_default_version_is_moved_by_an_update(cf: Any) -> None:
+    template: dict[str, Any] = {
+        "Resources": {
+            "V1": version(CUSTOM),
+            "V2": {**version(CUSTOM), "DependsOn": "V1"},
+            "Default": {
+                "Type": "AWS::CloudFormation::HookDefaultVersion",
+                "DependsOn": "V2",
+                "Properties": {"TypeName": CUSTOM, "VersionId": "00000002"},
+            },
+        }
+    }
+    cf.create_stack(StackName="hooks", TemplateBody=json.dumps(template))
+    type_arn = f"arn:aws:cloudformation:{REGION}:{ADMIN}:type/hook/MyCompany-Testing-MyTestHook"
+    assert cf.describe_type(Arn=type_arn)["DefaultVersionId"] == "00000002"
+    template["Resources"]["Default"]["Properties"]["VersionId"] = "00000001"
+    cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
+    assert cf.describe_type(Arn=type_arn)["DefaultVersionId"] == "00000001"
+    # An unknown version is the registry's error.
+    template["Resources"]["Default"]["Properties"]["VersionId"] = "00000009"
+    with pytest.raises(ClientError) as raised:
+        cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
+    assert error_of(raised) == ("TypeNotFoundException", 404)

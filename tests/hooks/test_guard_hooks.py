@@ -424,3 +424,26 @@ def test_the_aws_cli_declares_a_guard_hook_and_reads_why(
     result = aws("get-hook-result", "--hook-result-id", hook_event["HookInvocationId"])
     assert result["Annotations"][0]["AnnotationName"] == "bucket_versioning"
     assert result["OriginalTypeName"] == "AWS::Hooks::GuardHook"
+
+
+# -- the declared GuardHook's own lifecycle ---------------------------------------------------------------
+@needs_engine
+def test_a_declared_guard_hook_is_updated_and_deleted(cf: Any, s3: Any) -> None:
+    put_rules(s3, "lenient.guard", "rule anything { Resources exists }")
+    cf.create_stack(StackName="hooks", TemplateBody=guard_hook())
+    type_arn = cf.describe_type(Type="HOOK", TypeName=ALIAS)["Arn"]
+    # New rules, and WARN: the next bucket passes the new rules.
+    cf.update_stack(StackName="hooks", TemplateBody=guard_hook("s3://rules/lenient.guard", FailureMode="WARN"))
+    (item,) = cf.batch_describe_type_configurations(TypeConfigurationIdentifiers=[{"TypeArn": type_arn}])[
+        "TypeConfigurations"
+    ]
+    hook = json.loads(item["Configuration"])["CloudFormationConfiguration"]["HookConfiguration"]
+    assert (hook["FailureMode"], hook["Properties"]) == (
+        "WARN",
+        {"RuleLocation": {"Uri": "s3://rules/lenient.guard"}},
+    )
+    cf.create_stack(StackName="app", TemplateBody=PLAIN)
+    assert status(cf, "app") == "CREATE_COMPLETE"
+    assert cf.list_hook_results(TypeArn=type_arn)["HookResults"][0]["HookStatusReason"] == "Successful validation"
+    cf.delete_stack(StackName="hooks")
+    assert cf.list_types(Visibility="PRIVATE", Type="HOOK")["TypeSummaries"] == []
