@@ -46,6 +46,12 @@ def lambda_hook(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def hook_configuration(**fields: Any) -> str:
+    """A Hook's type configuration (``HookInvocationStatus`` ENABLED and ``fields``), as JSON."""
+    hook = {"HookInvocationStatus": "ENABLED", **fields}
+    return json.dumps({"CloudFormationConfiguration": {"HookConfiguration": hook}})
+
+
 def outputs(cf: Any, stack: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
 
@@ -138,16 +144,7 @@ def test_a_lambda_hook_declared_through_a_change_set(cf: Any) -> None:
 
 def test_type_activation_and_hook_type_config(cf: Any) -> None:
     control.hooks.lambda_function(FUNCTION, no_buckets)
-    hook_configuration = {
-        "CloudFormationConfiguration": {
-            "HookConfiguration": {
-                "HookInvocationStatus": "ENABLED",
-                "FailureMode": "FAIL",
-                "TargetOperations": ["RESOURCE"],
-                "Properties": {"LambdaFunction": FUNCTION},
-            }
-        }
-    }
+    hook = {"FailureMode": "FAIL", "TargetOperations": ["RESOURCE"], "Properties": {"LambdaFunction": FUNCTION}}
     template = {
         "Resources": {
             "Activation": {
@@ -164,7 +161,7 @@ def test_type_activation_and_hook_type_config(cf: Any) -> None:
                 "Type": "AWS::CloudFormation::HookTypeConfig",
                 "Properties": {
                     "TypeArn": {"Ref": "Activation"},
-                    "Configuration": json.dumps(hook_configuration),
+                    "Configuration": hook_configuration(**hook),
                 },
             },
         },
@@ -183,8 +180,9 @@ def test_type_activation_and_hook_type_config(cf: Any) -> None:
     assert status(cf, "app") == "ROLLBACK_COMPLETE"
 
     # Updating the HookTypeConfig sets the configuration again.
-    hook_configuration["CloudFormationConfiguration"]["HookConfiguration"]["FailureMode"] = "WARN"
-    template["Resources"]["Config"]["Properties"]["Configuration"] = json.dumps(hook_configuration)
+    template["Resources"]["Config"]["Properties"]["Configuration"] = hook_configuration(
+        **{**hook, "FailureMode": "WARN"}
+    )
     cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
     assert configuration(cf, type_arn)["FailureMode"] == "WARN"
 
@@ -238,16 +236,9 @@ def test_hook_versions_default_version_and_configuration(cf: Any) -> None:
         return {"hookStatus": "FAILED", "errorCode": "NonCompliant", "message": "custom says no"}
 
     control.hooks.handler(CUSTOM, handler)
-    hook_configuration = {
-        "CloudFormationConfiguration": {
-            "HookConfiguration": {
-                "HookInvocationStatus": "ENABLED",
-                "FailureMode": "FAIL",
-                "TargetOperations": ["STACK"],
-                "TargetFilters": {"Actions": ["CREATE"]},
-            }
-        }
-    }
+    stack_hook = hook_configuration(
+        FailureMode="FAIL", TargetOperations=["STACK"], TargetFilters={"Actions": ["CREATE"]}
+    )
     template: dict[str, Any] = {
         "Resources": {
             "V1": version(CUSTOM),
@@ -259,7 +250,7 @@ def test_hook_versions_default_version_and_configuration(cf: Any) -> None:
             "Config": {
                 "Type": "AWS::CloudFormation::HookTypeConfig",
                 "DependsOn": "Default",
-                "Properties": {"TypeName": CUSTOM, "Configuration": json.dumps(hook_configuration)},
+                "Properties": {"TypeName": CUSTOM, "Configuration": stack_hook},
             },
         },
         "Outputs": {
