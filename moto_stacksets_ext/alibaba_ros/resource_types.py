@@ -94,9 +94,7 @@ def start_task(stack: RosStack, store: StackStore, task: ResourceTask) -> Work |
     assert isinstance(properties, dict)
     previous: dict[str, object] | None = None
     if before is not None and task.verb is Verb.UPDATE and before.resource_type == task.resource_type:
-        resolved_before = resolve_leniently(before.properties, found)
-        assert isinstance(resolved_before, dict)
-        previous = resolved_before
+        previous = before.resolved if before.resolved is not None else {}
         if previous == properties:
             return None
     now = clock.now()
@@ -119,7 +117,9 @@ def start_task(stack: RosStack, store: StackStore, task: ResourceTask) -> Work |
     record(stack, store, task.logical_id, task.resource_type, status, None, resource.physical_id)
     handler = HANDLERS.get(task.resource_type, _plain)
     context = TaskContext(stack, task, resource, properties, previous, found)
-    return Work(task, handler(context), before_type=before_type, before_properties=before_properties)
+    return Work(
+        task, handler(context), before_type=before_type, before_properties=before_properties, resolved=properties
+    )
 
 
 def _plain(context: TaskContext) -> TaskGenerator:

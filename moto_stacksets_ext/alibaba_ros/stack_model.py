@@ -56,6 +56,8 @@ class StackResource:
     physical_id: str | None = None
     status_reason: str | None = None
     description: str | None = None
+    #: The properties as last deployed, references resolved (what an update compares with).
+    resolved: dict[str, object] | None = None
     #: Attributes ``Fn::GetAtt`` reads (the modelled types only: StackGroup, StackInstances).
     attributes: dict[str, str] = field(default_factory=dict)
 

@@ -24,7 +24,7 @@ from ..engine.lifecycle import Mode
 from ..engine.model import Parameter
 from .errors import RosError
 from .stack_model import Phase, RosStack, StackAction, StackEvent, StackResource, StackStore, status_word
-from .template_resources import PSEUDO_PARAMETERS, Resolver, StackTemplate, Unresolved
+from .template_resources import PSEUDO_PARAMETERS, Resolver, StackTemplate, Unresolved, opaque
 
 
 class Verb(str, Enum):
@@ -89,6 +89,8 @@ class Work:
     #: The resource's type and properties before the task (None: it did not exist).
     before_type: str | None = None
     before_properties: dict[str, object] | None = None
+    #: The properties the task deploys, references resolved.
+    resolved: dict[str, object] | None = None
 
 
 @dataclass
@@ -165,7 +167,7 @@ def resolve_leniently(value: object, found: Resolver) -> object:
     try:
         return found.resolve(value)
     except Unresolved:
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not opaque(value):
             return {key: resolve_leniently(item, found) for key, item in value.items()}
         if isinstance(value, list):
             return [resolve_leniently(item, found) for item in value]
@@ -272,6 +274,8 @@ def advance(stack: RosStack, store: StackStore, *, read: bool = False) -> bool:
         except StopIteration as stopped:
             run.done.append((work.task, work.before_type, work.before_properties))
             _complete_task(stack, store, run, work.task, stopped.value)
+            if work.task.logical_id in stack.resources:
+                stack.resources[work.task.logical_id].resolved = work.resolved
         except ResourceFailed as failure:
             _fail_task(stack, store, run, work.task, failure.reason)
         except RosError as error:
@@ -340,17 +344,19 @@ def _start_rollback(stack: RosStack, store: StackStore, run: StackRun) -> None:
             if resource.status == "CREATE_FAILED":
                 tasks.appendleft(ResourceTask(logical_id, Verb.DELETE, resource.resource_type, resource.properties))
         action = StackAction.ROLLBACK
+        if stack.previous is not None:  # the rollback deploys the template and parameters of before
+            stack.template, stack.parameters = stack.previous
     stack.run = StackRun(action, tasks)
-    _stack_event(stack, store, status_word(action, Phase.IN_PROGRESS), None)
+    # A rollback keeps the failure that caused it as the stack's StatusReason.
+    _stack_event(stack, store, status_word(action, Phase.IN_PROGRESS), stack.status_reason)
 
 
 def _finish(stack: RosStack, store: StackStore, run: StackRun) -> None:
-    if run.action is StackAction.ROLLBACK and stack.previous is not None:
-        stack.template, stack.parameters = stack.previous
     stack.previous = None
     stack.run = None
     stack.pace = None
-    _stack_event(stack, store, status_word(run.action, Phase.COMPLETE), None)
+    rolled_back = run.action in (StackAction.CREATE_ROLLBACK, StackAction.ROLLBACK)
+    _stack_event(stack, store, status_word(run.action, Phase.COMPLETE), stack.status_reason if rolled_back else None)
     if run.action is StackAction.DELETE:
         store.stacks.pop(stack.stack_id, None)
 

@@ -176,9 +176,16 @@ def _load(body: str) -> dict[str, object]:
     return document
 
 
+def opaque(value: object) -> bool:
+    """A template written inline (an ``ALIYUN::ROS::StackGroup``'s TemplateBody): its references are its own."""
+    return isinstance(value, dict) and "ROSTemplateFormatVersion" in value
+
+
 def _references(value: object) -> list[str]:
     """The names ``Ref`` and ``Fn::GetAtt`` in ``value`` refer to."""
     found: list[str] = []
+    if opaque(value):
+        return found
     if isinstance(value, dict):
         if len(value) == 1 and "Ref" in value and isinstance(value["Ref"], str):
             return [value["Ref"]]
@@ -195,6 +202,8 @@ def _references(value: object) -> list[str]:
 
 
 def _check_attributes(value: object, resources: Mapping[str, ResourceDeclaration], referencer: str) -> None:
+    if opaque(value):
+        return
     if isinstance(value, dict):
         target = value.get("Fn::GetAtt") if len(value) == 1 else None
         if target is not None:
@@ -245,6 +254,8 @@ class Resolver:
     attribute: Callable[[str, str], object]
 
     def resolve(self, value: object) -> object:
+        if opaque(value):
+            return value
         if isinstance(value, dict):
             if len(value) == 1 and "Ref" in value and isinstance(value["Ref"], str):
                 return self.ref(value["Ref"])
