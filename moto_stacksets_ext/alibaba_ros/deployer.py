@@ -8,10 +8,10 @@ the target deploys; a stack waiting for a stack-group operation of its own (a te
 
 from __future__ import annotations
 
+from ..engine.clock import clock
 from ..engine.execution import DeployKind, Deployment, DeployOutcome
 from ..engine.model import Parameter, StackInstance, StackSet
 from ..engine.parameters import resolve_parameters
-from ..engine.clock import clock
 from .errors import RosError
 from .stack_model import RosStack, StackStore, new_stack_id, store
 from .stack_runner import advance, start_create, start_delete, start_update

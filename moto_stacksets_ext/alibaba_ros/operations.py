@@ -10,8 +10,8 @@ from ..engine.stacksets import OperationRequest
 from . import render, resource_directory
 from .call import Call
 from .errors import invalid_parameter, missing_parameter, stack_not_found
-from .stack_model import store
 from .paging import PageRequest
+from .stack_model import store
 
 
 @dataclass(frozen=True)

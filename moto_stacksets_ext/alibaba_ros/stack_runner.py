@@ -276,15 +276,24 @@ def advance(stack: RosStack, store: StackStore, *, read: bool = False) -> bool:
             _complete_task(stack, store, run, work.task, stopped.value)
             if work.task.logical_id in stack.resources:
                 stack.resources[work.task.logical_id].resolved = work.resolved
-        except ResourceFailed as failure:
-            _fail_task(stack, store, run, work.task, failure.reason)
-        except RosError as error:
-            _fail_task(stack, store, run, work.task, f"{error.code}: {error.message}")
+        except (ResourceFailed, RosError) as error:
+            _undo_partial(stack, run, work)
+            reason = error.reason if isinstance(error, ResourceFailed) else f"{error.code}: {error.message}"
+            _fail_task(stack, store, run, work.task, reason)
         run.current = None
         if stack.run is not run:
             run = stack.run
             if not isinstance(run, StackRun):
                 return True
+
+
+def _undo_partial(stack: RosStack, run: StackRun, work: Work) -> None:
+    """A failed update may have changed part of what it manages: its rollback updates it back from what
+    it attempted to what it was."""
+    resource = stack.resources.get(work.task.logical_id)
+    if work.task.verb is Verb.UPDATE and resource is not None:
+        resource.resolved = work.resolved
+        run.done.append((work.task, work.before_type, work.before_properties))
 
 
 def _complete_task(stack: RosStack, store: StackStore, run: StackRun, task: ResourceTask, produced: Produced) -> None:

@@ -269,7 +269,7 @@ def list_stacks(call: Call) -> dict[str, object]:
             return False
         if stack_ids is not None and found.stack_id not in stack_ids:
             return False
-        if names is not None and not any(fnmatch.fnmatchcase(found.stack_name, n.replace("∗", "*")) for n in names):
+        if names is not None and not any(fnmatch.fnmatchcase(found.stack_name, n) for n in names):
             return False
         if statuses is not None and found.status not in statuses:
             return False

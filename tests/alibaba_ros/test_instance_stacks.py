@@ -3,8 +3,6 @@ region, and kept in step with the group's operations."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from alibabacloud_ros20190910 import models as ros  # type: ignore[import-untyped]
 
 from moto_stacksets_ext import control
@@ -111,7 +109,11 @@ def test_instance_stacks_follow_updates_overrides_and_deletes(clients: Clients) 
     assert get_stack(member, kept_id).status == "CREATE_COMPLETE"
     admin.delete_stack_instances(
         ros.DeleteStackInstancesRequest(
-            region_id=REGION, stack_group_name="MyStackGroup", account_ids=[A1], region_ids=[BEIJING], retain_stacks=False
+            region_id=REGION,
+            stack_group_name="MyStackGroup",
+            account_ids=[A1],
+            region_ids=[BEIJING],
+            retain_stacks=False,
         )
     )
     assert raises(lambda: get_stack(member, stack_id, BEIJING)).code == "StackNotFound"
@@ -140,7 +142,9 @@ def test_a_failed_target_leaves_no_instance_stack_id(clients: Clients) -> None:
     admin = clients()
     create_group(admin, template_body=INSTANCE_TEMPLATE)
     control.fail(cloud="alibaba", account=A2, region=BEIJING, reason="Quota exceeded")
-    create_instances(admin, account_ids=[A1, A2], region_ids=[BEIJING], operation_preferences={"FailureToleranceCount": 1})
+    create_instances(
+        admin, account_ids=[A1, A2], region_ids=[BEIJING], operation_preferences={"FailureToleranceCount": 1}
+    )
     failed = instance(admin, A2, BEIJING)
     assert (failed.status, failed.stack_id) == ("OUTDATED", None)
     assert stack_count(clients(access_key=A2), BEIJING) == 0
@@ -162,7 +166,9 @@ def test_import_adopts_existing_stacks(clients: Clients) -> None:
         raises(
             lambda: admin.import_stacks_to_stack_group(
                 ros.ImportStacksToStackGroupRequest(
-                    region_id=REGION, stack_group_name="MyStackGroup", stack_arns=[arn, f"acs:ros:{REGION}:{A2}:stack/nope"]
+                    region_id=REGION,
+                    stack_group_name="MyStackGroup",
+                    stack_arns=[arn, f"acs:ros:{REGION}:{A2}:stack/nope"],
                 )
             )
         ),
@@ -170,11 +176,16 @@ def test_import_adopts_existing_stacks(clients: Clients) -> None:
         404,
         "The Stack (nope) could not be found.",
     )
-    assert raises(
-        lambda: admin.import_stacks_to_stack_group(
-            ros.ImportStacksToStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup", stack_arns=["arn"])
-        )
-    ).code == "InvalidParameter"
+    assert (
+        raises(
+            lambda: admin.import_stacks_to_stack_group(
+                ros.ImportStacksToStackGroupRequest(
+                    region_id=REGION, stack_group_name="MyStackGroup", stack_arns=["arn"]
+                )
+            )
+        ).code
+        == "InvalidParameter"
+    )
     operations = admin.list_stack_group_operations(
         ros.ListStackGroupOperationsRequest(region_id=REGION, stack_group_name="MyStackGroup")
     ).body
@@ -191,7 +202,11 @@ def test_import_adopts_existing_stacks(clients: Clients) -> None:
     # The adopted stack is the instance's now: deleting the instance deletes it.
     admin.delete_stack_instances(
         ros.DeleteStackInstancesRequest(
-            region_id=REGION, stack_group_name="MyStackGroup", account_ids=[A1], region_ids=[BEIJING], retain_stacks=False
+            region_id=REGION,
+            stack_group_name="MyStackGroup",
+            account_ids=[A1],
+            region_ids=[BEIJING],
+            retain_stacks=False,
         )
     )
     assert stack_count(member, BEIJING) == 0

@@ -50,10 +50,23 @@ def test_create_update_delete_a_plain_stack(clients: Clients) -> None:
     )
     updated = get_stack(c, stack_id)
     # The resources keep their physical ids across an update.
-    assert (updated.status, outputs(updated)) == ("UPDATE_COMPLETE", {"VpcId": vpc_id, "Env": "prod", "Fixed": "literal"})
-    assert events(c, stack_id)[-3:] == [("Vpc", "UPDATE_IN_PROGRESS"), ("Vpc", "UPDATE_COMPLETE"), ("MyStack", "UPDATE_COMPLETE")]
+    assert (updated.status, outputs(updated)) == (
+        "UPDATE_COMPLETE",
+        {"VpcId": vpc_id, "Env": "prod", "Fixed": "literal"},
+    )
+    assert events(c, stack_id)[-3:] == [
+        ("Vpc", "UPDATE_IN_PROGRESS"),
+        ("Vpc", "UPDATE_COMPLETE"),
+        ("MyStack", "UPDATE_COMPLETE"),
+    ]
     assert_error(
-        raises(lambda: c.update_stack(ros.UpdateStackRequest(region_id=REGION, stack_id=stack_id, template_body=INSTANCE_TEMPLATE, use_previous_parameters=True))),
+        raises(
+            lambda: c.update_stack(
+                ros.UpdateStackRequest(
+                    region_id=REGION, stack_id=stack_id, template_body=INSTANCE_TEMPLATE, use_previous_parameters=True
+                )
+            )
+        ),
         "NotSupported",
         400,
         "Update the completely same stack (MyStack) is not supported.",
@@ -68,8 +81,15 @@ def test_create_update_delete_a_plain_stack(clients: Clients) -> None:
 def test_refused_calls_change_nothing(clients: Clients) -> None:
     c = clients()
     create_stack(c, INSTANCE_TEMPLATE)
-    assert_error(raises(lambda: create_stack(c, INSTANCE_TEMPLATE)), "StackExists", 409, "The Stack (MyStack) already exists.")
-    bad_ref = json.dumps({"ROSTemplateFormatVersion": "2015-09-01", "Resources": {"A": {"Type": "ALIYUN::ECS::VPC", "Properties": {"X": {"Ref": "Nope"}}}}})
+    assert_error(
+        raises(lambda: create_stack(c, INSTANCE_TEMPLATE)), "StackExists", 409, "The Stack (MyStack) already exists."
+    )
+    bad_ref = json.dumps(
+        {
+            "ROSTemplateFormatVersion": "2015-09-01",
+            "Resources": {"A": {"Type": "ALIYUN::ECS::VPC", "Properties": {"X": {"Ref": "Nope"}}}},
+        }
+    )
     assert_error(
         raises(lambda: create_stack(c, bad_ref, name="Other")),
         "InvalidTemplateReference",
@@ -86,8 +106,13 @@ def test_refused_calls_change_nothing(clients: Clients) -> None:
         400,
         "The Parameter (Zone) was not defined in template.",
     )
-    assert raises(lambda: c.create_stack(ros.CreateStackRequest(region_id=REGION, stack_name="Other"))).code == "MissingParameter"
-    assert raises(lambda: create_stack(c, INSTANCE_TEMPLATE, name="Other", stack_policy_body="{}")).code == "NotSupported"
+    assert (
+        raises(lambda: c.create_stack(ros.CreateStackRequest(region_id=REGION, stack_name="Other"))).code
+        == "MissingParameter"
+    )
+    assert (
+        raises(lambda: create_stack(c, INSTANCE_TEMPLATE, name="Other", stack_policy_body="{}")).code == "NotSupported"
+    )
     assert (
         raises(
             lambda: c.create_stack(
@@ -98,7 +123,9 @@ def test_refused_calls_change_nothing(clients: Clients) -> None:
     )
     assert stack_count(c) == 1
     protected = create_stack(c, INSTANCE_TEMPLATE, name="Protected", deletion_protection="Enabled")
-    assert raises(lambda: c.delete_stack(ros.DeleteStackRequest(region_id=REGION, stack_id=protected))).status_code == 400
+    assert (
+        raises(lambda: c.delete_stack(ros.DeleteStackRequest(region_id=REGION, stack_id=protected))).status_code == 400
+    )
     assert get_stack(c, protected).status == "CREATE_COMPLETE"
     assert_error(
         raises(lambda: c.delete_stack(ros.DeleteStackRequest(region_id=REGION, stack_id="nope"))),
@@ -138,7 +165,9 @@ def test_stack_group_resources_create_and_delete_groups_and_instances(clients: C
     assert outputs(stack) == {"GroupId": group.stack_group_id, "GroupName": "FromStack"}
     resources = {
         r.logical_resource_id: r
-        for r in c.list_stack_resources(ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)).body.resources
+        for r in c.list_stack_resources(
+            ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)
+        ).body.resources
     }
     assert resources["Group"].physical_resource_id == "FromStack"
     operation_id = resources["Instances"].physical_resource_id
@@ -153,7 +182,9 @@ def test_stack_group_resources_create_and_delete_groups_and_instances(clients: C
             region_id=REGION, stack_id=stack_id, logical_resource_id="Group", show_resource_attributes=True
         )
     ).body.resource_attributes
-    assert {a["ResourceAttributeKey"]: a["ResourceAttributeValue"] for a in attributes}["StackGroupId"] == group.stack_group_id
+    assert {a["ResourceAttributeKey"]: a["ResourceAttributeValue"] for a in attributes}[
+        "StackGroupId"
+    ] == group.stack_group_id
     c.delete_stack(ros.DeleteStackRequest(region_id=REGION, stack_id=stack_id))
     assert _groups(c) == []
     assert stack_count(clients(access_key=A2), SHANGHAI) == 0
@@ -163,7 +194,9 @@ def test_update_changes_the_instances_a_stack_manages(clients: Clients) -> None:
     c = clients()
     stack_id = create_stack(c, group_template([A1, A2], [SHANGHAI]), name="Parent")
     c.update_stack(
-        ros.UpdateStackRequest(region_id=REGION, stack_id=stack_id, template_body=group_template([A2, A3], [SHANGHAI, REGION]))
+        ros.UpdateStackRequest(
+            region_id=REGION, stack_id=stack_id, template_body=group_template([A2, A3], [SHANGHAI, REGION])
+        )
     )
     assert get_stack(c, stack_id).status == "UPDATE_COMPLETE"
     listed = c.list_stack_instances(
@@ -183,10 +216,12 @@ def test_a_failed_operation_fails_the_resource_and_rolls_the_stack_back(clients:
     assert stack.status_reason.startswith("Resource CREATE failed: The StackGroupOperation (")
     assert "Quota exceeded" in stack.status_reason
     assert ("Instances", "CREATE_FAILED") in events(c, stack_id)
-    assert ("Parent", "CREATE_ROLLBACK_COMPLETE") == events(c, stack_id)[-1]
+    assert events(c, stack_id)[-1] == ("Parent", "CREATE_ROLLBACK_COMPLETE")
     # The rollback deleted the instances that were created, then the group.
     assert _groups(c) == []
-    assert c.list_stack_resources(ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)).body.resources == []
+    assert (
+        c.list_stack_resources(ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)).body.resources == []
+    )
 
 
 def test_disable_rollback_keeps_what_was_created(clients: Clients) -> None:
@@ -197,7 +232,9 @@ def test_disable_rollback_keeps_what_was_created(clients: Clients) -> None:
     assert _groups(c) == ["FromStack"]
     statuses = {
         r.logical_resource_id: r.status
-        for r in c.list_stack_resources(ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)).body.resources
+        for r in c.list_stack_resources(
+            ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)
+        ).body.resources
     }
     assert statuses == {"Group": "CREATE_COMPLETE", "Instances": "CREATE_FAILED"}
 
@@ -207,7 +244,15 @@ def test_an_invalid_stack_group_property_fails_the_resource(clients: Clients) ->
     template = json.dumps(
         {
             "ROSTemplateFormatVersion": "2015-09-01",
-            "Resources": {"G": {"Type": "ALIYUN::ROS::StackGroup", "Properties": {"StackGroupName": "bad name!", "TemplateBody": {"ROSTemplateFormatVersion": "2015-09-01"}}}},
+            "Resources": {
+                "G": {
+                    "Type": "ALIYUN::ROS::StackGroup",
+                    "Properties": {
+                        "StackGroupName": "bad name!",
+                        "TemplateBody": {"ROSTemplateFormatVersion": "2015-09-01"},
+                    },
+                }
+            },
         }
     )
     stack_id = create_stack(c, template, disable_rollback=True)
@@ -223,3 +268,34 @@ def test_a_rollback_that_fails_leaves_the_stack_rollback_failed(clients: Clients
     assert get_stack(c, stack_id).status == "CREATE_ROLLBACK_FAILED"
     assert events(c, stack_id)[-2] == ("Instances", "DELETE_FAILED")
     assert _groups(c) == ["FromStack"]
+
+
+def test_a_failed_update_rolls_back_to_the_previous_template(clients: Clients) -> None:
+    c = clients()
+    stack_id = create_stack(c, group_template([A1], [SHANGHAI]), name="Parent")
+    before = c.get_template(ros.GetTemplateRequest(region_id=REGION, stack_id=stack_id)).body.template_body
+    control.fail(cloud="alibaba", account=A3, region=SHANGHAI, action="CREATE", reason="Quota exceeded")
+    c.update_stack(
+        ros.UpdateStackRequest(region_id=REGION, stack_id=stack_id, template_body=group_template([A1, A3], [SHANGHAI]))
+    )
+    stack = get_stack(c, stack_id)
+    assert stack.status == "ROLLBACK_COMPLETE"
+    assert "Quota exceeded" in stack.status_reason
+    assert c.get_template(ros.GetTemplateRequest(region_id=REGION, stack_id=stack_id)).body.template_body == before
+    listed = c.list_stack_instances(ros.ListStackInstancesRequest(region_id=REGION, stack_group_name="FromStack")).body
+    assert [(i.account_id, i.status) for i in listed.stack_instances] == [(A1, "CURRENT")]
+
+
+def test_a_stack_waits_for_its_stack_group_operations(clients: Clients) -> None:
+    c = clients()
+    control.set_progression("manual", cloud="alibaba")
+    stack_id = create_stack(c, group_template([A1, A2], [SHANGHAI]), name="Parent")
+    statuses = [get_stack(c, stack_id).status for _ in range(6)]
+    assert statuses[0] == "CREATE_IN_PROGRESS"
+    assert statuses[-1] == "CREATE_COMPLETE"
+    assert {
+        (i.account_id, i.status)
+        for i in c.list_stack_instances(
+            ros.ListStackInstancesRequest(region_id=REGION, stack_group_name="FromStack")
+        ).body.stack_instances
+    } == {(A1, "CURRENT"), (A2, "CURRENT")}
