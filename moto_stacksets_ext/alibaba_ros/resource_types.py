@@ -32,7 +32,6 @@ from .stack_runner import (
     TaskContext,
     TaskGenerator,
     Verb,
-    Wait,
     Work,
     record,
     resolve_leniently,
@@ -81,8 +80,7 @@ def physical_id(resource_type: str, properties: dict[str, object]) -> str:
 
 def _finished(produced: Produced) -> TaskGenerator:
     """A task that ends at once."""
-    if False:  # pragma: no cover - makes this a generator
-        yield Wait()
+    yield from ()
     return produced
 
 
@@ -132,7 +130,7 @@ def _plain(context: TaskContext) -> TaskGenerator:
 
 # -- the stack-group resource types ---------------------------------------------------------------------------
 @dataclass
-class OperationWait(Wait):
+class OperationWait:
     """A stack-group operation a task started: ready once it has ended (reading it when the stack is read)."""
 
     namespace: StackSetNamespace

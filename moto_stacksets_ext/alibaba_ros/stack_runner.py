@@ -18,6 +18,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Protocol
 
 from ..engine.clock import clock
 from ..engine.lifecycle import Mode
@@ -41,11 +42,10 @@ class ResourceFailed(Exception):
         self.reason = reason
 
 
-class Wait:
+class Wait(Protocol):
     """What a task waits for; ``ready(read)`` says whether it may resume (``read``: the stack was read)."""
 
-    def ready(self, read: bool) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
+    def ready(self, read: bool) -> bool: ...
 
 
 @dataclass(frozen=True)

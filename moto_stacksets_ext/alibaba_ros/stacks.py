@@ -27,7 +27,7 @@ from .errors import (
     stack_not_found,
     template_not_found,
 )
-from .groups import _resource_group, _tags
+from .groups import parse_resource_group, parse_tags
 from .paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .stack_model import RosStack, StackStore, new_stack_id, store
 from .stack_runner import catch_up, start_create, start_delete, start_update
@@ -82,7 +82,7 @@ def _template(call: Call, *, required: bool) -> StackTemplate | None:
     return StackTemplate.parse(call.params.required("TemplateBody"))
 
 
-def _stack(call: Call, *, read: bool) -> tuple[StackStore, RosStack]:
+def find_stack(call: Call, *, read: bool) -> tuple[StackStore, RosStack]:
     stack_id = call.params.required("StackId")
     stacks = _stores(call)
     found = stacks.stacks.get(stack_id)
@@ -123,8 +123,8 @@ def create_stack(call: Call) -> dict[str, object]:
     template.parameters.check_parameters(parameters)
     disable_rollback, timeout = _common_options(call)
     protection = call.params.choice("DeletionProtection", ("Enabled", "Disabled"), default="Disabled")
-    tags = _tags(call)
-    group = _resource_group(call)
+    tags = parse_tags(call)
+    group = parse_resource_group(call)
     role = call.params.string("RamRoleName", max_length=64)
     urls = call.params.flat_list("NotificationURLs", max_items=5) or []
     token = call.client_token()
@@ -178,12 +178,12 @@ def update_stack(call: Call) -> dict[str, object]:
     given = call.parameters("Parameters")
     use_previous = bool(call.params.boolean("UsePreviousParameters"))
     disable_rollback, timeout = _common_options(call)
-    tags = _tags(call) if call.params.flat_records("Tags", max_items=20) is not None else None
-    group = _resource_group(call)
+    tags = parse_tags(call) if call.params.flat_records("Tags", max_items=20) is not None else None
+    group = parse_resource_group(call)
     role = call.params.string("RamRoleName", max_length=64)
     call.client_token()
     pace = _pace(call)
-    stacks, stack = _stack(call, read=False)
+    stacks, stack = find_stack(call, read=False)
     if stack.in_progress:
         raise action_in_progress(stack.stack_name, stack.status.rsplit("_IN_PROGRESS", 1)[0])
     new_template = template or stack.template
@@ -219,7 +219,7 @@ def delete_stack(call: Call) -> dict[str, object]:
     retain = call.params.flat_list("RetainResources", max_items=200) or []
     call.params.string("RamRoleName", max_length=64)
     pace = _pace(call)
-    stacks, stack = _stack(call, read=False)
+    stacks, stack = find_stack(call, read=False)
     if stack.in_progress:
         raise action_in_progress(stack.stack_name, stack.status.rsplit("_IN_PROGRESS", 1)[0])
     if stack.deletion_protection == "Enabled":
@@ -242,7 +242,7 @@ def get_stack(call: Call) -> dict[str, object]:
     )
     call.params.choice("LogOption", ("None", "Stack", "Resource", "All"))  # ROS stacks of the mock log nothing
     call.client_token()
-    _, stack = _stack(call, read=True)
+    _, stack = find_stack(call, read=True)
     return stack_render.stack(stack, with_outputs=with_outputs, progress=progress != "Disabled")
 
 
@@ -290,7 +290,7 @@ def list_stacks(call: Call) -> dict[str, object]:
 
 def list_stack_resources(call: Call) -> dict[str, object]:
     call.region  # noqa: B018 - RegionId is checked first
-    _, stack = _stack(call, read=True)
+    _, stack = find_stack(call, read=True)
     return {"Resources": [stack_render.resource(stack, r) for r in stack.resources.values()]}
 
 
@@ -299,7 +299,7 @@ def get_stack_resource(call: Call) -> dict[str, object]:
     logical_id = call.params.required("LogicalResourceId")
     show = call.params.boolean("ShowResourceAttributes")
     call.client_token()
-    _, stack = _stack(call, read=True)
+    _, stack = find_stack(call, read=True)
     item = stack.resources.get(logical_id)
     if item is None:
         raise resource_not_found(logical_id, stack.stack_name)
@@ -316,7 +316,7 @@ def list_stack_events(call: Call) -> dict[str, object]:
     logical = call.params.flat_list("LogicalResourceId", max_items=20)
     types = call.params.flat_list("ResourceType", max_items=20)
     statuses = call.params.flat_list("Status", max_items=20)
-    _, stack = _stack(call, read=True)
+    _, stack = find_stack(call, read=True)
     selected = [
         e
         for e in reversed(stack.events)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .call import Call
 from .errors import RosError, multiple_parameter, not_supported, template_not_found
-from .stacks import _stack
+from .stacks import find_stack
 from .template_resources import StackTemplate
 
 
@@ -42,7 +42,7 @@ def get_template(call: Call) -> dict[str, object]:
     call.params.choice("IncludePermission", ("Enabled", "Disabled"))  # TemplateId only
     call.params.choice("IncludeTags", ("Enabled", "Disabled"))  # TemplateId only
     if source == "StackId":
-        _, stack = _stack(call, read=False)
+        _, stack = find_stack(call, read=False)
         rendered: dict[str, object] = {
             "StackId": stack.stack_id,
             "RegionId": stack.region,
@@ -71,7 +71,7 @@ def get_template_summary(call: Call) -> dict[str, object]:
     given = call.parameters("Parameters")
     call.client_token()
     if source == "StackId":
-        _, stack = _stack(call, read=False)
+        _, stack = find_stack(call, read=False)
         template = stack.template
     elif source == "StackGroupName":
         name, body = _group_body(call)

@@ -57,6 +57,16 @@ def test_member_account_reads_the_stack_of_its_instance(clients: Clients) -> Non
         ("VSwitch", "CREATE_COMPLETE"),
         (stack.stack_name, "CREATE_COMPLETE"),
     ]
+    with_outputs = admin.get_stack_instance(
+        ros.GetStackInstanceRequest(
+            region_id=REGION,
+            stack_group_name="MyStackGroup",
+            stack_instance_account_id=A1,
+            stack_instance_region_id=BEIJING,
+            output_option="Enabled",
+        )
+    ).body.stack_instance
+    assert {o["OutputKey"]: o["OutputValue"] for o in with_outputs.outputs} == outputs(stack)
     template = member.get_template(ros.GetTemplateRequest(region_id=BEIJING, stack_id=found.stack_id)).body
     assert template.template_body == INSTANCE_TEMPLATE
     listed = member.list_stacks(ros.ListStacksRequest(region_id=BEIJING)).body
