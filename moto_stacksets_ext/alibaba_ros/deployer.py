@@ -125,3 +125,33 @@ class RosStackDeployer:
             )
         stack.stack_group_name = deployment.stack_set.stack_set_name
         return DeployOutcome(succeeded=True, stack_id=stack.stack_id)
+
+
+def restore_stacks(stack_sets: list[StackSet]) -> None:
+    """Create again the stacks of loaded instances (state files keep stack groups, not stacks), under the
+    same stack ids; a stack that cannot be created again leaves its instance without one."""
+    for stack_set in stack_sets:
+        try:
+            template = StackTemplate.parse(stack_set.template_body or EMPTY_TEMPLATE)
+        except RosError:
+            continue
+        for instance in stack_set.instance_order:
+            if instance.stack_id is None:
+                continue
+            stacks = store(instance.account, instance.region)
+            stack = RosStack(
+                seq=stacks.next_seq(),
+                stack_id=instance.stack_id,
+                stack_name=instance.stack_name,
+                account=instance.account,
+                region=instance.region,
+                template=template,
+                parameters=instance_parameters(stack_set, instance.parameter_overrides),
+                status="CREATE_IN_PROGRESS",
+                created_at=clock.now(),
+                stack_group_name=stack_set.stack_set_name,
+            )
+            stacks.stacks[stack.stack_id] = stack
+            start_create(stack, stacks)
+            if not advance(stack, stacks) or stack.status != "CREATE_COMPLETE":
+                instance.status_reason = f"Could not recreate the stack on load: {stack.status_reason or stack.status}"

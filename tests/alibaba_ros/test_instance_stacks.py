@@ -220,3 +220,25 @@ def test_import_adopts_existing_stacks(clients: Clients) -> None:
         )
     )
     assert stack_count(member, BEIJING) == 0
+
+
+def test_instance_stacks_come_back_with_a_saved_state() -> None:
+    import json
+
+    from moto_stacksets_ext import mock_stacksets
+    from moto_stacksets_ext.persistence import export_state, import_state
+
+    from .ros_support import make_client
+
+    with mock_stacksets():
+        admin = make_client()
+        create_group(admin, template_body=INSTANCE_TEMPLATE)
+        create_instances(admin, account_ids=[A1], region_ids=[BEIJING])
+        stack_id = instance(admin, A1, BEIJING).stack_id
+        saved = json.loads(json.dumps(export_state()))
+        control.reset()
+        member = make_client(access_key=A1)
+        assert stack_count(member, BEIJING) == 0
+        import_state(saved)
+        restored = get_stack(member, stack_id, BEIJING)
+        assert (restored.status, outputs(restored)["Env"]) == ("CREATE_COMPLETE", "dev")
