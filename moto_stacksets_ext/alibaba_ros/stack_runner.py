@@ -383,7 +383,7 @@ def catch_up(stack: RosStack, store: StackStore, *, read: bool) -> None:
         if read and isinstance(run, StackRun) and run.current is not None and run.current.wait is not None:
             run.current.wait.ready(True)  # reading the stack reads the operation it waits for
         for _ in range(pace.on_read() if read else 0):
-            if advance(stack, store, read=read):
+            if advance(stack, store, read=False):  # the operation was read just above, once
                 break
     else:
         for _ in pace.due(_now()):

@@ -226,23 +226,33 @@ def _check_attributes(value: object, resources: Mapping[str, ResourceDeclaration
 
 
 def _order(depends: dict[str, set[str]]) -> list[str]:
-    """Resources in an order where each comes after what it depends on (template order among equals)."""
+    """Resources in an order where each comes after what it depends on (template order among equals);
+    iterative, so a long chain of dependencies needs no deep recursion."""
+    position = {name: index for index, name in enumerate(depends)}
     ordered: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            raise circular_dependency(" -> ".join([*path, name]))
-        state[name] = 1
-        for needed in sorted(depends[name], key=list(depends).index):
-            visit(needed, [*path, name])
-        state[name] = 2
-        ordered.append(name)
-
-    for name in depends:
-        visit(name, [])
+    done: set[str] = set()
+    for root in depends:
+        if root in done:
+            continue
+        path: list[str] = [root]
+        on_path = {root}
+        pending = [iter(sorted(depends[root], key=position.__getitem__))]
+        while pending:
+            needed = next(pending[-1], None)
+            if needed is None:
+                pending.pop()
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+                ordered.append(finished)
+                continue
+            if needed in done:
+                continue
+            if needed in on_path:
+                raise circular_dependency(" -> ".join([*path[path.index(needed) :], needed]))
+            path.append(needed)
+            on_path.add(needed)
+            pending.append(iter(sorted(depends[needed], key=position.__getitem__)))
     return ordered
 
 

@@ -299,3 +299,51 @@ def test_a_stack_waits_for_its_stack_group_operations(clients: Clients) -> None:
             ros.ListStackInstancesRequest(region_id=REGION, stack_group_name="FromStack")
         ).body.stack_instances
     } == {(A1, "CURRENT"), (A2, "CURRENT")}
+
+
+def test_resources_run_in_dependency_order_and_cycles_are_refused(clients: Clients) -> None:
+    c = clients()
+
+    def template(resources: dict[str, object]) -> str:
+        return json.dumps({"ROSTemplateFormatVersion": "2015-09-01", "Resources": resources})
+
+    cycle = template(
+        {
+            "A": {"Type": "ALIYUN::ECS::VPC", "DependsOn": "B"},
+            "B": {"Type": "ALIYUN::ECS::VPC", "Properties": {"X": {"Ref": "A"}}},
+        }
+    )
+    assert_error(
+        raises(lambda: create_stack(c, cycle)), "CircularDependency", 400, "Circular Dependency Found: A -> B -> A."
+    )
+    assert stack_count(c) == 0
+    ordered = template(
+        {
+            "A": {"Type": "ALIYUN::ECS::VPC", "DependsOn": ["B", "C"]},
+            "B": {"Type": "ALIYUN::ECS::VPC"},
+            "C": {"Type": "ALIYUN::ECS::VSwitch", "Properties": {"VpcId": {"Ref": "B"}}},
+        }
+    )
+    stack_id = create_stack(c, ordered)
+    resources = c.list_stack_resources(
+        ros.ListStackResourcesRequest(region_id=REGION, stack_id=stack_id)
+    ).body.resources
+    assert [r.logical_resource_id for r in resources] == ["B", "C", "A"]
+    # A long chain of dependencies is no problem.
+    chain = template(
+        {f"R{i}": {"Type": "ALIYUN::ECS::VPC", "DependsOn": f"R{i + 1}"} for i in range(2000)}
+        | {"R2000": {"Type": "ALIYUN::ECS::VPC"}}
+    )
+    assert get_stack(c, create_stack(c, chain, name="Chain")).status == "CREATE_COMPLETE"
+    attribute = template(
+        {
+            "G": {"Type": "ALIYUN::ROS::StackGroup", "Properties": {}},
+            "V": {"Type": "ALIYUN::ECS::VPC", "Properties": {"X": {"Fn::GetAtt": ["G", "Nope"]}}},
+        }
+    )
+    assert_error(
+        raises(lambda: create_stack(c, attribute, name="Attr")),
+        "InvalidTemplateAttribute",
+        400,
+        "The Referenced Attribute (G Nope) is incorrect.",
+    )
