@@ -228,7 +228,7 @@ def _stack_group(context: TaskContext) -> TaskGenerator:
         raise ResourceFailed("The property (StackGroupName) of ALIYUN::ROS::StackGroup should be specified")
     ns = namespace(stack.account, stack.region)
     if verb is Verb.DELETE:
-        if not context.task.retain:
+        if not context.task.retain and context.resource.physical_id is not None:  # None: nothing was created
             try:
                 groups.delete_stack_group(
                     Call(
@@ -336,7 +336,7 @@ def _stack_instances(context: TaskContext) -> TaskGenerator:
     kind, targets = _targets(properties)
     regions = _regions(properties)
     if verb is Verb.DELETE:
-        if context.task.retain:
+        if context.task.retain or context.resource.physical_id is None:  # None: no operation was started
             return Produced(None)
         try:
             wait = _operation(stack, _instance_call(stack, properties, kind, targets, regions, "DeleteStackInstances"))
@@ -351,6 +351,8 @@ def _stack_instances(context: TaskContext) -> TaskGenerator:
     previous = context.previous
     if previous is None:
         wait = _operation(stack, _instance_call(stack, properties, kind, targets, regions, "CreateStackInstances"))
+        context.resource.physical_id = wait.operation_id  # instances exist from here on, whatever the outcome
+        context.resource.attributes = {"LastOperationId": wait.operation_id, "StackGroupName": name}
         yield wait
         if (failure := wait.failure()) is not None:
             raise ResourceFailed(failure)

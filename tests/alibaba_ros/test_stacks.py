@@ -347,3 +347,15 @@ def test_resources_run_in_dependency_order_and_cycles_are_refused(clients: Clien
         400,
         "The Referenced Attribute (G Nope) is incorrect.",
     )
+
+
+def test_a_rollback_never_deletes_a_group_the_stack_did_not_create(clients: Clients) -> None:
+    c = clients()
+    c.create_stack_group(
+        ros.CreateStackGroupRequest(region_id=REGION, stack_group_name="FromStack", template_body=INSTANCE_TEMPLATE)
+    )
+    stack_id = create_stack(c, group_template([A1], [SHANGHAI]), name="Parent")
+    stack = get_stack(c, stack_id)
+    assert stack.status == "CREATE_ROLLBACK_COMPLETE"
+    assert stack.status_reason == "Resource CREATE failed: StackGroupExists: The StackGroup (FromStack) already exists."
+    assert _groups(c) == ["FromStack"]  # the group that was there before stays
