@@ -359,3 +359,16 @@ def test_a_rollback_never_deletes_a_group_the_stack_did_not_create(clients: Clie
     assert stack.status == "CREATE_ROLLBACK_COMPLETE"
     assert stack.status_reason == "Resource CREATE failed: StackGroupExists: The StackGroup (FromStack) already exists."
     assert _groups(c) == ["FromStack"]  # the group that was there before stays
+
+
+def test_an_unreadable_progression_refuses_create_stack_before_any_change(clients: Clients) -> None:
+    from moto.moto_api import state_manager
+
+    c = clients()
+    state_manager.set_transition("alibaba-ros::stackgroup-operation", {"progression": "manual", "times": "abc"})
+    try:
+        refused = raises(lambda: create_stack(c, INSTANCE_TEMPLATE))
+    finally:
+        state_manager.unset_transition("alibaba-ros::stackgroup-operation")
+    assert (refused.code, refused.status_code) == ("InvalidParameter", 400)
+    assert stack_count(c) == 0
