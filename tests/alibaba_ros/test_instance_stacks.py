@@ -242,3 +242,22 @@ def test_instance_stacks_come_back_with_a_saved_state() -> None:
         import_state(saved)
         restored = get_stack(member, stack_id, BEIJING)
         assert (restored.status, outputs(restored)["Env"]) == ("CREATE_COMPLETE", "dev")
+
+
+def test_async_methods_read_instance_stacks(clients: Clients) -> None:
+    import asyncio
+
+    admin = clients()
+    create_group(admin, template_body=INSTANCE_TEMPLATE)
+    create_instances(admin, account_ids=[A1], region_ids=[BEIJING])
+    stack_id = instance(admin, A1, BEIJING).stack_id
+    member = clients(access_key=A1)
+
+    async def read() -> tuple[str, int]:
+        got = await member.get_stack_async(ros.GetStackRequest(region_id=BEIJING, stack_id=stack_id))
+        listed = await member.list_stack_resources_async(
+            ros.ListStackResourcesRequest(region_id=BEIJING, stack_id=stack_id)
+        )
+        return got.body.status, len(listed.body.resources)
+
+    assert asyncio.run(read()) == ("CREATE_COMPLETE", 2)
