@@ -15,15 +15,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..engine.clock import clock
-from ..engine.model import OperationStatus, TargetStatus
-from ..engine.stacksets import StackSetNamespace
+from ..engine.errors import EngineError
+from ..engine.model import OperationStatus, Tag, TargetStatus
+from ..engine.stacksets import StackSetChanges, StackSetNamespace
 from . import groups, instances
 from .call import Call
-from .context import namespace
-from .errors import RosError
+from .context import group_properties, namespace
+from .errors import RosError, from_engine
 from .stack_model import Phase, RosStack, StackResource, StackStore, status_word
 from .stack_runner import (
     Produced,
@@ -251,20 +252,48 @@ def _stack_group(context: TaskContext) -> TaskGenerator:
     else:
         if context.previous.get("StackGroupName") != name:
             raise ResourceFailed("The property (StackGroupName) of ALIYUN::ROS::StackGroup cannot be updated")
-        changed = {k: v for k, v in properties.items() if k != "Tags"}
-        answer = _run(
-            groups.update_stack_group,
-            "UpdateStackGroup",
-            stack,
-            _params(stack, changed, _GROUP_PROPERTIES, STACK_GROUP),
+        # Tags and ResourceGroupId are not UpdateStackGroup's: they change as TagResources/MoveResourceGroup do.
+        sent = {k: v for k, v in properties.items() if k not in ("Tags", "ResourceGroupId")}
+        tags = _group_tags(properties.get("Tags"))
+        resource_group = properties.get("ResourceGroupId")
+        if resource_group is not None and not isinstance(resource_group, str):
+            raise ResourceFailed("The specified value type of (ResourceGroupId) is incorrect, it should be a string")
+        if {k: v for k, v in context.previous.items() if k not in ("Tags", "ResourceGroupId")} != sent:
+            answer = _run(
+                groups.update_stack_group,
+                "UpdateStackGroup",
+                stack,
+                _params(stack, sent, _GROUP_PROPERTIES, STACK_GROUP),
+            )
+            wait = OperationWait(ns, str(answer["OperationId"]))
+            yield wait
+            failure = wait.failure()
+            if failure is not None:
+                raise ResourceFailed(failure)
+        group = ns.get_stack_set(name)
+        properties_now = group_properties(group)
+        new_group = resource_group if resource_group is not None else properties_now.resource_group_id
+        changes = StackSetChanges(
+            tags=tags if tags != group.tags else None,
+            provider_properties=replace(properties_now, resource_group_id=new_group)
+            if new_group != properties_now.resource_group_id
+            else None,
         )
-        wait = OperationWait(ns, str(answer["OperationId"]))
-        yield wait
-        failure = wait.failure()
-        if failure is not None:
-            raise ResourceFailed(failure)
+        if changes.tags is not None or changes.provider_properties is not None:
+            try:
+                ns.update_stack_set_properties(name, changes)
+            except EngineError as error:
+                raise ResourceFailed(from_engine(error, name).message) from None
     group = ns.get_stack_set(name)
     return Produced(name, {"StackGroupId": group.stack_set_id, "StackGroupName": name})
+
+
+def _group_tags(value: object) -> list[Tag]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) and "Key" in item for item in value):
+        raise ResourceFailed("The specified value type of (Tags) is incorrect, it should be a list of {Key, Value}")
+    return [Tag(str(item["Key"]), _text(item.get("Value", ""))) for item in value]
 
 
 _INSTANCE_PROPERTIES = {

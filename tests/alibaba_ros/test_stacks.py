@@ -372,3 +372,21 @@ def test_an_unreadable_progression_refuses_create_stack_before_any_change(client
         state_manager.unset_transition("alibaba-ros::stackgroup-operation")
     assert (refused.code, refused.status_code) == ("InvalidParameter", 400)
     assert stack_count(c) == 0
+
+
+def test_updating_a_stack_group_resource_updates_the_group(clients: Clients) -> None:
+    c = clients()
+    body = json.loads(group_template([A1], [SHANGHAI]))
+    stack_id = create_stack(c, json.dumps(body), name="Parent")
+    group = body["Resources"]["Group"]["Properties"]
+    group.update(Description="networks", Tags=[{"Key": "team", "Value": "net"}], ResourceGroupId="rg-net")
+    group["TemplateBody"]["Parameters"]["Env"]["Default"] = "prod"
+    c.update_stack(ros.UpdateStackRequest(region_id=REGION, stack_id=stack_id, template_body=json.dumps(body)))
+    assert get_stack(c, stack_id).status == "UPDATE_COMPLETE"
+    found = c.get_stack_group(ros.GetStackGroupRequest(region_id=REGION, stack_group_name="FromStack")).body.stack_group
+    assert (found.description, found.resource_group_id) == ("networks", "rg-net")
+    listed = c.list_stack_groups(ros.ListStackGroupsRequest(region_id=REGION)).body.stack_groups
+    assert [(t.key, t.value) for t in listed[0].tags] == [("team", "net")]
+    # The group's update operation updated its instances' stacks.
+    member_stack = instance(c, A1, SHANGHAI, "FromStack").stack_id
+    assert outputs(get_stack(clients(access_key=A1), member_stack, SHANGHAI))["Env"] == "prod"
