@@ -199,6 +199,7 @@ class OperationRules(NamespaceReads):
             operation,
             keys,
             lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
+            stack_set,
         )
         # Anything running or queued: a new operation is QUEUED (ManagedExecution) and starts when its turn
         # comes, at a later step or read (``start_free_at_once``: at once when it conflicts with none of them).
