@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, Union
 
 from .alibaba_ros.context import RosStackGroupProperties
+from .cloudformation.execution_roles import AwsStackSetProperties
 from .engine import model, stages
 from .engine.lifecycle import Mode, Pace, Progression
 from .engine.pagination import SequencedList
@@ -68,6 +69,7 @@ TYPES: dict[str, type] = {
     "RfsStackSetProperties": RfsStackSetProperties,
     "VarsUriOverride": VarsUriOverride,
     "RosStackGroupProperties": RosStackGroupProperties,
+    "AwsStackSetProperties": AwsStackSetProperties,
 }
 _TAGS: dict[type, str] = {kind: tag for tag, kind in TYPES.items()}
 

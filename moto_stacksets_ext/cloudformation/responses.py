@@ -22,6 +22,7 @@ from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges
 from ..gateway import RAW_BODY
 from . import front_door, params, serialize, templates, wire
 from .exceptions import ValidationError
+from .execution_roles import RoleTemplate
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -161,7 +162,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         managed = params.managed_execution(values.get("ManagedExecution"))
         if managed is not None:
             spec.managed_execution = managed
-        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"))
+        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"), _role_template(values))
         return ActionResult({"StackSetId": stack_set.stack_set_id})
 
     def describe_stack_set(self) -> ActionResult:
@@ -198,6 +199,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             regions,
             self._request(values),
             values.get("CallAs"),
+            _role_template(values),
         )
         return ActionResult({"OperationId": operation.operation_id})
 
@@ -367,3 +369,12 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
     def describe_organizations_access(self) -> ActionResult:
         values = self._input()
         return ActionResult({"Status": self.stacksets_backend.organizations_access(values.get("CallAs"))})
+
+
+def _role_template(values: dict[str, Any]) -> RoleTemplate:
+    """CreateStackSet/UpdateStackSet's custom execution role members."""
+    return RoleTemplate(
+        values.get("ExecutionRoleTemplateBody"),
+        values.get("ExecutionRoleTemplateUrl"),
+        values.get("StackSetOutputBucket"),
+    )

@@ -373,6 +373,12 @@ class StackSet:
     last_drift_detection: Operation | None = None
 
     @property
+    def stack_set_output_bucket_path(self) -> str | None:
+        """Where a front-end stores the stack set's execution role template, if its properties say."""
+        path = getattr(self.provider_properties, "stack_set_output_bucket_path", None)
+        return path if isinstance(path, str) else None
+
+    @property
     def regions(self) -> list[str]:
         """Regions that have instances, in the order they first appeared."""
         return list(dict.fromkeys(instance.region for instance in self.instance_order))
