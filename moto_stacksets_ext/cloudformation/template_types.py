@@ -43,7 +43,9 @@ class PluginModel(CloudFormationModel):
     """The base of the plugin's template resource models (not a direct ``CloudFormationModel`` subclass, so
     moto's own model list never holds them: with the plugin uninstalled, moto serves its types alone).
 
-    moto lists this class itself among its models under a type no template uses."""
+    moto lists this class itself among its models under a type no template uses. moto's model metaclass files
+    every model class under the second part of its module's dotted name (``moto_stacksets_ext.<part>...``):
+    a subclass must live in a module with a dotted name."""
 
     @staticmethod
     def cloudformation_name_type() -> str:
