@@ -53,6 +53,8 @@ def unrecognized_types(template: Any, region: str) -> list[str]:
             continue
         if kind in served or template_types.registered(kind) is not None or resource_schemas.known(kind, region):
             continue
+        if template_types.resolve(kind, lambda _type: None) is not None:  # another fallback serves it
+            continue
         unknown.append(kind)
     return unknown
 
@@ -184,16 +186,18 @@ def _schema_served(output: Any, template: dict[str, Any], region: str) -> bool:
 
 
 # -- installing ---------------------------------------------------------------------------------------
+#: The plugin's fallback for types moto has no model for (code, process-wide: set once, on import).
+template_types.set_fallback(schema_resources.model_for)
+
 _lock = threading.Lock()
 _patched: list[tuple[Any, str, Any]] = []
 
 
 def patch() -> None:
-    """Install the wrappers and the schema fallback. Idempotent; ``MotoContractError`` if moto moved them."""
+    """Install the wrappers. Idempotent; ``MotoContractError`` if moto moved them."""
     with _lock:
         if _patched:
             return
-        template_types.set_fallback(schema_resources.model_for)
         _patched.append(moto_internals.wrap_attribute(moto_internals.CLEAN_JSON, _clean_json))
         _patched.append(moto_internals.wrap_method(moto_internals.VALIDATE_OUTPUTS, _validate_outputs))
         methods = moto_internals.CLOUDFORMATION_BACKEND_METHODS
