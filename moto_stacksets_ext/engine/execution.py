@@ -321,6 +321,17 @@ class Executor:
             run.queue.clear()
             run.queue.extend(kept)
 
+    def abandon(self, stack_set: StackSet, operation: Operation, reason: str) -> None:
+        """End a QUEUED operation FAILED without starting it (every target CANCELLED with ``reason``)."""
+        for result in operation.results:
+            self._cancel(stack_set, result, reason)
+        operation.status = OperationStatus.FAILED
+        operation.status_reason = reason
+        operation.end_timestamp = self._now()
+        operation.execution = None
+        stack_set.in_flight.pop(operation.operation_id, None)
+        refresh(operation)
+
     def _launch(self, stack_set: StackSet, operation: Operation) -> None:
         execution = operation.execution
         assert execution is not None

@@ -290,6 +290,8 @@ class Operation:
     regional_status_details: dict[str, RegionalStatusDetail] | None = None
     #: The accounts whose roles the operation provisions first (None: it provisions none).
     role_targets: list[RoleTarget] | None = None
+    #: Operations of the namespace that must succeed before this one begins (AWS ``AutoDeployment.DependsOn``).
+    after_operations: list[str] | None = None
 
     def add_result(self, result: TargetResult) -> None:
         self.results.append(result)

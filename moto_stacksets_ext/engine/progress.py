@@ -12,7 +12,8 @@ Counting, as the AWS model documents it:
   NOT_STARTED until the operation begins, IN_PROGRESS while accounts are pending, then SUCCEEDED, FAILED
   (every account failed) or PARTIAL_SUCCESS;
 * stack instances deployment: ``NOT_APPLICABLE`` for drift detection; NOT_STARTED until an instance starts
-  (queued, provisioning roles, or ended before any started); IN_PROGRESS until every instance reached a final
+  (queued, provisioning roles, or ended before any started; SUCCEEDED for a successful operation without
+  targets, FAILED when every instance was skipped); IN_PROGRESS until every instance reached a final
   state; then SUCCEEDED (every instance not skipped succeeded), FAILED (none succeeded) or PARTIAL_SUCCESS.
   Completed counts succeeded, failed, cancelled and skipped instances; pending is the rest;
   ``PercentageCompleted`` is completed / total * 100 (100 for an operation without targets once it ended).
@@ -65,8 +66,10 @@ def _deployment(
     total = len(results)
     ended = operation.status.ended
     started = any(r.started_at is not None for r in results)
-    if operation.status is OperationStatus.QUEUED or provisioning or not started:
-        status = StageStatus.FAILED if ended and total and skipped == total else StageStatus.NOT_STARTED
+    if ended and total == 0:
+        status = StageStatus.SUCCEEDED if operation.status is OperationStatus.SUCCEEDED else StageStatus.NOT_STARTED
+    elif operation.status is OperationStatus.QUEUED or provisioning or not started:
+        status = StageStatus.FAILED if ended and skipped == total else StageStatus.NOT_STARTED
     elif completed < total:
         status = StageStatus.IN_PROGRESS
     else:
