@@ -20,7 +20,7 @@ from ..engine import door
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
-from . import front_door, params, serialize, templates, wire
+from . import front_door, params, schema_patches, serialize, templates, wire
 from .exceptions import ValidationError
 from .execution_roles import RoleTemplate
 from .hooks.responses import HOOK_ACTIONS, HookResponses
@@ -204,8 +204,10 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         return ActionResult({"OperationId": operation.operation_id})
 
     def get_template_summary(self) -> Any:
-        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer."""
+        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer (a
+        ``TemplateBody`` declaring a type that exists nowhere is refused first: ``schema_patches``)."""
         if self._get_param("StackSetName") is None:
+            schema_patches.check_template(self._get_param("TemplateBody"), self.region)
             return super().get_template_summary()
         values = dict(self.params)
         validate_input("GetTemplateSummary", values)

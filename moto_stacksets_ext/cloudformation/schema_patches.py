@@ -5,7 +5,8 @@
 * ``clean_json`` (moto's value resolution) resolves ``Fn::GetAtt`` of an attribute the type's schema lists
   and moto's model lacks (``Fn::GetAtt [Topic, TopicArn]``), where moto raised "does not support attribute
   type"; ``ResourceMap.validate_outputs`` no longer refuses such an attribute in ``Outputs``;
-* ``CreateStack``, ``UpdateStack``, ``CreateChangeSet`` and ``ValidateTemplate`` refuse a template
+* ``CreateStack``, ``UpdateStack``, ``CreateChangeSet``, ``ValidateTemplate`` (and ``GetTemplateSummary`` of
+  a ``TemplateBody``, in ``responses``) refuse a template
   declaring a type that exists nowhere (neither moto nor the schemas of the region know it) with
   CloudFormation's ``ValidationError`` "Template format error: Unrecognized resource types: [...]",
   before anything changes. A stack-set instance whose template declares one fails with that reason.

@@ -256,3 +256,36 @@ def test_server_mode_stages(server_cf: Any, server: ThreadedStackSetsServer) -> 
     assert operation["StatusDetails"]["TotalStackInstancesCount"] == 2
     assert operation["StatusDetails"]["Stages"]["StackInstancesDeployment"]["PercentageCompleted"] == 100.0
     assert set(operation["RegionalStatusDetails"]) == {REGION, EU}
+
+
+def test_delete_and_update_report_their_stages_too(cf: Any) -> None:
+    cf.create_stack_set(StackSetName="plain", TemplateBody=TOPIC_TEMPLATE)
+    cf.create_stack_instances(StackSetName="plain", Accounts=[ACCOUNT_A], Regions=[REGION, EU])
+    update = cf.update_stack_set(StackSetName="plain", TemplateBody=TOPIC_TEMPLATE)["OperationId"]
+    delete = cf.delete_stack_instances(StackSetName="plain", Accounts=[ACCOUNT_A], Regions=[EU], RetainStacks=False)[
+        "OperationId"
+    ]
+    for operation_id, total in ((update, 2), (delete, 1)):
+        details = _operation(cf, "plain", operation_id)["StatusDetails"]
+        assert details["TotalStackInstancesCount"] == total
+        assert details["Stages"]["RoleProvisioning"] == {"Status": "NOT_APPLICABLE"}
+        assert details["Stages"]["StackInstancesDeployment"]["Status"] == "SUCCEEDED"
+        assert details["Stages"]["StackInstancesDeployment"]["SucceededStackInstancesCount"] == total
+
+
+def test_a_stopped_operation_counts_its_cancelled_instances(cf: Any) -> None:
+    cf.create_stack_set(StackSetName="slow", TemplateBody=TOPIC_TEMPLATE)
+    control.set_progression("manual")
+    operation_id = cf.create_stack_instances(
+        StackSetName="slow",
+        Accounts=[ACCOUNT_A, ACCOUNT_B, ACCOUNT_C],
+        Regions=[REGION],
+        OperationPreferences={"MaxConcurrentCount": 1},
+    )["OperationId"]
+    cf.stop_stack_set_operation(StackSetName="slow", OperationId=operation_id)
+    while _operation(cf, "slow", operation_id)["Status"] != "STOPPED":
+        pass
+    stage = _operation(cf, "slow", operation_id)["StatusDetails"]["Stages"]["StackInstancesDeployment"]
+    assert stage["Status"] == "PARTIAL_SUCCESS"
+    assert (stage["SucceededStackInstancesCount"], stage["CancelledStackInstancesCount"]) == (1, 2)
+    assert stage["PercentageCompleted"] == 100.0

@@ -127,11 +127,12 @@ def test_an_attribute_the_schema_does_not_list_is_still_refused(cf: Any) -> None
     [
         lambda cf: cf.create_stack(StackName="typo", TemplateBody=UNKNOWN_TYPE),
         lambda cf: cf.validate_template(TemplateBody=UNKNOWN_TYPE),
+        lambda cf: cf.get_template_summary(TemplateBody=UNKNOWN_TYPE),
         lambda cf: cf.create_change_set(
             StackName="typo", ChangeSetName="c", ChangeSetType="CREATE", TemplateBody=UNKNOWN_TYPE
         ),
     ],
-    ids=["CreateStack", "ValidateTemplate", "CreateChangeSet"],
+    ids=["CreateStack", "ValidateTemplate", "GetTemplateSummary", "CreateChangeSet"],
 )
 def test_a_type_that_exists_nowhere_is_a_template_format_error(cf: Any, call: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
