@@ -101,6 +101,22 @@ class StackSetsControl:
         """
         return self._add(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times)
 
+    def fail_role(
+        self,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+        cloud: str | None = None,
+        stack_set: str | None = None,
+        action: str | None = None,
+        reason: str | None = None,
+        times: int | None = None,
+    ) -> Outcome:
+        """Make the role provisioning stage fail in matching accounts (AWS: a SERVICE_MANAGED stack set with a
+        custom execution role template); their stack instances are SKIPPED. ``region`` is the region the
+        role is provisioned in: the first region the operation deploys to in that account."""
+        return self._add(OutcomeKind.FAIL_ROLE, reason, cloud, account, region, stack_set, action, times)
+
     def succeed(
         self,
         *,

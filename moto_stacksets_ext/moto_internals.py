@@ -23,6 +23,12 @@ moto has no public extension API for what the plugin does, so it relies on these
   resources a template made: a rolled-back stack keeps listing what it deleted, as CloudFormation does,
   instead of moto making it again on the next read), and ``ResourceMap._template``/``_resource_json_map``
   (what moto diffs the next update against: a rolled-back update's template is put back);
+  logger (dropped for a type the plugin's fallback serves);
+* ``moto.cloudformation.parsing.clean_json`` (its ``Fn::GetAtt`` branch, wrapped so an attribute the
+  published schema lists and moto's model lacks resolves), ``ResourceMap.validate_outputs`` (which refuses
+  such attributes in ``Outputs``), the ``ResourceMap``'s ``_template`` and ``_resource_json_map``, the
+  parser's ``get_model_map`` and ``NULL_MODELS`` (the types moto serves), and the backend's
+  ``validate_template`` (``cloudformation/schema_patches.py``);
 * ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
   backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
@@ -202,6 +208,15 @@ RESOURCE_MAP_DELETE = Signature(_PARSING, "ResourceMap.delete")
 UNSUPPORTED_TYPE_WARNING = "No Moto CloudFormation support for %s"
 MOTO_LOGGER = "moto"
 
+#: The parser's value resolution and output check (``cloudformation/schema_patches.py``).
+CLEAN_JSON = Signature(_PARSING, "clean_json", ("resource_json", "resources_map"))
+VALIDATE_OUTPUTS = Signature(_PARSING, "ResourceMap.validate_outputs", ("self",))
+GET_MODEL_MAP = Signature(_PARSING, "get_model_map")
+NULL_MODELS = Signature(_PARSING, "NULL_MODELS")
+VALIDATE_TEMPLATE = Signature(_MODELS, "CloudFormationBackend.validate_template", ("template",))
+#: The ``ResourceMap`` attributes ``schema_patches`` reads: the template and its ``Resources`` mapping.
+RESOURCE_MAP_ATTRIBUTES = ("_template", "_resource_json_map")
+
 #: Every signature above (what the contract tests check).
 CONTRACT: tuple[Signature, ...] = (
     STACK_INIT,
@@ -220,6 +235,11 @@ CONTRACT: tuple[Signature, ...] = (
     *CLOUDFORMATION_MODEL_METHODS,
     STACK_VERIFY_READINESS,
     RESOURCE_MAP_DELETE,
+    CLEAN_JSON,
+    VALIDATE_OUTPUTS,
+    GET_MODEL_MAP,
+    NULL_MODELS,
+    VALIDATE_TEMPLATE,
 )
 
 
@@ -372,6 +392,49 @@ def restore_template(resource_map: Any, template: dict[str, Any]) -> None:
             raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "is no longer a dict")
     resource_map._template = template
     resource_map._resource_json_map = template.get("Resources", {})
+# -- the template parser's resource map --------------------------------------------------------------
+def _resource_map_attribute(resources_map: Any, name: str) -> Any:
+    if name not in RESOURCE_MAP_ATTRIBUTES or not hasattr(resources_map, name):
+        raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "does not exist")
+    return getattr(resources_map, name)
+
+
+def resource_map_template(resources_map: Any) -> dict[str, Any]:
+    """The template a moto ``ResourceMap`` is building (``MotoContractError`` if moto renamed it)."""
+    template: dict[str, Any] = _resource_map_attribute(resources_map, "_template")
+    return template
+
+
+def set_resource_map_template(resources_map: Any, template: dict[str, Any]) -> None:
+    """Replace the template a ``ResourceMap`` reads (``validate_outputs`` reads it there)."""
+    _resource_map_attribute(resources_map, "_template")
+    resources_map._template = template
+
+
+def resource_map_json(resources_map: Any, logical_id: str) -> dict[str, Any] | None:
+    """The template declaration of one resource of a ``ResourceMap`` (None: not declared)."""
+    declared = _resource_map_attribute(resources_map, "_resource_json_map")
+    found = declared.get(logical_id) if isinstance(declared, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def clean_json(value: Any, resources_map: Any) -> Any:
+    """moto's template value resolution (``Ref``, ``Fn::*``) of ``value`` within a ``ResourceMap``."""
+    resolve: Any = CLEAN_JSON.resolve()
+    return resolve(value, resources_map)
+
+
+def resource_class(resource_type: str) -> Any:
+    """The model class moto's parser uses for ``resource_type`` (None: none serves it)."""
+    lookup: Any = RESOURCE_CLASS_FROM_TYPE.resolve()
+    return lookup(resource_type)
+
+
+def moto_resource_types() -> frozenset[str]:
+    """The resource types moto's parser serves (its models and its null models)."""
+    models: Any = GET_MODEL_MAP.resolve()
+    nulls: Any = NULL_MODELS.resolve()
+    return frozenset(models()) | frozenset(nulls)
 
 
 # -- backends -----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, resp
 
 from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
 from .cloudformation import auto_deployment, caches, organizations, stackset_resource, template_types
+from .cloudformation import auto_deployment, caches, organizations, schema_patches, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .gateway import UnservedEndpointError
@@ -117,6 +118,7 @@ def _install() -> None:
             caches.patch()
             template_types.patch()
             template_types.register(stackset_resource.StackSetResource)
+            schema_patches.patch()
     register_clouds()
 
 
@@ -136,6 +138,7 @@ def _uninstall() -> None:
             return
         paths[ROUTE] = _original
         _original = None
+        schema_patches.unpatch()
         auto_deployment.unpatch()
         hook_patches.unpatch()
         caches.unpatch()

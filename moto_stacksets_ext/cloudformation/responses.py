@@ -21,7 +21,9 @@ from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
 from . import front_door, params, serialize, template_stacks, templates, wire
+from . import front_door, params, schema_patches, serialize, templates, wire
 from .exceptions import ValidationError
+from .execution_roles import RoleTemplate
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
@@ -180,7 +182,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         managed = params.managed_execution(values.get("ManagedExecution"))
         if managed is not None:
             spec.managed_execution = managed
-        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"))
+        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"), _role_template(values))
         return ActionResult({"StackSetId": stack_set.stack_set_id})
 
     def describe_stack_set(self) -> ActionResult:
@@ -217,12 +219,15 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             regions,
             self._request(values),
             values.get("CallAs"),
+            _role_template(values),
         )
         return ActionResult({"OperationId": operation.operation_id})
 
     def get_template_summary(self) -> Any:
-        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer."""
+        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer (a
+        ``TemplateBody`` declaring a type that exists nowhere is refused first: ``schema_patches``)."""
         if self._get_param("StackSetName") is None:
+            schema_patches.check_template(self._get_param("TemplateBody"), self.region)
             return super().get_template_summary()
         values = dict(self.params)
         validate_input("GetTemplateSummary", values)
@@ -386,3 +391,12 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
     def describe_organizations_access(self) -> ActionResult:
         values = self._input()
         return ActionResult({"Status": self.stacksets_backend.organizations_access(values.get("CallAs"))})
+
+
+def _role_template(values: dict[str, Any]) -> RoleTemplate:
+    """CreateStackSet/UpdateStackSet's custom execution role members."""
+    return RoleTemplate(
+        values.get("ExecutionRoleTemplateBody"),
+        values.get("ExecutionRoleTemplateUrl"),
+        values.get("StackSetOutputBucket"),
+    )
