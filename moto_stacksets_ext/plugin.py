@@ -26,8 +26,7 @@ from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
 from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
-from .cloudformation import auto_deployment, caches, organizations, stackset_resource, template_types
-from .cloudformation import auto_deployment, caches, organizations, schema_patches, template_types
+from .cloudformation import auto_deployment, caches, organizations, schema_patches, stackset_resource, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .gateway import UnservedEndpointError

@@ -20,8 +20,7 @@ from ..engine import door
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
-from . import front_door, params, serialize, template_stacks, templates, wire
-from . import front_door, params, schema_patches, serialize, templates, wire
+from . import front_door, params, schema_patches, serialize, template_stacks, templates, wire
 from .exceptions import ValidationError
 from .execution_roles import RoleTemplate
 from .hooks.responses import HOOK_ACTIONS, HookResponses
