@@ -54,6 +54,7 @@ TYPES: dict[str, type] = {
     "ConcurrencyMode": model.ConcurrencyMode,
     "AccountFilterType": model.AccountFilterType,
     "TargetStatus": model.TargetStatus,
+    "GateStatus": model.GateStatus,
     "Pace": Pace,
     "Progression": Progression,
     "Mode": Mode,

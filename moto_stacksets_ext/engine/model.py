@@ -19,6 +19,7 @@ from .vocabulary import (  # the engine's vocabulary, re-exported (``__all__``)
     DetailedStatus,
     DifferenceType,
     DriftStatus,
+    GateStatus,
     InstanceStatus,
     OperationAction,
     OperationStatus,
@@ -118,7 +119,9 @@ class StatusDetails:
 
 @dataclass
 class AccountGateResult:
-    status: str
+    """What a target's account gate decided; FAILED fails the target (the gate's reason is its reason)."""
+
+    status: GateStatus
     status_reason: str | None = None
 
 
@@ -463,6 +466,7 @@ __all__ = [
     "DetailedStatus",
     "DifferenceType",
     "DriftStatus",
+    "GateStatus",
     "ImportedStack",
     "InstanceStatus",
     "ManagedExecution",
