@@ -14,7 +14,7 @@ from typing import Any
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from . import packages, projects
-from .model import Annotation, HookResult, HookStatus, TargetType
+from .model import Annotation, HookCategory, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcome
 from .state import HookState, handler_book, outcome_book
 
@@ -52,7 +52,7 @@ def annotation(value: Annotation | Mapping[str, Any]) -> Annotation:
     return made
 
 
-def _enum(kind: type[HookStatus] | type[TargetType], value: Any, what: str) -> Any:
+def _enum(kind: type[HookStatus] | type[TargetType] | type[HookCategory], value: Any, what: str) -> Any:
     try:
         return kind(value)
     except ValueError as error:
@@ -117,6 +117,7 @@ def record_hook_result(
     original_type_name: str | None = None,
     type_version_id: str = "00000001",
     type_configuration_version_id: str | None = "00000001",
+    hook_category: str | HookCategory = HookCategory.CUSTOM,
     account: str = DEFAULT_ACCOUNT_ID,
     region: str = "us-east-1",
 ) -> HookResult:
@@ -136,6 +137,7 @@ def record_hook_result(
         resource_id=resource_id,
         action=action,
         annotations=[annotation(a) for a in annotations],
+        hook_category=_enum(HookCategory, hook_category, "hook_category"),
     )
 
 
@@ -155,6 +157,7 @@ _RESULT_FIELDS = (
     "original_type_name",
     "type_version_id",
     "type_configuration_version_id",
+    "hook_category",
     "account",
     "region",
 )
@@ -197,6 +200,7 @@ def result_json(result: HookResult) -> dict[str, Any]:
         "HookStatusReason": result.hook_status_reason,
         "InvokedAt": result.invoked_at.isoformat(),
         "HookExecutionTarget": result.hook_execution_target,
+        "HookCategory": result.hook_category.value,
         "ResourceType": result.resource_type,
         "ResourceId": result.resource_id,
         "Action": result.action,
