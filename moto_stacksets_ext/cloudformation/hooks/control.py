@@ -286,10 +286,10 @@ class HooksControl:
     ) -> str:
         """Load a CloudFormation CLI Hook project (``.rpdk-config``, schema, ``src/`` handlers): register its
         handler and register the type with its schema in ``account`` and ``region`` (as ``cfn submit``).
-        Returns the type ARN. The registration follows ``cloudformation::type_registration``."""
+        Returns the type ARN. The registration is complete when this returns (``cfn submit`` waits for it)."""
         found = projects.read(directory)
         registry = hook_state(account, region).registry
-        registry.register(
+        registration = registry.register(
             kind="HOOK",
             type_name=found.type_name,
             schema_handler_package=f"s3://cloudformation-cli/{found.type_name.replace('::', '-').lower()}.zip",
@@ -297,6 +297,8 @@ class HooksControl:
             logging_config=None,
             document=packages.document("HOOK", found.type_name, found.schema),
         )
+        registration.finish()  # ``cfn submit`` waits for the registration to complete
+        registry.settle()
         handler_book().by_type[found.type_name] = found.hook
         return registry.type_arn("HOOK", found.type_name)
 
