@@ -21,6 +21,7 @@ from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
 from . import front_door, params, schema_patches, serialize, template_stacks, templates, wire
+from .events_responses import EVENT_ACTIONS, EventResponses
 from .exceptions import ValidationError
 from .execution_roles import RoleTemplate
 from .hooks.responses import HOOK_ACTIONS, HookResponses
@@ -28,7 +29,7 @@ from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
 
 
-class StackSetsResponse(HookResponses, CloudFormationResponse):
+class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
     # moto's transformers for DescribeStackSet expect moto's own StackSet; ours renders as it is.
     RESPONSE_KEY_PATH_TO_TRANSFORMER = {  # noqa: RUF012 - moto declares it a plain class attribute
         path: transform
@@ -67,6 +68,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             "DescribeOrganizationsAccess",
         }
         | HOOK_ACTIONS
+        | EVENT_ACTIONS
     )
 
     _parse_error: Exception | None = None
