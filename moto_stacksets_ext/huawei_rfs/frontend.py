@@ -13,9 +13,9 @@ import uuid
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
 from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
-from . import identity, routes
+from . import identity, routes, stack_routes
 from .context import Call
-from .errors import INTERNAL, NOT_FOUND, RfsError
+from .errors import AUTHENTICATION_FAILED, INTERNAL, NOT_FOUND, RfsError
 from .naming import namespace_of
 from .params import Query, client_request_id, json_content_type, project_id
 
@@ -26,6 +26,9 @@ class RfsFrontEnd:
     name = "huawei-rfs"
     host_patterns: list[re.Pattern[str]] = compile_patterns(
         r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)/v1/stack-set(?:s|-templates)(?:[/?].*)?$",
+        r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)/v1/[^/?]+/stacks(?:[/?].*)?$",
+        r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)/v1/(?:private-hooks|private-hook-policies|stack-templates)"
+        r"(?:[/?].*)?$",
         r"^https?://iam(?:\.[a-z0-9-]+)?\.myhuaweicloud\.(?:com|eu)/v3/projects(?:\?.*)?$",
     )
 
@@ -37,6 +40,8 @@ class RfsFrontEnd:
             return False
         parts = routes.segments(request.url)
         if routes.is_stack_set_path(parts) or tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
+            return True
+        if stack_routes.claims(parts):
             return True
         return tuple(parts) == routes.IAM_PROJECTS and authorization.startswith("SDK-")
 
@@ -59,15 +64,22 @@ class RfsFrontEnd:
             return _template_download(parts[2:])
         if tuple(parts) == routes.IAM_PROJECTS:
             return _iam_projects(request)
+        if stack_routes.is_download_path(parts):
+            return stack_routes.download(parts)
         found = routes.match(request.method.upper(), parts)
         if found is None:
-            raise RfsError(NOT_FOUND, f"No RFS stack-set API answers {request.method} {'/'.join(['', *parts])}.")
+            stack_match = stack_routes.match(request.method.upper(), parts)
+            found = None if stack_match is None else routes.Match(*stack_match)
+        if found is None:
+            raise RfsError(NOT_FOUND, f"No RFS API answers {request.method} {'/'.join(['', *parts])}.")
         auth = identity.authorization(request)
         identity.verify(request, auth)
         client_request_id(request.headers)
         project = project_id(request.headers)
         domain_id = identity.domain_id_for(auth.ak)
         region = identity.region_of(request, auth.ak, project)
+        if found.path.get("project_id", project) != project:
+            raise RfsError(AUTHENTICATION_FAILED, "The project id of the path is not the X-Project-Id of the request.")
         json_content_type(request.method, request.headers, request.body)
         call = Call(
             request=request,
