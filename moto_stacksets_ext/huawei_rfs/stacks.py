@@ -1,8 +1,8 @@
 """What RFS stack calls do to the stack state: deployments, deletions and execution plans, paced like operations.
 
 A deployment, deletion or plan creation starts in the call and finishes after one step of its pace: moto's
-state-manager model ``huawei-rfs::stack`` (immediate by default: within the call; ``manual``: after ``times``
-reads of the stack; ``time``: after ``seconds`` of the engine clock). Private hooks are checked when such a call
+state-manager model of RFS operations, ``huawei-rfs::stackset-operation`` (immediate by default: within the
+call; ``manual``: after ``times`` reads of the stack; ``time``: after ``seconds`` of the engine clock). Private hooks are checked when such a call
 starts (``private_hooks.check``), as RFS checks them before it deploys anything.
 """
 
@@ -16,6 +16,7 @@ from ..engine.clock import clock
 from ..engine.lifecycle import Pace, Progression
 from . import private_hooks
 from .errors import INVALID_VALUE, INVALID_VARS, RfsError
+from .naming import OPERATION_MODEL
 from .stack_state import (
     ExecutionPlanState,
     Pending,
@@ -31,9 +32,9 @@ from .stack_state import (
 )
 from .terraform import Scope, TemplateError, TfResource, TfTemplate, parse_template, parse_vars, resolved
 
-#: The model name of RFS stack deployments in moto's state manager.
-STACK_MODEL = "huawei-rfs::stack"
-_transition = namespaces.operation_model(STACK_MODEL)
+#: Stacks progress as RFS's stack-set operations do: the same state-manager model
+#: (``control.set_progression(..., cloud="huawei")``).
+_transition = namespaces.operation_model(OPERATION_MODEL)
 
 TEMPLATE_ERROR_CODE = "RF.10011073"
 
@@ -63,6 +64,11 @@ def template_of(stack_input: StackInput, variables: Mapping[str, object]) -> TfT
 
 def _pace() -> Pace:
     return Pace(Progression.from_transition(_transition()), since=clock.now())
+
+
+def immediate_pace() -> Pace:
+    """The pace of a deployment that finishes at once (a stack instance's, inside its operation's step)."""
+    return Pace(Progression(), since=clock.now())
 
 
 def _event(stack: RfsStack, deployment_id: str | None, event_type: str, message: str, **resource: str | None) -> None:
@@ -174,7 +180,7 @@ def start_deployment(
     return deployment_id
 
 
-def _finish_deployment(stack: RfsStack, pending: Pending) -> None:
+def finish_deployment(stack: RfsStack, pending: Pending) -> None:
     assert pending.stack_input is not None and pending.deployment_id is not None
     variables = variables_of(pending.stack_input)
     template = template_of(pending.stack_input, variables)
@@ -301,7 +307,7 @@ def _finish(store: StackStore, stack: RfsStack) -> None:
     if pending is None:
         return
     if pending.kind is PendingKind.DEPLOY:
-        _finish_deployment(stack, pending)
+        finish_deployment(stack, pending)
     elif pending.kind is PendingKind.DELETE:
         store.stacks.pop(stack.stack_name, None)
     else:
