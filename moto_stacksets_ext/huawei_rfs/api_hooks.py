@@ -67,7 +67,9 @@ def policy(body: Body) -> str:
     text = body.string("policy_body", 1, MAX_POLICY)
     uri = body.string("policy_uri", 1, 2048)
     if (text is None) == (uri is None):
-        raise RfsError(MISSING_PARAMETER if text is None else INVALID_VALUE, "Give exactly one of policy_body and policy_uri.")
+        raise RfsError(
+            MISSING_PARAMETER if text is None else INVALID_VALUE, "Give exactly one of policy_body and policy_uri."
+        )
     if text is None:
         raise RfsError(
             INVALID_VALUE, "policy_uri names an OBS object; the mock has no OBS: give the policy as policy_body."
@@ -146,7 +148,15 @@ def _sorted_desc(call: Call) -> bool:
 # -- calls ---------------------------------------------------------------------------------------------------
 def create_private_hook(call: Call) -> GatewayResponse:
     body = call.body(
-        ("hook_name", "hook_version", "hook_description", "hook_version_description", "configuration", "policy_uri", "policy_body")
+        (
+            "hook_name",
+            "hook_version",
+            "hook_description",
+            "hook_version_description",
+            "configuration",
+            "policy_uri",
+            "policy_body",
+        )
     )
     name = hook_name(body.required_string("hook_name", 1, 128))
     version = hook_version(body.required_string("hook_version", 1, 128))
@@ -167,7 +177,9 @@ def create_private_hook(call: Call) -> GatewayResponse:
 def list_private_hooks(call: Call) -> GatewayResponse:
     call.query.check_names(("sort_key", "sort_dir", "marker", "limit"))
     newest_first = _sorted_desc(call)
-    hooks = sorted(hooks_of(call.domain_id, call.region).hooks.values(), key=lambda h: h.created_at, reverse=newest_first)
+    hooks = sorted(
+        hooks_of(call.domain_id, call.region).hooks.values(), key=lambda h: h.created_at, reverse=newest_first
+    )
     chosen, info = page(hooks, lambda h: h.hook_id, call, default=100)
     return GatewayResponse.json(200, {"hooks": [_hook(h) for h in chosen], "page_info": info})
 

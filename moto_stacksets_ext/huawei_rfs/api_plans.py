@@ -110,7 +110,11 @@ def get_execution_plan(call: Call) -> GatewayResponse:
                 ],
             }
         )
-        for item in (plan.items if plan.status in (PlanStatus.AVAILABLE, PlanStatus.APPLY_IN_PROGRESS, PlanStatus.APPLIED) else [])
+        for item in (
+            plan.items
+            if plan.status in (PlanStatus.AVAILABLE, PlanStatus.APPLY_IN_PROGRESS, PlanStatus.APPLIED)
+            else []
+        )
     ]
     return GatewayResponse.json(200, {"execution_plan_items": items})
 

@@ -177,7 +177,9 @@ def compact(payload: dict[str, object]) -> dict[str, object]:
 
 
 def _agency(agency: Agency) -> dict[str, object]:
-    return compact({"provider_name": agency.provider_name, "agency_name": agency.agency_name, "agency_urn": agency.agency_urn})
+    return compact(
+        {"provider_name": agency.provider_name, "agency_name": agency.agency_name, "agency_urn": agency.agency_urn}
+    )
 
 
 def summary(stack: RfsStack) -> dict[str, object]:
@@ -194,7 +196,9 @@ def summary(stack: RfsStack) -> dict[str, object]:
     )
 
 
-def page(items: Sequence[T], key: Callable[[T], str], call: Call, default: int = 1000) -> tuple[list[T], dict[str, object]]:
+def page(
+    items: Sequence[T], key: Callable[[T], str], call: Call, default: int = 1000
+) -> tuple[list[T], dict[str, object]]:
     """A page of ``items`` after ``marker`` (the key of the last item served), at most ``limit``."""
     marker = call.query.single("marker")
     limit = call.query.integer("limit", 1, 1000)
@@ -346,7 +350,9 @@ def get_stack_template(call: Call) -> GatewayResponse:
     if shown.template_body is None:
         raise RfsError(TEMPLATE_NOT_FOUND, f"Stack {stack.stack_name} has no template.")
     origin = urlsplit(call.request.url)
-    location = f"{origin.scheme}://{origin.netloc}{STACK_TEMPLATES}/{call.domain_id}/{quote(call.region)}/{stack.stack_id}"
+    location = (
+        f"{origin.scheme}://{origin.netloc}{STACK_TEMPLATES}/{call.domain_id}/{quote(call.region)}/{stack.stack_id}"
+    )
     return GatewayResponse(307, {"Location": location})
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 
 from ..engine.clock import clock
-from ..engine.execution import DeployOutcome, Deployment
+from ..engine.execution import Deployment, DeployOutcome
 from ..engine.model import Parameter
 from ..engine.parameters import resolve_parameters
 from ..engine.runs import DeployKind

@@ -23,9 +23,7 @@ PLAN_EXPIRED = ErrorKind(
     "Execution plan cannot be applied because stack has been deployed since execution plan generated. Please "
     "regenerate the execution plan based on the latest stack.",
 )
-ROLLBACK_STATUS = ErrorKind(
-    403, "RF.10012546", "Auto rollback of stack cannot be enabled due to invalid stack status."
-)
+ROLLBACK_STATUS = ErrorKind(403, "RF.10012546", "Auto rollback of stack cannot be enabled due to invalid stack status.")
 CONTINUE_STATUS = ErrorKind(403, "RF.10012547", "Invalid stack status. The stack cannot be continue-deployed.")
 PLAN_DELETE_STATUS = ErrorKind(403, "RF.10012549", "Invalid stack status. The execution plan cannot be deleted.")
 STACK_NOT_FOUND = ErrorKind(404, "RF.10013001", "Stack is not exist.")

@@ -2,8 +2,9 @@
 
 A deployment, deletion or plan creation starts in the call and finishes after one step of its pace: moto's
 state-manager model of RFS operations, ``huawei-rfs::stackset-operation`` (immediate by default: within the
-call; ``manual``: after ``times`` reads of the stack; ``time``: after ``seconds`` of the engine clock). Private hooks are checked when such a call
-starts (``private_hooks.check``), as RFS checks them before it deploys anything.
+call; ``manual``: after ``times`` reads of the stack; ``time``: after ``seconds`` of the engine clock).
+Private hooks are checked when such a call starts (``private_hooks.check``), as RFS checks them before it
+deploys anything.
 """
 
 from __future__ import annotations
@@ -71,23 +72,32 @@ def immediate_pace() -> Pace:
     return Pace(Progression(), since=clock.now())
 
 
-def _event(stack: RfsStack, deployment_id: str | None, event_type: str, message: str, **resource: str | None) -> None:
-    stack.events.append(StackEvent(clock.now(), event_type, message, deployment_id, **resource))
+def _event(
+    stack: RfsStack,
+    deployment_id: str | None,
+    event_type: str,
+    message: str,
+    resource: StackResourceState | None = None,
+) -> None:
+    res = None if resource is None else resource.resource
+    stack.events.append(
+        StackEvent(
+            clock.now(),
+            event_type,
+            message,
+            deployment_id,
+            resource_type=None if res is None else res.type,
+            resource_name=None if res is None else res.name,
+            resource_id_key=None if resource is None else "id",
+            resource_id_value=None if resource is None else resource.physical_id,
+            resource_key=None if res is None else res.index,
+        )
+    )
 
 
 def _resource_event(stack: RfsStack, deployment_id: str, state: StackResourceState, event_type: str) -> None:
-    res = state.resource
-    _event(
-        stack,
-        deployment_id,
-        event_type,
-        f"{res.address}: {event_type.replace('_', ' ').lower()}",
-        resource_type=res.type,
-        resource_name=res.name,
-        resource_id_key="id",
-        resource_id_value=state.physical_id,
-        resource_key=res.index,
-    )
+    message = f"{state.resource.address}: {event_type.replace('_', ' ').lower()}"
+    _event(stack, deployment_id, event_type, message, state)
 
 
 # -- private hooks --------------------------------------------------------------------------------------------
@@ -110,9 +120,7 @@ def hook_input(
             else:
                 unknown[name] = True
         before = current.get(resource.address)
-        changes.append(
-            _change(resource, ["update"] if before is not None else ["create"], before, after, unknown)
-        )
+        changes.append(_change(resource, ["update"] if before is not None else ["create"], before, after, unknown))
     kept = {r.address for r in targets}
     for address, state in current.items():
         if address not in kept:
@@ -159,7 +167,11 @@ def _hooks(store: StackStore, stack: RfsStack, deployment_id: str | None, docume
 
 # -- deployments -----------------------------------------------------------------------------------------------
 def start_deployment(
-    store: StackStore, stack: RfsStack, stack_input: StackInput, template: TfTemplate | None, variables: dict[str, object]
+    store: StackStore,
+    stack: RfsStack,
+    stack_input: StackInput,
+    template: TfTemplate | None,
+    variables: dict[str, object],
 ) -> str:
     """Begin deploying ``stack_input`` (hooks first); the deployment id."""
     deployment_id = str(uuid.uuid4())

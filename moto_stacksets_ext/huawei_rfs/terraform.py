@@ -119,15 +119,13 @@ def parse_template(text: str, vars_given: Mapping[str, Value] | None = None) -> 
             for index in _indexes(body, scope):
                 config = {k: v for k, v in body.items() if k not in ("count", "for_each")}
                 resources.append(TfResource(kind, name, mode, index, config))
-    outputs = [
-        TfOutput(
-            name,
-            body.get("value"),
-            body["description"] if isinstance(body.get("description"), str) else None,
-            body.get("sensitive") is True or body.get("sensitive") == "true",
+    outputs: list[TfOutput] = []
+    for (name,), body in _labelled(document.get("output", {}), 1, "output"):
+        description = body.get("description")
+        sensitive = body.get("sensitive") is True or body.get("sensitive") == "true"
+        outputs.append(
+            TfOutput(name, body.get("value"), description if isinstance(description, str) else None, sensitive)
         )
-        for (name,), body in _labelled(document.get("output", {}), 1, "output")
-    ]
     return TfTemplate(tuple(resources), tuple(outputs), variables)
 
 

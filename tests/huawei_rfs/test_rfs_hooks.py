@@ -37,13 +37,13 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     UpdatePrivateHookMetadataRequest,
     UpdatePrivateHookMetadataRequestBody,
 )
+from test_rfs_wire import signed
 
 from moto_stacksets_ext import control, huawei_rfs, mock_stacksets
 from moto_stacksets_ext.huawei_rfs.private_hooks import DEFAULT_FAILURE_MESSAGE
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from rfs_support import AK, REGION, SK, crid, error_of, make_client
-from test_rfs_wire import signed
 
 #: Huawei's documented policy shape: package policy, hook_result {is_passed, err_msg}; input is the change.
 NO_PUBLIC_BUCKETS = """package policy
@@ -93,7 +93,11 @@ def client(request: pytest.FixtureRequest) -> Iterator[Any]:
 def hook(
     client: Any, name: str, policy: str, target: str | None = "ALL", mode: str | None = "FAIL", version: str = "1.0.0"
 ) -> str:
-    config = None if target is None else ConfigurationPrimitiveTypeHolderConfiguration(target_stacks=target, failure_mode=mode)
+    config = (
+        None
+        if target is None
+        else ConfigurationPrimitiveTypeHolderConfiguration(target_stacks=target, failure_mode=mode)
+    )
     body = CreatePrivateHookRequestBody(
         hook_name=name, hook_version=version, policy_body=policy, configuration=config, hook_description="d"
     )
@@ -102,7 +106,9 @@ def hook(
 
 def configure(client: Any, name: str, **config: Any) -> None:
     body = UpdatePrivateHookMetadataRequestBody(configuration=ConfigurationPrimitiveTypeHolderConfiguration(**config))
-    client.update_private_hook_metadata(UpdatePrivateHookMetadataRequest(client_request_id=crid(), hook_name=name, body=body))
+    client.update_private_hook_metadata(
+        UpdatePrivateHookMetadataRequest(client_request_id=crid(), hook_name=name, body=body)
+    )
 
 
 def create_stack(client: Any, name: str, template: str) -> Any:
@@ -134,7 +140,9 @@ def test_hooks_and_versions(client: Any) -> None:
         )
     assert error_of(twice) == (409, "RF.10013502")
     versions = client.list_private_hook_versions(
-        ListPrivateHookVersionsRequest(client_request_id=crid(), hook_name="guard-stack-hook", sort_key=["create_time"], sort_dir=["asc"])
+        ListPrivateHookVersionsRequest(
+            client_request_id=crid(), hook_name="guard-stack-hook", sort_key=["create_time"], sort_dir=["asc"]
+        )
     ).versions
     assert [v.hook_version for v in versions] == ["1.0.0", "1.1.0-rc.1"]
     shown = client.show_private_hook_metadata(
@@ -150,7 +158,9 @@ def test_hooks_and_versions(client: Any) -> None:
     )
     with pytest.raises(ClientRequestException) as default:
         client.delete_private_hook_version(
-            DeletePrivateHookVersionRequest(client_request_id=crid(), hook_name="guard-stack-hook", hook_version="1.1.0-rc.1")
+            DeletePrivateHookVersionRequest(
+                client_request_id=crid(), hook_name="guard-stack-hook", hook_version="1.1.0-rc.1"
+            )
         )
     assert error_of(default)[0] == 403
     client.delete_private_hook_version(
@@ -158,11 +168,15 @@ def test_hooks_and_versions(client: Any) -> None:
     )
     with pytest.raises(ClientRequestException) as gone:
         client.show_private_hook_version_metadata(
-            ShowPrivateHookVersionMetadataRequest(client_request_id=crid(), hook_name="guard-stack-hook", hook_version="1.0.0")
+            ShowPrivateHookVersionMetadataRequest(
+                client_request_id=crid(), hook_name="guard-stack-hook", hook_version="1.0.0"
+            )
         )
     assert error_of(gone) == (404, "RF.10013001")
     location = client.show_private_hook_version_policy(
-        ShowPrivateHookVersionPolicyRequest(client_request_id=crid(), hook_name="guard-stack-hook", hook_version="1.1.0-rc.1")
+        ShowPrivateHookVersionPolicyRequest(
+            client_request_id=crid(), hook_name="guard-stack-hook", hook_version="1.1.0-rc.1"
+        )
     ).location
     assert requests.get(location, timeout=10).text == NO_DELETIONS
     client.delete_private_hook(DeletePrivateHookRequest(client_request_id=crid(), hook_name="guard-stack-hook"))
@@ -172,10 +186,16 @@ def test_hooks_and_versions(client: Any) -> None:
 def test_invalid_hooks_are_refused_and_change_nothing(client: Any) -> None:
     hook(client, "taken", NO_DELETIONS)
     cases = [
-        (dict(hook_name="bad", hook_version="1.0.0", policy_body="package policy\nhook_result := {"), (400, "RF.10011028")),
+        (
+            dict(hook_name="bad", hook_version="1.0.0", policy_body="package policy\nhook_result := {"),
+            (400, "RF.10011028"),
+        ),
         (dict(hook_name="bad", hook_version="1.0", policy_body=NO_DELETIONS), (400, "RF.10011028")),
         (dict(hook_name="bad", hook_version="1.0.0"), (400, "RF.10011001")),
-        (dict(hook_name="bad", hook_version="1.0.0", policy_uri="https://b.obs.cn-north-4.myhuaweicloud.com/p.rego"), (400, "RF.10011028")),
+        (
+            dict(hook_name="bad", hook_version="1.0.0", policy_uri="https://b.obs.cn-north-4.myhuaweicloud.com/p.rego"),
+            (400, "RF.10011028"),
+        ),
         (dict(hook_name="taken", hook_version="1.0.0", policy_body=NO_DELETIONS), (409, "RF.10013502")),
         (dict(hook_name="9bad", hook_version="1.0.0", policy_body=NO_DELETIONS), (400, "RF.10011010")),
     ]
@@ -185,7 +205,9 @@ def test_invalid_hooks_are_refused_and_change_nothing(client: Any) -> None:
                 CreatePrivateHookRequest(client_request_id=crid(), body=CreatePrivateHookRequestBody(**fields))
             )
         assert error_of(refused) == expected, fields
-    assert [h.hook_name for h in client.list_private_hooks(ListPrivateHooksRequest(client_request_id=crid())).hooks] == ["taken"]
+    assert [
+        h.hook_name for h in client.list_private_hooks(ListPrivateHooksRequest(client_request_id=crid())).hooks
+    ] == ["taken"]
 
 
 def test_a_failing_fail_hook_stops_the_deployment_until_it_is_fixed(client: Any) -> None:
@@ -194,7 +216,12 @@ def test_a_failing_fail_hook_stops_the_deployment_until_it_is_fixed(client: Any)
     message = 'public buckets are not allowed: ["huaweicloud_obs_bucket.site"]'
     assert status(client, "site") == ("DEPLOYMENT_FAILED", message)
     assert event_messages(client, "site", "ERROR") == [message]
-    assert client.list_stack_resources(ListStackResourcesRequest(client_request_id=crid(), stack_name="site")).stack_resources == []
+    assert (
+        client.list_stack_resources(
+            ListStackResourcesRequest(client_request_id=crid(), stack_name="site")
+        ).stack_resources
+        == []
+    )
     configure(client, "buckets", target_stacks="NONE", failure_mode="FAIL")  # the hook no longer applies
     client.continue_deploy_stack(
         ContinueDeployStackRequest(
@@ -209,7 +236,9 @@ def test_warn_deploys_and_records_and_no_decision_has_no_effect(client: Any) -> 
     hook(client, "undecided", NO_DECISION)
     create_stack(client, "site", PUBLIC)
     assert status(client, "site") == ("DEPLOYMENT_COMPLETE", None)
-    assert event_messages(client, "site", "LOG")[-1] == 'public buckets are not allowed: ["huaweicloud_obs_bucket.site"]'
+    assert (
+        event_messages(client, "site", "LOG")[-1] == 'public buckets are not allowed: ["huaweicloud_obs_bucket.site"]'
+    )
     create_stack(client, "private", PRIVATE)
     assert event_messages(client, "private", "LOG") == ["Deployment started."]
 

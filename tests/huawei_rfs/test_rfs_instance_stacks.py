@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
-    CreateStackRequest,
-    CreateStackRequestBody,
     CreateStackInstanceRequest,
     CreateStackInstanceRequestBody,
+    CreateStackRequest,
+    CreateStackRequestBody,
     DeleteStackInstanceRequest,
     DeleteStackInstanceRequestBody,
     DeploymentTargets,
@@ -66,7 +66,9 @@ def endpoint(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 def instance(admin: Any, region: str = REGION) -> Any:
     return admin.show_stack_instance(
-        ShowStackInstanceRequest(client_request_id=crid(), stack_set_name="net", stack_instance_addr=f"{region}/{MEMBER}")
+        ShowStackInstanceRequest(
+            client_request_id=crid(), stack_set_name="net", stack_instance_addr=f"{region}/{MEMBER}"
+        )
     )
 
 
@@ -78,7 +80,9 @@ def test_an_instance_stack_is_read_by_the_member_domain(endpoint: str | None) ->
         CreateStackInstanceRequest(
             client_request_id=crid(),
             stack_set_name="net",
-            body=CreateStackInstanceRequestBody(deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])),
+            body=CreateStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
         )
     )
     shown = instance(admin)
@@ -109,7 +113,9 @@ def test_an_instance_stack_is_read_by_the_member_domain(endpoint: str | None) ->
         DeleteStackInstanceRequest(
             client_request_id=crid(),
             stack_set_name="net",
-            body=DeleteStackInstanceRequestBody(deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])),
+            body=DeleteStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
         )
     )
     assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []

@@ -137,7 +137,11 @@ def test_an_hcl_stack_lists_its_resources_and_resolves_its_outputs(client: Any) 
     created = create(client, "net", vars_body='vpc_name = "prod-vpc"')
     assert len(created.stack_id) == 36 and len(created.deployment_id) == 36
     meta = metadata(client, "net")
-    assert (meta.status, meta.stack_id, meta.vars_body) == ("DEPLOYMENT_COMPLETE", created.stack_id, 'vpc_name = "prod-vpc"')
+    assert (meta.status, meta.stack_id, meta.vars_body) == (
+        "DEPLOYMENT_COMPLETE",
+        created.stack_id,
+        'vpc_name = "prod-vpc"',
+    )
     found = {(r.logical_resource_type, r.logical_resource_name, r.index_key): r for r in resources(client, "net")}
     assert set(found) == {
         ("huaweicloud_vpc", "vpc", None),
@@ -171,7 +175,9 @@ def test_deploy_stack_keeps_ids_of_kept_resources_and_deletes_removed_ones(clien
     assert set(before) == {("huaweicloud_vpc", None), ("huaweicloud_obs_bucket", "a"), ("huaweicloud_obs_bucket", "b")}
     smaller = json.dumps({"resource": {"huaweicloud_vpc": {"vpc": {"name": "json-vpc", "cidr": "10.1.0.0/16"}}}})
     deployed = client.deploy_stack(
-        DeployStackRequest(client_request_id=crid(), stack_name="store", body=DeployStackRequestBody(template_body=smaller))
+        DeployStackRequest(
+            client_request_id=crid(), stack_name="store", body=DeployStackRequestBody(template_body=smaller)
+        )
     )
     after = resources(client, "store")
     assert [(r.logical_resource_type, r.physical_resource_id, r.resource_status) for r in after] == [
@@ -227,13 +233,17 @@ def test_errors_change_nothing(client: Any) -> None:
     assert error_of(missing) == (404, "RF.10013001")
     with pytest.raises(ClientRequestException) as mismatch:
         client.get_stack_metadata(
-            GetStackMetadataRequest(client_request_id=crid(), stack_name="taken", stack_id="0" * 8 + "-0000-0000-0000-" + "0" * 12)
+            GetStackMetadataRequest(
+                client_request_id=crid(), stack_name="taken", stack_id="0" * 8 + "-0000-0000-0000-" + "0" * 12
+            )
         )
     assert error_of(mismatch) == (400, "RF.10011015")
     with pytest.raises(ClientRequestException) as not_failed:
         client.continue_deploy_stack(
             ContinueDeployStackRequest(
-                client_request_id=crid(), stack_name="taken", body=ContinueDeployStackRequestBody(stack_id=created.stack_id)
+                client_request_id=crid(),
+                stack_name="taken",
+                body=ContinueDeployStackRequestBody(stack_id=created.stack_id),
             )
         )
     assert error_of(not_failed) == (403, "RF.10012547")
@@ -246,7 +256,9 @@ def test_deletion_protection_then_delete(client: Any) -> None:
         client.delete_stack(DeleteStackRequest(client_request_id=crid(), stack_name="kept"))
     assert error_of(protected) == (403, "RF.10012544")
     with pytest.raises(ClientRequestException) as nothing:
-        client.update_stack(UpdateStackRequest(client_request_id=crid(), stack_name="kept", body=UpdateStackRequestBody()))
+        client.update_stack(
+            UpdateStackRequest(client_request_id=crid(), stack_name="kept", body=UpdateStackRequestBody())
+        )
     assert error_of(nothing) == (400, "RF.10011084")
     client.update_stack(
         UpdateStackRequest(
@@ -274,9 +286,13 @@ def test_execution_plans(client: Any) -> None:
         CreateExecutionPlanRequest(client_request_id=crid(), stack_name="planned", body=plan_body)
     ).execution_plan_id
     stale_body = CreateExecutionPlanRequestBody(execution_plan_name="stale", template_body=TF_JSON)
-    client.create_execution_plan(CreateExecutionPlanRequest(client_request_id=crid(), stack_name="planned", body=stale_body))
+    client.create_execution_plan(
+        CreateExecutionPlanRequest(client_request_id=crid(), stack_name="planned", body=stale_body)
+    )
     with pytest.raises(ClientRequestException) as conflict:
-        client.create_execution_plan(CreateExecutionPlanRequest(client_request_id=crid(), stack_name="planned", body=plan_body))
+        client.create_execution_plan(
+            CreateExecutionPlanRequest(client_request_id=crid(), stack_name="planned", body=plan_body)
+        )
     assert error_of(conflict) == (409, "RF.10013501")
     meta = client.get_execution_plan_metadata(
         GetExecutionPlanMetadataRequest(client_request_id=crid(), stack_name="planned", execution_plan_name="grow")
@@ -304,11 +320,17 @@ def test_execution_plans(client: Any) -> None:
     )
     assert len(resources(client, "planned")) == 3 and "vpc_id" in outputs(client, "planned")
     listed = client.list_execution_plans(ListExecutionPlansRequest(client_request_id=crid(), stack_name="planned"))
-    assert {(p.execution_plan_name, p.status) for p in listed.execution_plans} == {("grow", "APPLIED"), ("stale", "AVAILABLE")}
+    assert {(p.execution_plan_name, p.status) for p in listed.execution_plans} == {
+        ("grow", "APPLIED"),
+        ("stale", "AVAILABLE"),
+    }
     with pytest.raises(ClientRequestException) as expired:
         client.apply_execution_plan(
             ApplyExecutionPlanRequest(
-                client_request_id=crid(), stack_name="planned", execution_plan_name="stale", body=ApplyExecutionPlanRequestBody()
+                client_request_id=crid(),
+                stack_name="planned",
+                execution_plan_name="stale",
+                body=ApplyExecutionPlanRequestBody(),
             )
         )
     assert error_of(expired) == (403, "RF.10012545")
@@ -328,7 +350,9 @@ def test_stacks_progress_as_rfs_operations_do(client: Any) -> None:
     assert metadata(client, "slow").status == "DEPLOYMENT_IN_PROGRESS"  # one read of two
     with pytest.raises(ClientRequestException) as busy:
         client.deploy_stack(
-            DeployStackRequest(client_request_id=crid(), stack_name="slow", body=DeployStackRequestBody(template_body=HCL))
+            DeployStackRequest(
+                client_request_id=crid(), stack_name="slow", body=DeployStackRequestBody(template_body=HCL)
+            )
         )
     assert error_of(busy) == (409, "RF.10013503")
     assert metadata(client, "slow").status == "DEPLOYMENT_COMPLETE"  # the second read: one step
@@ -346,6 +370,8 @@ def test_list_stacks_pages_with_a_marker(client: Any) -> None:
         create(client, name, None)
     first = client.list_stacks(ListStacksRequest(client_request_id=crid(), limit=2))
     assert first.page_info.current_count == 2 and first.page_info.next_marker
-    second = client.list_stacks(ListStacksRequest(client_request_id=crid(), limit=2, marker=first.page_info.next_marker))
+    second = client.list_stacks(
+        ListStacksRequest(client_request_id=crid(), limit=2, marker=first.page_info.next_marker)
+    )
     names = [s.stack_name for s in [*first.stacks, *second.stacks]]
     assert sorted(names) == ["one", "three", "two"] and second.page_info.next_marker is None
