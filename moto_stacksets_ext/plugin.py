@@ -26,7 +26,7 @@ from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
 from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
-from .cloudformation import auto_deployment, caches, organizations
+from .cloudformation import auto_deployment, caches, organizations, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .gateway import UnservedEndpointError
@@ -115,6 +115,7 @@ def _install() -> None:
             auto_deployment.patch()
             hook_patches.patch()
             caches.patch()
+            template_types.patch()
     register_clouds()
 
 
@@ -137,6 +138,7 @@ def _uninstall() -> None:
         auto_deployment.unpatch()
         hook_patches.unpatch()
         caches.unpatch()
+        template_types.unpatch()
         if _added_delegation:
             organizations.disallow_stacksets_delegation()
             _added_delegation = False
