@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 
 from ..engine.clock import clock
 from ..gateway import GatewayResponse
-from .api_stacks import _id, compact, page, time
+from .api_stacks import compact, page, time
 from .context import Call
 from .errors import INVALID_NAME, INVALID_VALUE, MISSING_PARAMETER, NOT_FOUND, NOTHING_TO_UPDATE, RfsError
 from .params import STACK_SET_NAME, Body, check_length, enum
@@ -31,6 +31,7 @@ from .stack_errors import (
     HOOK_VERSION_CONFLICT,
     INVALID_POLICY,
 )
+from .stack_params import optional_id
 
 POLICY_DOWNLOAD = "/v1/private-hook-policies"
 MAX_POLICY = 1024 * 1024
@@ -83,7 +84,7 @@ def policy(body: Body) -> str:
 
 def _find(call: Call, hook_id: str | None) -> PrivateHook:
     name = hook_name(call.path["hook_name"])
-    _id(hook_id, "hook_id")
+    optional_id(hook_id, "hook_id")
     found = hooks_of(call.domain_id, call.region).hooks.get(name)
     if found is None:
         raise RfsError(HOOK_NOT_FOUND, f"Private hook {name} does not exist.")

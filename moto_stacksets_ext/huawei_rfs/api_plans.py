@@ -8,7 +8,7 @@ import uuid
 from ..engine.clock import clock
 from ..gateway import GatewayResponse
 from . import stacks
-from .api_stacks import _id, compact, find, page, read, require_settled, stack_input, stack_name, time
+from .api_stacks import compact, find, page, require_settled, time
 from .context import Call
 from .errors import RfsError
 from .stack_errors import (
@@ -20,6 +20,7 @@ from .stack_errors import (
     PLAN_STACK_STATUS,
     PLAN_STATUS,
 )
+from .stack_params import optional_id, read, stack_input, stack_name
 from .stack_state import ExecutionPlanState, PlanStatus, RfsStack
 
 CREATE_FIELDS = (
@@ -30,7 +31,7 @@ CREATE_FIELDS = (
 
 def _plan(call: Call, stack: RfsStack, plan_id: str | None) -> ExecutionPlanState:
     name = stack_name(call.path["execution_plan_name"])
-    _id(plan_id, "execution_plan_id")
+    optional_id(plan_id, "execution_plan_id")
     plan = stack.plans.get(name)
     if plan is None:
         raise RfsError(PLAN_NOT_FOUND, f"Execution plan {name} of stack {stack.stack_name} does not exist.")
