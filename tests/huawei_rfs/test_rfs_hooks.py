@@ -4,6 +4,7 @@ hook and version API, Rego syntax checks, and the policies evaluated before the 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -277,3 +278,18 @@ def test_a_raw_signed_request_creates_a_hook(server: ThreadedStackSetsServer) ->
     finally:
         huawei_rfs.accept_any_signature()
         control.reset()
+
+
+def test_without_regopy_hooks_are_stored_and_warned_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto_stacksets_ext.huawei_rfs import rego
+
+    monkeypatch.setattr(rego, "_engine", lambda: None)
+    monkeypatch.setattr(rego, "_warned", False)
+    with mock_stacksets():
+        client = make_client()
+        with pytest.warns(RuntimeWarning, match="regopy is not installed"):
+            hook(client, "unchecked", "package policy\nhook_result := {")  # not checked: no engine
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # warned once only
+            create_stack(client, "site", PUBLIC)
+        assert status(client, "site") == ("DEPLOYMENT_COMPLETE", None)
