@@ -181,7 +181,7 @@ def list_private_hooks(call: Call) -> GatewayResponse:
     hooks = sorted(
         hooks_of(call.domain_id, call.region).hooks.values(), key=lambda h: h.created_at, reverse=newest_first
     )
-    chosen, info = page(hooks, lambda h: h.hook_id, call, default=100)
+    chosen, info = page(hooks, lambda h: h.hook_id, call)
     return GatewayResponse.json(200, {"hooks": [_hook(h) for h in chosen], "page_info": info})
 
 
@@ -233,7 +233,7 @@ def list_private_hook_versions(call: Call) -> GatewayResponse:
     newest_first = _sorted_desc(call)
     hook = _find(call, call.query.single("hook_id"))
     versions = sorted(hook.versions.values(), key=lambda v: v.created_at, reverse=newest_first)
-    chosen, info = page(versions, lambda v: v.version, call, default=100)
+    chosen, info = page(versions, lambda v: v.version, call)
     return GatewayResponse.json(200, {"versions": [_version_view(hook, v) for v in chosen], "page_info": info})
 
 

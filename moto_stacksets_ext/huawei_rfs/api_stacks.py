@@ -385,7 +385,7 @@ def list_stack_events(call: Call) -> GatewayResponse:
         shown = {k: v for k, v in payload.items() if fields is None or k in fields}
         rendered.append((str(seq), shown))
     rendered.reverse()  # newest first
-    chosen, info = page(rendered, lambda pair: pair[0], call, default=100)
+    chosen, info = page(rendered, lambda pair: pair[0], call)
     return GatewayResponse.json(200, {"stack_events": [shown for _, shown in chosen], "page_info": info})
 
 

@@ -37,8 +37,6 @@ from .terraform import Scope, TemplateError, TfResource, TfTemplate, parse_templ
 #: (``control.set_progression(..., cloud="huawei")``).
 _transition = namespaces.operation_model(OPERATION_MODEL)
 
-TEMPLATE_ERROR_CODE = "RF.10011073"
-
 
 # -- reading what a deployment deploys ---------------------------------------------------------------------
 def variables_of(stack_input: StackInput) -> dict[str, object]:

@@ -141,3 +141,21 @@ def test_a_member_stack_of_the_same_name_fails_the_instance(endpoint: str | None
     assert failed.status == "OPERATION_FAILED" and "already exists" in failed.status_message
     meta = member.get_stack_metadata(GetStackMetadataRequest(client_request_id=crid(), stack_name="net"))
     assert (meta.stack_id, meta.status) == (own, "CREATION_COMPLETE")  # the member's own stack is untouched
+
+
+def test_an_unreadable_template_fails_the_instance_with_the_parsers_message(endpoint: str | None) -> None:
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    create_set(admin, "net", template_body='resource "huaweicloud_vpc" {')
+    admin.create_stack_instance(
+        CreateStackInstanceRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=CreateStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
+        )
+    )
+    failed = instance(admin)
+    assert failed.status == "OPERATION_FAILED" and "cannot be deployed" in failed.status_message
+    assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
