@@ -45,7 +45,12 @@ def test_project_urls_are_only_true_ones() -> None:
 
 
 def test_extras_install_the_official_sdks_from_the_versions_tested() -> None:
-    assert _requirements("huawei") == ["huaweicloudsdkcore<3.2,>=3.1.219", "huaweicloudsdkrfs<3.2,>=3.1.219"]
+    assert _requirements("huawei") == [
+        "huaweicloudsdkcore<3.2,>=3.1.219",
+        "huaweicloudsdkrfs<3.2,>=3.1.219",
+        "python-hcl2<9,>=8.1",  # RFS stack templates in HCL
+        "regopy<2,>=1.5.2",  # RFS private hooks' Rego (only where it has wheels: a platform marker)
+    ]
     assert _requirements("alibaba") == ["alibabacloud_ros20190910<4,>=3.7.0", "alibabacloud_tea_openapi<0.5,>=0.4.6"]
     assert _requirements("all") == ["moto-stacksets-ext[alibaba,huawei]"]
     tested = set(_requirements("test"))  # the suite runs on exactly the lower bounds
@@ -54,6 +59,8 @@ def test_extras_install_the_official_sdks_from_the_versions_tested() -> None:
         "huaweicloudsdkrfs==3.1.219",
         "alibabacloud_ros20190910==3.7.0",
         "alibabacloud_tea_openapi==0.4.6",
+        "python-hcl2==8.1.4",
+        "regopy==1.5.2",
     } <= tested
 
 

@@ -105,7 +105,9 @@ def hook_input(
     """The policy input: Terraform's JSON plan representation of the change (``resource_changes`` with
     ``change.actions``/``before``/``after``/``after_unknown``, and ``variables``)."""
     current = {state.resource.address: state for state in stack.resources} if stack is not None else {}
-    scope = Scope(dict(variables), {a: (s.resource, s.physical_id) for a, s in current.items()})
+    declared = {} if template is None else {k: v for k, v in template.variables.items() if v is not None}
+    variables = {**declared, **variables}
+    scope = Scope(variables, {a: (s.resource, s.physical_id) for a, s in current.items()})
     changes: list[dict[str, object]] = []
     targets = [] if deleting or template is None else list(template.resources)
     for resource in targets:
