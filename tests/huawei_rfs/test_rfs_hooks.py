@@ -293,3 +293,11 @@ def test_without_regopy_hooks_are_stored_and_warned_about_once(monkeypatch: pyte
             warnings.simplefilter("error")  # warned once only
             create_stack(client, "site", PUBLIC)
         assert status(client, "site") == ("DEPLOYMENT_COMPLETE", None)
+
+
+def test_a_hook_without_configuration_or_targeting_none_has_no_effect(client: Any) -> None:
+    hook(client, "unconfigured", NO_PUBLIC_BUCKETS, target=None)
+    hook(client, "targets-none", NO_PUBLIC_BUCKETS, target="NONE")
+    create_stack(client, "site", PUBLIC)
+    assert status(client, "site") == ("DEPLOYMENT_COMPLETE", None)
+    assert event_messages(client, "site", "ERROR") == []
