@@ -61,6 +61,8 @@ def find(call: Call, stack_id: str | None, *, read: bool = True) -> tuple[StackS
         raise RfsError(STACK_ID_MISMATCH, f"{stack_id} is not the id of stack {name}.")
     if read:
         stacks.catch_up(found_store, stack)
+        if found_store.stacks.get(name) is not stack:  # this read's step finished its deletion
+            raise RfsError(STACK_NOT_FOUND, f"Stack {name} does not exist.")
     return found_store, stack
 
 

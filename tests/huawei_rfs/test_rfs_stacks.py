@@ -375,3 +375,13 @@ def test_list_stacks_pages_with_a_marker(client: Any) -> None:
     )
     names = [s.stack_name for s in [*first.stacks, *second.stacks]]
     assert sorted(names) == ["one", "three", "two"] and second.page_info.next_marker is None
+
+
+def test_a_deletion_paced_by_reads_ends_on_the_read_that_steps_it(client: Any) -> None:
+    create(client, "going", TF_JSON)
+    control.set_progression("manual", times=1, cloud="huawei")
+    client.delete_stack(DeleteStackRequest(client_request_id=crid(), stack_name="going"))
+    with pytest.raises(ClientRequestException) as gone:
+        metadata(client, "going")  # this read is the step that deletes it
+    assert error_of(gone) == (404, "RF.10013001")
+    assert client.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
