@@ -392,6 +392,8 @@ def restore_template(resource_map: Any, template: dict[str, Any]) -> None:
             raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "is no longer a dict")
     resource_map._template = template
     resource_map._resource_json_map = template.get("Resources", {})
+
+
 # -- the template parser's resource map --------------------------------------------------------------
 def _resource_map_attribute(resources_map: Any, name: str) -> Any:
     if name not in RESOURCE_MAP_ATTRIBUTES or not hasattr(resources_map, name):

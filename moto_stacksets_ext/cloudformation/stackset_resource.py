@@ -44,7 +44,7 @@ class PropertiesInvalid(Exception):
 # -- the resource's schema (cfn-lint ships CloudFormation's registry schemas) ---------------------------
 @lru_cache(maxsize=1)
 def schema() -> Mapping[str, Any]:
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER  # type: ignore[import-untyped]
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     found: Mapping[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", TYPE).schema
     return found
