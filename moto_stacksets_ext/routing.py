@@ -110,8 +110,9 @@ class AwsRouter:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         service = signed_service(environ)
         if service in ROUTED and (environ.get("PATH_INFO", "") == "/" or cloudformation_action(environ)):
-            if not _readable(environ):
-                return _answer(start_response, 400, "ValidationError", "The request body is not UTF-8 text")
+            refused = _query_protocol(environ)
+            if refused is not None:
+                return _answer(start_response, *refused)
             if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
                 return _DIRECT(environ, start_response)
             try:
@@ -136,15 +137,26 @@ class AwsRouter:
         return app
 
 
-def _readable(environ: dict[str, Any]) -> bool:
-    """Whether moto can read the body: a form (checked after parsing, see ``StackSetsResponse``) or UTF-8
-    text (moto decodes any other body as UTF-8 before anything else, and fails on other bytes)."""
+def _query_protocol(environ: dict[str, Any]) -> tuple[int, str, str] | None:
+    """CloudFormation speaks the query protocol only: its parameters are a form body and the query string.
+    Whatever moto version runs, a body sent under another content type that reads as a form naming an
+    ``Action`` is served as a form (AWS is not known to refuse it; moto 5.2.5 served some such requests and
+    failed on others, moto 5.2.6 reads none), and so is a request without a body (its query string carries the
+    parameters); any other body is ``MissingAction`` (a JSON-protocol request included), one that is not
+    UTF-8 a ``ValidationError``. Returns the refusal, or None after relabelling the request a form."""
+    from .cloudformation.front_door import MISSING_ACTION
     from .cloudformation.wire import is_text
     from .gateway import RAW_BODY
 
     if "form-urlencoded" in str(environ.get("CONTENT_TYPE") or "").lower():
-        return True
-    return is_text(environ.get(RAW_BODY, b""))
+        return None  # moto reads it; a body that is not UTF-8 is refused after parsing (``StackSetsResponse``)
+    body = environ.get(RAW_BODY, b"")
+    if isinstance(body, bytes) and not is_text(body):
+        return 400, "ValidationError", "The request body is not UTF-8 text"
+    if not body.strip() or _first(_form(environ), "Action") is not None:
+        environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded; charset=utf-8"
+        return None
+    return 400, "MissingAction", MISSING_ACTION
 
 
 def _answer(start_response: Callable[..., Any], status: int, code: str, message: str) -> Iterable[bytes]:

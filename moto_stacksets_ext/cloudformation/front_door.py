@@ -4,8 +4,8 @@ moto answers these requests with a Python exception (an HTML 500 page in server 
 with an XML error of its query protocol, and so does the plugin:
 
 - no ``Action`` (for instance a JSON-protocol request that names its operation in ``X-Amz-Target`` only:
-  CloudFormation speaks the query protocol alone; or a form body sent as another content type than
-  ``application/x-www-form-urlencoded``, which is not read as parameters): ``MissingAction``, 400;
+  CloudFormation speaks the query protocol alone; in server mode a body under another content type is read
+  as a form when it is one, see ``routing``): ``MissingAction``, 400;
 - an ``Action`` CloudFormation does not have, including a known one in another case
   (``describestackset``): ``InvalidAction``, 400;
 - a credential scope whose region is empty or not a region CloudFormation has (unless moto's
@@ -109,6 +109,10 @@ def unauthenticated(authorization: str, has_date: bool) -> TYPE_RESPONSE:
     return error(400, "IncompleteSignature", message)
 
 
+#: CloudFormation's common error ``MissingAction``.
+MISSING_ACTION = "The request is missing an action or a required parameter."
+
+
 def refusal(action: str | None, region: str, regions: Any) -> TYPE_RESPONSE | None:
     """The answer to a request AWS refuses before running ``action`` (None: the action may run).
 
@@ -116,7 +120,7 @@ def refusal(action: str | None, region: str, regions: Any) -> TYPE_RESPONSE | No
     region exists).
     """
     if not action:
-        return error(400, "MissingAction", "The request is missing an action or a required parameter.")
+        return error(400, "MissingAction", MISSING_ACTION)
     if action not in operation_names():
         message = "The action or operation requested is invalid. Verify that the action is typed correctly."
         return error(400, "InvalidAction", message)

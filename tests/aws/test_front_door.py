@@ -241,3 +241,26 @@ def test_a_signed_cloudformation_request_to_another_path_is_served(endpoint: str
     response = requests.post(prepared.url, data=prepared.body, headers=dict(prepared.headers), timeout=30)
     assert response.status_code == 200
     assert ET.fromstring(response.content).find(f"{NS}ListStackSetsResult") is not None
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "application/xml", ""])
+def test_a_form_body_under_another_content_type_is_read_as_a_form(endpoint: str, content_type: str) -> None:
+    response = signed_post(endpoint, "Action=ListStackSets&Version=2010-05-15", REGION, {"Content-Type": content_type})
+    assert response.status_code == 200
+    assert ET.fromstring(response.content).find(f"{NS}ListStackSetsResult") is not None
+
+
+def test_another_body_is_missing_its_action_and_one_that_is_not_utf8_is_refused(endpoint: str) -> None:
+    multipart = signed_post(
+        endpoint, "Action=ListStackSets&Version=2010-05-15", REGION, {"Content-Type": "multipart/form-data; boundary=x"}
+    )
+    assert aws_error(multipart)[:2] == (400, "MissingAction")
+    xml = signed_post(endpoint, "<ListStackSets/>", REGION, {"Content-Type": "application/xml"})
+    assert aws_error(xml)[:2] == (400, "MissingAction")
+    request = AWSRequest(
+        method="POST", url=f"{endpoint}/", data=b"Action=ListStackSets&x=\xff", headers={"Content-Type": "text/plain"}
+    )
+    SigV4Auth(Credentials("testing", "testing"), "cloudformation", REGION).add_auth(request)
+    prepared = request.prepare()
+    response = requests.post(prepared.url, data=prepared.body, headers=dict(prepared.headers), timeout=30)
+    assert aws_error(response) == (400, "ValidationError", "The request body is not UTF-8 text")
