@@ -25,7 +25,6 @@ from ..engine.clock import clock
 from ..engine.execution import Executor
 from ..engine.model import (
     AccountFilterType,
-    AccountGateResult,
     AutoDeploymentTarget,
     DeploymentTargets,
     ImportedStack,
@@ -66,8 +65,10 @@ from .execution_roles import (
     store_role_template,
     with_role_template,
 )
+from .gates import GateFunction, LambdaAccountGate
 from .hooks.state import HookState
 from .stacks import MotoStackDeployer, stack_resources
+from .stackset_runs import TemplateRuns
 
 #: The model name of stack-set operations in moto's state manager.
 OPERATION_MODEL = "cloudformation::stackset-operation"
@@ -75,7 +76,6 @@ _transition = namespaces.operation_model(OPERATION_MODEL)
 
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
 EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
-ACCOUNT_GATE = "AWSCloudFormationStackSetAccountGate"
 #: "You import up to 10 stacks per StackSet at a time" (ImportStacksToStackSet, botocore's model).
 IMPORT_LIMIT = 10
 
@@ -125,10 +125,6 @@ class AwsNaming:
     def stack_name(self, stack_set: StackSet) -> str:
         return f"StackSet-{stack_set.stack_set_name}-{uuid.uuid4()}"
 
-    def account_gate(self, result: TargetResult) -> AccountGateResult:
-        function = f"arn:{self.partition}:lambda:{result.region}:{result.account}:function:{ACCOUNT_GATE}"
-        return AccountGateResult(status="SKIPPED", status_reason=f"Function not found: {function}")
-
 
 class StackSetsBackend(BaseBackend):
     """CloudFormation StackSets of one account and region."""
@@ -144,7 +140,7 @@ class StackSetsBackend(BaseBackend):
                 MotoStackDeployer(),
                 clock,
                 outcomes,
-                gate_result=naming.account_gate,
+                account_gate=LambdaAccountGate(stacksets_backends),
                 stack_resources=stack_resources,
                 roles=ExecutionRoles(),
             ),
@@ -153,6 +149,11 @@ class StackSetsBackend(BaseBackend):
         )
         #: CloudFormation Hooks of this account and region: type registry and Hook results.
         self.hooks = HookState(account_id, region_name)
+        #: What the stack-set resources of this account and region's stacks are doing (``template_stacks``).
+        self.template_runs = TemplateRuns()
+        #: The account gate registered for this account and region (``control.account_gate``); without one the
+        #: moto Lambda function ``AWSCloudFormationStackSetAccountGate`` is the gate (``gates``).
+        self.account_gate_function: GateFunction | None = None
 
     # -- AWS-only rules ---------------------------------------------------------------------------------
     def check_call_as(self, call_as: str | None) -> None:

@@ -25,6 +25,11 @@ at a moment the clock made due (time progression) resumes it only once the wait 
 has passed; any other step (manual progression, and the steps that run an operation to its end:
 immediate progression, settling before a save) resumes it at once. Scripted outcomes are consulted on a
 target's first deployment only.
+
+Before a target's first deployment (drift checks included) the cloud's ``AccountGate`` decides whether it
+may proceed (AWS: the ``AWSCloudFormationStackSetAccountGate`` function of the target account and region).
+Its answer is the target's ``account_gate_result``; FAILED fails the target with the gate's reason, before
+scripted outcomes or the deployer are consulted, and counts toward failure tolerance like any failure.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from .model import (
     AccountGateResult,
     DetailedStatus,
     DriftStatus,
+    GateStatus,
     InstanceStatus,
     Operation,
     OperationAction,
@@ -60,11 +66,13 @@ from .runs import DeployKind, Execution, RegionRun, Waiting
 from .stages import RoleTarget
 
 __all__ = [
+    "AccountGate",
     "DeployKind",
     "DeployOutcome",
     "Deployer",
     "Deployment",
     "Executor",
+    "GateCheck",
     "RecordingDeployer",
     "RoleProvisioner",
 ]
@@ -145,8 +153,23 @@ class RecordingDeployer:
 #: Lists the resources of an instance's stack (the front-end knows its stacks).
 StackResourceLister = Callable[[StackSet, StackInstance], list[StackResource]]
 
-#: Builds the account-gate result of a target that started (the front-end words it).
-GateResultFactory = Callable[[TargetResult], AccountGateResult | None]
+
+@dataclass(frozen=True)
+class GateCheck:
+    """A target about to be deployed, handed to the cloud's ``AccountGate``."""
+
+    stack_set: StackSet
+    operation: Operation
+    account: str
+    region: str
+
+
+class AccountGate(Protocol):
+    """A cloud's account gate: asked once per target, before its first deployment. None: the cloud has no
+    gates (no ``AccountGateResult``); SUCCEEDED and SKIPPED proceed; FAILED fails the target with the result's
+    ``status_reason``."""
+
+    def check(self, check: GateCheck) -> AccountGateResult | None: ...
 
 
 class Executor:
@@ -158,7 +181,7 @@ class Executor:
         deployer: Deployer,
         clock: Clock,
         outcomes: OutcomeBook,
-        gate_result: GateResultFactory | None = None,
+        account_gate: AccountGate | None = None,
         stack_resources: StackResourceLister | None = None,
         roles: RoleProvisioner | None = None,
     ) -> None:
@@ -166,7 +189,7 @@ class Executor:
         self.deployer = deployer
         self.clock = clock
         self.outcomes = outcomes
-        self.gate_result = gate_result or (lambda result: None)
+        self.account_gate = account_gate
         #: The resources of an instance's stack, for per-resource drift (None: the cloud reports none).
         self.stack_resources = stack_resources
         #: Provisions roles in target accounts before deployments (None: the cloud provisions none).
@@ -383,6 +406,8 @@ class Executor:
             result.status = TargetStatus.SUCCEEDED
             result.ended_at = self._now()
             return
+        if key not in execution.waiting and not self._gate(stack_set, operation, instance, kind, result):
+            return
         if kind is DeployKind.DRIFT_CHECK:
             self._check_drift(stack_set, operation, instance, result)
             return
@@ -405,16 +430,8 @@ class Executor:
             )
             return
         result.ended_at = self._now()
-        result.account_gate_result = self.gate_result(result)
         if not outcome.succeeded:
-            result.status = TargetStatus.FAILED
-            result.status_reason = outcome.reason
-            if kind is DeployKind.DELETE:
-                instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.INOPERABLE, outcome.reason)
-            elif kind is DeployKind.IMPORT:
-                instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.FAILED_IMPORT, outcome.reason)
-            else:
-                instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.FAILED, outcome.reason)
+            self._fail(instance, kind, result, outcome.reason)
             return
         result.status = TargetStatus.SUCCEEDED
         if kind is DeployKind.DELETE:
@@ -429,6 +446,36 @@ class Executor:
         reason = NO_UPDATES if kind is DeployKind.NOOP else None
         instance.set_status(InstanceStatus.CURRENT, DetailedStatus.SUCCEEDED, reason)
 
+    def _gate(
+        self, stack_set: StackSet, operation: Operation, instance: StackInstance, kind: DeployKind, result: TargetResult
+    ) -> bool:
+        """Ask the account gate; False when it failed the target."""
+        if self.account_gate is None:
+            return True
+        gate = self.account_gate.check(GateCheck(stack_set, operation, result.account, result.region))
+        result.account_gate_result = gate
+        if gate is None or gate.status is not GateStatus.FAILED:
+            return True
+        result.ended_at = self._now()
+        if kind is DeployKind.DRIFT_CHECK:
+            result.status = TargetStatus.FAILED
+            result.status_reason = gate.status_reason
+            instance.drift_status = DriftStatus.UNKNOWN
+        else:
+            self._fail(instance, kind, result, gate.status_reason)
+        return False
+
+    @staticmethod
+    def _fail(instance: StackInstance, kind: DeployKind, result: TargetResult, reason: str | None) -> None:
+        result.status = TargetStatus.FAILED
+        result.status_reason = reason
+        if kind is DeployKind.DELETE:
+            instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.INOPERABLE, reason)
+        elif kind is DeployKind.IMPORT:
+            instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.FAILED_IMPORT, reason)
+        else:
+            instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.FAILED, reason)
+
     def _check_drift(
         self, stack_set: StackSet, operation: Operation, instance: StackInstance, result: TargetResult
     ) -> None:
@@ -436,7 +483,6 @@ class Executor:
         rule = self._take(stack_set, operation, result, frozenset({OutcomeKind.DRIFT, OutcomeKind.FAIL}))
         now = self._now()
         result.ended_at = now
-        result.account_gate_result = self.gate_result(result)
         if rule is not None and rule.kind is OutcomeKind.FAIL:
             result.status = TargetStatus.FAILED
             result.status_reason = rule.reason

@@ -20,6 +20,7 @@ from .vocabulary import (  # the engine's vocabulary, re-exported (``__all__``)
     DetailedStatus,
     DifferenceType,
     DriftStatus,
+    GateStatus,
     InstanceStatus,
     OperationAction,
     OperationStatus,
@@ -125,7 +126,9 @@ class StatusDetails:
 
 @dataclass
 class AccountGateResult:
-    status: str
+    """What a target's account gate decided; FAILED fails the target (the gate's reason is its reason)."""
+
+    status: GateStatus
     status_reason: str | None = None
 
 
@@ -484,6 +487,7 @@ __all__ = [
     "DetailedStatus",
     "DifferenceType",
     "DriftStatus",
+    "GateStatus",
     "ImportedStack",
     "InstanceStatus",
     "ManagedExecution",

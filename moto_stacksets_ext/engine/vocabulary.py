@@ -65,6 +65,14 @@ class TargetStatus(_Vocabulary):
     CANCELLED = "CANCELLED"
 
 
+class GateStatus(_Vocabulary):
+    """What a target's account gate decided (AWS's AccountGateResult.Status)."""
+
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+
+
 class InstanceStatus(_Vocabulary):
     CURRENT = "CURRENT"
     OUTDATED = "OUTDATED"
