@@ -4,6 +4,9 @@ custom execution roles of SERVICE_MANAGED stack sets provisioned as real stacks 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import boto3
@@ -16,6 +19,20 @@ from moto_stacksets_ext.server import ThreadedStackSetsServer
 from support import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, REGION, TOPIC_TEMPLATE, client_in, error_of
 
 EU = "eu-west-1"
+
+
+def _aws_cli(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The AWS CLI (``python -m awscli``) against the plugin's server."""
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
+    command = [sys.executable, "-m", "awscli", "cloudformation", *args, "--endpoint-url", endpoint, "--output", "json"]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
 ROLE_TEMPLATE = json.dumps(
     {
         "Resources": {
@@ -289,3 +306,22 @@ def test_a_stopped_operation_counts_its_cancelled_instances(cf: Any) -> None:
     assert stage["Status"] == "PARTIAL_SUCCESS"
     assert (stage["SucceededStackInstancesCount"], stage["CancelledStackInstancesCount"]) == (1, 2)
     assert stage["PercentageCompleted"] == 100.0
+
+
+def test_aws_cli_against_the_server(server_cf: Any, server: ThreadedStackSetsServer) -> None:
+    """The AWS CLI v1 vendors its own botocore (1.46.3: botocore 1.43.62, without the stage members), so it
+    shows the members its model has; a template with a type that exists nowhere is refused for it too."""
+    server_cf.create_stack_set(StackSetName="cli", TemplateBody=TOPIC_TEMPLATE)
+    operation_id = server_cf.create_stack_instances(StackSetName="cli", Accounts=[ACCOUNT_A], Regions=[REGION])[
+        "OperationId"
+    ]
+    answer = _aws_cli(
+        server.endpoint, "describe-stack-set-operation", "--stack-set-name", "cli", "--operation-id", operation_id
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout)["StackSetOperation"]["StatusDetails"]["FailedStackInstancesCount"] == 0
+    refused = _aws_cli(
+        server.endpoint, "validate-template", "--template-body", '{"Resources": {"T": {"Type": "AWS::SNS::Topicc"}}}'
+    )
+    assert refused.returncode != 0
+    assert "Template format error: Unrecognized resource types: [AWS::SNS::Topicc]" in refused.stderr
