@@ -29,6 +29,7 @@ from .engine.clock import clock
 from .engine.model import DifferenceType, Operation, PropertyDifference, ResourceDriftStatus, TargetResult
 from .engine.outcomes import DriftedResource, Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
+from .suggest import did_you_mean
 
 #: What ``control.drift(resources=...)`` takes: logical id → drift status, or logical ids and ``DriftedResource``s.
 DriftResources = Mapping[str, str] | Sequence[str | DriftedResource]
@@ -101,6 +102,22 @@ class StackSetsControl:
         DETECT_DRIFT; ``cloud`` is ``aws``, ``huawei`` or ``alibaba``.
         """
         return self._add(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times)
+
+    def fail_role(
+        self,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+        cloud: str | None = None,
+        stack_set: str | None = None,
+        action: str | None = None,
+        reason: str | None = None,
+        times: int | None = None,
+    ) -> Outcome:
+        """Make the role provisioning stage fail in matching accounts (AWS: a SERVICE_MANAGED stack set with a
+        custom execution role template); their stack instances are SKIPPED. ``region`` is the region the
+        role is provisioned in: the first region the operation deploys to in that account."""
+        return self._add(OutcomeKind.FAIL_ROLE, reason, cloud, account, region, stack_set, action, times)
 
     def succeed(
         self,
@@ -225,10 +242,12 @@ class StackSetsControl:
         if progression not in ("immediate", "manual", "time"):
             raise ControlArgumentError(
                 f"control.set_progression(): progression must be 'immediate', 'manual' or 'time', not {progression!r}"
+                f"{did_you_mean(progression, ('immediate', 'manual', 'time'))}"
             )
         if cloud not in OPERATION_MODELS:
             raise ControlArgumentError(
                 f"control.set_progression(): cloud must be one of {list(OPERATION_MODELS)}, not {cloud!r}"
+                f"{did_you_mean(cloud, OPERATION_MODELS)}"
             )
         if not isinstance(times, int) or isinstance(times, bool) or times < 1:
             raise ControlArgumentError(f"control.set_progression(): times must be a positive integer, not {times!r}")

@@ -19,7 +19,8 @@ from functools import cache
 from typing import Any, Union
 
 from .alibaba_ros.context import RosStackGroupProperties
-from .engine import model
+from .cloudformation.execution_roles import AwsStackSetProperties
+from .engine import model, stages
 from .engine.lifecycle import Mode, Pace, Progression
 from .engine.pagination import SequencedList
 from .huawei_rfs.state import RfsStackSetProperties, VarsUriOverride
@@ -37,6 +38,14 @@ TYPES: dict[str, type] = {
     "ImportedStack": model.ImportedStack,
     "AccountGateResult": model.AccountGateResult,
     "StatusDetails": model.StatusDetails,
+    "Stages": stages.Stages,
+    "RoleProvisioning": stages.RoleProvisioning,
+    "StackInstancesDeployment": stages.StackInstancesDeployment,
+    "RegionalStackInstancesDeployment": stages.RegionalStackInstancesDeployment,
+    "RegionalStages": stages.RegionalStages,
+    "RegionalStatusDetail": stages.RegionalStatusDetail,
+    "RoleTarget": stages.RoleTarget,
+    "StageStatus": model.StageStatus,
     "Preferences": model.Preferences,
     "DeploymentTargets": model.DeploymentTargets,
     "Parameter": model.Parameter,
@@ -61,6 +70,7 @@ TYPES: dict[str, type] = {
     "RfsStackSetProperties": RfsStackSetProperties,
     "VarsUriOverride": VarsUriOverride,
     "RosStackGroupProperties": RosStackGroupProperties,
+    "AwsStackSetProperties": AwsStackSetProperties,
 }
 _TAGS: dict[type, str] = {kind: tag for tag, kind in TYPES.items()}
 
