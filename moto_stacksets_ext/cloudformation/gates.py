@@ -6,7 +6,7 @@ The engine asks its ``AccountGate`` before each target's first deployment (``eng
   moto Lambda function ``arn:<partition>:lambda:<region>:<account>:function:AWSCloudFormationStackSetAccountGate``,
   whose code runs in-process when its runtime is Python (``hooks.lambdas``, as Lambda Hooks run);
 - no function: SKIPPED, ``Function not found: <arn>`` (AWS's recorded wording); a function the mock cannot run
-  (another runtime, no zip package): SKIPPED with why (our wording), and a warning once per function;
+  (another runtime, no zip package): SKIPPED with why (our wording), and a warning each time it is skipped;
 - the function answers SUCCEEDED (``{"Status": "SUCCEEDED"}``, or the bare word): the target proceeds; anything
   else (FAILED, another answer, an exception) fails the target with ``AccountGateResult`` FAILED, the reason
   being the function's ``StatusReason`` when it gave one, else ours.
@@ -38,7 +38,6 @@ ACCOUNT_GATE = "AWSCloudFormationStackSetAccountGate"
 GateFunction = Callable[[dict[str, Any], Any], Any]
 
 logger = logging.getLogger(__name__)
-_warned: set[str] = set()
 
 
 def gate_arn(account: str, region: str) -> str:
@@ -114,9 +113,7 @@ class LambdaAccountGate:
             return AccountGateResult(GateStatus.SKIPPED, f"Function not found: {arn}")
         if found.runner is None:
             reason = f"Function {arn} cannot be invoked by the mock: {found.problem}"
-            if arn not in _warned:
-                _warned.add(arn)
-                logger.warning("Account gate skipped: %s", reason)
+            logger.warning("Account gate skipped: %s", reason)
             return AccountGateResult(GateStatus.SKIPPED, reason)
         return _invoke(found.runner, arn, check)
 

@@ -194,6 +194,7 @@ def test_a_function_the_mock_cannot_run_is_skipped(cf: Any, caplog: pytest.LogCa
     with caplog.at_level("WARNING", logger="moto_stacksets_ext.cloudformation.gates"):
         status, (row,) = rollout(cf, [ACCOUNT_A], [REGION])
     assert (status, row["Status"]) == ("SUCCEEDED", "SUCCEEDED")
+    assert f"Account gate skipped: Function {gate_arn(ACCOUNT_A)} cannot be invoked by the mock" in caplog.text
     assert row["AccountGateResult"] == {
         "Status": "SKIPPED",
         "StatusReason": f"Function {gate_arn(ACCOUNT_A)} cannot be invoked by the mock: "
