@@ -18,6 +18,8 @@ from .. import jsonsafe
 
 Value = object
 MAX_TEMPLATE_BYTES = 1024 * 1024
+#: The most resource instances the mock expands a template to (a guard against ``count = 1000000000``).
+MAX_RESOURCES = 10000
 
 
 class TemplateError(ValueError):
@@ -116,9 +118,11 @@ def parse_template(text: str, vars_given: Mapping[str, Value] | None = None) -> 
     resources: list[TfResource] = []
     for key, mode in (("resource", "RESOURCE"), ("data", "DATA")):
         for (kind, name), body in _labelled(document.get(key, {}), 2, key):
-            for index in _indexes(body, scope):
-                config = {k: v for k, v in body.items() if k not in ("count", "for_each")}
-                resources.append(TfResource(kind, name, mode, index, config))
+            indexes = _indexes(body, scope)
+            if len(resources) + len(indexes) > MAX_RESOURCES:
+                raise TemplateError(f"The template expands to more than {MAX_RESOURCES} resources, the mock's limit.")
+            config = {k: v for k, v in body.items() if k not in ("count", "for_each")}
+            resources.extend(TfResource(kind, name, mode, index, config) for index in indexes)
     outputs: list[TfOutput] = []
     for (name,), body in _labelled(document.get("output", {}), 1, "output"):
         description = body.get("description")
@@ -139,7 +143,7 @@ def _indexes(body: Mapping[str, Value], scope: Scope) -> list[str | None]:
             count = int(count)
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise TemplateError(f"count must be a whole number, not {body['count']!r}.")
-        return [str(n) for n in range(count)]
+        return [str(n) for n in range(min(count, MAX_RESOURCES + 1))]
     if "for_each" in body:
         try:
             each = scope.resolve(body["for_each"])

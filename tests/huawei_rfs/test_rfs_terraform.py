@@ -55,3 +55,8 @@ def test_vars_bodies_are_tfvars_or_json() -> None:
     assert parse_vars('{"a": "x"}') == {"a": "x"}
     with pytest.raises(TemplateError):
         parse_vars("= nope")
+
+
+def test_a_template_expanding_beyond_the_mocks_limit_is_refused() -> None:
+    with pytest.raises(TemplateError, match="more than 10000 resources"):
+        parse_template('resource "a_b" "c" {\n  count = 1000000000\n}\n')
