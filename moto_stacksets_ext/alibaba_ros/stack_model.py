@@ -17,6 +17,7 @@ from enum import Enum
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from ..engine import door
 from ..engine.lifecycle import Pace
 from ..engine.model import Parameter, Tag
 from .template_resources import StackTemplate
@@ -151,6 +152,15 @@ class StackStore:
     def ordered(self) -> list[RosStack]:
         return sorted(self.stacks.values(), key=lambda s: s.seq)
 
+    def catch_up(self) -> None:
+        """Take the steps the clock has made due in this store's stacks (time progression): the engine's door
+        calls it with its namespaces when the test clock moves (``door.catch_up_all``)."""
+        from .stack_runner import catch_up
+
+        for stack in self.ordered():
+            if stack.pace is not None:
+                catch_up(stack, self, read=False)
+
 
 class RosStacksBackend(BaseBackend):
     """Holds every (account, region)'s stacks (one instance; moto's reset replaces it)."""
@@ -178,6 +188,7 @@ def store(account: str, region: str) -> StackStore:
         found = holder.stores.get((account, region))
         if found is None:
             found = holder.stores[(account, region)] = StackStore(account, region)
+            door.register(found)
     return found
 
 
