@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -21,6 +22,9 @@ from ..engine import door
 from ..engine.lifecycle import Pace
 from ..engine.model import Parameter, Tag
 from .template_resources import StackTemplate
+
+if TYPE_CHECKING:
+    from .stack_runner import StackRun
 
 
 class StackAction(str, Enum):
@@ -113,7 +117,7 @@ class RosStack:
     resources: dict[str, StackResource] = field(default_factory=dict)
     events: list[StackEvent] = field(default_factory=list)
     #: The action in progress (None: the stack is at rest).
-    run: object | None = None
+    run: StackRun | None = None
     #: How the action in progress advances (None: driven by a stack-group deployment).
     pace: Pace | None = None
     #: The template and parameters before an update (what its rollback restores).
