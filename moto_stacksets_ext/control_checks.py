@@ -1,6 +1,9 @@
 """Checks of the test-control API's arguments: a scripted outcome that could never match is an error at the
 call, with a message naming the valid values, not a "stale outcome" at teardown.
 
+Every message is one line; a value close to a valid one names it ("did you mean 'eu-west-1'?", by
+``difflib``), and a region or account names only the cloud it belongs to.
+
 * ``cloud``: ``aws``, ``huawei`` or ``alibaba``;
 * ``account``: a string; on AWS 12 digits, on Huawei a domain id (32 lower-case hex characters), on Alibaba
   16 digits (with no ``cloud``, any of these);
@@ -17,6 +20,7 @@ call, with a message naming the valid values, not a "stale outcome" at teardown.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Mapping
@@ -24,6 +28,7 @@ from typing import Any
 
 from .engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
 from .engine.outcomes import DriftedResource
+from .suggest import closest, did_you_mean
 
 CLOUDS = ("aws", "huawei", "alibaba")
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT")
@@ -71,7 +76,10 @@ def cloud(call: str, value: Any) -> str | None:
     if value is None:
         return None
     if value not in CLOUDS:
-        raise ControlArgumentError(f"{_name(call, 'cloud')} must be one of {list(CLOUDS)} (or None), not {value!r}")
+        raise ControlArgumentError(
+            f"{_name(call, 'cloud')} must be one of {list(CLOUDS)} (or None), not {value!r}"
+            f"{did_you_mean(value, CLOUDS)}"
+        )
     return str(value)
 
 
@@ -79,15 +87,28 @@ def account(call: str, value: Any, in_cloud: str | None) -> str | None:
     if value is None:
         return None
     clouds = [in_cloud] if in_cloud else list(CLOUDS)
-    rules = "; ".join(f"{name}: {_ACCOUNT_RULES[name][1]}" for name in clouds)
     if not isinstance(value, str):
+        rules = "; ".join(f"{name}: {_ACCOUNT_RULES[name][1]}" for name in clouds)
         hint = f" (did you mean {str(value)!r}?)" if isinstance(value, int) and not isinstance(value, bool) else ""
         raise ControlArgumentError(
             f"{_name(call, 'account')} must be a string ({rules}), not the {type(value).__name__} {value!r}{hint}"
         )
     if not any(_ACCOUNT_RULES[name][0].fullmatch(value) for name in clouds):
-        raise ControlArgumentError(f"{_name(call, 'account')} {value!r} is not an account id ({rules})")
+        meant = _account_cloud(value, clouds)
+        raise ControlArgumentError(
+            f"{_name(call, 'account')} {value!r} is not an account id ({meant}: {_ACCOUNT_RULES[meant][1]})"
+        )
     return value
+
+
+def _account_cloud(value: str, clouds: list[str]) -> str:
+    """The cloud whose account ids ``value`` looks most like: digits of the nearest length (AWS 12, Alibaba
+    16), hexadecimal letters Huawei's."""
+    if "huawei" in clouds and (re.search(r"[a-fA-F]", value) or len(value) >= 24 or clouds == ["huawei"]):
+        return "huawei"
+    lengths = {"aws": 12, "alibaba": 16}
+    candidates = [name for name in clouds if name in lengths] or clouds
+    return min(candidates, key=lambda name: abs(lengths.get(name, 32) - len(value)))
 
 
 def region(call: str, value: Any, in_cloud: str | None) -> str | None:
@@ -96,15 +117,28 @@ def region(call: str, value: Any, in_cloud: str | None) -> str | None:
     clouds = [in_cloud] if in_cloud else list(CLOUDS)
     if isinstance(value, str) and any(value in regions(name) for name in clouds):
         return value
-    listed = "; ".join(f"{name}: {', '.join(regions(name))}" for name in clouds)
-    raise ControlArgumentError(f"{_name(call, 'region')} {value!r} is not a known region. Known regions: {listed}")
+    argument = f"{_name(call, 'region')} {value!r}"
+    if in_cloud is not None:
+        hint = did_you_mean(value, regions(in_cloud)) or f" (e.g. {regions(in_cloud)[0]!r})"
+        raise ControlArgumentError(f"{argument} is not a known {in_cloud} region{hint}")
+    matches = [(name, match) for name in clouds if (match := closest(value, regions(name))) is not None]
+    if matches:  # the closest region of all, and the one cloud it belongs to
+        name, match = max(matches, key=lambda found: difflib.SequenceMatcher(None, value.lower(), found[1]).ratio())
+        article = "an" if name[0] in "aeiou" else "a"
+        raise ControlArgumentError(
+            f"{argument} is not a known region (did you mean {match!r}, {article} {name} region?)"
+        )
+    raise ControlArgumentError(f"{argument} is not a known region of {', '.join(clouds)} (pass cloud= to say which)")
 
 
 def action(call: str, value: Any) -> str | None:
     if value is None:
         return None
     if value not in ACTIONS:
-        raise ControlArgumentError(f"{_name(call, 'action')} must be one of {list(ACTIONS)} (or None), not {value!r}")
+        raise ControlArgumentError(
+            f"{_name(call, 'action')} must be one of {list(ACTIONS)} (or None), not {value!r}"
+            f"{did_you_mean(value, ACTIONS)}"
+        )
     return str(value)
 
 
@@ -156,6 +190,7 @@ def _status(argument: str, value: Any) -> ResourceDriftStatus:
         return ResourceDriftStatus(value)
     raise ControlArgumentError(
         f"{argument}: a drift status must be one of {list(RESOURCE_DRIFT_STATUSES)}, not {value!r}"
+        f"{did_you_mean(value, RESOURCE_DRIFT_STATUSES)}"
     )
 
 

@@ -12,8 +12,16 @@ from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
 from . import groups, instances, operations, signatures, stacks, tags, template_calls, xmlbody
 from .accounts import calling_account
 from .call import Call
-from .errors import RosError, unknown_action
-from .wire import API_VERSION, Params, access_key_id, action_and_version, check_form_text, response_format
+from .errors import RosError, mandatory_parameter_missing, unknown_action
+from .wire import (
+    API_VERSION,
+    Params,
+    access_key_id,
+    action_and_version,
+    check_form_text,
+    response_format,
+    rpc_parameters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +70,11 @@ HANDLERS: dict[str, Handler] = {
 HOST_ID = "ros.aliyuncs.com"
 _AWS_SIGNATURE = re.compile(r"^\s*AWS4-", re.IGNORECASE)
 _CONTENT_TYPE = "application/json;charset=utf-8"
+#: Alibaba's V2 (RPC) common parameters: with ``Version=2019-09-10`` they make a request ROS's even without an
+#: action.
+_RPC_PARAMETERS = frozenset(
+    {"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureVersion", "RegionId", "Format"}
+)
 
 
 class RosFrontEnd:
@@ -75,13 +88,24 @@ class RosFrontEnd:
         self._lock = threading.RLock()
 
     def claims(self, request: GatewayRequest) -> bool:
-        """ROS requests: ACS3 headers with version 2019-09-10, or V2 ``Action`` + ``Version=2019-09-10``."""
+        """ROS requests: ACS3 headers with version 2019-09-10, or V2 ``Action`` + ``Version=2019-09-10``; and,
+        to answer them with ROS's error, ROS requests without an action: ``x-acs-version: 2019-09-10``, a ROS
+        ``Host``, or V2 RPC parameters (``Version=2019-09-10`` with a common parameter: ``RegionId``, ``Format``,
+        a signature parameter). Never an
+        AWS-signed request."""
         if request.headers.get("x-acs-action"):
             return bool(request.headers.get("x-acs-version") == API_VERSION)
         if _AWS_SIGNATURE.match(request.headers.get("authorization") or ""):
             return False
+        if request.headers.get("x-acs-version") == API_VERSION:
+            return True
+        host = str(request.headers.get("host") or "")
+        if any(pattern.match(f"https://{host}/") for pattern in self.host_patterns):
+            return True
         action, version = action_and_version(request)
-        return bool(action) and version == API_VERSION
+        if version != API_VERSION:
+            return False
+        return bool(action) or bool(rpc_parameters(request) & _RPC_PARAMETERS)
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         request_id = str(uuid.uuid4()).upper()
@@ -112,7 +136,9 @@ class RosFrontEnd:
 
     def _dispatch(self, request: GatewayRequest) -> dict[str, object]:
         action, version = action_and_version(request)
-        handler = HANDLERS.get(action or "") if version == API_VERSION else None
+        if not action:
+            raise mandatory_parameter_missing("Action")
+        handler = HANDLERS.get(action) if version == API_VERSION else None
         if handler is None:
             raise unknown_action()
         assert action is not None
