@@ -1,4 +1,6 @@
-"""Alibaba Cloud ROS stack groups (API 2019-09-10) on the stack-set engine, for the official Python SDK.
+"""Alibaba Cloud ROS stack groups (API 2019-09-10) on the stack-set engine, for the official Python SDK, and
+the ROS stacks behind their instances (plus plain ``CreateStack`` stacks, with ``ALIYUN::ROS::StackGroup`` and
+``ALIYUN::ROS::StackInstances`` resources).
 
 ``FRONT_END`` is registered with the gateway by ``moto_stacksets_ext.plugin.register_clouds``: under
 ``mock_stacksets()`` requests to ``ros.aliyuncs.com`` / ``ros.<region>.aliyuncs.com`` are answered

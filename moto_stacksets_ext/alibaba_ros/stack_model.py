@@ -13,13 +13,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from ..engine import door
 from ..engine.lifecycle import Pace
 from ..engine.model import Parameter, Tag
 from .template_resources import StackTemplate
+
+if TYPE_CHECKING:
+    from .stack_runner import StackRun
 
 
 class StackAction(str, Enum):
@@ -112,7 +117,7 @@ class RosStack:
     resources: dict[str, StackResource] = field(default_factory=dict)
     events: list[StackEvent] = field(default_factory=list)
     #: The action in progress (None: the stack is at rest).
-    run: object | None = None
+    run: StackRun | None = None
     #: How the action in progress advances (None: driven by a stack-group deployment).
     pace: Pace | None = None
     #: The template and parameters before an update (what its rollback restores).
@@ -151,6 +156,15 @@ class StackStore:
     def ordered(self) -> list[RosStack]:
         return sorted(self.stacks.values(), key=lambda s: s.seq)
 
+    def catch_up(self) -> None:
+        """Take the steps the clock has made due in this store's stacks (time progression): the engine's door
+        calls it with its namespaces when the test clock moves (``door.catch_up_all``)."""
+        from .stack_runner import catch_up
+
+        for stack in self.ordered():
+            if stack.pace is not None:
+                catch_up(stack, self, read=False)
+
 
 class RosStacksBackend(BaseBackend):
     """Holds every (account, region)'s stacks (one instance; moto's reset replaces it)."""
@@ -178,6 +192,7 @@ def store(account: str, region: str) -> StackStore:
         found = holder.stores.get((account, region))
         if found is None:
             found = holder.stores[(account, region)] = StackStore(account, region)
+            door.register(found)
     return found
 
 

@@ -100,7 +100,6 @@ class StackRun:
     current: Work | None = None
     #: What this action changed, for its rollback: (task done, the resource's type and properties before).
     done: list[tuple[ResourceTask, str | None, dict[str, object] | None]] = field(default_factory=list)
-    retained: frozenset[str] = frozenset()
 
 
 def _now() -> datetime:
@@ -108,9 +107,15 @@ def _now() -> datetime:
 
 
 def record(
-    stack: RosStack, store: StackStore, logical_id: str, resource_type: str, status: str, reason: str | None = None,
+    stack: RosStack,
+    store: StackStore,
+    logical_id: str,
+    resource_type: str,
+    status: str,
+    reason: str | None = None,
     physical_id: str | None = None,
-) -> None:  # fmt: skip
+) -> None:
+    """Add an event to ``stack`` (now, by the engine clock)."""
     stack.events.append(
         StackEvent(
             seq=store.next_event(),

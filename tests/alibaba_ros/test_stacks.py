@@ -390,3 +390,16 @@ def test_updating_a_stack_group_resource_updates_the_group(clients: Clients) -> 
     # The group's update operation updated its instances' stacks.
     member_stack = instance(c, A1, SHANGHAI, "FromStack").stack_id
     assert outputs(get_stack(clients(access_key=A1), member_stack, SHANGHAI))["Env"] == "prod"
+
+
+def test_time_progression_moves_a_stack_with_the_engine_clock(clients: Clients) -> None:
+    c = clients()
+    control.freeze_clock()
+    control.set_progression("time", seconds=30, cloud="alibaba")
+    stack_id = create_stack(c, group_template([A1], [SHANGHAI]), name="Parent")
+    assert get_stack(c, stack_id).status == "CREATE_IN_PROGRESS"
+    control.advance(29)
+    assert get_stack(c, stack_id).status == "CREATE_IN_PROGRESS"
+    for _ in range(4):  # the stack's steps and its stack-group operation's steps come due with the clock
+        control.advance(30)
+    assert get_stack(c, stack_id).status == "CREATE_COMPLETE"
