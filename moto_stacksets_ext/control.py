@@ -17,11 +17,12 @@ from moto.core.model_instances import reset_model_data
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
-from . import control_checks as checks
-from . import namespaces, plugin
-from .calls import CallLog, calls
+from . import plugin
+from ._control import checks
+from ._control.calls import CallLog, calls
+from ._control.checks import ControlArgumentError
+from ._state import namespaces
 from .cloudformation.hooks import control as hook_control
-from .control_checks import ControlArgumentError
 from .engine import door
 from .engine.clock import clock
 from .engine.model import DifferenceType, Operation, PropertyDifference, ResourceDriftStatus, TargetResult
@@ -32,8 +33,8 @@ from .engine.stacksets import StackSetNamespace
 DriftResources = Mapping[str, str] | Sequence[str | DriftedResource]
 
 if TYPE_CHECKING:
+    from ._control.remote import RemoteControl
     from .alibaba_ros.resource_directory import ResourceDirectory
-    from .remote_control import RemoteControl
 
 #: The moto state-manager model of each cloud's operations (the front-ends register them under these names).
 OPERATION_MODELS = {
@@ -63,7 +64,7 @@ def _remote() -> RemoteControl | None:
     """The server to act on, while a ``mock_stacksets`` runs under moto's ``TEST_SERVER_MODE``."""
     if not plugin.server_mode():
         return None
-    from .remote_control import RemoteControl
+    from ._control.remote import RemoteControl
 
     return RemoteControl(plugin.server_endpoint())
 
@@ -260,7 +261,7 @@ class StackSetsControl:
         """The engine namespace of one cloud, account and region (for assertions beyond the APIs). Not under
         TEST_SERVER_MODE (``ServerModeError``): the namespace is a live object of the server's process."""
         if plugin.server_mode():
-            from .remote_control import refuse
+            from ._control.remote import refuse
 
             refuse(
                 "namespace()",
@@ -315,7 +316,7 @@ class StackSetsControl:
         """Every request the mock served on the plugin's routes (AWS CloudFormation, Huawei RFS, Alibaba ROS),
         oldest first: ``Call(cloud, action, account, region, parameters, status, error_code)``. Filter with
         ``calls.filter(action="DescribeStackSetOperation")``, count with ``calls.count(...)``. Reset with
-        every mock (see ``moto_stacksets_ext.calls``). Under TEST_SERVER_MODE, the server's record."""
+        every mock (see ``moto_stacksets_ext._control.calls``). Under TEST_SERVER_MODE, the server's record."""
         if (remote := _remote()) is not None:
             return remote.calls
         return calls
@@ -379,7 +380,7 @@ class StackSetsControl:
         ``control.hooks.lambda_function(arn, fn)``, ``control.hooks.load_project(directory)``. Under
         TEST_SERVER_MODE every call raises ``ServerModeError`` (a Python callable cannot reach the server)."""
         if plugin.server_mode():
-            from .remote_control import SERVER_MODE_HOOKS
+            from ._control.remote import SERVER_MODE_HOOKS
 
             return SERVER_MODE_HOOKS
         return self._hooks

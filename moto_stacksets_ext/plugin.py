@@ -25,11 +25,13 @@ from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
-from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
+from . import moto_internals
+from ._state import namespaces
+from ._transport import async_http, forwarding, gateway, vendored_requests
+from ._transport.gateway import UnservedEndpointError
 from .cloudformation import auto_deployment, caches, organizations
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
-from .gateway import UnservedEndpointError
 from .moto_internals import MotoContractError, PluginInstallError
 
 ROUTE = moto_internals.CLOUDFORMATION_ROUTE

@@ -8,7 +8,7 @@ import threading
 import uuid
 from collections.abc import Callable
 
-from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
+from .._transport.gateway import GatewayRequest, GatewayResponse, compile_patterns
 from . import groups, instances, operations, signatures, xmlbody
 from .accounts import calling_account
 from .call import Call

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-from .. import jsonsafe
-from ..gateway import GatewayRequest
+from .. import _jsonsafe as jsonsafe
+from .._transport.gateway import GatewayRequest
 from .errors import invalid_parameter, mandatory_parameter_missing
 
 API_VERSION = "2019-09-10"

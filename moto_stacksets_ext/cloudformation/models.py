@@ -18,7 +18,7 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.utilities.utils import get_partition
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine import door
 from ..engine import errors as engine_errors
 from ..engine.clock import clock

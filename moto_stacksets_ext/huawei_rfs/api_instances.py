@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .._transport.gateway import GatewayResponse
 from ..engine.model import StackInstance, StackSet
 from ..engine.requests import ListQuery, ResolvedTargets
 from ..engine.stacksets import OperationRequest
-from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
 from .context import Call, call_identity_check, engine_errors, operation_started, require_agencies
 from .errors import INVALID_VALUE, RfsError

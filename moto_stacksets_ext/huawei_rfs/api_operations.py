@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from .._transport.gateway import GatewayResponse
 from ..engine.model import Operation
 from ..engine.requests import ListQuery
-from ..gateway import GatewayResponse
 from . import filters, listing, render
 from .context import Call, call_identity_check, engine_errors
 from .params import call_identity, check_length

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote, urlsplit
 
+from .._transport.gateway import GatewayResponse
 from ..engine.errors import OperationInProgress
 from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSet, StackSetStatus
 from ..engine.requests import ResolvedTargets
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
-from ..gateway import GatewayResponse
 from . import filters, listing, render, targets
 from .context import Call, call_identity_check, engine_errors, operation_started, require_agencies
 from .errors import (

@@ -10,9 +10,9 @@ import logging
 import re
 import uuid
 
+from .._transport.gateway import GatewayRequest, GatewayResponse, compile_patterns
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
-from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
 from . import identity, routes
 from .context import Call
 from .errors import INTERNAL, NOT_FOUND, RfsError

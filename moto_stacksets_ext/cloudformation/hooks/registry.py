@@ -19,7 +19,7 @@ from typing import Any
 
 from moto.utilities.utils import get_partition
 
-from ... import jsonsafe
+from ... import _jsonsafe as jsonsafe
 from ...engine.clock import clock
 from ...engine.errors import InvalidPageToken
 from ...engine.pagination import SequencedList, TokenCodec, paginate

@@ -18,7 +18,7 @@ from .results import HookResultStore
 
 def handler_book() -> HookHandlerBook:
     """The Hook code registered in-process (handlers by type name, Lambda functions by ARN), reset with moto."""
-    from ... import namespaces
+    from ..._state import namespaces
 
     namespaces.touch()
     holder = namespaces.cloud_namespaces_backends[DEFAULT_ACCOUNT_ID]["aws"]
@@ -28,7 +28,7 @@ def handler_book() -> HookHandlerBook:
 
 def outcome_book() -> HookOutcomeBook:
     """The scripted Hook outcomes, held in the plugin's namespaces holder (reset with moto's reset)."""
-    from ... import namespaces
+    from ..._state import namespaces
 
     namespaces.touch()
     holder = namespaces.cloud_namespaces_backends[DEFAULT_ACCOUNT_ID]["aws"]

@@ -25,12 +25,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import jsonsafe, namespaces
-from .engine.errors import UnknownRegion
-from .engine.model import StackSet
-from .engine.regions import check_targets
-from .engine.stacksets import StackSetNamespace
-from .state_codec import StateFileError, decode, encode
+from .. import _jsonsafe as jsonsafe
+from ..engine.errors import UnknownRegion
+from ..engine.model import StackSet
+from ..engine.regions import check_targets
+from ..engine.stacksets import StackSetNamespace
+from . import namespaces
+from .codec import StateFileError, decode, encode
 
 FORMAT = "moto-stacksets-ext/state"
 #: 2: explicit type tags (1 named classes module:qualname; still read).
@@ -43,7 +44,7 @@ __all__ = ["FORMAT", "VERSION", "StateFileError", "decode", "encode", "export_st
 
 # -- the namespaces of every cloud ------------------------------------------------------------------------
 def _aws_namespaces() -> list[StackSetNamespace]:
-    from .cloudformation.models import stacksets_backends
+    from ..cloudformation.models import stacksets_backends
 
     return [backend.namespace for _, regions in list(stacksets_backends.items()) for _, backend in regions.items()]
 
@@ -60,7 +61,7 @@ def _namespace_for(cloud: str, account: str, region: str) -> StackSetNamespace:
 
 
 def _aws_namespace(account: str, region: str) -> StackSetNamespace:
-    from .cloudformation.models import stacksets_backends
+    from ..cloudformation.models import stacksets_backends
 
     try:
         found: StackSetNamespace = stacksets_backends[account][region].namespace
@@ -70,13 +71,13 @@ def _aws_namespace(account: str, region: str) -> StackSetNamespace:
 
 
 def _huawei_namespace(account: str, region: str) -> StackSetNamespace:
-    from .huawei_rfs.naming import namespace_of
+    from ..huawei_rfs.naming import namespace_of
 
     return namespace_of(account, region)
 
 
 def _alibaba_namespace(account: str, region: str) -> StackSetNamespace:
-    from .alibaba_ros.context import namespace
+    from ..alibaba_ros.context import namespace
 
     return namespace(account, region)
 
@@ -173,7 +174,7 @@ def _check_home(identity: tuple[str, str, str]) -> None:
     """The namespace's own region must be one its cloud can load (AWS: a region moto has)."""
     cloud, account, region = identity
     if cloud == "aws":
-        from .cloudformation.models import stacksets_backends
+        from ..cloudformation.models import stacksets_backends
 
         if region not in stacksets_backends[account].regions:
             raise StateFileError(f"unknown AWS region {region!r}")
@@ -199,7 +200,7 @@ def install_state(parsed: Parsed) -> int:
     for namespace, stack_sets in targets:
         namespace.restore(stack_sets)
         if namespace.identity[0] == "aws":
-            from .cloudformation.stacks import restore_stacks
+            from ..cloudformation.stacks import restore_stacks
 
             restore_stacks(stack_sets)
         count += len(stack_sets)

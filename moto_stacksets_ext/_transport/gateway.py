@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from . import calls
-from .engine import door
+from .._control import calls
+from ..engine import door
 
 logger = logging.getLogger(__name__)
 #: One line per request in server mode: ``METHOD cloud Action status 12.3ms``.

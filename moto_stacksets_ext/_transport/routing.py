@@ -70,7 +70,7 @@ class AwsRouter:
 
 
 def _internal_failure(start_response: Callable[..., Any]) -> Iterable[bytes]:
-    from .cloudformation.front_door import error
+    from ..cloudformation.front_door import error
 
     _, headers, body = error(500, "InternalFailure", "The request processing has failed.", sender=False)
     encoded = str(body).encode()
@@ -94,7 +94,7 @@ def _direct_handler() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable
     if not issubclass(BackendRequest, Request) or not hasattr(Request, "raw_url"):  # pragma: no cover - moto < 5.2
         return None
 
-    from .cloudformation.responses import StackSetsResponse
+    from ..cloudformation.responses import StackSetsResponse
 
     class ServerRequest(Request):
         from_wsgi_server = True  # as moto's Flask request class says: werkzeug's server adds the Date header

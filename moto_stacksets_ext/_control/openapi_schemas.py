@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cloudformation.hooks.model import HookStatus, TargetType
-from .control_checks import ACTIONS, CLOUDS, DIFFERENCE_TYPES, RESOURCE_DRIFT_STATUSES
-from .control_checks import regions as known_regions
-from .engine.outcomes import OutcomeKind
+from ..cloudformation.hooks.model import HookStatus, TargetType
+from ..engine.outcomes import OutcomeKind
+from .checks import ACTIONS, CLOUDS, DIFFERENCE_TYPES, RESOURCE_DRIFT_STATUSES
+from .checks import regions as known_regions
 
 #: Seconds one ``POST /clock`` may advance (about three years; the clock stops at year 9999).
 MAX_ADVANCE_PER_CALL = 100_000_000

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 if TYPE_CHECKING:
-    from .gateway import GatewayRequest, GatewayResponse
+    from .._transport.gateway import GatewayRequest, GatewayResponse
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def _record(call: Call) -> None:
     """Add to the process-wide record; the first call since a reset makes sure moto's next reset reaches
     the record (moto resets only the backends in use)."""
     if len(calls) == 0:
-        from . import namespaces
+        from .._state import namespaces
 
         namespaces.touch()
     calls.record(call)
@@ -244,7 +244,7 @@ def _camel(name: str) -> str:
 
 
 def _describe_rfs(request: GatewayRequest) -> tuple[str, str | None, str | None, dict[str, Any]]:
-    from .huawei_rfs import identity, routes
+    from ..huawei_rfs import identity, routes
 
     parts = routes.segments(request.url)
     parameters: dict[str, Any] = {}
@@ -281,8 +281,8 @@ def _decoded(value: str) -> Any:
 
 
 def _describe_ros(request: GatewayRequest) -> tuple[str, str | None, str | None, dict[str, Any]]:
-    from .alibaba_ros.accounts import calling_account
-    from .alibaba_ros.wire import COMMON_PARAMETERS, access_key_id, action_and_version
+    from ..alibaba_ros.accounts import calling_account
+    from ..alibaba_ros.wire import COMMON_PARAMETERS, access_key_id, action_and_version
 
     action, _ = action_and_version(request)
     pairs = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)

@@ -22,8 +22,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
-from .engine.outcomes import DriftedResource
+from ..engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
+from ..engine.outcomes import DriftedResource
 
 CLOUDS = ("aws", "huawei", "alibaba")
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT")
@@ -55,10 +55,10 @@ def regions(cloud: str) -> tuple[str, ...]:
     if cloud == "aws":
         return aws_regions()
     if cloud == "huawei":
-        from .huawei_rfs.identity import KNOWN_REGIONS
+        from ..huawei_rfs.identity import KNOWN_REGIONS
 
         return tuple(KNOWN_REGIONS)
-    from .alibaba_ros.context import known_regions
+    from ..alibaba_ros.context import known_regions
 
     return tuple(known_regions())
 

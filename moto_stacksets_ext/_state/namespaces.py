@@ -14,11 +14,11 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
-from .cloudformation.hooks.handlers import HookHandlerBook
-from .cloudformation.hooks.outcomes import HookOutcomeBook
-from .engine.clock import clock
-from .engine.outcomes import outcomes
-from .engine.stacksets import StackSetNamespace
+from ..cloudformation.hooks.handlers import HookHandlerBook
+from ..cloudformation.hooks.outcomes import HookOutcomeBook
+from ..engine.clock import clock
+from ..engine.outcomes import outcomes
+from ..engine.stacksets import StackSetNamespace
 
 NamespaceKey = tuple[str, str, str]
 
@@ -64,7 +64,7 @@ _operation_models: list[str] = []
 def reset_process_state() -> None:
     """Reset what the plugin keeps outside moto's backends: the engine clock, scripted deployment outcomes,
     the record of calls and the progression (state-manager transition) of every plugin model."""
-    from .calls import calls
+    from .._control.calls import calls
 
     clock.reset()
     outcomes.clear()
