@@ -17,7 +17,7 @@ from moto.core.model_instances import reset_model_data
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
-from . import plugin
+from . import _clouds, plugin
 from ._control import checks
 from ._control.calls import CallLog, calls
 from ._control.checks import ControlArgumentError
@@ -36,12 +36,8 @@ if TYPE_CHECKING:
     from ._control.remote import RemoteControl
     from .alibaba_ros.resource_directory import ResourceDirectory
 
-#: The moto state-manager model of each cloud's operations (the front-ends register them under these names).
-OPERATION_MODELS = {
-    "aws": "cloudformation::stackset-operation",
-    "huawei": "huawei-rfs::stackset-operation",
-    "alibaba": "alibaba-ros::stackgroup-operation",
-}
+#: The moto state-manager model of each cloud's operations (each cloud's record names its own).
+OPERATION_MODELS: Mapping[str, str] = _clouds.OPERATION_MODELS
 
 __all__ = [
     "OPERATION_MODELS",
@@ -242,7 +238,6 @@ class StackSetsControl:
             transition["times"] = times
         elif progression == "time":
             transition["seconds"] = seconds
-        namespaces.operation_model(OPERATION_MODELS[cloud])  # known to the plugin's reset, even if not loaded yet
         state_manager.set_transition(OPERATION_MODELS[cloud], transition)
         return transition
 
@@ -269,15 +264,10 @@ class StackSetsControl:
                 "control.results(), stack sets through the provider's API, or everything with "
                 "GET /moto-api/stacksets/state",
             )
-        if cloud == "aws":
-            from .cloudformation.models import stacksets_backends
-
-            found: StackSetNamespace = stacksets_backends[account][region].namespace
-            return found
-        for candidate in namespaces.all_namespaces(cloud):
-            if candidate.identity == (cloud, account, region):
-                return candidate
-        raise KeyError(f"no {cloud} namespace for account {account} in {region}")
+        found = _clouds.get(cloud).find(account, region)
+        if found is None:
+            raise KeyError(f"no {cloud} namespace for account {account} in {region}")
+        return found
 
     def operation(
         self,

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from .._state import namespaces
+from .. import _clouds
 from .._transport.gateway import GatewayRequest, GatewayResponse
 from ..engine.clock import clock
 from ..engine.lifecycle import Mode
@@ -152,14 +152,11 @@ def snapshot() -> dict[str, Any]:
     """Everything the live view shows, as JSON-ready data (namespaces with no stack set are left out)."""
     from ..cloudformation.models import stacksets_backends
 
-    spaces: list[StackSetNamespace] = []
+    spaces: list[StackSetNamespace] = _clouds.every_namespace()
     hook_results: list[dict[str, Any]] = []
     for _, regions in list(stacksets_backends.items()):
         for _, backend in list(regions.items()):
-            spaces.append(backend.namespace)
             hook_results += _hook_results(backend)
-    for cloud in ("huawei", "alibaba"):
-        spaces += namespaces.all_namespaces(cloud)
     hook_results.sort(key=lambda r: r["invoked_at"] or "", reverse=True)
     return {
         "clock": {"now": _time(clock.now())},
@@ -173,11 +170,9 @@ def snapshot() -> dict[str, Any]:
 def _progressions() -> list[dict[str, Any]]:
     from moto.moto_api import state_manager
 
-    from ..control import OPERATION_MODELS
-
     return [
         {"cloud": cloud, "model": model, "transition": dict(state_manager.get_transition(model))}
-        for cloud, model in OPERATION_MODELS.items()
+        for cloud, model in _clouds.OPERATION_MODELS.items()
     ]
 
 

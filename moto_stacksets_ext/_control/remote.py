@@ -30,7 +30,7 @@ from ..engine.model import Operation
 from ..engine.outcomes import Outcome, OutcomeKind
 from . import checks
 from .calls import Call, CallLog, call_from_json
-from .checks import CLOUDS, ControlArgumentError
+from .checks import ControlArgumentError, clouds
 
 #: Seconds to wait for the server (advancing the clock runs every operation that became due).
 TIMEOUT = 120.0
@@ -246,7 +246,7 @@ class RemoteCallLog(CallLog):
             query["status"] = str(status)
         if isinstance(ok, bool):
             query["ok"] = "true" if ok else "false"
-        if cloud is not None and cloud not in CLOUDS:
+        if cloud is not None and cloud not in clouds():
             return []
         local = CallLog()
         for found in self._fetch(query):

@@ -1,10 +1,11 @@
 """The door for the non-AWS clouds: one request/response shape, reached in-process and in server mode.
 
-A cloud front-end (Huawei RFS, Alibaba ROS) implements ``CloudFrontEnd`` and is registered with
-``register``. In-process, ``moto_stacksets_ext.plugin.StackSetsMock`` adds each front-end's
-``host_patterns`` to moto's own ``responses`` mock and ``async_http`` intercepts aiohttp's requests to the
-same hosts (so the real endpoints are intercepted and nothing reaches the network); in server mode,
-``wsgi_middleware`` hands every request a front-end ``claims`` to it and the rest to moto.
+A cloud front-end (Huawei RFS, Alibaba ROS) implements ``CloudFrontEnd`` and is named by its cloud's
+record (``_clouds``); other front-ends (live view, control API) are registered with ``register``.
+In-process, ``moto_stacksets_ext.plugin.StackSetsMock`` adds each front-end's ``host_patterns`` to moto's
+own ``responses`` mock and ``async_http`` intercepts aiohttp's requests to the same hosts (so the real
+endpoints are intercepted and nothing reaches the network); in server mode, ``wsgi_middleware`` hands
+every request a front-end ``claims`` to it and the rest to moto.
 """
 
 from __future__ import annotations
@@ -113,14 +114,19 @@ def serving_here() -> bool:
 
 
 def register(front_end: CloudFrontEnd) -> None:
+    """Serve a front-end that is no cloud's (the live view, the HTTP control API); clouds' front-ends come
+    from their ``Cloud`` records."""
     with _lock:
         if all(existing.name != front_end.name for existing in _front_ends):
             _front_ends.append(front_end)
 
 
 def front_ends() -> list[CloudFrontEnd]:
+    """The registered clouds' front-ends, then the others (in the order they were registered)."""
+    from .. import _clouds
+
     with _lock:
-        return list(_front_ends)
+        return [*_clouds.front_ends(), *_front_ends]
 
 
 def front_end_for(url: str) -> CloudFrontEnd | None:

@@ -50,6 +50,7 @@ from ..engine.stacksets import (
 )
 from . import organizations, templates
 from . import regions as _regions  # noqa: F401 - registers the partitions' regions with the engine
+from .cloud import OPERATION_MODEL
 from .exceptions import (
     InvalidOperationException,
     LimitExceededException,
@@ -60,8 +61,6 @@ from .exceptions import (
 from .hooks.state import HookState
 from .stacks import MotoStackDeployer, stack_resources
 
-#: The model name of stack-set operations in moto's state manager.
-OPERATION_MODEL = "cloudformation::stackset-operation"
 _transition = namespaces.operation_model(OPERATION_MODEL)
 
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"

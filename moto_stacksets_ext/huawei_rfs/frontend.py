@@ -80,6 +80,9 @@ class RfsFrontEnd:
         return found.handler(call)
 
 
+FRONT_END = RfsFrontEnd()
+
+
 def _iam_projects(request: GatewayRequest) -> GatewayResponse:
     """IAM ``GET /v3/projects?name=<region>``: the SDK's project-id lookup for a region."""
     auth = identity.authorization(request)
