@@ -15,6 +15,11 @@ moto has no public extension API for what the plugin does, so it relies on these
 * ``moto.core.responses.method_names_from_class`` (the action names of the plugin's response class are
   looked up once, not on every request) and ``Stack.parse_template`` (a template text is parsed once and
   copied for each stack): ``cloudformation/caches.py``;
+* ``moto.cloudformation.parsing.resource_class_from_type`` and ``resource_name_property_from_type`` (the
+  template parser's type lookups, wrapped to serve the plugin's own resource types:
+  ``cloudformation/template_types.py``), the ``CloudFormationModel`` class methods the parser calls on the
+  models it returns, and the text of moto's "No Moto CloudFormation support for %s" warning on the ``moto``
+  logger (dropped for a type the plugin's fallback serves);
 * ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
   backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -157,6 +163,37 @@ ORGANIZATIONS_BACKEND_METHODS = {
     for name in ("create_account", "move_account", "close_account", "remove_account_from_organization")
 }
 
+_PARSING = "moto.cloudformation.parsing"
+#: The template parser's type lookups (module-level functions its other functions call by name).
+RESOURCE_CLASS_FROM_TYPE = Signature(_PARSING, "resource_class_from_type", ("resource_type",))
+RESOURCE_NAME_PROPERTY_FROM_TYPE = Signature(_PARSING, "resource_name_property_from_type", ("resource_type",))
+#: What the parser calls on a model class it got from ``resource_class_from_type``.
+_CF_MODEL = "moto.core.common_models"
+CLOUDFORMATION_MODEL_METHODS = (
+    Signature(
+        _CF_MODEL,
+        "CloudFormationModel.create_from_cloudformation_json",
+        ("resource_name", "cloudformation_json", "account_id", "region_name", "kwargs"),
+    ),
+    Signature(
+        _CF_MODEL,
+        "CloudFormationModel.update_from_cloudformation_json",
+        ("original_resource", "new_resource_name", "cloudformation_json", "account_id", "region_name"),
+    ),
+    Signature(
+        _CF_MODEL,
+        "CloudFormationModel.delete_from_cloudformation_json",
+        ("resource_name", "cloudformation_json", "account_id", "region_name"),
+    ),
+    Signature(_CF_MODEL, "CloudFormationModel.has_cfn_attr", ("attr",)),
+    Signature(_CF_MODEL, "CloudFormationModel.cloudformation_type"),
+    Signature(_CF_MODEL, "CloudFormationModel.cloudformation_name_type"),
+    Signature(_CF_MODEL, "CloudFormationModel.is_created"),
+)
+#: moto's warning for a type it has no model for (``logger.warning(UNSUPPORTED_TYPE_WARNING, type)``).
+UNSUPPORTED_TYPE_WARNING = "No Moto CloudFormation support for %s"
+MOTO_LOGGER = "moto"
+
 #: Every signature above (what the contract tests check).
 CONTRACT: tuple[Signature, ...] = (
     STACK_INIT,
@@ -170,6 +207,9 @@ CONTRACT: tuple[Signature, ...] = (
     DELEGATED_ADMIN_SERVICES,
     *CLOUDFORMATION_BACKEND_METHODS.values(),
     *ORGANIZATIONS_BACKEND_METHODS.values(),
+    RESOURCE_CLASS_FROM_TYPE,
+    RESOURCE_NAME_PROPERTY_FROM_TYPE,
+    *CLOUDFORMATION_MODEL_METHODS,
 )
 
 
@@ -286,6 +326,22 @@ def generate_stack_id(stack_name: str, region: str, account: str) -> str:
 def add_stack_event(stack: Any, status: str, reason: str | None = None) -> None:
     """Append a stack event the way moto does (``Stack._add_stack_event``)."""
     stack._add_stack_event(status, resource_status_reason=reason)
+
+
+# -- the template parser's resource types -------------------------------------------------------------
+def moto_logger() -> logging.Logger:
+    """The logger moto's template parser warns on."""
+    return logging.getLogger(MOTO_LOGGER)
+
+
+def is_unsupported_type_record(record: logging.LogRecord, resource_type: str) -> bool:
+    """Whether ``record`` is moto's "No Moto CloudFormation support" warning for ``resource_type``."""
+    return record.msg == UNSUPPORTED_TYPE_WARNING and tuple(record.args or ()) == (resource_type,)
+
+
+def log_unsupported_type(resource_type: str) -> None:
+    """moto's warning for a type nothing serves, as moto logs it."""
+    moto_logger().warning(UNSUPPORTED_TYPE_WARNING, resource_type)
 
 
 # -- backends -----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from . import _clouds, moto_internals
 from ._state import namespaces
 from ._transport import async_http, forwarding, gateway, vendored_requests
 from ._transport.gateway import UnservedEndpointError
-from .cloudformation import auto_deployment, caches, organizations
+from .cloudformation import auto_deployment, caches, organizations, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .moto_internals import MotoContractError, PluginInstallError
@@ -117,6 +117,7 @@ def _install() -> None:
             auto_deployment.patch()
             hook_patches.patch()
             caches.patch()
+            template_types.patch()
 
 
 def uninstall() -> None:
@@ -138,6 +139,7 @@ def _uninstall() -> None:
         auto_deployment.unpatch()
         hook_patches.unpatch()
         caches.unpatch()
+        template_types.unpatch()
         if _added_delegation:
             organizations.disallow_stacksets_delegation()
             _added_delegation = False

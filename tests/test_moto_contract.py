@@ -140,3 +140,20 @@ def test_existing_backend_reads_made_backends_and_never_makes_one() -> None:
         made = cloudformation_backends["444455556666"][REGION]
         assert moto_internals.existing_backend(cloudformation_backends, "444455556666", REGION) is made
         assert moto_internals.existing_backend(cloudformation_backends, "444455556666", "eu-west-1") is None
+
+
+def test_moto_warns_with_the_text_the_plugin_filters_for_an_unserved_type(caplog: pytest.LogCaptureFixture) -> None:
+    """``template_types`` drops moto's unsupported-type warning (for a type its fallback serves) by its text;
+    and moto's template parser looks types up through the two functions the plugin wraps."""
+    import logging
+
+    from moto.cloudformation import parsing
+
+    original = moto_internals.RESOURCE_CLASS_FROM_TYPE.check()
+    with caplog.at_level(logging.WARNING, logger=moto_internals.MOTO_LOGGER):
+        assert original("Example::Test::Unserved") is None
+    (record,) = [r for r in caplog.records if "Example::Test::Unserved" in r.getMessage()]
+    assert record.name == moto_internals.MOTO_LOGGER
+    assert moto_internals.is_unsupported_type_record(record, "Example::Test::Unserved")
+    assert "resource_class_from_type" in inspect.getsource(parsing.parse_resource)
+    assert "resource_name_property_from_type" in inspect.getsource(parsing.parse_resource_and_generate_name)
