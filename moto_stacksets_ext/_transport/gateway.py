@@ -66,15 +66,36 @@ class GatewayRequest:
 
 
 @dataclass(frozen=True)
+class Understood:
+    """What a cloud front-end understood of a request it answered: the gateway records it (``control.calls``)."""
+
+    #: The cloud's name (its ``Cloud`` record's).
+    cloud: str
+    #: The provider's action name (``DeployStackSet``, ``CreateStackGroup``), else ``METHOD path``.
+    action: str
+    #: The calling account, if it could be told.
+    account: str | None
+    region: str | None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    #: The provider's error code when the answer is an error.
+    error_code: str | None = None
+
+
+@dataclass(frozen=True)
 class GatewayResponse:
     status: int
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: What a cloud front-end understood of the request (None: nothing to record, e.g. the control API).
+    understood: Understood | None = field(default=None, compare=False)
 
     @classmethod
     def json(cls, status: int, payload: object, headers: Mapping[str, str] | None = None) -> GatewayResponse:
         merged = {"Content-Type": "application/json", **(headers or {})}
         return cls(status, merged, json.dumps(payload).encode())
+
+    def with_understood(self, understood: Understood) -> GatewayResponse:
+        return GatewayResponse(self.status, self.headers, self.body, understood)
 
 
 class CloudFrontEnd(Protocol):
@@ -149,7 +170,19 @@ def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:
         response = GatewayResponse.json(500, {"error": f"internal error in the {front_end.name} mock"})
     finally:
         _serving.depth -= 1
-    calls.record_gateway(front_end.name, request, response)
+    understood = response.understood
+    if understood is not None:
+        calls.record(
+            calls.Call(
+                understood.cloud,
+                understood.action,
+                understood.account,
+                understood.region,
+                understood.parameters,
+                response.status,
+                understood.error_code,
+            )
+        )
     return response
 
 

@@ -15,6 +15,7 @@ is not supplied.``).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,6 +101,15 @@ def access_key_id(request: GatewayRequest) -> str | None:
     return pairs.get("AccessKeyId") or dict(_form(request)).get("AccessKeyId") or None
 
 
+def _decoded(value: str) -> object:
+    if value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 @dataclass(frozen=True)
 class ParameterRecord:
     """One flattened record, e.g. ``Parameters.1.ParameterKey`` / ``Parameters.1.ParameterValue``."""
@@ -126,6 +136,10 @@ class Params:
 
     def has(self, name: str) -> bool:
         return name in self._values
+
+    def recorded(self) -> dict[str, object]:
+        """The parameters as the record of calls shows them: JSON-encoded ("shrink") values decoded."""
+        return {name: _decoded(value) for name, value in self._values.items()}
 
     # -- scalars ----------------------------------------------------------------------------------------
     def string(self, name: str, *, required: bool = False, max_length: int | None = None) -> str | None:
