@@ -28,10 +28,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
+from .._state import namespaces
 
 
 @dataclass(frozen=True)
@@ -138,12 +137,13 @@ class CallLog:
 calls = CallLog()
 
 
+namespaces.on_reset(calls.clear)
+
+
 def record(call: Call) -> None:
     """Add to the process-wide record; the first call since a reset makes sure moto's next reset reaches
     the record (moto resets only the backends in use)."""
     if len(calls) == 0:
-        from .._state import namespaces
-
         namespaces.touch()
     calls.record(call)
 
