@@ -54,6 +54,10 @@ class ThreadedStackSetsServer:
     def start(self) -> None:
         from werkzeug.serving import make_server
 
+        from .huawei_rfs.identity import check_environment
+
+        check_environment()  # a malformed MOTO_STACKSETS_HUAWEI_PROJECTS stops the server at start
+
         self._server = make_server(self._host, self._port, create_app(), threaded=True, request_handler=_handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -115,6 +119,15 @@ def _moto_version() -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     from werkzeug.serving import make_server
+
+    from .huawei_rfs.identity import ProjectTableError, check_environment
+
+    try:
+        check_environment()
+    except ProjectTableError as error:
+        print(f"moto-stacksets-server: {error}", file=sys.stderr)
+        print("moto-stacksets-server: refusing to start", file=sys.stderr)
+        raise SystemExit(2) from None
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our request log replaces werkzeug's

@@ -7,14 +7,24 @@ its service in the credential scope, so a request signed for ``cloudformation`` 
 to the query endpoint ``/`` is handed to moto's CloudFormation app directly; the app is created once per
 process (and shared with moto's dispatcher). Everything else still goes through moto's dispatcher.
 The Huawei RFS and Alibaba ROS front-ends never reach moto: ``gateway.wsgi_middleware`` serves them first.
+
+A request no credential scope names a service for (no ``Authorization`` header, or one that is not a
+complete SigV4 header) is still CloudFormation's when it says so in the query protocol's own terms:
+an ``Action`` that is one of CloudFormation's operations, with ``Version=2010-05-15`` or no version, in
+its form body or, on ``/``, its query string. moto's dispatcher would guess a service for it (moto 5.2.6
+hands an unsigned ``Action=ListStackSets`` to S3, which answers with an HTML 500 page); AWS refuses it for
+its missing or incomplete signature, and so does the router (``front_door.unauthenticated``). A request
+that is no provider's keeps moto's behaviour.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +32,64 @@ logger = logging.getLogger(__name__)
 ROUTED = frozenset({"cloudformation"})
 
 
+#: The API version every CloudFormation query-protocol request names.
+CLOUDFORMATION_VERSION = "2010-05-15"
+
+
 def signed_service(environ: dict[str, Any]) -> str | None:
-    """The service of a SigV4 ``Authorization`` header's credential scope (None if there is none)."""
-    authorization = str(environ.get("HTTP_AUTHORIZATION") or "")
-    if not authorization or not authorization.startswith("AWS4-"):
+    """The service of a SigV4 credential scope: the ``Authorization`` header's ``Credential`` parameter
+    (in any position), else a pre-signed URL's ``X-Amz-Credential`` (None if there is none)."""
+    from .cloudformation.front_door import sigv4_parameters
+
+    credential = sigv4_parameters(str(environ.get("HTTP_AUTHORIZATION") or "")).get("Credential")
+    if credential is None and not environ.get("HTTP_AUTHORIZATION"):
+        credential = _first(parse_qs(str(environ.get("QUERY_STRING") or "")), "X-Amz-Credential")
+    if not credential:
         return None
-    try:
-        credential = authorization.split(",", 1)[0].split()[1]
-        _, _, _, service, _ = credential.split("/")
-    except (IndexError, ValueError):
+    scope = credential.split("/")
+    if len(scope) != 5 or not scope[3]:
         return None
-    return service.lower()
+    return scope[3].lower()
+
+
+def _first(values: dict[str, list[str]], name: str) -> str | None:
+    found = values.get(name)
+    return found[0] if found else None
+
+
+def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
+    """The request's form body (empty unless it is ``application/x-www-form-urlencoded``); the stream is
+    given back to whoever reads it next."""
+    if "form-urlencoded" not in str(environ.get("CONTENT_TYPE") or "").lower():
+        return {}
+    from .gateway import RAW_BODY, read_body
+
+    body = environ.get(RAW_BODY)
+    if not isinstance(body, bytes):
+        body = read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return parse_qs(body.decode("utf-8", "replace"))
+
+
+def cloudformation_action(environ: dict[str, Any]) -> str | None:
+    """The CloudFormation operation a query-protocol request names (one of CloudFormation's actions, in the
+    form body or, on ``/``, the query string, with ``Version=2010-05-15`` or no version), else None.
+
+    A request without a version is taken too: moto can only guess a service for an unsigned request from
+    its version (it hands one without a version to S3), so an action only CloudFormation's model spells
+    that way is CloudFormation's best answer; a request naming another service's version stays moto's.
+    """
+    from .cloudformation.front_door import operation_names
+
+    sources = [_form(environ)]
+    if environ.get("PATH_INFO", "") == "/":
+        sources.append(parse_qs(str(environ.get("QUERY_STRING") or "")))
+    for values in sources:
+        action = _first(values, "Action")
+        if action in operation_names() and _first(values, "Version") in (CLOUDFORMATION_VERSION, None):
+            return action
+    return None
 
 
 class AwsRouter:
@@ -44,16 +101,17 @@ class AwsRouter:
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "") == "/":
-            service = signed_service(environ)
-            if service in ROUTED:
-                if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
-                    return _DIRECT(environ, start_response)
-                try:
-                    return self._app(service)(environ, start_response)
-                except Exception:  # moto's debug-mode Flask app lets a defect through: answer in AWS's form
-                    logger.exception("CloudFormation request failed")
-                    return _internal_failure(start_response)
+        service = signed_service(environ)
+        if service in ROUTED and environ.get("PATH_INFO", "") == "/":
+            if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
+                return _DIRECT(environ, start_response)
+            try:
+                return self._app(service)(environ, start_response)
+            except Exception:  # moto's debug-mode Flask app lets a defect through: answer in AWS's form
+                logger.exception("CloudFormation request failed")
+                return _internal_failure(start_response)
+        if service is None and cloudformation_action(environ) is not None:
+            return _unauthenticated(environ, start_response)
         result: Iterable[bytes] = self._dispatcher(environ, start_response)
         return result
 
@@ -67,6 +125,17 @@ class AwsRouter:
                     self._dispatcher.app_instances[service] = app
                 self._apps[service] = app
         return app
+
+
+def _unauthenticated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    from .cloudformation.front_door import unauthenticated
+
+    has_date = bool(environ.get("HTTP_X_AMZ_DATE") or environ.get("HTTP_DATE"))
+    status, headers, body = unauthenticated(str(environ.get("HTTP_AUTHORIZATION") or ""), has_date)
+    encoded = str(body).encode()
+    reason = "Forbidden" if status == 403 else "Bad Request"
+    start_response(f"{status} {reason}", [*headers.items(), ("Content-Length", str(len(encoded)))])
+    return [encoded]
 
 
 def _internal_failure(start_response: Callable[..., Any]) -> Iterable[bytes]:

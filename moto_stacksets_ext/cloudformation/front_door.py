@@ -11,7 +11,27 @@ with an XML error of its query protocol, and so does the plugin:
   ``MOTO_ALLOW_NONEXISTENT_REGION`` is set): ``SignatureDoesNotMatch``, 403, with the message AWS gives
   when the scope names the wrong region.
 
-The messages are those of CloudFormation's common errors and of AWS's signature checks.
+In server mode a request carries no host that names CloudFormation, so the plugin recognises one by its
+query-protocol parameters (``Version=2010-05-15`` and an ``Action`` that is one of CloudFormation's
+operations, in the form body or, on ``/``, the query string) when no SigV4 credential scope names a
+service. Such a request has no usable signature, and AWS refuses it before any action runs:
+
+- no ``Authorization`` header (and no pre-signed ``X-Amz-Credential``): ``MissingAuthenticationToken``,
+  403, "Request is missing Authentication Token";
+- an ``Authorization`` header that is not a complete SigV4 one: ``IncompleteSignature``, 400, whose message
+  names what is missing ("Authorization header requires 'Credential' parameter. ...
+  Authorization=<header>") or, for a credential that is not a scope, "Credential must have exactly 5
+  slash-delimited elements, e.g. keyid/date/region/service/term, got '<credential>'".
+
+The messages are those of CloudFormation's common errors and of AWS's signature checks: the codes and
+statuses from the CloudFormation API Reference, "Common Errors"
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html); the texts as AWS
+returns them, recorded by ``dacut/scratchstack-aws-signature`` (``src/error.rs``, sample messages of
+``MissingAuthenticationToken`` and ``IncompleteSignature``).
+
+In-process, moto's mock hands CloudFormation every request sent to CloudFormation's host, signed or not,
+as it does for every service (botocore always signs; only a client built with ``UNSIGNED`` sends none):
+the plugin keeps that behaviour, so these two refusals are answered in server mode only.
 """
 
 from __future__ import annotations
@@ -49,6 +69,43 @@ def query_action(querystring: Any) -> str | None:
     if isinstance(action, list):
         action = action[0] if action else None
     return str(action) if action else None
+
+
+_SIGV4_PARTS = ("Credential", "Signature", "SignedHeaders")
+
+
+def sigv4_parameters(authorization: str) -> dict[str, str]:
+    """The named parameters of a SigV4 ``Authorization`` header, in any order (empty if it is not SigV4)."""
+    fields = authorization.split(None, 1)
+    parameters: dict[str, str] = {}
+    if len(fields) == 2 and fields[0].startswith("AWS4-"):
+        for part in fields[1].split(","):
+            name, _, value = part.strip().partition("=")
+            if value:
+                parameters[name] = value
+    return parameters
+
+
+def unauthenticated(authorization: str, has_date: bool) -> TYPE_RESPONSE:
+    """AWS's answer to a CloudFormation request without a usable SigV4 signature.
+
+    ``authorization`` is the request's ``Authorization`` header ("" when there is none) and ``has_date``
+    whether it has an ``X-Amz-Date`` or ``Date`` header.
+    """
+    if not authorization.strip():
+        return error(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
+    parameters = sigv4_parameters(authorization)
+    missing = [f"Authorization header requires '{name}' parameter." for name in _SIGV4_PARTS if name not in parameters]
+    if not has_date:
+        missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+    if missing:
+        return error(400, "IncompleteSignature", " ".join([*missing, f"Authorization={authorization}"]))
+    credential = parameters["Credential"]
+    message = (
+        "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, "
+        f"got '{credential}'"
+    )
+    return error(400, "IncompleteSignature", message)
 
 
 def refusal(action: str | None, region: str, regions: Any) -> TYPE_RESPONSE | None:

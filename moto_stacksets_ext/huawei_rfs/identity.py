@@ -5,9 +5,11 @@
 * The **region** comes from the endpoint (``rfs.<region>.myhuaweicloud.com``). On any other host (server
   mode), it comes from the project (``X-Project-Id``): a project id handed out by the mock's IAM lookup
   (``project_id_for``) names its region; so does one in the project table (``map_projects`` in-process,
-  ``MOTO_STACKSETS_HUAWEI_PROJECTS="<project id>:<region>[,...]"`` for a server in another process). Any other
-  project id is refused (401, ``RF.10012001``), unless ``MOTO_STACKSETS_HUAWEI_REGION`` names a region for
-  every project the mock does not know.
+  ``MOTO_STACKSETS_HUAWEI_PROJECTS="<project id>:<region>[,...]"`` for a server in another process). Any
+  other well-formed project id (32 hexadecimal characters, as Huawei's project ids are) is the user's own
+  and works by default: it names ``MOTO_STACKSETS_HUAWEI_REGION``'s region, ``cn-north-4`` when that is
+  unset. Only in strict mode (below) is a project id the mock does not know refused (401, ``RF.10012001``),
+  as Huawei refuses a project that is not the signing account's; a malformed project id is refused always.
 * **Signatures** (SDK-HMAC-SHA256) are verified only in strict mode: when
   ``MOTO_STACKSETS_HUAWEI_CREDENTIALS`` (``AK:SK[,AK:SK...]``) is set or ``require_signatures`` was
   called. A wrong or missing signature is then 401.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import threading
@@ -28,8 +31,14 @@ from .._state import namespaces
 from .._transport.gateway import GatewayRequest
 from .errors import AUTHENTICATION_FAILED, RfsError
 
-#: A region for every project id the mock does not know (unset: such a project id is refused).
+#: The region of every project id the mock does not know (default ``DEFAULT_REGION``).
 REGION_ENV = "MOTO_STACKSETS_HUAWEI_REGION"
+#: The region of a project id the mock does not know, unless ``MOTO_STACKSETS_HUAWEI_REGION`` names one.
+DEFAULT_REGION = "cn-north-4"
+#: A Huawei project id: 32 hexadecimal characters.
+PROJECT_ID = re.compile(r"[0-9a-fA-F]{32}")
+#: The format of ``MOTO_STACKSETS_HUAWEI_PROJECTS``, as its error messages show it.
+PROJECTS_FORMAT = "<project id>:<region>[,<project id>:<region>...]"
 #: The project table for a server in another process: ``<project id>:<region>[,...]``.
 PROJECTS_ENV = "MOTO_STACKSETS_HUAWEI_PROJECTS"
 CREDENTIALS_ENV = "MOTO_STACKSETS_HUAWEI_CREDENTIALS"
@@ -49,6 +58,7 @@ _AUTHORIZATION = re.compile(
     r"(?P<algorithm>SDK-[A-Z0-9-]+)\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<headers>[^,\s]+),"
     r"\s*Signature=(?P<signature>[0-9a-fA-F]+)"
 )
+logger = logging.getLogger(__name__)
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _projects_lock = threading.Lock()
 
@@ -92,15 +102,49 @@ def project_table() -> dict[str, str]:
     """The project table: entries of ``map_projects``, then of ``MOTO_STACKSETS_HUAWEI_PROJECTS``."""
     with _projects_lock:
         table = dict(namespaces.settings().huawei_projects)
-    for entry in (os.environ.get(PROJECTS_ENV) or "").split(","):
-        project, _, region = entry.strip().partition(":")
-        if project and region:
-            table.setdefault(project, region.strip())
+    try:
+        configured = parse_projects(os.environ.get(PROJECTS_ENV) or "")
+    except ProjectTableError as error:  # the server refuses this at start; set later, it is ignored loudly
+        logger.warning("%s (ignored)", error)
+        configured = {}
+    for project, region in configured.items():
+        table.setdefault(project, region)
     return table
 
 
+class ProjectTableError(ValueError):
+    """``MOTO_STACKSETS_HUAWEI_PROJECTS`` is not ``<project id>:<region>[,...]``."""
+
+
+def parse_projects(text: str) -> dict[str, str]:
+    """``<project id>:<region>[,...]`` as a table (``ProjectTableError`` naming the entry and the format)."""
+    table: dict[str, str] = {}
+    for entry in text.split(","):
+        if not entry.strip():
+            continue
+        project, separator, region = (part.strip() for part in entry.partition(":"))
+        if not separator or not PROJECT_ID.fullmatch(project) or not re.fullmatch(r"[a-z]{2}-[a-z0-9-]+", region):
+            raise ProjectTableError(
+                f"{PROJECTS_ENV}: {entry.strip()!r} is not <project id>:<region> (a project id is 32 hexadecimal "
+                f'characters, a region such as cn-north-4); the format is {PROJECTS_ENV}="{PROJECTS_FORMAT}"'
+            )
+        table[project] = region
+    return table
+
+
+def check_environment() -> None:
+    """Refuse a malformed ``MOTO_STACKSETS_HUAWEI_PROJECTS`` (the server calls this at start)."""
+    parse_projects(os.environ.get(PROJECTS_ENV) or "")
+
+
+def _strict() -> bool:
+    return bool(_credentials())
+
+
 def region_of(request: GatewayRequest, ak: str, project_id: str | None) -> str:
-    """The region a call is for: the RFS host's, else the project's (refused when the project is unknown)."""
+    """The region a call is for: the RFS host's, else the project's: the IAM lookup's or the project table's,
+    else (any well-formed project id) ``MOTO_STACKSETS_HUAWEI_REGION`` or ``cn-north-4``; in strict mode a
+    project the mock does not know is refused, unless ``MOTO_STACKSETS_HUAWEI_REGION`` was set."""
     host_match = _RFS_HOST.match(urlsplit(request.url).netloc)
     if host_match is not None:
         return host_match[1]
@@ -111,14 +155,21 @@ def region_of(request: GatewayRequest, ak: str, project_id: str | None) -> str:
         mapped = project_table().get(project_id)
         if mapped:
             return mapped
+    if project_id is None or not PROJECT_ID.fullmatch(project_id):
+        raise RfsError(
+            AUTHENTICATION_FAILED,
+            f"The project id {project_id!r} is not a Huawei project id (32 hexadecimal characters).",
+        )
     fallback = os.environ.get(REGION_ENV)
     if fallback:
         return fallback
-    raise RfsError(
-        AUTHENTICATION_FAILED,
-        f"The project {project_id} is not a project of this account: use a project id the IAM project lookup "
-        f"returns, or map it to a region (map_projects / {PROJECTS_ENV}).",
-    )
+    if _strict():
+        raise RfsError(
+            AUTHENTICATION_FAILED,
+            f"The project {project_id} is not a project of this account (strict mode): use a project id the IAM "
+            f"project lookup returns, or map it to a region (map_projects / {PROJECTS_ENV}).",
+        )
+    return DEFAULT_REGION
 
 
 def iam_region(request: GatewayRequest) -> str | None:

@@ -118,6 +118,10 @@ def test_moto_services_other_than_cloudformation_still_answer(endpoint: str, ser
         ),
         ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sts/aws4_request, SignedHeaders=host", "sts"),
         ("AWS4-HMAC-SHA256 Credential=AKID/20260101/cloudformation, SignedHeaders=host", None),
+        (
+            "AWS4-HMAC-SHA256 SignedHeaders=host, Credential=AKID/20260101/us-east-1/cloudformation/aws4_request",
+            "cloudformation",
+        ),
         ("AWS4-HMAC-SHA256", None),
         ("AWS AKID:signature", None),
         ("", None),
@@ -148,3 +152,78 @@ def test_a_defect_answers_an_aws_internal_failure_not_an_html_page(
     response = signed_post(endpoint, "Action=ListStackSets&Version=2010-05-15", REGION)
     assert aws_error(response) == (500, "InternalFailure", "The request processing has failed.")
     assert "a defect" not in response.text
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda url: requests.post(url, data={"Action": "ListStackSets", "Version": "2010-05-15"}, timeout=10),
+        lambda url: requests.post(url, data={"Action": "ListStackSets"}, timeout=10),
+        lambda url: requests.get(url, params={"Action": "ListStackSets", "Version": "2010-05-15"}, timeout=10),
+        lambda url: requests.post(
+            f"{url}other/path", data={"Action": "CreateStackSet", "StackSetName": "x"}, timeout=10
+        ),
+    ],
+    ids=["form", "form-without-version", "query-string", "another-path"],
+)
+def test_an_unsigned_cloudformation_request_is_missing_its_authentication_token(endpoint: str, send: Any) -> None:
+    assert aws_error(send(f"{endpoint}/")) == (
+        403,
+        "MissingAuthenticationToken",
+        "Request is missing Authentication Token",
+    )
+
+
+@pytest.mark.parametrize(
+    ("authorization", "date", "message"),
+    [
+        (
+            "Basic dXNlcjpwYXNz",
+            False,
+            "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
+            "parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires "
+            "existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=Basic dXNlcjpwYXNz",
+        ),
+        (
+            "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abc",
+            True,
+            "Authorization header requires 'Credential' parameter. "
+            "Authorization=AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abc",
+        ),
+        (
+            "AWS4-HMAC-SHA256 Credential=AKID/20260101/cloudformation, SignedHeaders=host, Signature=abc",
+            True,
+            "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, "
+            "got 'AKID/20260101/cloudformation'",
+        ),
+    ],
+)
+def test_a_malformed_authorization_is_an_incomplete_signature(
+    endpoint: str, authorization: str, date: bool, message: str
+) -> None:
+    headers = {"Authorization": authorization, **({"X-Amz-Date": "20260101T000000Z"} if date else {})}
+    response = requests.post(
+        endpoint, data={"Action": "ListStackSets", "Version": "2010-05-15"}, headers=headers, timeout=10
+    )
+    assert aws_error(response) == (400, "IncompleteSignature", message)
+
+
+def test_an_unsigned_request_of_another_service_keeps_moto_s_answer(endpoint: str) -> None:
+    form = {
+        "Action": "AssumeRoleWithWebIdentity",
+        "Version": "2011-06-15",
+        "RoleArn": "arn:aws:iam::123456789012:role/web",
+        "RoleSessionName": "web",
+        "WebIdentityToken": "token",
+    }
+    response = requests.post(endpoint, data=form, timeout=10)
+    assert response.status_code == 200
+    assert "AssumeRoleWithWebIdentityResult" in response.text
+
+
+def test_in_process_an_unsigned_client_is_served_as_moto_serves_it(aws: None) -> None:
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    cf = boto3.client("cloudformation", region_name=REGION, config=Config(signature_version=UNSIGNED))
+    assert cf.list_stack_sets()["Summaries"] == []

@@ -153,38 +153,61 @@ def test_a_body_that_is_not_json_typed_is_refused(base_url: str, content_type: s
     assert with_charset.status_code == 201
 
 
-def test_project_ids_name_their_region_or_are_refused(
+def test_any_well_formed_project_id_works_by_default_and_strict_mode_refuses_unknown_ones(
     server: ThreadedStackSetsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     control.reset()
     try:
-        unknown = "f" * 32
-        stranger = make_client(server.endpoint, project=unknown)
-        with pytest.raises(ClientRequestException) as excinfo:
-            stranger.list_stack_sets(ListStackSetsRequest(client_request_id=crid()))
-        assert error_of(excinfo) == (401, "RF.10012001")
-        assert unknown in excinfo.value.error_msg
+        own = uuid.uuid4().hex  # the user's own project id, unknown to the mock
+        stranger = make_client(server.endpoint, project=own)
+        create_set(stranger, "own_set")  # by default it names cn-north-4 (REGION)
+        listed = make_client(server.endpoint).list_stack_sets(ListStackSetsRequest(client_request_id=crid()))
+        assert [s.stack_set_name for s in listed.stack_sets] == ["own_set"]  # IAM's project of cn-north-4 sees it
 
-        huawei_rfs.map_projects({unknown: SOUTH})  # the project table, in-process
+        monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_REGION", SOUTH)  # the region of every unknown project
+        assert stranger.list_stack_sets(ListStackSetsRequest(client_request_id=crid())).stack_sets == []
+        monkeypatch.delenv("MOTO_STACKSETS_HUAWEI_REGION")
+
+        huawei_rfs.map_projects({own: SOUTH})  # the project table, in-process
         create_set(stranger, "south_set")
         south = make_client(server.endpoint, project=huawei_rfs.project_id_for(AK, SOUTH))  # IAM's id for cn-south-1
         listed = south.list_stack_sets(ListStackSetsRequest(client_request_id=crid())).stack_sets
         assert [s.stack_set_name for s in listed] == ["south_set"]
-        assert (
-            make_client(server.endpoint).list_stack_sets(ListStackSetsRequest(client_request_id=crid())).stack_sets
-            == []
-        )
 
         control.reset()  # the table resets with moto; the environment variable is process configuration
-        with pytest.raises(ClientRequestException):
+        monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_CREDENTIALS", f"{AK}:{SK}")  # strict mode refuses unknown projects
+        with pytest.raises(ClientRequestException) as excinfo:
             stranger.list_stack_sets(ListStackSetsRequest(client_request_id=crid()))
-        monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_PROJECTS", f"{unknown}:{SOUTH}, other:cn-east-3")
+        assert error_of(excinfo) == (401, "RF.10012001")
+        assert own in excinfo.value.error_msg and "strict mode" in excinfo.value.error_msg
+        monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_PROJECTS", f"{own}:{SOUTH}, {'e' * 32}:cn-east-3")
         assert stranger.list_stack_sets(ListStackSetsRequest(client_request_id=crid())).stack_sets == []
-        monkeypatch.delenv("MOTO_STACKSETS_HUAWEI_PROJECTS")
-        monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_REGION", REGION)  # every unknown project in one region
-        assert stranger.list_stack_sets(ListStackSetsRequest(client_request_id=crid())).stack_sets == []
+        assert make_client(server.endpoint).list_stack_sets(ListStackSetsRequest(client_request_id=crid()))
     finally:
         control.reset()
+
+
+@pytest.mark.parametrize("project", ["abc", "g" * 32, "0" * 31, "0" * 33])
+def test_a_malformed_project_id_is_refused(server: ThreadedStackSetsServer, project: str) -> None:
+    with pytest.raises(ClientRequestException) as excinfo:
+        make_client(server.endpoint, project=project).list_stack_sets(ListStackSetsRequest(client_request_id=crid()))
+    assert error_of(excinfo) == (401, "RF.10012001")
+    assert "32 hexadecimal characters" in excinfo.value.error_msg
+
+
+@pytest.mark.parametrize("table", ["0123456789abcdef0123456789abcdef", "abc:cn-north-4", f"{'a' * 32}:", "x:y:z"])
+def test_a_malformed_project_table_stops_the_server_at_start(monkeypatch: pytest.MonkeyPatch, table: str) -> None:
+    from moto_stacksets_ext.huawei_rfs.identity import ProjectTableError
+    from moto_stacksets_ext.server import main
+
+    monkeypatch.setenv("MOTO_STACKSETS_HUAWEI_PROJECTS", table)
+    with pytest.raises(
+        ProjectTableError, match=r"the format is MOTO_STACKSETS_HUAWEI_PROJECTS=\"<project id>:<region>"
+    ):
+        ThreadedStackSetsServer(port=0).start()
+    with pytest.raises(SystemExit) as exited:
+        main(["--port", "0"])
+    assert exited.value.code == 2
 
 
 def test_delegated_admin_is_refused_on_self_managed_stack_sets(client: Any) -> None:
