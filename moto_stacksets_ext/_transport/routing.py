@@ -39,7 +39,7 @@ CLOUDFORMATION_VERSION = "2010-05-15"
 def signed_service(environ: dict[str, Any]) -> str | None:
     """The service of a SigV4 credential scope: the ``Authorization`` header's ``Credential`` parameter
     (in any position), else a pre-signed URL's ``X-Amz-Credential`` (None if there is none)."""
-    from .cloudformation.front_door import sigv4_parameters
+    from ..cloudformation.front_door import sigv4_parameters
 
     credential = sigv4_parameters(str(environ.get("HTTP_AUTHORIZATION") or "")).get("Credential")
     if credential is None and not environ.get("HTTP_AUTHORIZATION"):
@@ -80,7 +80,7 @@ def cloudformation_action(environ: dict[str, Any]) -> str | None:
     its version (it hands one without a version to S3), so an action only CloudFormation's model spells
     that way is CloudFormation's best answer; a request naming another service's version stays moto's.
     """
-    from .cloudformation.front_door import operation_names
+    from ..cloudformation.front_door import operation_names
 
     sources = [_form(environ)]
     if environ.get("PATH_INFO", "") == "/":
@@ -128,7 +128,7 @@ class AwsRouter:
 
 
 def _unauthenticated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    from .cloudformation.front_door import unauthenticated
+    from ..cloudformation.front_door import unauthenticated
 
     has_date = bool(environ.get("HTTP_X_AMZ_DATE") or environ.get("HTTP_DATE"))
     status, headers, body = unauthenticated(str(environ.get("HTTP_AUTHORIZATION") or ""), has_date)
