@@ -19,7 +19,7 @@ from moto.moto_api import state_manager
 
 from . import _clouds, plugin
 from ._control import checks
-from ._control.calls import CallLog, calls
+from ._control.calls import Call, CallLog, calls
 from ._control.checks import ControlArgumentError
 from ._state import namespaces
 from .cloudformation.hooks import control as hook_control
@@ -41,6 +41,8 @@ OPERATION_MODELS: Mapping[str, str] = _clouds.OPERATION_MODELS
 
 __all__ = [
     "OPERATION_MODELS",
+    "Call",
+    "CallLog",
     "ControlArgumentError",
     "DifferenceType",
     "DriftedResource",
