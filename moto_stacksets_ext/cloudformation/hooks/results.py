@@ -106,9 +106,6 @@ class HookResultStore:
         """The newest ``limit`` results (O(limit))."""
         return list(itertools.islice(self._all.walk(None, newest_first=True), limit))
 
-    def for_target(self, target_type: TargetType, target_id: str) -> list[HookResult]:
-        return list(self._by_target.get((target_type, target_id), SequencedList()))
-
     def _source(self, query: ResultFilter) -> SequencedList[HookResult]:
         empty: SequencedList[HookResult] = SequencedList()
         if query.target_type is not None and query.target_id is not None:
