@@ -218,7 +218,13 @@ class StackSetsBackend(BaseBackend):
         self, status: str | None, token: str | None, limit: int | None, call_as: str | None
     ) -> Page[StackSet]:
         self.check_call_as(call_as)
-        return self.namespace.list_stack_sets(status, token, limit)
+        query: ListQuery[StackSet] = ListQuery(
+            token=token,
+            limit=limit,
+            bound={"status": status},
+            predicate=None if status is None else (lambda s: s.status.value == status),
+        )
+        return self.namespace.page_stack_sets("stack-sets", query)
 
     @aws_errors
     def update_stack_set(
@@ -297,7 +303,8 @@ class StackSetsBackend(BaseBackend):
         self, name: str, filters: InstanceFilter, token: str | None, limit: int | None, call_as: str | None
     ) -> Page[StackInstance]:
         self.check_call_as(call_as)
-        return self.namespace.list_instances(name, filters, token, limit)
+        query = ListQuery(token=token, limit=limit, bound={"filters": filters.__dict__}, predicate=filters.matches)
+        return self.namespace.page_instances(name, "instances", query)[1]
 
     @aws_errors
     def describe_stack_instance(self, name: str, account: str, region: str, call_as: str | None) -> StackInstance:
@@ -315,7 +322,8 @@ class StackSetsBackend(BaseBackend):
         self, name: str, token: str | None, limit: int | None, call_as: str | None
     ) -> Page[Operation]:
         self.check_call_as(call_as)
-        return self.namespace.list_operations(name, token, limit)
+        query: ListQuery[Operation] = ListQuery(token=token, limit=limit, newest_first=True)
+        return self.namespace.page_operations(name, "operations", query)[1]  # newest first; a read of each
 
     @aws_errors
     def list_stack_set_operation_results(
@@ -328,7 +336,13 @@ class StackSetsBackend(BaseBackend):
         call_as: str | None,
     ) -> Page[TargetResult]:
         self.check_call_as(call_as)
-        return self.namespace.list_operation_results(name, operation_id, status, token, limit)
+        query: ListQuery[TargetResult] = ListQuery(
+            token=token,
+            limit=limit,
+            bound={"status": status},
+            predicate=None if status is None else (lambda r: r.status.value == status),
+        )
+        return self.namespace.page_results(operation_id, "operation-results", query, name)[2]  # a read of it
 
     @aws_errors
     def detect_stack_set_drift(self, name: str, request: OperationRequest, call_as: str | None) -> Operation:
