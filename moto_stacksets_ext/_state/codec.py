@@ -18,7 +18,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, Union
 
-from ..alibaba_ros.context import RosStackGroupProperties
+from ..alibaba_ros.naming import RosStackGroupProperties
 from ..engine import model
 from ..engine.lifecycle import Mode, Pace, Progression
 from ..engine.pagination import SequencedList

@@ -6,8 +6,8 @@ import re
 
 from .._clouds import Cloud, register
 from .._state import namespaces
-from .context import CLOUD, OPERATION_MODEL, known_regions, namespace
 from .frontend import FRONT_END
+from .naming import CLOUD, OPERATION_MODEL, known_regions, namespace
 
 CLOUD_RECORD = register(
     Cloud(

@@ -12,9 +12,9 @@ from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, co
 from . import groups, instances, operations, signatures, xmlbody
 from .accounts import calling_account
 from .call import Call
-from .context import CLOUD
 from .errors import RosError, unknown_action
-from .wire import API_VERSION, Params, access_key_id, action_and_version, check_form_text, response_format
+from .naming import CLOUD
+from .params import API_VERSION, Params, access_key_id, action_and_version, check_form_text, response_format
 
 logger = logging.getLogger(__name__)
 

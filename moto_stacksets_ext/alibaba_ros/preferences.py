@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..engine.model import Preferences, RegionConcurrency
 from .errors import invalid_parameter
-from .wire import parse_int, string_list
+from .params import parse_int, string_list
 
 NAME = "OperationPreferences"
 

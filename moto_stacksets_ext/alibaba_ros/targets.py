@@ -15,7 +15,7 @@ from ..engine.requests import ResolvedTargets
 from . import resource_directory
 from .call import Call
 from .errors import invalid_parameter, missing_parameter, multiple_parameter
-from .wire import string_list
+from .params import string_list
 
 MAX_REGIONS = 20
 MAX_FOLDERS = 20

@@ -16,7 +16,7 @@ from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, co
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
 from . import identity, routes
-from .context import Call
+from .call import Call
 from .errors import INTERNAL, NOT_FOUND, RfsError
 from .naming import CLOUD, namespace_of
 from .params import Query, client_request_id, json_content_type, project_id

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from . import api_instances, api_operations, api_stacksets
-from .context import Handler
+from . import instances, operations, stacksets
+from .call import Handler
 
 PREFIX = ("v1", "stack-sets")
 TEMPLATES_PREFIX = ("v1", "stack-set-templates")
@@ -14,22 +14,22 @@ IAM_PROJECTS = ("v3", "projects")
 
 #: (method, path after /v1/stack-sets, with "{name}"/"{id}" placeholders) → (RFS API action, handler)
 _TABLE: dict[tuple[str, tuple[str, ...]], tuple[str, Handler]] = {
-    ("POST", ()): ("CreateStackSet", api_stacksets.create_stack_set),
-    ("GET", ()): ("ListStackSets", api_stacksets.list_stack_sets),
-    ("PATCH", ("{name}",)): ("UpdateStackSet", api_stacksets.update_stack_set),
-    ("DELETE", ("{name}",)): ("DeleteStackSet", api_stacksets.delete_stack_set),
-    ("GET", ("{name}", "metadata")): ("ShowStackSetMetadata", api_stacksets.show_stack_set_metadata),
-    ("GET", ("{name}", "templates")): ("ShowStackSetTemplate", api_stacksets.show_stack_set_template),
-    ("POST", ("{name}", "deployments")): ("DeployStackSet", api_stacksets.deploy_stack_set),
-    ("POST", ("{name}", "stack-instances")): ("CreateStackInstance", api_instances.create_stack_instance),
-    ("PATCH", ("{name}", "stack-instances")): ("UpdateStackInstances", api_instances.update_stack_instances),
-    ("DELETE", ("{name}", "stack-instances")): ("DeleteStackInstance", api_instances.delete_stack_instance),
-    ("GET", ("{name}", "stack-instances")): ("ListStackInstances", api_instances.list_stack_instances),
-    ("POST", ("{name}", "stack-instances", "deletion")): ("DeleteStackInstance", api_instances.delete_stack_instance),
-    ("GET", ("{name}", "operations")): ("ListStackSetOperations", api_operations.list_stack_set_operations),
+    ("POST", ()): ("CreateStackSet", stacksets.create_stack_set),
+    ("GET", ()): ("ListStackSets", stacksets.list_stack_sets),
+    ("PATCH", ("{name}",)): ("UpdateStackSet", stacksets.update_stack_set),
+    ("DELETE", ("{name}",)): ("DeleteStackSet", stacksets.delete_stack_set),
+    ("GET", ("{name}", "metadata")): ("ShowStackSetMetadata", stacksets.show_stack_set_metadata),
+    ("GET", ("{name}", "templates")): ("ShowStackSetTemplate", stacksets.show_stack_set_template),
+    ("POST", ("{name}", "deployments")): ("DeployStackSet", stacksets.deploy_stack_set),
+    ("POST", ("{name}", "stack-instances")): ("CreateStackInstance", instances.create_stack_instance),
+    ("PATCH", ("{name}", "stack-instances")): ("UpdateStackInstances", instances.update_stack_instances),
+    ("DELETE", ("{name}", "stack-instances")): ("DeleteStackInstance", instances.delete_stack_instance),
+    ("GET", ("{name}", "stack-instances")): ("ListStackInstances", instances.list_stack_instances),
+    ("POST", ("{name}", "stack-instances", "deletion")): ("DeleteStackInstance", instances.delete_stack_instance),
+    ("GET", ("{name}", "operations")): ("ListStackSetOperations", operations.list_stack_set_operations),
     ("GET", ("{name}", "operations", "{id}", "metadata")): (
         "ShowStackSetOperationMetadata",
-        api_operations.show_stack_set_operation_metadata,
+        operations.show_stack_set_operation_metadata,
     ),
 }
 
@@ -68,7 +68,7 @@ def match(method: str, parts: list[str]) -> Match | None:
         # stack_instance_addr is <region>/<domain>: one %2F-encoded segment in-process, two in server mode.
         return Match(
             "ShowStackInstance",
-            api_instances.show_stack_instance,
+            instances.show_stack_instance,
             {"stack_set_name": rest[0], "stack_instance_addr": "/".join(rest[2:])},
         )
     for (verb, shape), (action, handler) in _TABLE.items():
