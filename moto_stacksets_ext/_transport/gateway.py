@@ -111,6 +111,17 @@ class CloudFrontEnd(Protocol):
     def handle(self, request: GatewayRequest) -> GatewayResponse: ...
 
 
+class CloudError(Exception):
+    """An error a cloud front-end answers in its provider's shape: the provider's code, the HTTP status and
+    the message (each front-end's errors are of this one kind: RFS's ``RfsError``, ROS's ``RosError``)."""
+
+    def __init__(self, code: str, status: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
+
+
 class UnservedEndpointError(ConnectionError):
     """A request under the mock went to a cloud endpoint the mock does not serve."""
 

@@ -37,6 +37,7 @@ from ..engine.model import (
     StackSet,
     Target,
     TargetResult,
+    by_region,
 )
 from ..engine.outcomes import outcomes
 from ..engine.pagination import Page
@@ -176,14 +177,14 @@ class StackSetsBackend(BaseBackend):
             elif kind is AccountFilterType.UNION:
                 in_units = {a for a, _ in reached}
                 reached += [(a, "") for a in targets.accounts or [] if a not in in_units]
-            return [Target(a, r, ou) for r in regions for a, ou in reached]
+            return by_region(regions, reached)
         if targets is not None:
             if targets.organizational_unit_ids:
                 raise ValidationError("StackSets with SELF_MANAGED permission model can only have accounts as target")
             accounts = targets.accounts
         if not accounts:
             raise ValidationError("Exactly one of Accounts or DeploymentTargets must be specified")
-        return [Target(a, r) for r in regions for a in dict.fromkeys(accounts)]
+        return by_region(regions, dict.fromkeys(accounts))
 
     # -- stack sets -------------------------------------------------------------------------------------
     @aws_errors
