@@ -15,7 +15,6 @@ is not supplied.``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -104,8 +103,8 @@ def access_key_id(request: GatewayRequest) -> str | None:
 def _decoded(value: str) -> object:
     if value[:1] in ("[", "{"):
         try:
-            return json.loads(value)
-        except ValueError:
+            return jsonsafe.loads(value)
+        except ValueError:  # not JSON, or nested too deep: recorded as sent
             return value
     return value
 

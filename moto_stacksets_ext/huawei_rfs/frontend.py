@@ -6,12 +6,12 @@ Every answer carries ``X-Request-Id``; every error is ``{"error_code", "error_ms
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
 from typing import Any
 
+from .. import _jsonsafe as jsonsafe
 from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, compile_patterns
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
@@ -110,8 +110,8 @@ class _Seen:
         parameters: dict[str, Any] = dict(self.path)
         parameters.update({k: v[0] if len(v) == 1 else v for k, v in request.query.items()})
         try:
-            body = json.loads(request.body) if request.body else None
-        except ValueError:
+            body = jsonsafe.loads(request.body) if request.body else None
+        except ValueError:  # not JSON, or nested too deep
             body = None
         if isinstance(body, dict):
             parameters.update(body)
