@@ -29,7 +29,7 @@ from . import _clouds, moto_internals
 from ._state import namespaces
 from ._transport import async_http, forwarding, gateway, vendored_requests
 from ._transport.gateway import UnservedEndpointError
-from .cloudformation import auto_deployment, caches, organizations, template_types
+from .cloudformation import auto_deployment, caches, organizations, schema_patches, stackset_resource, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .moto_internals import MotoContractError, PluginInstallError
@@ -118,6 +118,8 @@ def _install() -> None:
             hook_patches.patch()
             caches.patch()
             template_types.patch()
+            template_types.register(stackset_resource.StackSetResource)
+            schema_patches.patch()
 
 
 def uninstall() -> None:
@@ -136,6 +138,7 @@ def _uninstall() -> None:
             return
         paths[ROUTE] = _original
         _original = None
+        schema_patches.unpatch()
         auto_deployment.unpatch()
         hook_patches.unpatch()
         caches.unpatch()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import _clouds
+from ._control.suggest import did_you_mean, did_you_mean_all
 
 # Nothing heavy at import: pytest loads this module in every run of every project that has the package
 # installed, so moto, boto3 and the clouds' machinery are imported only when a fixture is used.
@@ -105,11 +106,15 @@ def _outcome(spec: Any) -> Outcome:
     if unknown:
         raise MarkerError(
             f"@pytest.mark.stacksets: unknown outcome fields {sorted(unknown)}; use {sorted(OUTCOME_FIELDS)}"
+            f"{did_you_mean_all(sorted(unknown), OUTCOME_FIELDS)}"
         )
     try:
         kind = OutcomeKind(spec.get("kind", "FAIL"))
     except ValueError as error:
-        raise MarkerError("@pytest.mark.stacksets: outcome kind must be FAIL, SUCCEED or DRIFT") from error
+        raise MarkerError(
+            "@pytest.mark.stacksets: outcome kind must be FAIL, SUCCEED or DRIFT"
+            f"{did_you_mean(spec.get('kind'), ('FAIL', 'SUCCEED', 'DRIFT'))}"
+        ) from error
     return Outcome(
         kind,
         spec.get("reason"),
@@ -142,16 +147,21 @@ def marker_options(node: pytest.Item) -> MarkerOptions:
     if unknown:
         raise MarkerError(
             f"@pytest.mark.stacksets: unknown option(s) {sorted(unknown)}; valid options are {sorted(MARKER_OPTIONS)}"
+            f"{did_you_mean_all(sorted(unknown), MARKER_OPTIONS)}"
         )
     kwargs = dict(marker.kwargs)
     progression = kwargs.get("progression")
     if progression not in (None, "immediate", "manual", "time"):
         raise MarkerError(
             f"@pytest.mark.stacksets: progression must be 'immediate', 'manual' or 'time', not {progression!r}"
+            f"{did_you_mean(progression, ('immediate', 'manual', 'time'))}"
         )
     cloud = kwargs.get("cloud")
     if cloud is not None and cloud not in _clouds.names():
-        raise MarkerError(f"@pytest.mark.stacksets: cloud must be one of {list(_clouds.names())}, not {cloud!r}")
+        names = _clouds.names()
+        raise MarkerError(
+            f"@pytest.mark.stacksets: cloud must be one of {list(names)}, not {cloud!r}{did_you_mean(cloud, names)}"
+        )
     times, seconds = kwargs.get("times", 1), kwargs.get("seconds", 1.0)
     if not isinstance(times, int) or isinstance(times, bool) or times < 1:
         raise MarkerError(f"@pytest.mark.stacksets: times must be a positive integer, not {times!r}")

@@ -3,6 +3,7 @@ command that says what it is and where it listens (or why it cannot)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -37,24 +38,76 @@ def test_classifiers_say_what_the_package_is() -> None:
     } <= classifiers
 
 
-def test_project_urls_are_only_true_ones() -> None:
-    # The PyPI page is the project's address until its public repository exists (no invented Source URL).
-    assert metadata("moto-stacksets-ext").get_all("Project-URL") == [
-        "Homepage, https://pypi.org/project/moto-stacksets-ext/"
+def test_no_project_url_is_invented() -> None:
+    # Not published and no public repository yet: no address until one exists (the PyPI page does not).
+    assert metadata("moto-stacksets-ext").get_all("Project-URL") is None
+
+
+def test_extras_install_the_official_sdks_as_ranges_from_the_versions_tested() -> None:
+    assert _requirements("huawei") == [
+        "huaweicloudsdkcore<3.2,>=3.1.219",
+        "huaweicloudsdkrfs<3.2,>=3.1.219",
+        "python-hcl2<9,>=8.1.4",  # RFS stack templates in HCL
+        "regopy<2,>=1.5.2",  # RFS private hooks' Rego (only where it has wheels: a platform marker)
     ]
-
-
-def test_extras_install_the_official_sdks_from_the_versions_tested() -> None:
-    assert _requirements("huawei") == ["huaweicloudsdkcore<3.2,>=3.1.219", "huaweicloudsdkrfs<3.2,>=3.1.219"]
-    assert _requirements("alibaba") == ["alibabacloud_ros20190910<4,>=3.7.0", "alibabacloud_tea_openapi<0.5,>=0.4.6"]
+    assert _requirements("alibaba") == [
+        "aiohttp<4,>=3.7",
+        "alibabacloud_ros20190910<4,>=3.7.0",
+        "alibabacloud_tea_openapi<0.5,>=0.4.6",
+        "aliyun-python-sdk-core<3,>=2.16.1",
+        "aliyun-python-sdk-ros<4,>=3.6.1",
+    ]
     assert _requirements("all") == ["moto-stacksets-ext[alibaba,huawei]"]
-    tested = set(_requirements("test"))  # the suite runs on exactly the lower bounds
-    assert {
-        "huaweicloudsdkcore==3.1.219",
-        "huaweicloudsdkrfs==3.1.219",
-        "alibabacloud_ros20190910==3.7.0",
-        "alibabacloud_tea_openapi==0.4.6",
-    } <= tested
+    for extra in ("huawei", "alibaba", "all", "hooks", "test", "docs"):  # never a downgrade of a user's packages
+        assert not [r for r in _requirements(extra) if "==" in r], extra
+    assert "moto-stacksets-ext[alibaba,hooks,huawei]" in _requirements("test")
+
+
+def test_the_constraints_pin_the_lower_bounds_of_the_extras() -> None:
+    pins = dict(
+        line.split("==")
+        for line in (ROOT / ".ci/constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    bounds = {
+        r.split("<")[0]: r.split(">=")[1]
+        for r in _requirements("huawei") + _requirements("alibaba")
+        if not r.startswith("aiohttp")
+    }
+    assert pins == bounds
+
+
+def test_all_installs_every_sdk_the_readme_says_is_served() -> None:
+    readme = (ROOT / "README.md").read_text()
+    served = {"huaweicloudsdkrfs", "alibabacloud_ros20190910", "aliyun-python-sdk-ros"}
+    assert all(name in readme for name in served)
+    installed = {r.split("<")[0].split(">")[0] for r in _requirements("huawei") + _requirements("alibaba")}
+    assert served <= installed
+    assert {"huaweicloudsdkcore", "alibabacloud_tea_openapi", "aliyun-python-sdk-core"} <= installed
+
+
+def test_the_readme_sets_up_with_two_commands_that_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    setup = readme[readme.index("## Set-up") : readme.index("## Documentation")]
+    commands = re.findall(r"```bash\n(.*?)\n```", setup, re.DOTALL)
+    assert len(commands) == 2
+    server, tests = commands
+    assert server.endswith("moto-stacksets-server --port 5000") and "'.[all]'" in server
+    assert "-c .ci/constraints.txt" in tests
+    assert tests in (ROOT / ".ci/run").read_text()  # CI runs the README's test command as written
+    assert "not published on PyPI yet" in setup and "pip install 'moto-stacksets-ext" not in readme
+
+
+def test_the_readme_s_wheel_command_builds_the_wheel_it_names(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(r"`(python3 -m pip wheel [^`]+)`", readme)
+    assert command is not None
+    named = re.search(r"'dist/([^'\[]+)\[all\]'", readme)
+    assert named is not None
+    arguments = command.group(1).split()[1:]  # python3 -> this interpreter
+    arguments[arguments.index("dist")] = str(tmp_path / "dist")
+    subprocess.run([sys.executable, *arguments], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    assert (tmp_path / "dist" / named.group(1)).is_file()
 
 
 def test_the_sdist_carries_what_the_tests_and_docs_need(tmp_path: Path) -> None:
@@ -67,11 +120,22 @@ def test_the_sdist_carries_what_the_tests_and_docs_need(tmp_path: Path) -> None:
     (archive,) = tmp_path.glob("moto_stacksets_ext-*.tar.gz")
     with tarfile.open(archive) as sdist:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
-    for needed in ("LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "mkdocs.yml", "MANIFEST.in", ".ci/run"):
+    for needed in (
+        "LICENSE",
+        "README.md",
+        "CHANGELOG.md",
+        "pyproject.toml",
+        "mkdocs.yml",
+        "MANIFEST.in",
+        ".ci/run",
+        ".ci/constraints.txt",
+    ):
         assert needed in names, needed
-    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py")):
+    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py"), ("tests/fixtures", ".json")):
         expected = {
-            str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob(f"*{suffix}") if "__pycache__" not in p.parts
+            str(p.relative_to(ROOT))
+            for p in (ROOT / folder).rglob(f"*{suffix}")
+            if "__pycache__" not in p.parts and "node_modules" not in p.parts and p.name != "package-lock.json"
         }
         assert expected <= names, sorted(expected - names)
     assert {"moto_stacksets_ext/py.typed", "moto_stacksets_ext/static/live_view.html"} <= names

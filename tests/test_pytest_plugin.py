@@ -79,6 +79,7 @@ def test_bad_value(stacksets):
     result.assert_outcomes(errors=2)
     output = result.stdout.str()
     assert "@pytest.mark.stacksets: unknown option(s) ['progresion']" in output
+    assert "(did you mean 'progression' for 'progresion'?)" in output
     assert "progression must be 'immediate', 'manual' or 'time', not 'slow'" in output
     assert "Traceback" not in output
 
@@ -231,7 +232,7 @@ def test_misspelt_region(stacksets):
     output = result.stdout.str()
     assert output.count("unknown option(s) ['progresion']") == 1
     assert output.count("'22222222222' is not an account id") == 1
-    assert output.count("'eu-westt-1' is not a known region") == 1
+    assert output.count("'eu-westt-1' is not a known aws region (did you mean 'eu-west-1'?)") == 1
     assert "During handling of the above exception" not in output
     assert "Traceback" not in output
 
@@ -313,3 +314,59 @@ def test_a_stale_script_in_the_server_fails_at_teardown(stacksets):
         )
     result.assert_outcomes(passed=4, errors=1)
     assert "999999999999" in result.stdout.str()
+
+
+def test_the_fixture_and_the_decorator_on_one_test_are_one_mock(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+import boto3
+import pytest
+from moto_stacksets_ext import control, mock_stacksets
+
+TEMPLATE = '{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}'
+
+
+@pytest.fixture
+def baseline(stacksets):
+    cf = boto3.client("cloudformation", region_name="us-east-1")
+    cf.create_stack_set(StackSetName="baseline", TemplateBody=TEMPLATE)
+    yield cf
+    # after the decorated test returned: the state is still the fixture's mock's
+    assert [s["StackSetName"] for s in cf.list_stack_sets()["Summaries"]] == ["baseline"]
+    assert control.outcomes[0].consumed == 1
+
+
+@pytest.mark.stacksets(outcomes=[{"account": "222222222222", "reason": "quota"}])
+@mock_stacksets
+def test_one_mock(baseline, stacksets):
+    assert stacksets is control
+    cf = boto3.client("cloudformation", region_name="us-east-1")
+    assert [s["StackSetName"] for s in cf.list_stack_sets()["Summaries"]] == ["baseline"]  # made by the fixture
+    op = cf.create_stack_instances(
+        StackSetName="baseline",
+        Accounts=["111111111111", "222222222222"],
+        Regions=["us-east-1"],
+        OperationPreferences={"FailureToleranceCount": 1},
+    )
+    results = cf.list_stack_set_operation_results(StackSetName="baseline", OperationId=op["OperationId"])
+    assert {(r["Account"], r["Status"]) for r in results["Summaries"]} == {
+        ("111111111111", "SUCCEEDED"),
+        ("222222222222", "FAILED"),
+    }
+
+
+@mock_stacksets
+def test_unused_outcomes_are_still_checked_at_the_fixture_s_teardown(stacksets):
+    control.fail(account="333333333333")
+
+
+def test_and_the_next_test_starts_clean():
+    with mock_stacksets():
+        assert boto3.client("cloudformation", region_name="us-east-1").list_stack_sets()["Summaries"] == []
+        assert control.outcomes == []
+""",
+    )
+    result.assert_outcomes(passed=3, errors=1)
+    output = result.stdout.str()
+    assert "scripted outcome(s) that no deployment used" in output and "333333333333" in output

@@ -80,6 +80,7 @@ from ..control import OPERATION_MODELS, control
 from ..engine.outcomes import Outcome, OutcomeKind
 from . import checks
 from .calls import FILTERS, call_json
+from .suggest import did_you_mean, did_you_mean_all
 
 PREFIX = "/moto-api/stacksets"
 MAX_ADVANCE = 100_000_000  # seconds per call (the OpenAPI document says the same)
@@ -90,6 +91,10 @@ class ControlError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+def _cloud_error(value: object) -> str:
+    return f"cloud must be one of {sorted(OPERATION_MODELS)}, not {value!r}{did_you_mean(value, OPERATION_MODELS)}"
 
 
 def _iso(moment: datetime) -> str:
@@ -128,7 +133,7 @@ def _only(body: dict[str, Any], *allowed: str) -> dict[str, Any]:
     """The body, if it names no field but ``allowed`` (400 otherwise)."""
     unknown = set(body) - set(allowed)
     if unknown:
-        raise ControlError(400, f"unknown fields: {sorted(unknown)}")
+        raise ControlError(400, f"unknown fields: {sorted(unknown)}{did_you_mean_all(sorted(unknown), allowed)}")
     return body
 
 
@@ -137,7 +142,7 @@ def _outcome_from(body: dict[str, Any]) -> Outcome:
     try:
         kind = OutcomeKind(body.get("kind", "FAIL"))
     except ValueError as error:
-        raise ControlError(400, "kind must be FAIL, SUCCEED or DRIFT") from error
+        raise ControlError(400, f"kind must be one of {', '.join(k.value for k in OutcomeKind)}") from error
     for name in _OUTCOME_FIELDS:
         if body.get(name) is not None and not isinstance(body[name], str):
             raise ControlError(400, f"{name} must be a string")
@@ -145,7 +150,7 @@ def _outcome_from(body: dict[str, Any]) -> Outcome:
     if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
         raise ControlError(400, "times must be a positive integer (or null for a persistent outcome)")
     if body.get("cloud") is not None and body["cloud"] not in OPERATION_MODELS:
-        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+        raise ControlError(400, _cloud_error(body["cloud"]))
     return Outcome(
         kind,
         body.get("reason"),
@@ -204,7 +209,7 @@ def _progression(request: GatewayRequest) -> GatewayResponse:
     _only(body, "progression", "times", "seconds", "cloud")
     cloud = body.get("cloud", "aws")
     if not isinstance(cloud, str) or cloud not in OPERATION_MODELS:
-        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+        raise ControlError(400, _cloud_error(cloud))
     times, seconds = body.get("times", 1), body.get("seconds", 1.0)
     if not isinstance(times, int) or isinstance(times, bool) or times < 1:
         raise ControlError(400, "times must be a positive integer")
@@ -246,10 +251,14 @@ def _calls(request: GatewayRequest) -> GatewayResponse:
         return GatewayResponse(204)
     unknown = set(request.query) - set(FILTERS)
     if unknown:
-        raise ControlError(400, f"unknown query parameters {sorted(unknown)}; the filters are {list(FILTERS)}")
+        raise ControlError(
+            400,
+            f"unknown query parameters {sorted(unknown)}; the filters are {list(FILTERS)}"
+            f"{did_you_mean_all(sorted(unknown), FILTERS)}",
+        )
     given = _query(request)
     if given.get("cloud", "aws") not in OPERATION_MODELS:
-        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+        raise ControlError(400, _cloud_error(given.get("cloud")))
     status: int | None = None
     if "status" in given:
         if not re.fullmatch(r"[1-5][0-9]{2}", given["status"]):
@@ -283,7 +292,7 @@ def _operation(request: GatewayRequest, operation_id: str) -> GatewayResponse:
     given = _query(request)
     cloud = given.get("cloud", "aws")
     if cloud not in OPERATION_MODELS:
-        raise ControlError(400, f"cloud must be one of {sorted(OPERATION_MODELS)}")
+        raise ControlError(400, _cloud_error(cloud))
     if not given.get("stack_set"):
         raise ControlError(400, "stack_set (a stack set's name or id) is required: ?stack_set=...")
     where: dict[str, str] = {k: given[k] for k in ("account", "region") if k in given}

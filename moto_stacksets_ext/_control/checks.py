@@ -1,6 +1,9 @@
 """Checks of the test-control API's arguments: a scripted outcome that could never match is an error at the
 call, with a message naming the valid values, not a "stale outcome" at teardown.
 
+Every message is one line; a value close to a valid one names it ("did you mean 'eu-west-1'?", by
+``difflib``), and a region or account names only the cloud it belongs to.
+
 * ``cloud``: a registered cloud (``aws``, ``huawei`` or ``alibaba``);
 * ``account``: a string matching the cloud's account pattern (its record's ``account_pattern``): on AWS 12
   digits, on Huawei a domain id (32 lower-case hex characters), on Alibaba 16 digits (with no ``cloud``, any);
@@ -17,12 +20,15 @@ call, with a message naming the valid values, not a "stale outcome" at teardown.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from .. import _clouds
 from ..engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
 from ..engine.outcomes import DriftedResource
+from .suggest import closest, did_you_mean
 
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT")
 
@@ -40,6 +46,10 @@ def regions(cloud: str) -> tuple[str, ...]:
     return tuple(_clouds.get(cloud).regions())
 
 
+def _rule(cloud: str) -> str:
+    return _clouds.get(cloud).account_description
+
+
 def _name(call: str, argument: str) -> str:
     return f"{call}: {argument}"
 
@@ -48,23 +58,37 @@ def cloud(call: str, value: Any) -> str | None:
     if value is None:
         return None
     if value not in clouds():
-        raise ControlArgumentError(f"{_name(call, 'cloud')} must be one of {list(clouds())} (or None), not {value!r}")
+        raise ControlArgumentError(
+            f"{_name(call, 'cloud')} must be one of {list(clouds())} (or None), not {value!r}"
+            f"{did_you_mean(value, clouds())}"
+        )
     return str(value)
 
 
 def account(call: str, value: Any, in_cloud: str | None) -> str | None:
     if value is None:
         return None
-    rules_of = [_clouds.get(in_cloud)] if in_cloud else _clouds.clouds()
-    rules = "; ".join(f"{c.name}: {c.account_description}" for c in rules_of)
+    names = [in_cloud] if in_cloud else list(clouds())
     if not isinstance(value, str):
+        rules = "; ".join(f"{name}: {_rule(name)}" for name in names)
         hint = f" (did you mean {str(value)!r}?)" if isinstance(value, int) and not isinstance(value, bool) else ""
         raise ControlArgumentError(
             f"{_name(call, 'account')} must be a string ({rules}), not the {type(value).__name__} {value!r}{hint}"
         )
-    if not any(c.account_pattern.fullmatch(value) for c in rules_of):
-        raise ControlArgumentError(f"{_name(call, 'account')} {value!r} is not an account id ({rules})")
+    if not any(_clouds.get(name).account_pattern.fullmatch(value) for name in names):
+        meant = _account_cloud(value, names)
+        raise ControlArgumentError(f"{_name(call, 'account')} {value!r} is not an account id ({meant}: {_rule(meant)})")
     return value
+
+
+def _account_cloud(value: str, names: list[str]) -> str:
+    """The cloud whose account ids ``value`` looks most like: digits of the nearest length (AWS 12, Alibaba
+    16), hexadecimal letters Huawei's."""
+    if "huawei" in names and (re.search(r"[a-fA-F]", value) or len(value) >= 24 or names == ["huawei"]):
+        return "huawei"
+    lengths = {"aws": 12, "alibaba": 16}
+    candidates = [name for name in names if name in lengths] or names
+    return min(candidates, key=lambda name: abs(lengths.get(name, 32) - len(value)))
 
 
 def region(call: str, value: Any, in_cloud: str | None) -> str | None:
@@ -73,15 +97,28 @@ def region(call: str, value: Any, in_cloud: str | None) -> str | None:
     names = [in_cloud] if in_cloud else list(clouds())
     if isinstance(value, str) and any(value in regions(name) for name in names):
         return value
-    listed = "; ".join(f"{name}: {', '.join(regions(name))}" for name in names)
-    raise ControlArgumentError(f"{_name(call, 'region')} {value!r} is not a known region. Known regions: {listed}")
+    argument = f"{_name(call, 'region')} {value!r}"
+    if in_cloud is not None:
+        hint = did_you_mean(value, regions(in_cloud)) or f" (e.g. {regions(in_cloud)[0]!r})"
+        raise ControlArgumentError(f"{argument} is not a known {in_cloud} region{hint}")
+    matches = [(name, match) for name in names if (match := closest(value, regions(name))) is not None]
+    if matches:  # the closest region of all, and the one cloud it belongs to
+        name, match = max(matches, key=lambda found: difflib.SequenceMatcher(None, value.lower(), found[1]).ratio())
+        article = "an" if name[0] in "aeiou" else "a"
+        raise ControlArgumentError(
+            f"{argument} is not a known region (did you mean {match!r}, {article} {name} region?)"
+        )
+    raise ControlArgumentError(f"{argument} is not a known region of {', '.join(names)} (pass cloud= to say which)")
 
 
 def action(call: str, value: Any) -> str | None:
     if value is None:
         return None
     if value not in ACTIONS:
-        raise ControlArgumentError(f"{_name(call, 'action')} must be one of {list(ACTIONS)} (or None), not {value!r}")
+        raise ControlArgumentError(
+            f"{_name(call, 'action')} must be one of {list(ACTIONS)} (or None), not {value!r}"
+            f"{did_you_mean(value, ACTIONS)}"
+        )
     return str(value)
 
 
@@ -133,6 +170,7 @@ def _status(argument: str, value: Any) -> ResourceDriftStatus:
         return ResourceDriftStatus(value)
     raise ControlArgumentError(
         f"{argument}: a drift status must be one of {list(RESOURCE_DRIFT_STATUSES)}, not {value!r}"
+        f"{did_you_mean(value, RESOURCE_DRIFT_STATUSES)}"
     )
 
 

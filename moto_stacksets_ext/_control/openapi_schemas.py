@@ -207,6 +207,7 @@ def components(clouds: list[str]) -> dict[str, Any]:
                 "original_type_name": optional_string,
                 "type_version_id": optional_string,
                 "type_configuration_version_id": optional_string,
+                "hook_category": {"type": "string", "nullable": True, "enum": ["MANAGED", "CUSTOM", None]},
                 "account": account,
                 "region": region,
             },
@@ -292,6 +293,7 @@ def components(clouds: list[str]) -> dict[str, Any]:
                         "HookStatusReason",
                         "InvokedAt",
                         "InvocationPoint",
+                        "HookCategory",
                     )
                 },
                 **{

@@ -49,6 +49,8 @@ class CloudNamespacesBackend(BaseBackend):
         super().__init__(region_name, account_id)
         self.namespaces: dict[NamespaceKey, StackSetNamespace] = {}
         self.settings = Settings()
+        #: A front-end's own stores beyond stack sets (RFS stacks and private hooks), by the front-end's key.
+        self.extensions: dict[str, object] = {}
 
     def reset(self) -> None:
         reset_process_state()
@@ -102,6 +104,15 @@ def namespace(key: NamespaceKey, factory: Callable[[NamespaceKey], StackSetNames
     found = namespaces.get(key)
     if found is None:
         found = namespaces[key] = factory(key)
+    return found
+
+
+def extension(key: str, factory: Callable[[], object]) -> object:
+    """A front-end's own store ``key`` (created by ``factory`` on first use), cleared by moto's reset."""
+    extensions = _holder().extensions
+    found = extensions.get(key)
+    if found is None:
+        found = extensions[key] = factory()
     return found
 
 

@@ -8,6 +8,11 @@ to the query endpoint ``/`` is handed to moto's CloudFormation app directly; the
 process (and shared with moto's dispatcher). Everything else still goes through moto's dispatcher.
 The Huawei RFS and Alibaba ROS front-ends never reach moto: ``gateway.wsgi_middleware`` serves them first.
 
+A request signed for CloudFormation to another path than ``/`` is served the same way when its form body
+names a CloudFormation action (moto's CloudFormation app serves ``/`` alone and would answer an HTML 404):
+the query protocol names its operation in ``Action``, not in the path, and AWS is not known to refuse
+another path, so the plugin serves it.
+
 A request no credential scope names a service for (no ``Authorization`` header, or one that is not a
 complete SigV4 header) is still CloudFormation's when it says so in the query protocol's own terms:
 an ``Action`` that is one of CloudFormation's operations, with ``Version=2010-05-15`` or no version, in
@@ -58,9 +63,9 @@ def _first(values: dict[str, list[str]], name: str) -> str | None:
 
 
 def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
-    """The request's form body (empty unless it is ``application/x-www-form-urlencoded``); the stream is
-    given back to whoever reads it next."""
-    if "form-urlencoded" not in str(environ.get("CONTENT_TYPE") or "").lower():
+    """The request's body read as a form (any content type but multipart: a client may label a form
+    wrongly); the stream is given back to whoever reads it next."""
+    if "multipart/" in str(environ.get("CONTENT_TYPE") or "").lower():
         return {}
     from .gateway import RAW_BODY, read_body
 
@@ -69,6 +74,8 @@ def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
         body = read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
+    if b"Action=" not in body:
+        return {}
     return parse_qs(body.decode("utf-8", "replace"))
 
 
@@ -102,7 +109,9 @@ class AwsRouter:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         service = signed_service(environ)
-        if service in ROUTED and environ.get("PATH_INFO", "") == "/":
+        if service in ROUTED and (environ.get("PATH_INFO", "") == "/" or cloudformation_action(environ)):
+            if not _readable(environ):
+                return _answer(start_response, 400, "ValidationError", "The request body is not UTF-8 text")
             if _DIRECT is not None and "HTTP_ORIGIN" not in environ:
                 return _DIRECT(environ, start_response)
             try:
@@ -125,6 +134,27 @@ class AwsRouter:
                     self._dispatcher.app_instances[service] = app
                 self._apps[service] = app
         return app
+
+
+def _readable(environ: dict[str, Any]) -> bool:
+    """Whether moto can read the body: a form (checked after parsing, see ``StackSetsResponse``) or UTF-8
+    text (moto decodes any other body as UTF-8 before anything else, and fails on other bytes)."""
+    from ..cloudformation.wire import is_text
+    from .gateway import RAW_BODY
+
+    if "form-urlencoded" in str(environ.get("CONTENT_TYPE") or "").lower():
+        return True
+    return is_text(environ.get(RAW_BODY, b""))
+
+
+def _answer(start_response: Callable[..., Any], status: int, code: str, message: str) -> Iterable[bytes]:
+    from ..cloudformation.front_door import error
+    from .gateway import reason
+
+    _, headers, body = error(status, code, message)
+    encoded = str(body).encode()
+    start_response(f"{status} {reason(status)}", [*headers.items(), ("Content-Length", str(len(encoded)))])
+    return [encoded]
 
 
 def _unauthenticated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -6,6 +6,7 @@ import re
 
 from .._clouds import Cloud, register
 from .._state import namespaces
+from .deployer import restore_stacks
 from .frontend import FRONT_END
 from .naming import CLOUD, OPERATION_MODEL, known_regions, namespace
 
@@ -21,5 +22,6 @@ CLOUD_RECORD = register(
         front_end=FRONT_END,
         unserved_hosts=re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
         provider_domains=r"aliyuncs\.com",
+        restored=lambda stack_sets: restore_stacks(list(stack_sets)),
     )
 )

@@ -9,12 +9,20 @@ import uuid
 from collections.abc import Callable
 
 from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, compile_patterns
-from . import groups, instances, operations, signatures, xmlbody
+from . import groups, instances, operations, signatures, stacks, tags, template_calls, xmlbody
 from .accounts import calling_account
 from .call import Call
-from .errors import RosError, unknown_action
+from .errors import RosError, mandatory_parameter_missing, unknown_action
 from .naming import CLOUD
-from .params import API_VERSION, Params, access_key_id, action_and_version, check_form_text, response_format
+from .params import (
+    API_VERSION,
+    Params,
+    access_key_id,
+    action_and_version,
+    check_form_text,
+    response_format,
+    rpc_parameters,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +47,35 @@ HANDLERS: dict[str, Handler] = {
     "ImportStacksToStackGroup": operations.import_stacks_to_stack_group,
     "GetServiceAccess": operations.get_service_access,
     "EnableServiceAccess": operations.enable_service_access,
+    # stacks (the stacks behind instances, and plain ROS stacks)
+    "CreateStack": stacks.create_stack,
+    "UpdateStack": stacks.update_stack,
+    "DeleteStack": stacks.delete_stack,
+    "GetStack": stacks.get_stack,
+    "ListStacks": stacks.list_stacks,
+    "ListStackResources": stacks.list_stack_resources,
+    "GetStackResource": stacks.get_stack_resource,
+    "ListStackEvents": stacks.list_stack_events,
+    "GetTemplate": template_calls.get_template,
+    "GetTemplateSummary": template_calls.get_template_summary,
+    # tags, resource groups, summaries
+    "TagResources": tags.tag_resources,
+    "UntagResources": tags.untag_resources,
+    "ListTagResources": tags.list_tag_resources,
+    "ListTagKeys": tags.list_tag_keys,
+    "ListTagValues": tags.list_tag_values,
+    "MoveResourceGroup": tags.move_resource_group,
+    "ListSummaries": tags.list_summaries,
 }
 
 HOST_ID = "ros.aliyuncs.com"
 _AWS_SIGNATURE = re.compile(r"^\s*AWS4-", re.IGNORECASE)
 _CONTENT_TYPE = "application/json;charset=utf-8"
+#: Alibaba's V2 (RPC) common parameters: with ``Version=2019-09-10`` they make a request ROS's even without an
+#: action.
+_RPC_PARAMETERS = frozenset(
+    {"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureVersion", "RegionId", "Format"}
+)
 
 
 class RosFrontEnd:
@@ -57,13 +89,24 @@ class RosFrontEnd:
         self._lock = threading.RLock()
 
     def claims(self, request: GatewayRequest) -> bool:
-        """ROS requests: ACS3 headers with version 2019-09-10, or V2 ``Action`` + ``Version=2019-09-10``."""
+        """ROS requests: ACS3 headers with version 2019-09-10, or V2 ``Action`` + ``Version=2019-09-10``; and,
+        to answer them with ROS's error, ROS requests without an action: ``x-acs-version: 2019-09-10``, a ROS
+        ``Host``, or V2 RPC parameters (``Version=2019-09-10`` with a common parameter: ``RegionId``, ``Format``,
+        a signature parameter). Never an
+        AWS-signed request."""
         if request.headers.get("x-acs-action"):
             return bool(request.headers.get("x-acs-version") == API_VERSION)
         if _AWS_SIGNATURE.match(request.headers.get("authorization") or ""):
             return False
+        if request.headers.get("x-acs-version") == API_VERSION:
+            return True
+        host = str(request.headers.get("host") or "")
+        if any(pattern.match(f"https://{host}/") for pattern in self.host_patterns):
+            return True
         action, version = action_and_version(request)
-        return bool(action) and version == API_VERSION
+        if version != API_VERSION:
+            return False
+        return bool(action) or bool(rpc_parameters(request) & _RPC_PARAMETERS)
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         action, version = action_and_version(request)
@@ -121,7 +164,9 @@ class RosFrontEnd:
     def _dispatch(
         self, request: GatewayRequest, action: str | None, version: str | None, params: Params, account: str
     ) -> dict[str, object]:
-        handler = HANDLERS.get(action or "") if version == API_VERSION else None
+        if not action:
+            raise mandatory_parameter_missing("Action")
+        handler = HANDLERS.get(action) if version == API_VERSION else None
         if handler is None:
             raise unknown_action()
         assert action is not None

@@ -76,10 +76,14 @@ def action_and_version(request: GatewayRequest) -> tuple[str | None, str | None]
     version = request.headers.get("x-acs-version")
     if action:
         return action, version
-    pairs = dict(_query(request))
-    if "Action" not in pairs:
-        pairs = dict(_form(request))
-    return pairs.get("Action"), pairs.get("Version")
+    query = dict(_query(request))
+    pairs = query if "Action" in query else dict(_form(request))
+    return pairs.get("Action"), pairs.get("Version") or query.get("Version")
+
+
+def rpc_parameters(request: GatewayRequest) -> set[str]:
+    """The names of the parameters in the query string and the form body."""
+    return {name for name, _ in (*_query(request), *_form(request))}
 
 
 def response_format(request: GatewayRequest) -> str:

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from .._clouds import Cloud, register
 from ..engine.model import StackSet
 from ..engine.stacksets import StackSetNamespace
+from .models import OPERATION_MODEL, stacksets_backends
+from .stacks import restore_stacks
 
 CLOUD = "aws"
-#: The model name of stack-set operations in moto's state manager.
-OPERATION_MODEL = "cloudformation::stackset-operation"
 
 
 @functools.lru_cache(maxsize=1)
@@ -32,27 +32,19 @@ def every_region() -> tuple[str, ...]:
 
 
 def namespace(account: str, region: str) -> StackSetNamespace:
-    from .models import stacksets_backends
-
     found: StackSetNamespace = stacksets_backends[account][region].namespace
     return found
 
 
 def namespaces() -> list[StackSetNamespace]:
-    from .models import stacksets_backends
-
     return [backend.namespace for _, regions in list(stacksets_backends.items()) for _, backend in regions.items()]
 
 
 def has_home(account: str, region: str) -> bool:
-    from .models import stacksets_backends
-
     return region in stacksets_backends[account].regions
 
 
 def restored(stack_sets: Sequence[StackSet]) -> None:
-    from .stacks import restore_stacks
-
     restore_stacks(list(stack_sets))
 
 

@@ -4,7 +4,8 @@ moto answers these requests with a Python exception (an HTML 500 page in server 
 with an XML error of its query protocol, and so does the plugin:
 
 - no ``Action`` (for instance a JSON-protocol request that names its operation in ``X-Amz-Target`` only:
-  CloudFormation speaks the query protocol alone): ``MissingAction``, 400;
+  CloudFormation speaks the query protocol alone; or a form body sent as another content type than
+  ``application/x-www-form-urlencoded``, which is not read as parameters): ``MissingAction``, 400;
 - an ``Action`` CloudFormation does not have, including a known one in another case
   (``describestackset``): ``InvalidAction``, 400;
 - a credential scope whose region is empty or not a region CloudFormation has (unless moto's

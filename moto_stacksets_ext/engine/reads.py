@@ -210,5 +210,10 @@ class NamespaceReads:
             predicate=query.predicate,
         )
 
+    @door.entry
+    def find_operation(self, operation_id: str) -> tuple[StackSet, Operation]:
+        """An operation by id alone, across the namespace's stack sets, without counting as a read."""
+        return self._find_operation(None, operation_id)
+
     def _binding(self, listing: str, **arguments: object) -> dict[str, object]:
         return {"ns": list(self.identity), "nonce": self._nonce, "list": listing, **arguments}

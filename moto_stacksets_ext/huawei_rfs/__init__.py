@@ -1,4 +1,5 @@
-"""Huawei Cloud RFS (Resource Formation Service) stack sets on the shared engine.
+"""Huawei Cloud RFS (Resource Formation Service) stack sets on the shared engine, and RFS stacks (the stacks behind
+stack instances, Terraform templates) and private hooks (Rego policies checked before stack deployments).
 
 Registers its cloud (``cloud.py``: the front-end ``FRONT_END``, namespaces, regions) with the plugin.
 Code written with ``huaweicloudsdkrfs.v1.RfsClient`` runs unmodified against it: in-process under

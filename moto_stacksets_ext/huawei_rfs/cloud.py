@@ -20,7 +20,7 @@ CLOUD_RECORD = register(
         namespace=namespace_of,
         namespaces=lambda: namespaces.all_namespaces(CLOUD),
         front_end=FRONT_END,
-        unserved_hosts=re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.com(:\d+)?(/.*)?$"),
+        unserved_hosts=re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.(com|eu)(:\d+)?(/.*)?$"),
         provider_domains=r"myhuaweicloud\.(com|eu)",
     )
 )

@@ -68,6 +68,9 @@ NOT_EMPTY = ErrorKind(403, "RF.10012509", "The stack set can not be deleted.")
 # -- 404 / 409 ---------------------------------------------------------------------------------------------
 #: Published for stacks ("Stack is not exist."); used for stack sets, operations and instances alike.
 NOT_FOUND = ErrorKind(404, "RF.10013001", "Resource is not exist.")
+#: Huawei's API gateway (APIG), before RFS: no published API answers this method and path (the code and message
+#: the Huawei SDKs raise as ``ClientRequestException`` for an unpublished API; APIG's error-code table).
+API_NOT_FOUND = ErrorKind(404, "APIGW.0101", "The API does not exist or has not been published in the environment")
 NAME_CONFLICT = ErrorKind(409, "RF.10013502", "Conflict stack set name.")
 OPERATION_CONFLICT = ErrorKind(
     409,

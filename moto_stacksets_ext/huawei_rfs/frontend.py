@@ -2,6 +2,12 @@
 
 Every answer carries ``X-Request-Id``; every error is ``{"error_code", "error_msg"}`` so the SDK raises
 ``ClientRequestException`` (or ``ServerResponseException`` for 500) with status, code, message and id.
+
+The front-end answers every request to an RFS or IAM host (in-process, whatever the path: nothing sent to a
+host the mock serves leaves the process) and, in server mode, every Huawei request: one signed by a Huawei
+SDK (``SDK-HMAC-*``, ``X-Sdk-Date``), naming a project (``X-Project-Id``) or a Huawei host. A method and path
+no RFS API (nor IAM's project lookup, nor the template download) answers gets the API gateway's 404
+``APIGW.0101``, as Huawei answers an API that is not published.
 """
 
 from __future__ import annotations
@@ -15,9 +21,9 @@ from .. import _jsonsafe as jsonsafe
 from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, compile_patterns
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
-from . import identity, routes
+from . import identity, routes, stack_routes
 from .call import Call
-from .errors import INTERNAL, NOT_FOUND, RfsError
+from .errors import API_NOT_FOUND, AUTHENTICATION_FAILED, INTERNAL, NOT_FOUND, RfsError
 from .naming import CLOUD, namespace_of
 from .params import Query, client_request_id, json_content_type, project_id
 
@@ -27,20 +33,25 @@ logger = logging.getLogger(__name__)
 class RfsFrontEnd:
     name = "huawei-rfs"
     host_patterns: list[re.Pattern[str]] = compile_patterns(
-        r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)/v1/stack-set(?:s|-templates)(?:[/?].*)?$",
-        r"^https?://iam(?:\.[a-z0-9-]+)?\.myhuaweicloud\.(?:com|eu)/v3/projects(?:\?.*)?$",
+        r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)(?::\d+)?(?:[/?].*)?$",
+        r"^https?://iam(?:\.[a-z0-9-]+)?\.myhuaweicloud\.(?:com|eu)(?::\d+)?(?:[/?].*)?$",
     )
 
     def claims(self, request: GatewayRequest) -> bool:
-        """RFS stack-set paths and the mock's template downloads (never an AWS-signed request), and IAM's
-        project lookup when it carries a Huawei SDK signature."""
+        """RFS stack-set paths and the mock's template downloads, and any Huawei request (a Huawei SDK
+        signature, ``X-Sdk-Date``, ``X-Project-Id``, or an RFS/IAM ``Host``); never an AWS-signed request."""
         authorization = str(request.headers.get("Authorization") or "")
-        if authorization.startswith("AWS4-"):
+        if authorization.startswith("AWS4-") or _names_cloudformation(request):
             return False
         parts = routes.segments(request.url)
         if routes.is_stack_set_path(parts) or tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
             return True
-        return tuple(parts) == routes.IAM_PROJECTS and authorization.startswith("SDK-")
+        if stack_routes.claims(parts):
+            return True
+        if authorization.startswith("SDK-") or "X-Sdk-Date" in request.headers or "X-Project-Id" in request.headers:
+            return True
+        host = str(request.headers.get("Host") or "")
+        return any(pattern.match(f"https://{host}/") for pattern in self.host_patterns)
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         request_id = uuid.uuid4().hex
@@ -64,12 +75,17 @@ class RfsFrontEnd:
         parts = routes.segments(request.url)
         if tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
             return _template_download(parts[2:])
-        if tuple(parts) == routes.IAM_PROJECTS:
+        if tuple(parts) == routes.IAM_PROJECTS and request.method.upper() == "GET":
             seen.action = "KeystoneListProjects"
             return _iam_projects(request)
+        if stack_routes.is_download_path(parts):
+            return stack_routes.download(parts)
         found = routes.match(request.method.upper(), parts)
         if found is None:
-            raise RfsError(NOT_FOUND, f"No RFS stack-set API answers {request.method} {'/'.join(['', *parts])}.")
+            stack_match = stack_routes.match(request.method.upper(), parts)
+            found = None if stack_match is None else routes.Match(routes.action_of(stack_match[0]), *stack_match)
+        if found is None:
+            raise RfsError(API_NOT_FOUND)
         seen.action, seen.path = found.action, found.path
         auth = identity.authorization(request)
         identity.verify(request, auth)
@@ -78,6 +94,8 @@ class RfsFrontEnd:
         domain_id = identity.domain_id_for(auth.ak)
         region = identity.region_of(request, auth.ak, project)
         seen.account, seen.region = domain_id, region
+        if found.path.get("project_id", project) != project:
+            raise RfsError(AUTHENTICATION_FAILED, "The project id of the path is not the X-Project-Id of the request.")
         json_content_type(request.method, request.headers, request.body)
         call = Call(
             request=request,
@@ -124,6 +142,12 @@ class _Seen:
             except Exception:  # an unsigned or foreign request: the call is still recorded
                 pass
         return Understood(CLOUD, self.action, self.account, self.region, parameters, error_code)
+
+
+def _names_cloudformation(request: GatewayRequest) -> bool:
+    """An AWS query-protocol request for CloudFormation (``Version=2010-05-15`` in a form body): AWS's, even
+    on an RFS path (the AWS door answers it, e.g. for its missing signature)."""
+    return b"Version=2010-05-15" in request.body and b"Action=" in request.body
 
 
 def _iam_projects(request: GatewayRequest) -> GatewayResponse:

@@ -56,6 +56,11 @@ class Match:
     path: dict[str, str]
 
 
+def action_of(handler: Handler) -> str:
+    """The RFS action a handler of the stack and private-hook routes answers (its name in CamelCase)."""
+    return "".join(part.capitalize() for part in handler.__name__.split("_"))
+
+
 def is_stack_set_path(parts: list[str]) -> bool:
     return tuple(parts[:2]) == PREFIX
 

@@ -227,3 +227,17 @@ def test_in_process_an_unsigned_client_is_served_as_moto_serves_it(aws: None) ->
 
     cf = boto3.client("cloudformation", region_name=REGION, config=Config(signature_version=UNSIGNED))
     assert cf.list_stack_sets()["Summaries"] == []
+
+
+def test_a_signed_cloudformation_request_to_another_path_is_served(endpoint: str) -> None:
+    request = AWSRequest(
+        method="POST",
+        url=f"{endpoint}/some/path",
+        data="Action=ListStackSets&Version=2010-05-15",
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    SigV4Auth(Credentials("testing", "testing"), "cloudformation", REGION).add_auth(request)
+    prepared = request.prepare()
+    response = requests.post(prepared.url, data=prepared.body, headers=dict(prepared.headers), timeout=30)
+    assert response.status_code == 200
+    assert ET.fromstring(response.content).find(f"{NS}ListStackSetsResult") is not None

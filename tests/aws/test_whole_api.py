@@ -52,3 +52,41 @@ def test_every_stack_set_action_answers_without_a_server_error(server_cf: Any, s
         server.endpoint, data={"Action": "ListStackSetAutoDeploymentTargets", "StackSetName": "missing"}, timeout=10
     )
     assert "<html" not in answer.text.lower()
+
+
+#: Authorization headers no credential scope can be read from, and what AWS answers them.
+UNUSABLE_SIGNATURES = {
+    "": (403, "MissingAuthenticationToken"),
+    "Basic dXNlcjpwYXNz": (400, "IncompleteSignature"),
+    "AWS4-HMAC-SHA256": (400, "IncompleteSignature"),
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/cloudformation, SignedHeaders=host, Signature=00": (
+        400,
+        "IncompleteSignature",
+    ),
+}
+
+
+def test_every_cloudformation_action_unsigned_or_malformed_gets_aws_s_error_never_a_server_error(
+    server: ThreadedStackSetsServer,
+) -> None:
+    """Every operation of CloudFormation's model, as a form body (with and without ``Version``, on ``/`` and
+    another path) or a query string, with no or an unusable ``Authorization``: AWS's 4xx XML, never a 5xx."""
+    model = get_session().get_service_model("cloudformation")
+    session = requests.Session()
+    checked = 0
+    for action in model.operation_names:
+        for authorization, expected in UNUSABLE_SIGNATURES.items():
+            headers = {"Authorization": authorization} if authorization else {}
+            for path, form, query in (
+                ("/", {"Action": action, "Version": "2010-05-15", "StackSetName": "missing"}, None),
+                ("/", {"Action": action}, None),
+                ("/any/path", {"Action": action, "Version": "2010-05-15"}, None),
+                ("/", None, {"Action": action, "Version": "2010-05-15"}),
+            ):
+                answer = session.post(server.endpoint + path, data=form, params=query, headers=headers, timeout=30)
+                where = (action, authorization, path, form, query)
+                assert answer.status_code == expected[0], where
+                assert answer.headers["Content-Type"].startswith("text/xml"), where
+                assert f"<Code>{expected[1]}</Code>" in answer.text, where
+                checked += 1
+    assert checked == len(model.operation_names) * len(UNUSABLE_SIGNATURES) * 4

@@ -168,10 +168,45 @@ def encode_form(form: dict[str, Any], rng: random.Random) -> bytes:
     return body
 
 
+#: Content types a client may send by mistake (or none).
+OTHER_CONTENT_TYPES = ("text/plain", "application/json", "application/xml", "multipart/form-data; boundary=x", "")
+
+#: Other paths an AWS request may go to.
+OTHER_PATHS = ("/other", "/v1/stack-sets", "/?Action=ListStackSets", "/2010-05-15/", "/favicon", "//")
+
+#: Authorization headers that are not a complete SigV4 one.
+MALFORMED_AUTHORIZATIONS = (
+    "",
+    "Basic dXNlcjpwYXNz",
+    "AWS4-HMAC-SHA256",
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/cloudformation, SignedHeaders=host, Signature=00",
+    "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00",
+    "AWS testing:c2lnbmF0dXJl",
+    "Bearer token",
+)
+
+
+def mutate_aws_wire(rng: random.Random) -> str:
+    """How an AWS request goes wrong on the wire: ``unsigned``, ``malformed`` (Authorization), ``path``
+    (another path) or ``content-type`` (another content type)."""
+    return rng.choice(["unsigned", "malformed", "path", "content-type"])
+
+
 # -- Huawei RFS -------------------------------------------------------------------------------------------
 RFS_NAMES = ("fuzz_a", "fuzz_b")
 RFS_DOMAINS = ("a" * 32, "b" * 32)
 RFS_REGIONS = ("cn-north-4", "cn-south-1", "maybe-1")
+#: RFS and IAM APIs the mock does not serve (the Huawei SDK has them).
+RFS_OTHER_ROUTES = (
+    ("GET", "/v1/private-modules"),
+    ("POST", "/v1/private-modules"),
+    ("GET", "/v1/stacks"),
+    ("PUT", "/v1/stack-sets/{name}"),
+    ("GET", "/v1/stack-sets/{name}/unknown"),
+    ("POST", "/v3/auth/tokens"),
+    ("GET", "/"),
+    ("GET", "/v1/" + "a" * 32 + "/stacks"),
+)
 RFS_HEADERS = {
     "Authorization": "SDK-HMAC-SHA256 Access=AK_FUZZ, SignedHeaders=host, Signature=00",
     "X-Project-Id": huawei_rfs.project_id_for("AK_FUZZ", "cn-north-4"),
@@ -230,6 +265,17 @@ def rfs_request(rng: random.Random, mutate: bool) -> FuzzRequest:
     elif mutate and rng.random() < 0.5:
         path += ("&" if "?" in path else "?") + f"marker={rng.choice(HOSTILE[:8])}"
     headers = {**RFS_HEADERS, "Client-Request-Id": str(uuid.uuid4())}
+    if mutate and rng.random() < 0.3:  # what a Huawei SDK may send that the mock does not serve, or sends wrong
+        roll = rng.random()
+        if roll < 0.4:
+            method, path = rng.choice(RFS_OTHER_ROUTES)
+            path = path.replace("{name}", name)
+        elif roll < 0.7:
+            headers["Content-Type"] = rng.choice(OTHER_CONTENT_TYPES)
+        elif roll < 0.85:
+            del headers["Authorization"]
+        else:
+            headers["X-Project-Id"] = rng.choice(["abc", "g" * 32, uuid.uuid4().hex])
     return FuzzRequest(method, path, headers, raw, mutating=method != "GET", label=f"RFS {method} {path[:60]}")
 
 
@@ -247,6 +293,14 @@ MUTATING_ROS = {
     "StopStackGroupOperation",
     "DetectStackGroupDrift",
     "ImportStacksToStackGroup",
+}
+
+
+ACS3_HEADERS = {
+    "x-acs-version": "2019-09-10",
+    "x-acs-date": "2026-01-01T00:00:00Z",
+    "x-acs-signature-nonce": "fuzz",
+    "Authorization": "ACS3-HMAC-SHA256 Credential=LTAI-fuzz,SignedHeaders=host;x-acs-action,Signature=00",
 }
 
 
@@ -290,9 +344,29 @@ def ros_request(rng: random.Random, operation_ids: list[str], mutate: bool) -> F
     body = urlencode(params).encode() if as_form else b""
     if as_form and mutate and rng.random() < 0.1:
         body += b"&Junk=\xff"
-    path = "/?" + urlencode(query if as_form else {**query, **params})
     headers = {"Content-Type": "application/x-www-form-urlencoded"} if as_form else {}
-    return FuzzRequest("POST", path, headers, body, mutating=action in MUTATING_ROS, label=f"ROS {action}")
+    if rng.random() < 0.4:  # the V3 SDK: the action in headers, an ACS3 signature (not checked by default)
+        del query["Action"], query["Version"]
+        headers.update(ACS3_HEADERS)
+        headers["x-acs-action"] = action
+    label = f"ROS {action}"
+    if mutate and rng.random() < 0.3:  # the action missing, another path, another content type
+        roll = rng.random()
+        if roll < 0.5:
+            query.pop("Action", None)
+            headers.pop("x-acs-action", None)
+            label = "ROS without action"
+        elif roll < 0.75:
+            headers["Content-Type"] = rng.choice(OTHER_CONTENT_TYPES)
+        else:
+            path = (
+                rng.choice(["/other", "/v1/stack-groups", "//"])
+                + "?"
+                + urlencode(query if as_form else {**query, **params})
+            )
+            return FuzzRequest("POST", path, headers, body, mutating=action in MUTATING_ROS, label=label)
+    path = "/?" + urlencode(query if as_form else {**query, **params})
+    return FuzzRequest("POST", path, headers, body, mutating=action in MUTATING_ROS, label=label)
 
 
 # -- the control API --------------------------------------------------------------------------------------
