@@ -15,8 +15,12 @@ Huawei/Alibaba front-ends.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import sys
 import types
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -83,3 +87,45 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
+
+#: Modules the API reference documented at the package's root before the root was grouped by role: each
+#: old name is still importable and is the very module of its new home (one object under two names).
+MOVED = {
+    "async_http": "._transport.async_http",
+    "calls": "._control.calls",
+    "control_api": "._control.api",
+    "control_openapi": "._control.openapi",
+    "forwarding": "._transport.forwarding",
+    "live_view": "._control.live_view",
+    "persistence": "._state.persistence",
+    "remote_control": "._control.remote",
+}
+
+
+class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``moto_stacksets_ext.<old name>`` (``MOVED``) as the module of its new home."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        package, _, name = fullname.rpartition(".")
+        if package != __name__ or name not in MOVED:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def __init__(self) -> None:
+        self._homes: dict[str, importlib.machinery.ModuleSpec | None] = {}
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = importlib.import_module(MOVED[spec.name.rpartition(".")[2]], __name__)
+        self._homes[module.__name__] = module.__spec__
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """The module ran in its new home already; it keeps that home's spec (the import system set the old
+        name's on it)."""
+        module.__spec__ = self._homes.get(module.__name__, module.__spec__)
+
+
+if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):
+    sys.meta_path.insert(0, _MovedModules())  # before any finder that would look for the old files

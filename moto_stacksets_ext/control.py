@@ -17,36 +17,35 @@ from moto.core.model_instances import reset_model_data
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
-from . import control_checks as checks
-from . import namespaces, plugin
-from .calls import CallLog, calls
+from . import _clouds, plugin
+from ._control import checks
+from ._control.calls import Call, CallLog, calls
+from ._control.checks import ControlArgumentError
+from ._control.suggest import did_you_mean
+from ._state import namespaces
 from .cloudformation import gates
 from .cloudformation.gates import GateFunction
 from .cloudformation.hooks import control as hook_control
-from .control_checks import ControlArgumentError
 from .engine import door
 from .engine.clock import clock
 from .engine.model import DifferenceType, Operation, PropertyDifference, ResourceDriftStatus, TargetResult
 from .engine.outcomes import DriftedResource, Outcome, OutcomeKind, outcomes
 from .engine.stacksets import StackSetNamespace
-from .suggest import did_you_mean
 
 #: What ``control.drift(resources=...)`` takes: logical id → drift status, or logical ids and ``DriftedResource``s.
 DriftResources = Mapping[str, str] | Sequence[str | DriftedResource]
 
 if TYPE_CHECKING:
+    from ._control.remote import RemoteControl
     from .alibaba_ros.resource_directory import ResourceDirectory
-    from .remote_control import RemoteControl
 
-#: The moto state-manager model of each cloud's operations (the front-ends register them under these names).
-OPERATION_MODELS = {
-    "aws": "cloudformation::stackset-operation",
-    "huawei": "huawei-rfs::stackset-operation",
-    "alibaba": "alibaba-ros::stackgroup-operation",
-}
+#: The moto state-manager model of each cloud's operations (each cloud's record names its own).
+OPERATION_MODELS: Mapping[str, str] = _clouds.OPERATION_MODELS
 
 __all__ = [
     "OPERATION_MODELS",
+    "Call",
+    "CallLog",
     "ControlArgumentError",
     "DifferenceType",
     "DriftedResource",
@@ -66,7 +65,7 @@ def _remote() -> RemoteControl | None:
     """The server to act on, while a ``mock_stacksets`` runs under moto's ``TEST_SERVER_MODE``."""
     if not plugin.server_mode():
         return None
-    from .remote_control import RemoteControl
+    from ._control.remote import RemoteControl
 
     return RemoteControl(plugin.server_endpoint())
 
@@ -262,7 +261,6 @@ class StackSetsControl:
             transition["times"] = times
         elif progression == "time":
             transition["seconds"] = seconds
-        namespaces.operation_model(OPERATION_MODELS[cloud])  # known to the plugin's reset, even if not loaded yet
         state_manager.set_transition(OPERATION_MODELS[cloud], transition)
         return transition
 
@@ -281,7 +279,7 @@ class StackSetsControl:
         """The engine namespace of one cloud, account and region (for assertions beyond the APIs). Not under
         TEST_SERVER_MODE (``ServerModeError``): the namespace is a live object of the server's process."""
         if plugin.server_mode():
-            from .remote_control import refuse
+            from ._control.remote import refuse
 
             refuse(
                 "namespace()",
@@ -289,15 +287,10 @@ class StackSetsControl:
                 "control.results(), stack sets through the provider's API, or everything with "
                 "GET /moto-api/stacksets/state",
             )
-        if cloud == "aws":
-            from .cloudformation.models import stacksets_backends
-
-            found: StackSetNamespace = stacksets_backends[account][region].namespace
-            return found
-        for candidate in namespaces.all_namespaces(cloud):
-            if candidate.identity == (cloud, account, region):
-                return candidate
-        raise KeyError(f"no {cloud} namespace for account {account} in {region}")
+        found = _clouds.get(cloud).find(account, region)
+        if found is None:
+            raise KeyError(f"no {cloud} namespace for account {account} in {region}")
+        return found
 
     def operation(
         self,
@@ -336,7 +329,7 @@ class StackSetsControl:
         """Every request the mock served on the plugin's routes (AWS CloudFormation, Huawei RFS, Alibaba ROS),
         oldest first: ``Call(cloud, action, account, region, parameters, status, error_code)``. Filter with
         ``calls.filter(action="DescribeStackSetOperation")``, count with ``calls.count(...)``. Reset with
-        every mock (see ``moto_stacksets_ext.calls``). Under TEST_SERVER_MODE, the server's record."""
+        every mock (see ``moto_stacksets_ext._control.calls``). Under TEST_SERVER_MODE, the server's record."""
         if (remote := _remote()) is not None:
             return remote.calls
         return calls
@@ -400,7 +393,7 @@ class StackSetsControl:
         ``control.hooks.lambda_function(arn, fn)``, ``control.hooks.load_project(directory)``. Under
         TEST_SERVER_MODE every call raises ``ServerModeError`` (a Python callable cannot reach the server)."""
         if plugin.server_mode():
-            from .remote_control import SERVER_MODE_HOOKS
+            from ._control.remote import SERVER_MODE_HOOKS
 
             return SERVER_MODE_HOOKS
         return self._hooks
@@ -461,7 +454,7 @@ class StackSetsControl:
         checks.region("account_gate()", region, "aws")
         _require_mock("account_gate()")
         if plugin.server_mode():
-            from .remote_control import refuse
+            from ._control.remote import refuse
 
             refuse(
                 "account_gate()",

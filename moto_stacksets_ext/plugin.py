@@ -25,11 +25,13 @@ from moto.core.config import DefaultConfig
 from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
-from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
+from . import _clouds, moto_internals
+from ._state import namespaces
+from ._transport import async_http, forwarding, gateway, vendored_requests
+from ._transport.gateway import UnservedEndpointError
 from .cloudformation import auto_deployment, caches, organizations, schema_patches, stackset_resource, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
-from .gateway import UnservedEndpointError
 from .moto_internals import MotoContractError, PluginInstallError
 
 ROUTE = moto_internals.CLOUDFORMATION_ROUTE
@@ -118,7 +120,6 @@ def _install() -> None:
             template_types.patch()
             template_types.register(stackset_resource.StackSetResource)
             schema_patches.patch()
-    register_clouds()
 
 
 def uninstall() -> None:
@@ -147,21 +148,16 @@ def _uninstall() -> None:
             _added_delegation = False
 
 
-def register_clouds() -> None:
-    """Register the Huawei RFS and Alibaba ROS front-ends with the gateway."""
-    from . import alibaba_ros, huawei_rfs
-
-    gateway.register(huawei_rfs.FRONT_END)
-    gateway.register(alibaba_ros.FRONT_END)
+def unserved_cloud_hosts() -> tuple[re.Pattern[str], ...]:
+    """The clouds' hosts the mock does not serve: requests to them fail at once, never reach the network."""
+    return tuple(cloud.unserved_hosts for cloud in _clouds.clouds() if cloud.unserved_hosts is not None)
 
 
-#: Huawei and Alibaba hosts the mock does not serve: requests to them fail at once, never reach the network.
-UNSERVED_CLOUD_HOSTS = (
-    re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.(com|eu)(:\d+)?(/.*)?$"),
-    re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
-)
-#: Any URL but a Huawei or Alibaba host's (under TEST_SERVER_MODE they go out unchanged, e.g. to the server).
-NOT_A_CLOUD_HOST = re.compile(r"^(?!https?://[^/?#]*\.(myhuaweicloud\.(com|eu)|aliyuncs\.com)(:\d+)?([/?#]|$))")
+def not_a_cloud_host() -> re.Pattern[str]:
+    """Any URL but a host of the clouds' providers (under TEST_SERVER_MODE they go out unchanged, e.g. to the
+    server)."""
+    domains = "|".join(cloud.provider_domains for cloud in _clouds.clouds() if cloud.provider_domains)
+    return re.compile(rf"^(?!https?://[^/?#]*\.({domains})(:\d+)?([/?#]|$))" if domains else r"^")
 
 
 def _refuse(request: Any) -> tuple[int, dict[str, str], str]:
@@ -177,11 +173,12 @@ def _intercept_clouds(mock: Any, answer: gateway.Answer | None) -> None:
         for pattern in front_end.host_patterns:
             for method in RESPONSES_METHODS:
                 mock.add(CallbackResponse(method=method, url=pattern, callback=callback))
-    for pattern in UNSERVED_CLOUD_HOSTS:
+    unserved = unserved_cloud_hosts()
+    for pattern in unserved:
         for method in RESPONSES_METHODS:
             mock.add(CallbackResponse(method=method, url=pattern, callback=_refuse))
-    vendored_requests.patch(UNSERVED_CLOUD_HOSTS, answer)
-    async_http.patch(UNSERVED_CLOUD_HOSTS, answer)
+    vendored_requests.patch(unserved, answer)
+    async_http.patch(unserved, answer)
 
 
 def _release_clouds() -> None:
@@ -269,9 +266,8 @@ class ServerModeStackSetsMock(_WithPluginState, ServerModeMockAWS):
         global _server_endpoint
         super()._enable_patching(reset=reset)
         _server_endpoint = self._test_server_mode_endpoint
-        register_clouds()
         cloud_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        cloud_mock.add_passthru(NOT_A_CLOUD_HOST)
+        cloud_mock.add_passthru(not_a_cloud_host())
         _intercept_clouds(cloud_mock, forwarding.forwarder(server_endpoint()))
         cloud_mock.start()
         self._cloud_mock = cloud_mock

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .suggest import did_you_mean, did_you_mean_all
+from . import _clouds
+from ._control.suggest import did_you_mean, did_you_mean_all
 
 # Nothing heavy at import: pytest loads this module in every run of every project that has the package
 # installed, so moto, boto3 and the clouds' machinery are imported only when a fixture is used.
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from .engine.outcomes import Outcome
 
 MARKER = "stacksets"
-CLOUDS = ("aws", "huawei", "alibaba")
 MARKER_OPTIONS = {"progression", "times", "seconds", "outcomes", "strict_roles", "check_outcomes", "cloud"}
 OUTCOME_FIELDS = {"kind", "account", "region", "cloud", "stack_set", "action", "reason", "times"}
 FAKE_AWS_ENVIRONMENT = {
@@ -157,9 +157,10 @@ def marker_options(node: pytest.Item) -> MarkerOptions:
             f"{did_you_mean(progression, ('immediate', 'manual', 'time'))}"
         )
     cloud = kwargs.get("cloud")
-    if cloud is not None and cloud not in CLOUDS:
+    if cloud is not None and cloud not in _clouds.names():
+        names = _clouds.names()
         raise MarkerError(
-            f"@pytest.mark.stacksets: cloud must be one of {list(CLOUDS)}, not {cloud!r}{did_you_mean(cloud, CLOUDS)}"
+            f"@pytest.mark.stacksets: cloud must be one of {list(names)}, not {cloud!r}{did_you_mean(cloud, names)}"
         )
     times, seconds = kwargs.get("times", 1), kwargs.get("seconds", 1.0)
     if not isinstance(times, int) or isinstance(times, bool) or times < 1:
@@ -182,7 +183,7 @@ def _apply(options: MarkerOptions, target: StackSetsControl) -> None:
     action) fails the test at set-up with the control API's message, once."""
     try:
         if options.progression is not None:
-            clouds = [options.cloud] if options.cloud else list(CLOUDS)
+            clouds = [options.cloud] if options.cloud else list(_clouds.names())
             for cloud in clouds:
                 target.set_progression(options.progression, times=options.times, seconds=options.seconds, cloud=cloud)
         for outcome in options.outcomes:

@@ -16,10 +16,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import control_api, live_view, persistence
-from .gateway import register, wsgi_middleware
+from ._control import api as control_api
+from ._control import live_view
+from ._state import persistence
+from ._transport.gateway import register, wsgi_middleware
+from ._transport.routing import AwsRouter
 from .plugin import install
-from .routing import AwsRouter
 
 
 def create_app() -> Callable[..., Any]:

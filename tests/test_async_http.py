@@ -14,8 +14,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from moto_stacksets_ext import async_http, control, mock_stacksets
-from moto_stacksets_ext.async_http import AiohttpContractError
+from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext._transport import async_http
+from moto_stacksets_ext._transport.async_http import AiohttpContractError
 from moto_stacksets_ext.plugin import UnservedEndpointError
 
 ROS_LIST = {

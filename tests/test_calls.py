@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_stacksets_ext import control, mock_stacksets
-from moto_stacksets_ext.calls import Call, CallLog
+from moto_stacksets_ext._control.calls import Call, CallLog
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from support import ACCOUNT_A, ACCOUNT_B, ADMIN, REGION, TOPIC_TEMPLATE

@@ -10,9 +10,9 @@ from typing import Any
 import requests
 from moto.moto_api import state_manager
 
+from moto_stacksets_ext._state.codec import decode
 from moto_stacksets_ext.engine.model import Operation, OperationStatus
 from moto_stacksets_ext.server import ThreadedStackSetsServer
-from moto_stacksets_ext.state_codec import decode
 
 from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE
 

@@ -8,8 +8,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from moto_stacksets_ext import control_api
-from moto_stacksets_ext.control_openapi import document
+from moto_stacksets_ext._control import api as control_api
+from moto_stacksets_ext._control.openapi import document
 from moto_stacksets_ext.server import create_app
 
 schema = schemathesis.openapi.from_wsgi("/moto-api/stacksets/openapi.json", create_app())
@@ -29,7 +29,7 @@ def test_control_api_conforms_and_never_fails(case: Any) -> None:
 
 
 def test_limits_agree() -> None:
-    from moto_stacksets_ext.control_openapi import MAX_ADVANCE_PER_CALL
+    from moto_stacksets_ext._control.openapi import MAX_ADVANCE_PER_CALL
 
     assert control_api.MAX_ADVANCE == MAX_ADVANCE_PER_CALL
 

@@ -18,7 +18,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from moto_stacksets_ext import huawei_rfs, jsonsafe
+from moto_stacksets_ext import _jsonsafe as jsonsafe
+from moto_stacksets_ext import huawei_rfs
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, error_of

@@ -13,9 +13,9 @@ import pytest
 import requests
 
 from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext._state.persistence import StateFileError, export_state, import_state
 from moto_stacksets_ext.control import DriftedResource, PropertyDifference
 from moto_stacksets_ext.engine.model import DifferenceType
-from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
 from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, client_in, run_server_to_exit, start_server_process
 

@@ -16,9 +16,10 @@ import boto3
 import pytest
 import requests
 
-from moto_stacksets_ext import mock_stacksets, state_codec
+from moto_stacksets_ext import mock_stacksets
+from moto_stacksets_ext._state import codec as state_codec
+from moto_stacksets_ext._state.persistence import StateFileError, export_state, import_state
 from moto_stacksets_ext.engine.model import StackSet
-from moto_stacksets_ext.persistence import StateFileError, export_state, import_state
 
 from support import ACCOUNT_A, REGION, TOPIC_TEMPLATE, run_server_to_exit, start_server_process
 

@@ -34,8 +34,10 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
 from huaweicloudsdkrfs.v1.region.rfs_region import RfsRegion  # type: ignore[import-untyped]
 
 from moto_stacksets_ext import Outcome, OutcomeKind, control, mock_stacksets
-from moto_stacksets_ext.calls import Call
-from moto_stacksets_ext.calls import calls as this_process_calls
+from moto_stacksets_ext._control.calls import Call
+from moto_stacksets_ext._control.calls import calls as this_process_calls
+from moto_stacksets_ext._control.remote import RemoteControlError, ServerModeError
+from moto_stacksets_ext._transport.forwarding import ServerUnreachableError
 from moto_stacksets_ext.control import ControlArgumentError
 from moto_stacksets_ext.engine.model import (
     DifferenceType,
@@ -45,10 +47,8 @@ from moto_stacksets_ext.engine.model import (
     TargetResult,
 )
 from moto_stacksets_ext.engine.outcomes import DriftedResource
-from moto_stacksets_ext.forwarding import ServerUnreachableError
 from moto_stacksets_ext.huawei_rfs import project_id_for
 from moto_stacksets_ext.plugin import UnservedEndpointError
-from moto_stacksets_ext.remote_control import RemoteControlError, ServerModeError
 
 from support import ACCOUNT_A, ACCOUNT_B, REGION, TOPIC_TEMPLATE, free_port, start_server_process
 

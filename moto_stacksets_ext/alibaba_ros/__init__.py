@@ -2,13 +2,14 @@
 the ROS stacks behind their instances (plus plain ``CreateStack`` stacks, with ``ALIYUN::ROS::StackGroup`` and
 ``ALIYUN::ROS::StackInstances`` resources).
 
-``FRONT_END`` is registered with the gateway by ``moto_stacksets_ext.plugin.register_clouds``: under
+The package registers its cloud (``cloud.py``: the front-end ``FRONT_END``, namespaces, regions): under
 ``mock_stacksets()`` requests to ``ros.aliyuncs.com`` / ``ros.<region>.aliyuncs.com`` are answered
 in-process, and the plugin's server answers the SDK at ``Config(endpoint="127.0.0.1:<port>",
 protocol="http")``. Strict mode (``require_signatures``) verifies both signature styles of the SDK. See
 ``docs/alibaba-ros.md``.
 """
 
+from . import cloud as _cloud  # noqa: F401 - registers the cloud
 from . import resource_directory
 from .accounts import DEFAULT_ACCOUNT_ID, calling_account
 from .frontend import FRONT_END, RosFrontEnd

@@ -13,9 +13,9 @@ from ..engine.model import Parameter, Preferences, StackSet
 from ..engine.stacksets import StackSetNamespace
 from . import preferences as ros_preferences
 from . import regions
-from .context import namespace
 from .errors import from_engine, invalid_parameter, missing_parameter
-from .wire import Params
+from .naming import namespace
+from .params import Params
 
 _GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 _CLIENT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -6,19 +6,14 @@ Every error is a ``RosError`` with ROS's code, HTTP status and message; the fron
 
 from __future__ import annotations
 
+from .._transport.gateway import CloudError
 from ..engine import errors as engine_errors
 
 UNKNOWN_ACTION_CODE = "InvalidAction.NotFound"
 
 
-class RosError(Exception):
+class RosError(CloudError):
     """An error ROS returns to the caller."""
-
-    def __init__(self, code: str, status: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-        self.message = message
 
 
 def missing_parameter(name: str) -> RosError:

@@ -8,12 +8,13 @@ import threading
 import uuid
 from collections.abc import Callable
 
-from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
+from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, compile_patterns
 from . import groups, instances, operations, signatures, stacks, tags, template_calls, xmlbody
 from .accounts import calling_account
 from .call import Call
 from .errors import RosError, mandatory_parameter_missing, unknown_action
-from .wire import (
+from .naming import CLOUD
+from .params import (
     API_VERSION,
     Params,
     access_key_id,
@@ -108,11 +109,38 @@ class RosFrontEnd:
         return bool(action) or bool(rpc_parameters(request) & _RPC_PARAMETERS)
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
+        action, version = action_and_version(request)
+        params = Params.from_request(request)
+        account = calling_account(access_key_id(request))
+        region = params.recorded().get("RegionId")
+
+        def understood(error_code: str | None) -> Understood:
+            return Understood(
+                CLOUD,
+                action or f"{request.method} {request.path}",
+                account,
+                region if isinstance(region, str) else None,
+                params.recorded(),
+                error_code,
+            )
+
+        try:
+            response, error_code = self._answer(request, action, version, params, account)
+            return response.with_understood(understood(error_code))
+        except Exception:  # a defect: the gateway's own answer to one, with the call still recorded
+            logger.exception("alibaba-ros front-end failed on %s %s", request.method, request.url)
+            response = GatewayResponse.json(500, {"error": f"internal error in the {self.name} mock"})
+            return response.with_understood(understood(None))
+
+    def _answer(
+        self, request: GatewayRequest, action: str | None, version: str | None, params: Params, account: str
+    ) -> tuple[GatewayResponse, str | None]:
+        """The answer, and the error code when it is an error."""
         request_id = str(uuid.uuid4()).upper()
         host = request.headers.get("host") or HOST_ID
         as_xml = response_format(request) == "XML"
         try:
-            body = self._dispatch(request)
+            body = self._dispatch(request, action, version, params, account)
         except RosError as error:
             payload = {
                 "RequestId": request_id,
@@ -122,20 +150,20 @@ class RosFrontEnd:
                 "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product=ROS&requestId={request_id}",
             }
             if as_xml:
-                return self._xml(error.status, "Error", payload, request_id)
-            return GatewayResponse.json(error.status, payload, self._headers(request_id))
+                return self._xml(error.status, "Error", payload, request_id), error.code
+            return GatewayResponse.json(error.status, payload, self._headers(request_id)), error.code
         if as_xml:
-            action, _ = action_and_version(request)
-            return self._xml(200, f"{action}Response", {"RequestId": request_id, **body}, request_id)
-        return GatewayResponse.json(200, {"RequestId": request_id, **body}, self._headers(request_id))
+            return self._xml(200, f"{action}Response", {"RequestId": request_id, **body}, request_id), None
+        return GatewayResponse.json(200, {"RequestId": request_id, **body}, self._headers(request_id)), None
 
     @staticmethod
     def _xml(status: int, root: str, payload: dict[str, object], request_id: str) -> GatewayResponse:
         headers = {"Content-Type": xmlbody.CONTENT_TYPE, "x-acs-request-id": request_id}
         return GatewayResponse(status, headers, xmlbody.document(root, payload))
 
-    def _dispatch(self, request: GatewayRequest) -> dict[str, object]:
-        action, version = action_and_version(request)
+    def _dispatch(
+        self, request: GatewayRequest, action: str | None, version: str | None, params: Params, account: str
+    ) -> dict[str, object]:
         if not action:
             raise mandatory_parameter_missing("Action")
         handler = HANDLERS.get(action) if version == API_VERSION else None
@@ -144,7 +172,7 @@ class RosFrontEnd:
         assert action is not None
         check_form_text(request)
         signatures.verify(request)
-        call = Call(action, Params.from_request(request), calling_account(access_key_id(request)))
+        call = Call(action, params, account)
         with self._lock:
             return handler(call)
 

@@ -11,7 +11,6 @@ from ..engine.requests import ResolvedTargets, TargetResolver
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
 from . import render, resource_directory, targets
 from .call import Call
-from .context import RosStackGroupProperties
 from .errors import (
     RosError,
     invalid_parameter,
@@ -20,6 +19,7 @@ from .errors import (
     not_supported,
     template_not_found,
 )
+from .naming import RosStackGroupProperties
 from .paging import PageRequest
 from .templates import Template
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from ..engine.pagination import Page, Sequenced
 from ..engine.requests import ListQuery
-from .wire import Params
+from .params import Params
 
 T = TypeVar("T", bound=Sequenced)
 

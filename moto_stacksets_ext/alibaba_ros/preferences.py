@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..engine.model import Preferences, RegionConcurrency
 from .errors import invalid_parameter
-from .wire import parse_int, string_list
+from .params import parse_int, string_list
 
 NAME = "OperationPreferences"
 
@@ -23,6 +23,13 @@ _RANGES = {
 }
 _KEYS = (*_RANGES, "RegionConcurrencyType", "RegionIdsOrder")
 MAX_REGIONS = 20
+
+
+#: The engine's exclusive preferences in ROS's names (count, percentage).
+_EXCLUSIVE = {
+    "failure_tolerance": ("FailureToleranceCount", "FailureTolerancePercentage"),
+    "max_concurrent": ("MaxConcurrentCount", "MaxConcurrentPercentage"),
+}
 
 
 def parse(value: dict[str, object] | None, *, allow_region_concurrency: bool = True) -> Preferences:
@@ -39,12 +46,16 @@ def parse(value: dict[str, object] | None, *, allow_region_concurrency: bool = T
             if not low <= number <= high:
                 raise invalid_parameter(NAME, f"{key} should be between {low} and {high}")
             numbers[key] = number
-    for first, second in (
-        ("FailureToleranceCount", "FailureTolerancePercentage"),
-        ("MaxConcurrentCount", "MaxConcurrentPercentage"),
-    ):
-        if first in numbers and second in numbers:
-            raise invalid_parameter(NAME, f"only one of {first} and {second} can be specified")
+    exclusive = Preferences(
+        failure_tolerance_count=numbers.get("FailureToleranceCount"),
+        failure_tolerance_percentage=numbers.get("FailureTolerancePercentage"),
+        max_concurrent_count=numbers.get("MaxConcurrentCount"),
+        max_concurrent_percentage=numbers.get("MaxConcurrentPercentage"),
+    )
+    both = exclusive.both_given()
+    if both is not None:
+        first, second = _EXCLUSIVE[both]
+        raise invalid_parameter(NAME, f"only one of {first} and {second} can be specified")
     concurrency: RegionConcurrency | None = None
     raw_type = value.get("RegionConcurrencyType")
     if raw_type is not None:

@@ -1,6 +1,6 @@
 """The regions ROS answers in: a ``RegionId`` outside them is refused as Alibaba Cloud's gateway refuses it.
 
-The table is ``context.REGIONS``, the ROS SDK's endpoint map (``alibabacloud_ros20190910`` 3.7.0), i.e. the
+The table is ``naming.REGIONS``, the ROS SDK's endpoint map (``alibabacloud_ros20190910`` 3.7.0), i.e. the
 regions ROS is offered in; ``MOTO_STACKSETS_ALIBABA_REGIONS`` (comma-separated) adds regions to it.
 
 An unknown region gets the gateway's answer for a region that does not exist: HTTP 404, code
@@ -10,8 +10,8 @@ for other products; ROS documents no answer of its own, see docs/alibaba-ros.md)
 
 from __future__ import annotations
 
-from .context import known_regions
 from .errors import RosError
+from .naming import known_regions
 
 
 def invalid_region() -> RosError:

@@ -23,7 +23,7 @@ from ..engine.model import (
     TargetStatus,
 )
 from . import preferences
-from .context import group_properties
+from .naming import group_properties
 
 #: Engine operation status → ROS status (ROS shares the engine's words; QUEUED is ROS's too).
 OPERATION_STATUS = {

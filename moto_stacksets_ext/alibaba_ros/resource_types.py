@@ -23,8 +23,9 @@ from ..engine.model import OperationStatus, Tag, TargetStatus
 from ..engine.stacksets import StackSetChanges, StackSetNamespace
 from . import groups, instances
 from .call import Call
-from .context import group_properties, namespace
 from .errors import RosError, from_engine
+from .naming import group_properties, namespace
+from .params import Params
 from .stack_model import Phase, RosStack, StackResource, StackStore, status_word
 from .stack_runner import (
     Produced,
@@ -38,7 +39,6 @@ from .stack_runner import (
     resolve_leniently,
     resolver,
 )
-from .wire import Params
 
 STACK_GROUP = "ALIYUN::ROS::StackGroup"
 STACK_INSTANCES = "ALIYUN::ROS::StackInstances"

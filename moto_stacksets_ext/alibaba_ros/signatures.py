@@ -4,7 +4,7 @@ Off by default (any AccessKeyId is accepted and nothing is checked). Switch it o
 ``require_signatures`` (``{access_key_id: access_key_secret}``), or for a server in another process with
 ``MOTO_STACKSETS_ALIBABA_CREDENTIALS="AK:SECRET[,AK2:SECRET2]"``; ``accept_any_signature`` switches it
 off again. What ``require_signatures`` configures lives in the plugin's settings
-(``moto_stacksets_ext.credentials``), so moto's reset switches strict mode off too (the environment
+(``moto_stacksets_ext._state.credentials``), so moto's reset switches strict mode off too (the environment
 variable is process configuration and stays).
 
 Both signature styles of the official SDK are verified:
@@ -29,8 +29,8 @@ import hmac
 import re
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
-from .. import credentials as credentials_module
-from ..gateway import GatewayRequest
+from .._state import credentials as credentials_module
+from .._transport.gateway import GatewayRequest
 from .errors import RosError
 
 CREDENTIALS_ENV = "MOTO_STACKSETS_ALIBABA_CREDENTIALS"

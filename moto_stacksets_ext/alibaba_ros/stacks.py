@@ -16,7 +16,6 @@ from ..engine.lifecycle import Pace
 from ..engine.model import Parameter
 from . import stack_render
 from .call import Call
-from .context import progression
 from .errors import (
     RosError,
     action_in_progress,
@@ -28,6 +27,7 @@ from .errors import (
     template_not_found,
 )
 from .groups import parse_resource_group, parse_tags
+from .naming import progression
 from .paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .stack_model import RosStack, StackStore, new_stack_id, store
 from .stack_runner import catch_up, start_create, start_delete, start_update

@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine.model import StackSet, StackSetStatus, Tag
 from ..engine.stacksets import StackSetChanges
 from .call import Call
-from .context import CLOUD, RosStackGroupProperties, group_properties
 from .errors import (
     invalid_parameter,
     mandatory_parameter_missing,
@@ -28,6 +27,7 @@ from .errors import (
     stack_not_found,
     template_not_found,
 )
+from .naming import CLOUD, RosStackGroupProperties, group_properties
 from .stack_model import RosStack, all_stores, store
 
 RESOURCE_TYPES = ("stack", "stackgroup", "template", "templatescratch")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..engine.model import DeploymentTargets, PermissionModel, StackSet, Target
+from ..engine.model import DeploymentTargets, PermissionModel, StackSet, Target, by_region
 from ..engine.requests import ResolvedTargets
 from . import resource_directory
 from .call import Call
 from .errors import invalid_parameter, missing_parameter, multiple_parameter
-from .wire import string_list
+from .params import string_list
 
 MAX_REGIONS = 20
 MAX_FOLDERS = 20
@@ -74,7 +74,7 @@ def resolve(call: Call, stack_set: StackSet, region_ids: list[str], *, max_accou
         if accounts is None:
             raise missing_parameter("AccountIds")
         _accounts("AccountIds", accounts)
-        targets = [Target(account, region) for region in region_ids for account in accounts]
+        targets = by_region(region_ids, accounts)
         return Resolved(targets, None, frozenset())
     if accounts is not None and raw_targets is not None:
         raise multiple_parameter(["AccountIds", "DeploymentTargets"])
@@ -125,7 +125,7 @@ def _service_managed(call: Call, raw: dict[str, object], region_ids: list[str], 
         if account not in reached:
             reached[account] = known.folder_id
         via_folder.discard(account)
-    targets = [Target(account, region, folder) for region in region_ids for account, folder in reached.items()]
+    targets = by_region(region_ids, reached.items())
     recorded = DeploymentTargets(accounts=list(accounts) or None, organizational_unit_ids=list(folder_ids) or None)
     through = frozenset((t.account, t.region) for t in targets if t.account in via_folder)
     return Resolved(targets, recorded, through)

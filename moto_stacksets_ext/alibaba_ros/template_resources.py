@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .. import jsonsafe
+from .. import _jsonsafe as jsonsafe
 from ..engine.model import Parameter
 from .errors import RosError, invalid_parameter
 from .templates import Template

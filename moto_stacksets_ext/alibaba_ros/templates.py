@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from .. import jsonsafe
+from .. import _jsonsafe as jsonsafe
 from ..engine.model import Parameter
 from .errors import (
     invalid_parameter,

@@ -18,7 +18,7 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.utilities.utils import get_partition
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine import door
 from ..engine import errors as engine_errors
 from ..engine.clock import clock
@@ -36,6 +36,7 @@ from ..engine.model import (
     StackSet,
     Target,
     TargetResult,
+    by_region,
 )
 from ..engine.outcomes import outcomes
 from ..engine.pagination import Page
@@ -188,14 +189,14 @@ class StackSetsBackend(BaseBackend):
             elif kind is AccountFilterType.UNION:
                 in_units = {a for a, _ in reached}
                 reached += [(a, "") for a in targets.accounts or [] if a not in in_units]
-            return [Target(a, r, ou) for r in regions for a, ou in reached]
+            return by_region(regions, reached)
         if targets is not None:
             if targets.organizational_unit_ids:
                 raise ValidationError("StackSets with SELF_MANAGED permission model can only have accounts as target")
             accounts = targets.accounts
         if not accounts:
             raise ValidationError("Exactly one of Accounts or DeploymentTargets must be specified")
-        return [Target(a, r) for r in regions for a in dict.fromkeys(accounts)]
+        return by_region(regions, dict.fromkeys(accounts))
 
     # -- stack sets -------------------------------------------------------------------------------------
     @aws_errors
@@ -244,7 +245,13 @@ class StackSetsBackend(BaseBackend):
         self, status: str | None, token: str | None, limit: int | None, call_as: str | None
     ) -> Page[StackSet]:
         self.check_call_as(call_as)
-        return self.namespace.list_stack_sets(status, token, limit)
+        query: ListQuery[StackSet] = ListQuery(
+            token=token,
+            limit=limit,
+            bound={"status": status},
+            predicate=None if status is None else (lambda s: s.status.value == status),
+        )
+        return self.namespace.page_stack_sets("stack-sets", query)
 
     @aws_errors
     def update_stack_set(
@@ -338,7 +345,8 @@ class StackSetsBackend(BaseBackend):
         self, name: str, filters: InstanceFilter, token: str | None, limit: int | None, call_as: str | None
     ) -> Page[StackInstance]:
         self.check_call_as(call_as)
-        return self.namespace.list_instances(name, filters, token, limit)
+        query = ListQuery(token=token, limit=limit, bound={"filters": filters.__dict__}, predicate=filters.matches)
+        return self.namespace.page_instances(name, "instances", query)[1]
 
     @aws_errors
     def describe_stack_instance(self, name: str, account: str, region: str, call_as: str | None) -> StackInstance:
@@ -356,7 +364,8 @@ class StackSetsBackend(BaseBackend):
         self, name: str, token: str | None, limit: int | None, call_as: str | None
     ) -> Page[Operation]:
         self.check_call_as(call_as)
-        return self.namespace.list_operations(name, token, limit)
+        query: ListQuery[Operation] = ListQuery(token=token, limit=limit, newest_first=True)
+        return self.namespace.page_operations(name, "operations", query)[1]  # newest first; a read of each
 
     @aws_errors
     def list_stack_set_operation_results(
@@ -369,7 +378,13 @@ class StackSetsBackend(BaseBackend):
         call_as: str | None,
     ) -> Page[TargetResult]:
         self.check_call_as(call_as)
-        return self.namespace.list_operation_results(name, operation_id, status, token, limit)
+        query: ListQuery[TargetResult] = ListQuery(
+            token=token,
+            limit=limit,
+            bound={"status": status},
+            predicate=None if status is None else (lambda r: r.status.value == status),
+        )
+        return self.namespace.page_results(operation_id, "operation-results", query, name)[2]  # a read of it
 
     @aws_errors
     def detect_stack_set_drift(self, name: str, request: OperationRequest, call_as: str | None) -> Operation:

@@ -68,27 +68,31 @@ def tags(raw: list[Mapping[str, Any]] | None) -> list[Tag]:
 def preferences(raw: Mapping[str, Any] | None) -> Preferences:
     """OperationPreferences as sent, after AWS's pairwise rules."""
     raw = raw or {}
-    if "FailureToleranceCount" in raw and "FailureTolerancePercentage" in raw:
-        raise ValidationError(
-            "Exactly one of FailureTolerancePercentage and FailureToleranceCount must be specified "
-            "since both parameters are present"
-        )
-    if "MaxConcurrentCount" in raw and "MaxConcurrentPercentage" in raw:
-        raise ValidationError(
-            "Exactly one of MaxConcurrentPercentage and MaxConcurrentCount must be specified "
-            "since both parameters are present"
-        )
-    region_type = raw.get("RegionConcurrencyType")
-    mode = raw.get("ConcurrencyMode")
-    return Preferences(
-        region_concurrency_type=RegionConcurrency(region_type) if region_type else None,
-        region_order=list(raw.get("RegionOrder") or []),
+    numbers = Preferences(
         failure_tolerance_count=raw.get("FailureToleranceCount"),
         failure_tolerance_percentage=raw.get("FailureTolerancePercentage"),
         max_concurrent_count=raw.get("MaxConcurrentCount"),
         max_concurrent_percentage=raw.get("MaxConcurrentPercentage"),
-        concurrency_mode=ConcurrencyMode(mode) if mode else None,
     )
+    both = numbers.both_given()
+    if both is not None:
+        percentage, count = _EXCLUSIVE[both]
+        raise ValidationError(
+            f"Exactly one of {percentage} and {count} must be specified since both parameters are present"
+        )
+    region_type = raw.get("RegionConcurrencyType")
+    mode = raw.get("ConcurrencyMode")
+    numbers.region_concurrency_type = RegionConcurrency(region_type) if region_type else None
+    numbers.region_order = list(raw.get("RegionOrder") or [])
+    numbers.concurrency_mode = ConcurrencyMode(mode) if mode else None
+    return numbers
+
+
+#: The engine's exclusive preferences in AWS's names (percentage, count), as its message names them.
+_EXCLUSIVE = {
+    "failure_tolerance": ("FailureTolerancePercentage", "FailureToleranceCount"),
+    "max_concurrent": ("MaxConcurrentPercentage", "MaxConcurrentCount"),
+}
 
 
 def deployment_targets(raw: Mapping[str, Any] | None) -> DeploymentTargets | None:

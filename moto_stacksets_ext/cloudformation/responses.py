@@ -15,11 +15,11 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
-from .. import calls
+from .._control import calls
+from .._transport.gateway import RAW_BODY
 from ..engine import door
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
-from ..gateway import RAW_BODY
 from . import front_door, params, schema_patches, serialize, template_stacks, templates, wire
 from .events_responses import EVENT_ACTIONS, EventResponses
 from .exceptions import ValidationError

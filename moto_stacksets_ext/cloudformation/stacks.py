@@ -13,10 +13,10 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
+from .._state.namespaces import settings
 from ..engine.execution import DeployKind, Deployment, DeployOutcome
 from ..engine.model import Parameter, StackInstance, StackResource, StackSet
 from ..engine.parameters import resolve_parameters
-from ..namespaces import settings
 from .hooks.pacing import HookPending, HookRun, paced
 
 logger = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ statuses are the engine's own vocabulary, which each front-end maps to its provi
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,6 +58,15 @@ class Preferences:
     max_concurrent_count: int | None = None
     max_concurrent_percentage: int | None = None
     concurrency_mode: ConcurrencyMode | None = None
+
+    def both_given(self) -> str | None:
+        """The first preference given both as a count and as a percentage (``failure_tolerance`` or
+        ``max_concurrent``; every provider takes one of the two), or None."""
+        if self.failure_tolerance_count is not None and self.failure_tolerance_percentage is not None:
+            return "failure_tolerance"
+        if self.max_concurrent_count is not None and self.max_concurrent_percentage is not None:
+            return "max_concurrent"
+        return None
 
     def tolerance(self, targets_in_region: int) -> int:
         """Failures a region may have without failing (percentages round down)."""
@@ -112,6 +122,14 @@ class Target:
     account: str
     region: str
     organizational_unit_id: str = ""
+
+
+def by_region(regions: Iterable[str], accounts: Iterable[str | tuple[str, str]]) -> list[Target]:
+    """The account-by-region product every front-end deploys, region by region in the order given: each of
+    ``accounts`` (an account id, or an account id and the OU or folder it was reached through) in every region.
+    Repeats are the caller's to drop (``dict.fromkeys``)."""
+    reached = [(item, "") if isinstance(item, str) else item for item in accounts]
+    return [Target(account, region, unit) for region in regions for account, unit in reached]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from .model import (
     TargetResult,
 )
 from .pagination import Page, SequencedList, T, TokenCodec, number_page, paginate
-from .requests import InstanceFilter, ListQuery, StackSetRef, StackSetSelector, label
+from .requests import ListQuery, StackSetRef, StackSetSelector, label
 from .scheduler import Scheduler
 
 
@@ -114,44 +114,6 @@ class NamespaceReads:
         if instance is None:
             raise StackInstanceNotFound(label(name_or_id), account, region)
         return stack_set, instance
-
-    @door.entry
-    def list_stack_sets(self, status: str | None, token: str | None, limit: int | None) -> Page[StackSet]:
-        return self.page_stack_sets(
-            "stack-sets",
-            ListQuery(
-                token=token,
-                limit=limit,
-                bound={"status": status},
-                predicate=None if status is None else (lambda s: s.status.value == status),
-            ),
-        )
-
-    @door.entry
-    def list_instances(
-        self, name_or_id: StackSetSelector, filters: InstanceFilter, token: str | None, limit: int | None
-    ) -> Page[StackInstance]:
-        query = ListQuery(token=token, limit=limit, bound={"filters": filters.__dict__}, predicate=filters.matches)
-        return self.page_instances(name_or_id, "instances", query)[1]
-
-    @door.entry
-    def list_operations(self, name_or_id: StackSetSelector, token: str | None, limit: int | None) -> Page[Operation]:
-        """A page of operations, newest first; a read of each operation listed."""
-        query: ListQuery[Operation] = ListQuery(token=token, limit=limit, newest_first=True)
-        return self.page_operations(name_or_id, "operations", query)[1]
-
-    @door.entry
-    def list_operation_results(
-        self, name_or_id: StackSetSelector, operation_id: str, status: str | None, token: str | None, limit: int | None
-    ) -> Page[TargetResult]:
-        """A page of an operation's results; a read of the operation."""
-        query: ListQuery[TargetResult] = ListQuery(
-            token=token,
-            limit=limit,
-            bound={"status": status},
-            predicate=None if status is None else (lambda r: r.status.value == status),
-        )
-        return self.page_results(operation_id, "operation-results", query, name_or_id)[2]
 
     @door.entry
     def page_stack_sets(self, listing: str, query: ListQuery[StackSet]) -> Page[StackSet]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+from .._transport.gateway import GatewayResponse
 from ..engine.clock import clock
-from ..gateway import GatewayResponse
 from .api_stacks import compact, page, time
-from .context import Call
+from .call import Call
 from .errors import INVALID_NAME, INVALID_VALUE, MISSING_PARAMETER, NOT_FOUND, NOTHING_TO_UPDATE, RfsError
 from .params import STACK_SET_NAME, Body, check_length, enum
 from .private_hooks import (

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+from .._transport.gateway import GatewayResponse
 from ..engine.clock import clock
-from ..gateway import GatewayResponse
 from . import stacks
 from .api_stacks import compact, find, page, require_settled, time
-from .context import Call
+from .call import Call
 from .errors import RfsError
 from .stack_errors import (
     PLAN_DELETE_STATUS,

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
+from .._transport.gateway import GatewayResponse
 from ..engine.clock import clock
-from ..gateway import GatewayResponse
 from . import filters, stacks
-from .context import Call
+from .call import Call
 from .errors import (
     INVALID_VALUE,
     MISSING_PARAMETER,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._transport.gateway import CloudError
 from ..engine import errors as engine
 
 
@@ -110,21 +111,12 @@ ALL_KINDS: tuple[ErrorKind, ...] = (
 )
 
 
-class RfsError(Exception):
+class RfsError(CloudError):
     """An error answered in RFS's shape: ``kind`` gives status and code, ``detail`` says what was wrong."""
 
     def __init__(self, kind: ErrorKind, detail: str | None = None) -> None:
+        super().__init__(kind.code, kind.status, kind.summary if detail is None else f"{kind.summary} {detail}")
         self.kind = kind
-        self.message = kind.summary if detail is None else f"{kind.summary} {detail}"
-        super().__init__(self.message)
-
-    @property
-    def status(self) -> int:
-        return self.kind.status
-
-    @property
-    def code(self) -> str:
-        return self.kind.code
 
 
 def from_engine(error: engine.EngineError, *, conflict: ErrorKind = OPERATION_CONFLICT) -> RfsError:

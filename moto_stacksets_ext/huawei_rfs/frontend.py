@@ -15,14 +15,16 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from typing import Any
 
+from .. import _jsonsafe as jsonsafe
+from .._transport.gateway import GatewayRequest, GatewayResponse, Understood, compile_patterns
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
-from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
 from . import identity, routes, stack_routes
-from .context import Call
+from .call import Call
 from .errors import API_NOT_FOUND, AUTHENTICATION_FAILED, INTERNAL, NOT_FOUND, RfsError
-from .naming import namespace_of
+from .naming import CLOUD, namespace_of
 from .params import Query, client_request_id, json_content_type, project_id
 
 logger = logging.getLogger(__name__)
@@ -53,37 +55,45 @@ class RfsFrontEnd:
 
     def handle(self, request: GatewayRequest) -> GatewayResponse:
         request_id = uuid.uuid4().hex
+        seen = _Seen(request)
+        error_code = None
         try:
-            response = self._dispatch(request)
+            response = self._dispatch(request, seen)
         except RfsError as error:
+            error_code = error.code
             response = GatewayResponse.json(error.status, {"error_code": error.code, "error_msg": error.message})
         except Exception:
             logger.exception("huawei-rfs mock failed on %s %s", request.method, request.url)
+            error_code = INTERNAL.code
             response = GatewayResponse.json(
                 500, {"error_code": INTERNAL.code, "error_msg": f"{INTERNAL.summary} (a defect of the mock)"}
             )
-        return GatewayResponse(response.status, {**response.headers, "X-Request-Id": request_id}, response.body)
+        headers = {**response.headers, "X-Request-Id": request_id}
+        return GatewayResponse(response.status, headers, response.body, seen.understood(error_code))
 
-    def _dispatch(self, request: GatewayRequest) -> GatewayResponse:
+    def _dispatch(self, request: GatewayRequest, seen: _Seen) -> GatewayResponse:
         parts = routes.segments(request.url)
         if tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
             return _template_download(parts[2:])
         if tuple(parts) == routes.IAM_PROJECTS and request.method.upper() == "GET":
+            seen.action = "KeystoneListProjects"
             return _iam_projects(request)
         if stack_routes.is_download_path(parts):
             return stack_routes.download(parts)
         found = routes.match(request.method.upper(), parts)
         if found is None:
             stack_match = stack_routes.match(request.method.upper(), parts)
-            found = None if stack_match is None else routes.Match(*stack_match)
+            found = None if stack_match is None else routes.Match(routes.action_of(stack_match[0]), *stack_match)
         if found is None:
             raise RfsError(API_NOT_FOUND)
+        seen.action, seen.path = found.action, found.path
         auth = identity.authorization(request)
         identity.verify(request, auth)
         client_request_id(request.headers)
         project = project_id(request.headers)
         domain_id = identity.domain_id_for(auth.ak)
         region = identity.region_of(request, auth.ak, project)
+        seen.account, seen.region = domain_id, region
         if found.path.get("project_id", project) != project:
             raise RfsError(AUTHENTICATION_FAILED, "The project id of the path is not the X-Project-Id of the request.")
         json_content_type(request.method, request.headers, request.body)
@@ -96,6 +106,42 @@ class RfsFrontEnd:
             path=found.path,
         )
         return found.handler(call)
+
+
+FRONT_END = RfsFrontEnd()
+
+
+class _Seen:
+    """What the front-end understood of a request so far, for the record of calls: the action (its route's),
+    the path's names, query and JSON body as parameters, and the caller's domain and region (for a request
+    refused before they were read, as far as its signature header and host tell)."""
+
+    def __init__(self, request: GatewayRequest) -> None:
+        self.request = request
+        self.action = f"{request.method} {request.path}"
+        self.path: dict[str, str] = {}
+        self.account: str | None = None
+        self.region: str | None = None
+
+    def understood(self, error_code: str | None) -> Understood:
+        request = self.request
+        parameters: dict[str, Any] = dict(self.path)
+        parameters.update({k: v[0] if len(v) == 1 else v for k, v in request.query.items()})
+        try:
+            body = jsonsafe.loads(request.body) if request.body else None
+        except ValueError:  # not JSON, or nested too deep
+            body = None
+        if isinstance(body, dict):
+            parameters.update(body)
+        if self.account is None:
+            try:
+                auth = identity.authorization(request)
+                self.account = identity.domain_id_for(auth.ak)
+                project = request.headers.get("X-Project-Id")
+                self.region = identity.region_of(request, auth.ak, str(project) if project else None)
+            except Exception:  # an unsigned or foreign request: the call is still recorded
+                pass
+        return Understood(CLOUD, self.action, self.account, self.region, parameters, error_code)
 
 
 def _names_cloudformation(request: GatewayRequest) -> bool:

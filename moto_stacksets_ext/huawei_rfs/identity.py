@@ -26,9 +26,9 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
-from .. import credentials as credentials_module
-from .. import namespaces
-from ..gateway import GatewayRequest
+from .._state import credentials as credentials_module
+from .._state import namespaces
+from .._transport.gateway import GatewayRequest
 from .errors import AUTHENTICATION_FAILED, RfsError
 
 #: The region of every project id the mock does not know (default ``DEFAULT_REGION``).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine import regions
 from ..engine.clock import clock
 from ..engine.execution import Executor

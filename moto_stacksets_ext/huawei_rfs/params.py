@@ -10,8 +10,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from .. import jsonsafe
-from ..gateway import Headers
+from .. import _jsonsafe as jsonsafe
+from .._transport.gateway import Headers
 from .errors import (
     DUPLICATE_QUERY_VALUES,
     INVALID_ENUM,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from .. import namespaces
+from .._state import namespaces
 from .rego import evaluate
 
 #: Huawei's default message when a failing policy gives no ``err_msg`` ("校验私有hook失败").

@@ -5,29 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from . import api_instances, api_operations, api_stacksets
-from .context import Handler
+from . import instances, operations, stacksets
+from .call import Handler
 
 PREFIX = ("v1", "stack-sets")
 TEMPLATES_PREFIX = ("v1", "stack-set-templates")
 IAM_PROJECTS = ("v3", "projects")
 
-#: (method, path after /v1/stack-sets, with "{name}"/"{id}" placeholders) → handler
-_TABLE: dict[tuple[str, tuple[str, ...]], Handler] = {
-    ("POST", ()): api_stacksets.create_stack_set,
-    ("GET", ()): api_stacksets.list_stack_sets,
-    ("PATCH", ("{name}",)): api_stacksets.update_stack_set,
-    ("DELETE", ("{name}",)): api_stacksets.delete_stack_set,
-    ("GET", ("{name}", "metadata")): api_stacksets.show_stack_set_metadata,
-    ("GET", ("{name}", "templates")): api_stacksets.show_stack_set_template,
-    ("POST", ("{name}", "deployments")): api_stacksets.deploy_stack_set,
-    ("POST", ("{name}", "stack-instances")): api_instances.create_stack_instance,
-    ("PATCH", ("{name}", "stack-instances")): api_instances.update_stack_instances,
-    ("DELETE", ("{name}", "stack-instances")): api_instances.delete_stack_instance,
-    ("GET", ("{name}", "stack-instances")): api_instances.list_stack_instances,
-    ("POST", ("{name}", "stack-instances", "deletion")): api_instances.delete_stack_instance,
-    ("GET", ("{name}", "operations")): api_operations.list_stack_set_operations,
-    ("GET", ("{name}", "operations", "{id}", "metadata")): api_operations.show_stack_set_operation_metadata,
+#: (method, path after /v1/stack-sets, with "{name}"/"{id}" placeholders) → (RFS API action, handler)
+_TABLE: dict[tuple[str, tuple[str, ...]], tuple[str, Handler]] = {
+    ("POST", ()): ("CreateStackSet", stacksets.create_stack_set),
+    ("GET", ()): ("ListStackSets", stacksets.list_stack_sets),
+    ("PATCH", ("{name}",)): ("UpdateStackSet", stacksets.update_stack_set),
+    ("DELETE", ("{name}",)): ("DeleteStackSet", stacksets.delete_stack_set),
+    ("GET", ("{name}", "metadata")): ("ShowStackSetMetadata", stacksets.show_stack_set_metadata),
+    ("GET", ("{name}", "templates")): ("ShowStackSetTemplate", stacksets.show_stack_set_template),
+    ("POST", ("{name}", "deployments")): ("DeployStackSet", stacksets.deploy_stack_set),
+    ("POST", ("{name}", "stack-instances")): ("CreateStackInstance", instances.create_stack_instance),
+    ("PATCH", ("{name}", "stack-instances")): ("UpdateStackInstances", instances.update_stack_instances),
+    ("DELETE", ("{name}", "stack-instances")): ("DeleteStackInstance", instances.delete_stack_instance),
+    ("GET", ("{name}", "stack-instances")): ("ListStackInstances", instances.list_stack_instances),
+    ("POST", ("{name}", "stack-instances", "deletion")): ("DeleteStackInstance", instances.delete_stack_instance),
+    ("GET", ("{name}", "operations")): ("ListStackSetOperations", operations.list_stack_set_operations),
+    ("GET", ("{name}", "operations", "{id}", "metadata")): (
+        "ShowStackSetOperationMetadata",
+        operations.show_stack_set_operation_metadata,
+    ),
 }
 
 
@@ -48,8 +51,14 @@ def _text(value: str) -> str:
 
 @dataclass(frozen=True)
 class Match:
+    action: str
     handler: Handler
     path: dict[str, str]
+
+
+def action_of(handler: Handler) -> str:
+    """The RFS action a handler of the stack and private-hook routes answers (its name in CamelCase)."""
+    return "".join(part.capitalize() for part in handler.__name__.split("_"))
 
 
 def is_stack_set_path(parts: list[str]) -> bool:
@@ -63,10 +72,11 @@ def match(method: str, parts: list[str]) -> Match | None:
     if method == "GET" and len(rest) > 2 and rest[1] == "stack-instances":
         # stack_instance_addr is <region>/<domain>: one %2F-encoded segment in-process, two in server mode.
         return Match(
-            api_instances.show_stack_instance,
+            "ShowStackInstance",
+            instances.show_stack_instance,
             {"stack_set_name": rest[0], "stack_instance_addr": "/".join(rest[2:])},
         )
-    for (verb, shape), handler in _TABLE.items():
+    for (verb, shape), (action, handler) in _TABLE.items():
         if verb != method or len(shape) != len(rest):
             continue
         path: dict[str, str] = {}
@@ -78,5 +88,5 @@ def match(method: str, parts: list[str]) -> Match | None:
             elif expected != actual:
                 break
         else:
-            return Match(handler, path)
+            return Match(action, handler, path)
     return None

@@ -3,9 +3,9 @@ and the mock's download URLs standing in for OBS (stack templates, hook policies
 
 from __future__ import annotations
 
-from ..gateway import GatewayResponse
+from .._transport.gateway import GatewayResponse
 from . import api_hooks, api_plans, api_stacks
-from .context import Handler
+from .call import Handler
 
 STACKS = "stacks"
 HOOKS = ("v1", "private-hooks")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine.lifecycle import Pace
 from .terraform import TfResource
 

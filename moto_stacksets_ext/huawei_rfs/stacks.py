@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine.clock import clock
 from ..engine.lifecycle import Pace, Progression
 from . import private_hooks

@@ -12,6 +12,7 @@ from ..engine.model import (
     RegionConcurrency,
     StackSet,
     Target,
+    by_region,
 )
 from ..engine.requests import ResolvedTargets, TargetResolver
 from .errors import INVALID_VALUE, MISSING_PARAMETER, RfsError
@@ -93,10 +94,7 @@ def deployment_targets(body: Body, stack_set: StackSet) -> DeploymentTargets:
 
 def engine_targets(targets: DeploymentTargets) -> list[Target]:
     """The Cartesian product regions x domain_ids, region by region, without repeats."""
-    pairs = dict.fromkeys(
-        (domain_id, region) for region in targets.regions or [] for domain_id in (targets.accounts or [])
-    )
-    return [Target(account, region) for account, region in pairs]
+    return by_region(dict.fromkeys(targets.regions or []), dict.fromkeys(targets.accounts or []))
 
 
 def preferences(body: Body, regions: list[str] | None) -> Preferences:
@@ -121,10 +119,9 @@ def preferences(body: Body, regions: list[str] | None) -> Preferences:
             enum("failure_tolerance_mode", mode, ("STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"))
         ),
     )
-    if prefs.failure_tolerance_count is not None and prefs.failure_tolerance_percentage is not None:
-        raise RfsError(INVALID_VALUE, "Give failure_tolerance_count or failure_tolerance_percentage, not both.")
-    if prefs.max_concurrent_count is not None and prefs.max_concurrent_percentage is not None:
-        raise RfsError(INVALID_VALUE, "Give max_concurrent_count or max_concurrent_percentage, not both.")
+    both = prefs.both_given()
+    if both is not None:
+        raise RfsError(INVALID_VALUE, f"Give {both}_count or {both}_percentage, not both.")
     if order is not None:
         if prefs.region_concurrency_type is RegionConcurrency.PARALLEL:
             raise RfsError(INVALID_VALUE, "region_order can be given only with SEQUENTIAL.")

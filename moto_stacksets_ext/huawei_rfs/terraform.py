@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .. import jsonsafe
+from .. import _jsonsafe as jsonsafe
 
 Value = object
 MAX_TEMPLATE_BYTES = 1024 * 1024

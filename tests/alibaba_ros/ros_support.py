@@ -15,7 +15,7 @@ from alibabacloud_tea_openapi.models import Config  # type: ignore[import-untype
 from moto.moto_api import state_manager
 
 from moto_stacksets_ext.alibaba_ros import calling_account
-from moto_stacksets_ext.alibaba_ros.context import OPERATION_MODEL, namespace
+from moto_stacksets_ext.alibaba_ros.naming import OPERATION_MODEL, namespace
 
 ACCESS_KEY = "LTAI5tTestAccessKey"
 SECRET = "test-secret"

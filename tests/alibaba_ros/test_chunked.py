@@ -17,8 +17,8 @@ from alibabacloud_tea_openapi.utils import Utils  # type: ignore[import-untyped]
 from aliyunsdkcore.auth.composer import rpc_signature_composer  # type: ignore[import-untyped]
 
 from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext._transport.gateway import read_body
 from moto_stacksets_ext.alibaba_ros import require_signatures
-from moto_stacksets_ext.gateway import read_body
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from .ros_support import ACCESS_KEY, REGION, SECRET, TEMPLATE

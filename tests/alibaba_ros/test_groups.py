@@ -98,7 +98,10 @@ def test_template_checks(client: Any, body: str, parameters: list[tuple[str, str
 
 
 def test_yaml_template(client: Any) -> None:
-    create_group(client, template_body="ROSTemplateFormatVersion: '2015-09-01'\nResources: {}\n")
+    yaml = "ROSTemplateFormatVersion: '2015-09-01'\nResources: {}\n"
+    create_group(client, template_body=yaml)
+    got = client.get_stack_group(ros.GetStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup"))
+    assert got.body.stack_group.template_body == yaml
 
 
 def test_list_stack_groups_pages_and_filters(client: Any) -> None:

@@ -9,8 +9,8 @@ import requests
 from alibabacloud_ros20190910 import models as ros  # type: ignore[import-untyped]
 
 from moto_stacksets_ext import mock_stacksets
+from moto_stacksets_ext._transport.gateway import GatewayRequest, Headers
 from moto_stacksets_ext.alibaba_ros import FRONT_END, calling_account
-from moto_stacksets_ext.gateway import GatewayRequest, Headers
 
 from .ros_support import A1, REGION, assert_error, create_group, create_instances, make_client, operation_map, raises
 

@@ -13,7 +13,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from moto_stacksets_ext.routing import signed_service
+from moto_stacksets_ext._transport.routing import signed_service
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from support import REGION, TOPIC_TEMPLATE, error_of

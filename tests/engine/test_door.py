@@ -15,7 +15,7 @@ from moto_stacksets_ext.engine.model import (
     Target,
 )
 from moto_stacksets_ext.engine.outcomes import Outcome, OutcomeBook, OutcomeKind
-from moto_stacksets_ext.engine.requests import InstanceFilter, ListQuery, OperationRequest
+from moto_stacksets_ext.engine.requests import ListQuery, OperationRequest
 from moto_stacksets_ext.engine.stacksets import StackSetNamespace
 
 from .engine_support import REGION, A, B, Transition, spec
@@ -36,7 +36,7 @@ def test_a_read_of_the_stack_set_sees_drift_detection_that_the_clock_finished(
     details = ns.get_stack_set("base").stack_set_drift_detection_details
     assert details is not None
     assert (details.drift_detection_status, details.drifted_stack_instances_count) == ("COMPLETED", 1)
-    listed = ns.list_stack_sets(None, None, None).items
+    listed = ns.page_stack_sets("stack-sets", ListQuery()).items
     assert [s.drift_status.value for s in listed] == ["DRIFTED"]
 
 
@@ -70,7 +70,7 @@ def test_a_create_queued_behind_a_delete_of_the_same_instance_creates_it_again(
             if ns.get_operation("base", operation.operation_id).status.ended:
                 break
     assert [o.status for o in (first, delete, again)] == [OperationStatus.SUCCEEDED] * 3
-    instances = ns.list_instances("base", InstanceFilter(), None, None).items
+    instances = ns.page_instances("base", "instances", ListQuery())[1].items
     assert [(i.account, i.region, i.status) for i in instances] == [(A, REGION, InstanceStatus.CURRENT)]
 
 
@@ -138,6 +138,6 @@ def test_concurrent_operations_on_one_stack_set_each_get_a_place(ns: StackSetNam
         thread.start()
     for thread in threads:
         thread.join()
-    listed = ns.list_operations("base", None, 100).items
+    listed = ns.page_operations("base", "operations", ListQuery(limit=100))[1].items
     assert sorted(o.operation_id for o in listed) == sorted(ids)
     assert len(set(ids)) == 18

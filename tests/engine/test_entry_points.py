@@ -62,7 +62,7 @@ def test_a_ref_with_the_wrong_expected_id_is_refused_by_mutations_and_reads(ns: 
     with pytest.raises(StackSetIdMismatch) as raised:
         ns.create_instances(wrong, [Target(A, REGION)], None, OperationRequest())
     assert (raised.value.name, raised.value.expected_id) == ("base", "other:id")
-    assert not made.has_instances and ns.list_operations("base", None, None).items == []
+    assert not made.has_instances and ns.page_operations("base", "operations", ListQuery())[1].items == []
     with pytest.raises(StackSetIdMismatch):
         ns.page_instances(wrong, "instances", ListQuery())
     with pytest.raises(StackSetIdMismatch):

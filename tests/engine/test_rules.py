@@ -13,9 +13,10 @@ from moto_stacksets_ext.engine.errors import (
     StackSetNotEmpty,
     StaleRequest,
 )
-from moto_stacksets_ext.engine.model import OperationStatus, Preferences, Target, TargetStatus
+from moto_stacksets_ext.engine.model import OperationStatus, Preferences, StackSet, Target, TargetStatus
 from moto_stacksets_ext.engine.outcomes import Outcome, OutcomeBook, OutcomeKind
-from moto_stacksets_ext.engine.requests import InstanceFilter, OperationRequest, StackSetChanges
+from moto_stacksets_ext.engine.pagination import Page
+from moto_stacksets_ext.engine.requests import ListQuery, OperationRequest, StackSetChanges
 from moto_stacksets_ext.engine.stacksets import StackSetNamespace
 
 from .engine_support import REGION, Transition, spec
@@ -78,16 +79,16 @@ def test_failed_calls_change_nothing(ns: StackSetNamespace) -> None:
     ns.create_stack_set(spec())
     ns.create_instances("base", _targets(ACCOUNTS[0]), None, OperationRequest())
     before = (
-        len(ns.list_operations("base", None, 100).items),
-        len(ns.list_instances("base", InstanceFilter(), None, 100).items),
+        len(ns.page_operations("base", "operations", ListQuery(limit=100))[1].items),
+        len(ns.page_instances("base", "instances", ListQuery(limit=100))[1].items),
     )
     with pytest.raises(StackInstanceNotFound):
         ns.update_instances("base", _targets(ACCOUNTS[0], ACCOUNTS[1]), None, OperationRequest())
     with pytest.raises(StackSetNotEmpty):
         ns.delete_stack_set("base")
     after = (
-        len(ns.list_operations("base", None, 100).items),
-        len(ns.list_instances("base", InstanceFilter(), None, 100).items),
+        len(ns.page_operations("base", "operations", ListQuery(limit=100))[1].items),
+        len(ns.page_instances("base", "instances", ListQuery(limit=100))[1].items),
     )
     assert before == after == (1, 1)
 
@@ -95,10 +96,14 @@ def test_failed_calls_change_nothing(ns: StackSetNamespace) -> None:
 def test_tokens_are_bound_to_their_listing_and_refused_when_tampered(ns: StackSetNamespace) -> None:
     for name in ("a", "b", "c"):
         ns.create_stack_set(spec(name))
-    page = ns.list_stack_sets(None, None, 2)
+
+    def listed(status: str | None, token: str | None) -> Page[StackSet]:
+        return ns.page_stack_sets("stack-sets", ListQuery(token=token, limit=2, bound={"status": status}))
+
+    page = listed(None, None)
     assert [s.stack_set_name for s in page.items] == ["a", "b"] and page.next_token is not None
-    assert [s.stack_set_name for s in ns.list_stack_sets(None, page.next_token, 2).items] == ["c"]
+    assert [s.stack_set_name for s in listed(None, page.next_token).items] == ["c"]
     with pytest.raises(InvalidPageToken):
-        ns.list_stack_sets("ACTIVE", page.next_token, 2)  # another filter: another binding
+        listed("ACTIVE", page.next_token)  # another filter: another binding
     with pytest.raises(InvalidPageToken):
-        ns.list_stack_sets(None, page.next_token[:-2] + "xx", 2)
+        listed(None, page.next_token[:-2] + "xx")

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from ... import jsonsafe
+from ... import _jsonsafe as jsonsafe
 from .exceptions import CFNRegistryException
 from .model import HookConfiguration, TargetFilterRule
 

@@ -298,7 +298,7 @@ class HooksControl:
             document=packages.document("HOOK", found.type_name, found.schema),
         )
         registration.finish()  # ``cfn submit`` waits for the registration to complete
-        registry.settle()
+        registry.catch_up()
         handler_book().by_type[found.type_name] = found.hook
         return registry.type_arn("HOOK", found.type_name)
 

@@ -327,7 +327,7 @@ class HookVersion(_Declared):
         )
         # CloudFormation waits for the registration to end: a stack call is synchronous here.
         registration.status = "COMPLETE"
-        registry.settle()
+        registry.catch_up()
         if registration.progress == "FAILED":
             raise CFNRegistryException(registration.failure or "Registration failed")
         self.arn = registration.version_arn

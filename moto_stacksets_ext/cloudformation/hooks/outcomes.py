@@ -3,8 +3,8 @@
 Without a matching rule a Hook succeeds (``HOOK_COMPLETE_SUCCEEDED``). A rule matches by Hook type name
 (the alias or the original public name), target type, target name (a resource type or logical id, a stack
 name, or a change-set name), account and region; ``None`` matches anything. A rule with ``times`` is used
-that many times, then stops matching; without, it stays until removed. The book lives in the plugin's
-namespaces holder, so moto's reset clears it.
+that many times, then stops matching; without, it stays until removed. The book's reset is registered with
+the store of namespaces (``hooks.state``), so moto's reset clears it.
 """
 
 from __future__ import annotations

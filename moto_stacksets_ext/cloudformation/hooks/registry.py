@@ -19,7 +19,8 @@ from typing import Any
 
 from moto.utilities.utils import get_partition
 
-from ... import jsonsafe
+from ... import _jsonsafe as jsonsafe
+from ...engine import door
 from ...engine.clock import clock
 from ...engine.errors import InvalidPageToken
 from ...engine.pagination import SequencedList, TokenCodec, paginate
@@ -76,12 +77,14 @@ class TypeRegistry:
         self.publisher_connection: str | None = None
 
     # -- naming -----------------------------------------------------------------------------------------
+    @door.entry
     def type_arn(self, kind: str, type_name: str) -> str:
         return (
             f"arn:{self.partition}:cloudformation:{self.region_name}:{self.account_id}:"
             f"type/{kind.lower()}/{type_name.replace('::', '-')}"
         )
 
+    @door.entry
     def configuration_arn(self, registered: RegistryType, alias: str) -> str:
         return (
             f"arn:{self.partition}:cloudformation:{self.region_name}:{self.account_id}:"
@@ -89,8 +92,9 @@ class TypeRegistry:
         )
 
     # -- registrations in flight ------------------------------------------------------------------------
-    def settle(self) -> None:
-        """Install the versions of registrations that have completed (moto's state manager decides when)."""
+    def catch_up(self) -> None:
+        """Install the versions of registrations that have completed (moto's state manager decides when).
+        Every public method enters through the engine's door (``door.entry``), which runs this first."""
         if not self._pending:
             return
         still: list[Registration] = []
@@ -141,9 +145,9 @@ class TypeRegistry:
         )
         return base, match["tail"], match["kind"]
 
+    @door.entry
     def find(self, ref: TypeRef) -> tuple[RegistryType, str | None]:
         """The type ``ref`` names and the version its ARN carries, or ``TypeNotFoundException``."""
-        self.settle()
         if ref.arn is not None and ref.type_name is not None:
             raise ValidationError("Specify either Arn or TypeName and Type, not both")
         if ref.arn is not None:
@@ -159,6 +163,7 @@ class TypeRegistry:
             raise TypeNotFoundException.named(ref.type_name)
         return found, None
 
+    @door.entry
     def find_version(self, ref: TypeRef, version_id: str | None) -> tuple[RegistryType, TypeVersion]:
         found, arn_version = self.find(ref)
         version = version_id or arn_version or found.default_version_id
@@ -166,10 +171,11 @@ class TypeRegistry:
             raise TypeNotFoundException.named(f"{found.type_name}/{version}")
         return found, found.versions[version]
 
+    @door.entry
     def types(self) -> Iterator[RegistryType]:
-        self.settle()
         return iter(self._ordered)
 
+    @door.entry
     def hooks(self) -> list[RegistryType]:
         """The Hook types that may run: those with a configuration enabling them."""
         return [
@@ -178,8 +184,8 @@ class TypeRegistry:
             if t.type == "HOOK" and t.hook_configuration is not None and t.hook_configuration.parsed.enabled
         ]
 
+    @door.entry
     def hooks_by_name(self, type_name: str) -> RegistryType | None:
-        self.settle()
         return self._types.get(self.type_arn("HOOK", type_name))
 
     def _add(self, registered: RegistryType) -> RegistryType:
@@ -192,6 +198,7 @@ class TypeRegistry:
         self._ordered.remove(registered)
 
     # -- ActivateType / DeactivateType -----------------------------------------------------------------
+    @door.entry
     def activate(
         self,
         *,
@@ -205,7 +212,6 @@ class TypeRegistry:
         auto_update: bool | None,
         major_version: int | None,
     ) -> RegistryType:
-        self.settle()
         if public_type_arn is not None and (type_name is not None or publisher_id is not None):
             raise ValidationError("Specify either PublicTypeArn, or TypeName and PublisherId, not both")
         if public_type_arn is not None:
@@ -261,6 +267,7 @@ class TypeRegistry:
             )
         )
 
+    @door.entry
     def deactivate(self, ref: TypeRef) -> None:
         found, _ = self.find(ref)
         if not found.activated:
@@ -270,6 +277,7 @@ class TypeRegistry:
         self._drop(found)
 
     # -- RegisterType / DescribeTypeRegistration / ListTypeRegistrations --------------------------------
+    @door.entry
     def register(
         self,
         *,
@@ -281,7 +289,6 @@ class TypeRegistry:
         document: TypeDocument | None = None,
     ) -> Registration:
         """Register a version of a private type; ``document`` (a loaded project's schema) stands for the package."""
-        self.settle()
         if type_name.split("::", 1)[0] in RESERVED_NAMESPACES:
             raise CFNRegistryException("TypeName is invalid")
         if not schema_handler_package.startswith(("s3://", "https://")):
@@ -322,19 +329,20 @@ class TypeRegistry:
         except packages.PackageError as error:
             return str(error)
 
+    @door.entry
     def registration(self, token: str, *, advance: bool = False) -> Registration:
         found = self._registrations.get(token)
         if found is None:
             raise CFNRegistryException(f"Registration token '{token}' is not found")
         if advance:
             found.advance()
-        self.settle()
+            self.catch_up()  # the step this read took may have completed the registration
         return found
 
+    @door.entry
     def list_registrations(
         self, ref: TypeRef, status: str | None, token: str | None, limit: int | None
     ) -> tuple[list[str], str | None]:
-        self.settle()
         arn: str | None = None
         if ref.arn is not None:
             arn = self._split_arn(ref.arn)[0]
@@ -363,6 +371,7 @@ class TypeRegistry:
         return [row.token for row in page.items], page.next_token
 
     # -- DeregisterType / SetTypeDefaultVersion ---------------------------------------------------------
+    @door.entry
     def deregister(self, ref: TypeRef, version_id: str | None) -> None:
         try:
             found, arn_version = self.find(ref)
@@ -391,6 +400,7 @@ class TypeRegistry:
             )
         self._drop(found)
 
+    @door.entry
     def set_default_version(self, ref: TypeRef, version_id: str | None) -> None:
         found, arn_version = self.find(ref)
         version = version_id or arn_version
@@ -404,6 +414,7 @@ class TypeRegistry:
         found.last_updated = clock.now()
 
     # -- configuration ----------------------------------------------------------------------------------
+    @door.entry
     def set_configuration(self, ref: TypeRef, configuration: str, alias: str | None) -> str:
         found, _ = self.find(ref)
         alias = alias or "default"
@@ -426,6 +437,7 @@ class TypeRegistry:
         )
         return self.configuration_arn(found, alias)
 
+    @door.entry
     def remove_configuration(self, ref: TypeRef, alias: str | None) -> None:
         """Drop a configuration (a declared ``AWS::CloudFormation::HookTypeConfig`` being deleted)."""
         try:
@@ -435,6 +447,7 @@ class TypeRegistry:
         found.configurations.pop(alias or "default", None)
         found.last_updated = clock.now()
 
+    @door.entry
     def describe_configurations(self, identifiers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         details: list[dict[str, Any]] = []
         for identifier in identifiers:

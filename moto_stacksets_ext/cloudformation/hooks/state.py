@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from moto.core.models import DEFAULT_ACCOUNT_ID
-
+from ..._state import namespaces
 from ...engine.clock import clock
 from .handlers import HookHandlerBook
 from .invocation import Decision, Target, commit, invoke
@@ -15,25 +14,24 @@ from .pacing import HookRun
 from .registry import TypeRegistry
 from .results import HookResultStore
 
+#: Hook code registered in-process (``control.hooks``): handlers by type name, functions by ARN.
+_handlers = HookHandlerBook()
+#: Scripted CloudFormation Hook outcomes (what invoked Hooks decide).
+_outcomes = HookOutcomeBook()
+namespaces.on_reset(_handlers.clear)
+namespaces.on_reset(_outcomes.clear)
+
 
 def handler_book() -> HookHandlerBook:
     """The Hook code registered in-process (handlers by type name, Lambda functions by ARN), reset with moto."""
-    from ... import namespaces
-
     namespaces.touch()
-    holder = namespaces.cloud_namespaces_backends[DEFAULT_ACCOUNT_ID]["aws"]
-    book: HookHandlerBook = holder.hook_handlers
-    return book
+    return _handlers
 
 
 def outcome_book() -> HookOutcomeBook:
-    """The scripted Hook outcomes, held in the plugin's namespaces holder (reset with moto's reset)."""
-    from ... import namespaces
-
+    """The scripted Hook outcomes (reset with moto's reset)."""
     namespaces.touch()
-    holder = namespaces.cloud_namespaces_backends[DEFAULT_ACCOUNT_ID]["aws"]
-    book: HookOutcomeBook = holder.hook_outcomes
-    return book
+    return _outcomes
 
 
 class HookState:

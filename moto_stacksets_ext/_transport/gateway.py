@@ -1,10 +1,11 @@
 """The door for the non-AWS clouds: one request/response shape, reached in-process and in server mode.
 
-A cloud front-end (Huawei RFS, Alibaba ROS) implements ``CloudFrontEnd`` and is registered with
-``register``. In-process, ``moto_stacksets_ext.plugin.StackSetsMock`` adds each front-end's
-``host_patterns`` to moto's own ``responses`` mock and ``async_http`` intercepts aiohttp's requests to the
-same hosts (so the real endpoints are intercepted and nothing reaches the network); in server mode,
-``wsgi_middleware`` hands every request a front-end ``claims`` to it and the rest to moto.
+A cloud front-end (Huawei RFS, Alibaba ROS) implements ``CloudFrontEnd`` and is named by its cloud's
+record (``_clouds``); other front-ends (live view, control API) are registered with ``register``.
+In-process, ``moto_stacksets_ext.plugin.StackSetsMock`` adds each front-end's ``host_patterns`` to moto's
+own ``responses`` mock and ``async_http`` intercepts aiohttp's requests to the same hosts (so the real
+endpoints are intercepted and nothing reaches the network); in server mode, ``wsgi_middleware`` hands
+every request a front-end ``claims`` to it and the rest to moto.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from . import calls
-from .engine import door
+from .._control import calls
+from ..engine import door
 
 logger = logging.getLogger(__name__)
 #: One line per request in server mode: ``METHOD cloud Action status 12.3ms``.
@@ -65,15 +66,36 @@ class GatewayRequest:
 
 
 @dataclass(frozen=True)
+class Understood:
+    """What a cloud front-end understood of a request it answered: the gateway records it (``control.calls``)."""
+
+    #: The cloud's name (its ``Cloud`` record's).
+    cloud: str
+    #: The provider's action name (``DeployStackSet``, ``CreateStackGroup``), else ``METHOD path``.
+    action: str
+    #: The calling account, if it could be told.
+    account: str | None
+    region: str | None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    #: The provider's error code when the answer is an error.
+    error_code: str | None = None
+
+
+@dataclass(frozen=True)
 class GatewayResponse:
     status: int
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: What a cloud front-end understood of the request (None: nothing to record, e.g. the control API).
+    understood: Understood | None = field(default=None, compare=False)
 
     @classmethod
     def json(cls, status: int, payload: object, headers: Mapping[str, str] | None = None) -> GatewayResponse:
         merged = {"Content-Type": "application/json", **(headers or {})}
         return cls(status, merged, json.dumps(payload).encode())
+
+    def with_understood(self, understood: Understood) -> GatewayResponse:
+        return GatewayResponse(self.status, self.headers, self.body, understood)
 
 
 class CloudFrontEnd(Protocol):
@@ -87,6 +109,17 @@ class CloudFrontEnd(Protocol):
         ...
 
     def handle(self, request: GatewayRequest) -> GatewayResponse: ...
+
+
+class CloudError(Exception):
+    """An error a cloud front-end answers in its provider's shape: the provider's code, the HTTP status and
+    the message (each front-end's errors are of this one kind: RFS's ``RfsError``, ROS's ``RosError``)."""
+
+    def __init__(self, code: str, status: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
 
 
 class UnservedEndpointError(ConnectionError):
@@ -113,14 +146,19 @@ def serving_here() -> bool:
 
 
 def register(front_end: CloudFrontEnd) -> None:
+    """Serve a front-end that is no cloud's (the live view, the HTTP control API); clouds' front-ends come
+    from their ``Cloud`` records."""
     with _lock:
         if all(existing.name != front_end.name for existing in _front_ends):
             _front_ends.append(front_end)
 
 
 def front_ends() -> list[CloudFrontEnd]:
+    """The registered clouds' front-ends, then the others (in the order they were registered)."""
+    from .. import _clouds
+
     with _lock:
-        return list(_front_ends)
+        return [*_clouds.front_ends(), *_front_ends]
 
 
 def front_end_for(url: str) -> CloudFrontEnd | None:
@@ -143,7 +181,19 @@ def serve(front_end: CloudFrontEnd, request: GatewayRequest) -> GatewayResponse:
         response = GatewayResponse.json(500, {"error": f"internal error in the {front_end.name} mock"})
     finally:
         _serving.depth -= 1
-    calls.record_gateway(front_end.name, request, response)
+    understood = response.understood
+    if understood is not None:
+        calls.record(
+            calls.Call(
+                understood.cloud,
+                understood.action,
+                understood.account,
+                understood.region,
+                understood.parameters,
+                response.status,
+                understood.error_code,
+            )
+        )
     return response
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote, urlsplit
 
+from .._transport.gateway import GatewayResponse
 from ..engine.errors import OperationInProgress
 from ..engine.model import ManagedExecution, Parameter, PermissionModel, StackSet, StackSetStatus
 from ..engine.requests import ResolvedTargets
 from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
-from ..gateway import GatewayResponse
-from . import filters, listing, render, targets
-from .context import Call, call_identity_check, engine_errors, operation_started, require_agencies
+from . import filters, paging, render, targets
+from .call import Call, call_identity_check, engine_errors, operation_started, require_agencies
 from .errors import (
     BOTH_TEMPLATES,
     INVALID_STATUS,
@@ -190,10 +190,10 @@ def delete_stack_set(call: Call) -> GatewayResponse:
 
 
 def list_stack_sets(call: Call) -> GatewayResponse:
-    call.query.check_names(listing.LIST_PARAMETERS)
+    call.query.check_names(paging.LIST_PARAMETERS)
     call_identity(call.query.single("call_identity"))
     expression = filters.parse(call.query.single("filter"), STACK_SET_FILTER)
-    args = listing.list_args(call.query)
+    args = paging.list_args(call.query)
 
     def visible(stack_set: StackSet) -> bool:
         return stack_set.status is StackSetStatus.ACTIVE and expression.matches(
@@ -201,7 +201,7 @@ def list_stack_sets(call: Call) -> GatewayResponse:
         )
 
     with engine_errors():
-        found = call.namespace.page_stack_sets("rfs-stack-sets", listing.query(args, expression, visible))
+        found = call.namespace.page_stack_sets("rfs-stack-sets", paging.query(args, expression, visible))
     return GatewayResponse.json(
         200,
         {

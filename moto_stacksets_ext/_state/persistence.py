@@ -21,68 +21,44 @@ import itertools
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import jsonsafe, namespaces
-from .engine.errors import UnknownRegion
-from .engine.model import StackSet
-from .engine.regions import check_targets
-from .engine.stacksets import StackSetNamespace
-from .state_codec import StateFileError, decode, encode
+from .. import _clouds
+from .. import _jsonsafe as jsonsafe
+from .._clouds import Cloud
+from ..engine.errors import UnknownRegion
+from ..engine.model import StackSet
+from ..engine.regions import check_targets
+from ..engine.stacksets import StackSetNamespace
+from .codec import StateFileError, decode, encode
 
 FORMAT = "moto-stacksets-ext/state"
 #: 2: explicit type tags (1 named classes module:qualname; still read).
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
-CLOUDS = ("aws", "huawei", "alibaba")
 
 __all__ = ["FORMAT", "VERSION", "StateFileError", "decode", "encode", "export_state", "import_state"]
 
 
 # -- the namespaces of every cloud ------------------------------------------------------------------------
-def _aws_namespaces() -> list[StackSetNamespace]:
-    from .cloudformation.models import stacksets_backends
-
-    return [backend.namespace for _, regions in list(stacksets_backends.items()) for _, backend in regions.items()]
+def _cloud(name: str) -> Cloud:
+    try:
+        return _clouds.get(name)
+    except KeyError:
+        raise StateFileError(f"unknown cloud {name!r}") from None
 
 
 def _namespace_for(cloud: str, account: str, region: str) -> StackSetNamespace:
-    factories: dict[str, Callable[[str, str], StackSetNamespace]] = {
-        "aws": _aws_namespace,
-        "huawei": _huawei_namespace,
-        "alibaba": _alibaba_namespace,
-    }
-    if cloud not in factories:
-        raise StateFileError(f"unknown cloud {cloud!r}")
-    return factories[cloud](account, region)
-
-
-def _aws_namespace(account: str, region: str) -> StackSetNamespace:
-    from .cloudformation.models import stacksets_backends
-
+    found = _cloud(cloud)
     try:
-        found: StackSetNamespace = stacksets_backends[account][region].namespace
+        return found.namespace(account, region)
     except KeyError as error:
-        raise StateFileError(f"unknown AWS region {region!r}") from error
-    return found
-
-
-def _huawei_namespace(account: str, region: str) -> StackSetNamespace:
-    from .huawei_rfs.naming import namespace_of
-
-    return namespace_of(account, region)
-
-
-def _alibaba_namespace(account: str, region: str) -> StackSetNamespace:
-    from .alibaba_ros.context import namespace
-
-    return namespace(account, region)
+        raise StateFileError(f"unknown {found.shown_as} region {region!r}") from error
 
 
 def every_namespace() -> list[StackSetNamespace]:
-    return _aws_namespaces() + namespaces.all_namespaces("huawei") + namespaces.all_namespaces("alibaba")
+    return _clouds.every_namespace()
 
 
 # -- export / import --------------------------------------------------------------------------------------
@@ -119,8 +95,7 @@ def parse_state(document: Any) -> Parsed:
             if len(identity) != 3 or not all(isinstance(part, str) and part for part in identity):
                 raise StateFileError("corrupt state file: identity must be [cloud, account, region]")
             cloud, account, region = identity
-            if cloud not in CLOUDS:
-                raise StateFileError(f"unknown cloud {cloud!r}")
+            _cloud(cloud)
             stack_sets = [decode(s) for s in stack_sets_data]
             if not all(isinstance(s, StackSet) for s in stack_sets):
                 raise StateFileError("a stack set entry is not a stack set")
@@ -172,16 +147,9 @@ def _increasing(what: str, seqs: list[int], identity: tuple[str, str, str]) -> N
 def _check_home(identity: tuple[str, str, str]) -> None:
     """The namespace's own region must be one its cloud can load (AWS: a region moto has)."""
     cloud, account, region = identity
-    if cloud == "aws":
-        from .cloudformation.models import stacksets_backends
-
-        if region not in stacksets_backends[account].regions:
-            raise StateFileError(f"unknown AWS region {region!r}")
-    else:
-        try:
-            check_targets(identity, [region])
-        except UnknownRegion:
-            raise StateFileError(f"unknown {cloud} region {region!r}") from None
+    found = _cloud(cloud)
+    if not found.is_home(account, region):
+        raise StateFileError(f"unknown {found.shown_as} region {region!r}")
 
 
 def import_state(document: Any) -> int:
@@ -198,14 +166,9 @@ def install_state(parsed: Parsed) -> int:
     count = 0
     for namespace, stack_sets in targets:
         namespace.restore(stack_sets)
-        if namespace.identity[0] == "aws":
-            from .cloudformation.stacks import restore_stacks
-
-            restore_stacks(stack_sets)
-        elif namespace.identity[0] == "alibaba":
-            from .alibaba_ros.deployer import restore_stacks as restore_ros_stacks
-
-            restore_ros_stacks(stack_sets)
+        restored = _cloud(namespace.identity[0]).restored
+        if restored is not None:
+            restored(stack_sets)
         count += len(stack_sets)
     return count
 

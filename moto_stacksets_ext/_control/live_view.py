@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from . import namespaces
-from .engine.clock import clock
-from .engine.lifecycle import Mode
-from .engine.model import Operation, StackSet, TargetResult
-from .engine.outcomes import outcomes
-from .engine.stacksets import StackSetNamespace
-from .gateway import GatewayRequest, GatewayResponse
+from .. import _clouds
+from .._transport.gateway import GatewayRequest, GatewayResponse
+from ..engine.clock import clock
+from ..engine.lifecycle import Mode
+from ..engine.model import Operation, StackSet, TargetResult
+from ..engine.outcomes import outcomes
+from ..engine.stacksets import StackSetNamespace
 
 PAGE_PATHS = ("/moto-api/stacksets", "/moto-api/stacksets/", "/moto-api/stacksets/view")
 STATE_PATH = "/moto-api/stacksets/view/state"
@@ -150,16 +150,13 @@ def _hook_results(backend: Any) -> list[dict[str, Any]]:
 
 def snapshot() -> dict[str, Any]:
     """Everything the live view shows, as JSON-ready data (namespaces with no stack set are left out)."""
-    from .cloudformation.models import stacksets_backends
+    from ..cloudformation.models import stacksets_backends
 
-    spaces: list[StackSetNamespace] = []
+    spaces: list[StackSetNamespace] = _clouds.every_namespace()
     hook_results: list[dict[str, Any]] = []
     for _, regions in list(stacksets_backends.items()):
         for _, backend in list(regions.items()):
-            spaces.append(backend.namespace)
             hook_results += _hook_results(backend)
-    for cloud in ("huawei", "alibaba"):
-        spaces += namespaces.all_namespaces(cloud)
     hook_results.sort(key=lambda r: r["invoked_at"] or "", reverse=True)
     return {
         "clock": {"now": _time(clock.now())},
@@ -173,18 +170,16 @@ def snapshot() -> dict[str, Any]:
 def _progressions() -> list[dict[str, Any]]:
     from moto.moto_api import state_manager
 
-    from .control import OPERATION_MODELS
-
     return [
         {"cloud": cloud, "model": model, "transition": dict(state_manager.get_transition(model))}
-        for cloud, model in OPERATION_MODELS.items()
+        for cloud, model in _clouds.OPERATION_MODELS.items()
     ]
 
 
 def _outcomes_waiting() -> dict[str, list[dict[str, Any]]]:
     """Scripted outcomes with uses left (deployment outcomes, then Hook outcomes)."""
-    from .cloudformation.hooks import control as hook_control
-    from .control_api import outcome_json
+    from ..cloudformation.hooks import control as hook_control
+    from .api import outcome_json
 
     def left(rule: Any) -> bool:
         return rule.times is None or rule.consumed < rule.times

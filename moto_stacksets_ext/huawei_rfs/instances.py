@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .._transport.gateway import GatewayResponse
 from ..engine.model import StackInstance, StackSet
 from ..engine.requests import ListQuery, ResolvedTargets
 from ..engine.stacksets import OperationRequest
-from ..gateway import GatewayResponse
-from . import filters, listing, render, targets
-from .context import Call, call_identity_check, engine_errors, operation_started, require_agencies
+from . import filters, paging, render, targets
+from .call import Call, call_identity_check, engine_errors, operation_started, require_agencies
 from .errors import INVALID_VALUE, RfsError
 from .params import DOMAIN_ID, REGION, call_identity
 from .state import properties
@@ -83,16 +83,16 @@ def delete_stack_instance(call: Call) -> GatewayResponse:
 
 
 def list_stack_instances(call: Call) -> GatewayResponse:
-    call.query.check_names(("stack_set_id", *listing.LIST_PARAMETERS))
+    call.query.check_names(("stack_set_id", *paging.LIST_PARAMETERS))
     identity = call_identity(call.query.single("call_identity"))
     ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
     expression = filters.parse(call.query.single("filter"), INSTANCE_FILTER)
-    args = listing.list_args(call.query)
+    args = paging.list_args(call.query)
 
     def field(instance: StackInstance, name: str) -> str:
         return instance.region if name == "region" else instance.account
 
-    query: ListQuery[StackInstance] = listing.query(
+    query: ListQuery[StackInstance] = paging.query(
         args, expression, lambda instance: expression.matches(lambda name: field(instance, name))
     )
     with engine_errors():

@@ -48,9 +48,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..moto_internals import PluginInstallError
 from . import gateway
 from .forwarding import HOP_BY_HOP
-from .moto_internals import PluginInstallError
 
 #: The loopback request header carrying the intercepted request's ``scheme://host[:port]``.
 ORIGIN_HEADER = "x-moto-stacksets-origin"

@@ -1,11 +1,16 @@
-"""Engine namespaces of the non-AWS clouds, kept in a moto backend so moto's reset clears them.
+"""The one store of namespaces: the engine namespaces of the gateway's clouds, kept in a moto backend so
+moto's reset clears them, and the resets of the plugin's process-wide state.
 
 AWS's namespaces live in the CloudFormation front-end's own ``BackendDict`` (one per account and
 region). Huawei RFS and Alibaba ROS namespaces are created on first use through ``namespace``.
+Whatever keeps state outside moto's backends (the record of calls, scripted Hook outcomes, in-process Hook
+code, each cloud's operation model) registers its reset with ``on_reset``; moto's reset runs them all.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,11 +19,9 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 
-from .cloudformation.hooks.handlers import HookHandlerBook
-from .cloudformation.hooks.outcomes import HookOutcomeBook
-from .engine.clock import clock
-from .engine.outcomes import outcomes
-from .engine.stacksets import StackSetNamespace
+from ..engine.clock import clock
+from ..engine.outcomes import outcomes
+from ..engine.stacksets import StackSetNamespace
 
 NamespaceKey = tuple[str, str, str]
 
@@ -38,19 +41,14 @@ class Settings:
 class CloudNamespacesBackend(BaseBackend):
     """Holds every non-AWS namespace, keyed by (cloud, account, region).
 
-    Its reset also resets the plugin's process-wide state (the engine clock, scripted outcomes, the record
-    of calls, and the state-manager transitions of the plugin's operation models), so whatever touches that
-    state calls ``touch`` first: moto resets only the backends in use.
+    Its reset also runs every reset registered with ``on_reset`` (the plugin's process-wide state), so
+    whatever touches that state calls ``touch`` first: moto resets only the backends in use.
     """
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.namespaces: dict[NamespaceKey, StackSetNamespace] = {}
         self.settings = Settings()
-        #: Scripted CloudFormation Hook outcomes (what invoked Hooks decide).
-        self.hook_outcomes = HookOutcomeBook()
-        #: Hook code registered in-process (``control.hooks``): handlers by type name, functions by ARN.
-        self.hook_handlers = HookHandlerBook()
         #: A front-end's own stores beyond stack sets (RFS stacks and private hooks), by the front-end's key.
         self.extensions: dict[str, object] = {}
 
@@ -59,20 +57,30 @@ class CloudNamespacesBackend(BaseBackend):
         super().reset()
 
 
-#: The state-manager models the plugin registered (``operation_model``); their transitions reset with moto.
-_operation_models: list[str] = []
+#: What resets with moto: each registered once, run in registration order.
+_resets: list[Callable[[], None]] = []
+_resets_lock = threading.Lock()
+
+
+def on_reset(reset: Callable[[], None]) -> None:
+    """Run ``reset`` whenever the plugin's process-wide state resets (moto's reset, a mock's start and end)."""
+    with _resets_lock:
+        if reset not in _resets:
+            _resets.append(reset)
 
 
 def reset_process_state() -> None:
-    """Reset what the plugin keeps outside moto's backends: the engine clock, scripted deployment outcomes,
-    the record of calls and the progression (state-manager transition) of every plugin model."""
-    from .calls import calls
+    """Reset what the plugin keeps outside moto's backends: every reset registered with ``on_reset``."""
+    with _resets_lock:
+        resets = list(_resets)
+    for reset in resets:
+        reset()
 
-    clock.reset()
-    outcomes.clear()
-    calls.clear()
-    for model_name in list(_operation_models):
-        state_manager.unset_transition(model_name)
+
+# The engine knows nothing of moto: its process-wide state (the clock, scripted deployment outcomes) resets
+# through the store.
+on_reset(clock.reset)
+on_reset(outcomes.clear)
 
 
 cloud_namespaces_backends = BackendDict(
@@ -120,11 +128,20 @@ def operation_model(model_name: str) -> Callable[[], Mapping[str, Any]]:
     """Register a cloud's operation model with moto's state manager (``immediate`` by default) and return
     what its namespaces read the transition in force from."""
     state_manager.register_default_transition(model_name, transition={"progression": "immediate"})
-    if model_name not in _operation_models:
-        _operation_models.append(model_name)
+    on_reset(_unset_transition(model_name))
 
     def transition() -> Mapping[str, Any]:
         found: Mapping[str, Any] = state_manager.get_transition(model_name)
         return found
 
     return transition
+
+
+@functools.cache
+def _unset_transition(model_name: str) -> Callable[[], None]:
+    """The reset of one model's progression (one function per model, so it registers once)."""
+
+    def unset() -> None:
+        state_manager.unset_transition(model_name)
+
+    return unset

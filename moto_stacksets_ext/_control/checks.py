@@ -4,12 +4,12 @@ call, with a message naming the valid values, not a "stale outcome" at teardown.
 Every message is one line; a value close to a valid one names it ("did you mean 'eu-west-1'?", by
 ``difflib``), and a region or account names only the cloud it belongs to.
 
-* ``cloud``: ``aws``, ``huawei`` or ``alibaba``;
-* ``account``: a string; on AWS 12 digits, on Huawei a domain id (32 lower-case hex characters), on Alibaba
-  16 digits (with no ``cloud``, any of these);
-* ``region``: AWS: a region botocore knows in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ...); Huawei:
-  the RFS SDK's regions; Alibaba: the regions ROS answers in (the ROS SDK's endpoint table, plus
-  ``MOTO_STACKSETS_ALIBABA_REGIONS``); with no ``cloud``, any of these;
+* ``cloud``: a registered cloud (``aws``, ``huawei`` or ``alibaba``);
+* ``account``: a string matching the cloud's account pattern (its record's ``account_pattern``): on AWS 12
+  digits, on Huawei a domain id (32 lower-case hex characters), on Alibaba 16 digits (with no ``cloud``, any);
+* ``region``: a region of the cloud (its record's ``regions``): AWS: a region botocore knows in any partition
+  (``aws``, ``aws-cn``, ``aws-us-gov``, ...); Huawei: the RFS SDK's regions; Alibaba: the regions ROS answers
+  in (the ROS SDK's endpoint table, plus ``MOTO_STACKSETS_ALIBABA_REGIONS``); with no ``cloud``, any of these;
 * ``action``: the engine's operation actions ``CREATE``, ``UPDATE``, ``DELETE``, ``DETECT_DRIFT``;
 * ``times``: a positive integer or ``None``; ``reason`` and ``stack_set``: strings or ``None``;
 * ``resources`` (DRIFT only): ``None``, a mapping of logical resource id to a ``StackResourceDriftStatus``
@@ -21,51 +21,33 @@ Every message is one line; a value close to a valid one names it ("did you mean 
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from .engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
-from .engine.outcomes import DriftedResource
+from .. import _clouds
+from ..engine.model import DifferenceType, PropertyDifference, ResourceDriftStatus
+from ..engine.outcomes import DriftedResource
 from .suggest import closest, did_you_mean
 
-CLOUDS = ("aws", "huawei", "alibaba")
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT")
-
-_ACCOUNT_RULES = {
-    "aws": (re.compile(r"\d{12}"), "12 digits, e.g. '111111111111'"),
-    "huawei": (re.compile(r"[0-9a-f]{32}"), "a domain id of 32 lower-case hex characters"),
-    "alibaba": (re.compile(r"\d{16}"), "16 digits, e.g. '1234567890123456'"),
-}
 
 
 class ControlArgumentError(ValueError):
     """A test-control call with an argument that can never match anything."""
 
 
-@functools.lru_cache(maxsize=1)
-def aws_regions() -> tuple[str, ...]:
-    """Every region botocore knows for CloudFormation, in every partition."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    found: list[str] = []
-    for partition in session.get_available_partitions():
-        found += session.get_available_regions("cloudformation", partition_name=partition)
-    return tuple(dict.fromkeys(found))
+def clouds() -> tuple[str, ...]:
+    """The registered clouds' names."""
+    return _clouds.names()
 
 
 def regions(cloud: str) -> tuple[str, ...]:
-    if cloud == "aws":
-        return aws_regions()
-    if cloud == "huawei":
-        from .huawei_rfs.identity import KNOWN_REGIONS
+    return tuple(_clouds.get(cloud).regions())
 
-        return tuple(KNOWN_REGIONS)
-    from .alibaba_ros.context import known_regions
 
-    return tuple(known_regions())
+def _rule(cloud: str) -> str:
+    return _clouds.get(cloud).account_description
 
 
 def _name(call: str, argument: str) -> str:
@@ -75,10 +57,10 @@ def _name(call: str, argument: str) -> str:
 def cloud(call: str, value: Any) -> str | None:
     if value is None:
         return None
-    if value not in CLOUDS:
+    if value not in clouds():
         raise ControlArgumentError(
-            f"{_name(call, 'cloud')} must be one of {list(CLOUDS)} (or None), not {value!r}"
-            f"{did_you_mean(value, CLOUDS)}"
+            f"{_name(call, 'cloud')} must be one of {list(clouds())} (or None), not {value!r}"
+            f"{did_you_mean(value, clouds())}"
         )
     return str(value)
 
@@ -86,49 +68,47 @@ def cloud(call: str, value: Any) -> str | None:
 def account(call: str, value: Any, in_cloud: str | None) -> str | None:
     if value is None:
         return None
-    clouds = [in_cloud] if in_cloud else list(CLOUDS)
+    names = [in_cloud] if in_cloud else list(clouds())
     if not isinstance(value, str):
-        rules = "; ".join(f"{name}: {_ACCOUNT_RULES[name][1]}" for name in clouds)
+        rules = "; ".join(f"{name}: {_rule(name)}" for name in names)
         hint = f" (did you mean {str(value)!r}?)" if isinstance(value, int) and not isinstance(value, bool) else ""
         raise ControlArgumentError(
             f"{_name(call, 'account')} must be a string ({rules}), not the {type(value).__name__} {value!r}{hint}"
         )
-    if not any(_ACCOUNT_RULES[name][0].fullmatch(value) for name in clouds):
-        meant = _account_cloud(value, clouds)
-        raise ControlArgumentError(
-            f"{_name(call, 'account')} {value!r} is not an account id ({meant}: {_ACCOUNT_RULES[meant][1]})"
-        )
+    if not any(_clouds.get(name).account_pattern.fullmatch(value) for name in names):
+        meant = _account_cloud(value, names)
+        raise ControlArgumentError(f"{_name(call, 'account')} {value!r} is not an account id ({meant}: {_rule(meant)})")
     return value
 
 
-def _account_cloud(value: str, clouds: list[str]) -> str:
+def _account_cloud(value: str, names: list[str]) -> str:
     """The cloud whose account ids ``value`` looks most like: digits of the nearest length (AWS 12, Alibaba
     16), hexadecimal letters Huawei's."""
-    if "huawei" in clouds and (re.search(r"[a-fA-F]", value) or len(value) >= 24 or clouds == ["huawei"]):
+    if "huawei" in names and (re.search(r"[a-fA-F]", value) or len(value) >= 24 or names == ["huawei"]):
         return "huawei"
     lengths = {"aws": 12, "alibaba": 16}
-    candidates = [name for name in clouds if name in lengths] or clouds
+    candidates = [name for name in names if name in lengths] or names
     return min(candidates, key=lambda name: abs(lengths.get(name, 32) - len(value)))
 
 
 def region(call: str, value: Any, in_cloud: str | None) -> str | None:
     if value is None:
         return None
-    clouds = [in_cloud] if in_cloud else list(CLOUDS)
-    if isinstance(value, str) and any(value in regions(name) for name in clouds):
+    names = [in_cloud] if in_cloud else list(clouds())
+    if isinstance(value, str) and any(value in regions(name) for name in names):
         return value
     argument = f"{_name(call, 'region')} {value!r}"
     if in_cloud is not None:
         hint = did_you_mean(value, regions(in_cloud)) or f" (e.g. {regions(in_cloud)[0]!r})"
         raise ControlArgumentError(f"{argument} is not a known {in_cloud} region{hint}")
-    matches = [(name, match) for name in clouds if (match := closest(value, regions(name))) is not None]
+    matches = [(name, match) for name in names if (match := closest(value, regions(name))) is not None]
     if matches:  # the closest region of all, and the one cloud it belongs to
         name, match = max(matches, key=lambda found: difflib.SequenceMatcher(None, value.lower(), found[1]).ratio())
         article = "an" if name[0] in "aeiou" else "a"
         raise ControlArgumentError(
             f"{argument} is not a known region (did you mean {match!r}, {article} {name} region?)"
         )
-    raise ControlArgumentError(f"{argument} is not a known region of {', '.join(clouds)} (pass cloud= to say which)")
+    raise ControlArgumentError(f"{argument} is not a known region of {', '.join(names)} (pass cloud= to say which)")
 
 
 def action(call: str, value: Any) -> str | None:

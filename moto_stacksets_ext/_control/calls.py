@@ -3,8 +3,9 @@
 Like ``responses.calls`` or pytest-httpx's ``get_requests()``: ``control.calls`` lists, oldest first, every
 request the mock answered on the plugin's routes (AWS CloudFormation, Huawei RFS, Alibaba ROS), each a
 ``Call`` with the cloud, account, region, action, parameters, HTTP status and error code. It is filled at
-one point per front-end (the CloudFormation response class and the gateway's request path) and reset with
-moto's reset, i.e. at the start of every ``mock_stacksets``/``stacksets`` test.
+one point per front-end (the CloudFormation response class, and the gateway, which records what a cloud
+front-end says it understood of the request it answered) and reset with moto's reset, i.e. at the start of
+every ``mock_stacksets``/``stacksets`` test.
 
 What counts as the parameters:
 
@@ -27,11 +28,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
 
-if TYPE_CHECKING:
-    from .gateway import GatewayRequest, GatewayResponse
+from .._state import namespaces
 
 
 @dataclass(frozen=True)
@@ -138,12 +137,13 @@ class CallLog:
 calls = CallLog()
 
 
-def _record(call: Call) -> None:
+namespaces.on_reset(calls.clear)
+
+
+def record(call: Call) -> None:
     """Add to the process-wide record; the first call since a reset makes sure moto's next reset reaches
     the record (moto resets only the backends in use)."""
     if len(calls) == 0:
-        from . import namespaces
-
         namespaces.touch()
     calls.record(call)
 
@@ -208,7 +208,7 @@ def record_aws(responder: Any, status: int, body: Any) -> None:
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
             found = _XML_CODE.search(text)
             error_code = found.group(1) if found else None
-        _record(
+        record(
             Call(
                 cloud="aws",
                 action=str(responder._get_action()),
@@ -219,105 +219,5 @@ def record_aws(responder: Any, status: int, body: Any) -> None:
                 error_code=error_code,
             )
         )
-    except Exception:  # recording must never break the call it records
-        return
-
-
-# -- Huawei RFS and Alibaba ROS (the gateway) ---------------------------------------------------------
-def _json_body(body: bytes) -> Any:
-    try:
-        return json.loads(body) if body else None
-    except ValueError:
-        return None
-
-
-def _error_code(response: GatewayResponse, key: str) -> str | None:
-    if response.status < 400:
-        return None
-    decoded = _json_body(response.body)
-    value = decoded.get(key) if isinstance(decoded, dict) else None
-    return str(value) if value is not None else None
-
-
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-def _describe_rfs(request: GatewayRequest) -> tuple[str, str | None, str | None, dict[str, Any]]:
-    from .huawei_rfs import identity, routes
-
-    parts = routes.segments(request.url)
-    parameters: dict[str, Any] = {}
-    found = routes.match(request.method.upper(), parts)
-    if found is not None:
-        action = _camel(found.handler.__name__)
-        parameters.update(found.path)
-    elif tuple(parts) == routes.IAM_PROJECTS:
-        action = "KeystoneListProjects"
-    else:
-        action = f"{request.method} {request.path}"
-    parameters.update({k: v[0] if len(v) == 1 else v for k, v in request.query.items()})
-    body = _json_body(request.body)
-    if isinstance(body, dict):
-        parameters.update(body)
-    account = region = None
-    try:
-        auth = identity.authorization(request)
-        account = identity.domain_id_for(auth.ak)
-        project = request.headers.get("X-Project-Id")
-        region = identity.region_of(request, auth.ak, str(project) if project else None)
-    except Exception:  # an unsigned or foreign request: the call is still recorded
-        pass
-    return action, account, region, parameters
-
-
-def _decoded(value: str) -> Any:
-    if value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _describe_ros(request: GatewayRequest) -> tuple[str, str | None, str | None, dict[str, Any]]:
-    from .alibaba_ros.accounts import calling_account
-    from .alibaba_ros.wire import COMMON_PARAMETERS, access_key_id, action_and_version
-
-    action, _ = action_and_version(request)
-    pairs = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
-    content_type = str(request.headers.get("content-type") or "")
-    if "form-urlencoded" in content_type and request.body:
-        pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
-    parameters: dict[str, Any] = {}
-    for key, value in pairs:
-        if key not in COMMON_PARAMETERS:
-            parameters.setdefault(key, _decoded(value))
-    region = parameters.get("RegionId")
-    return (
-        action or f"{request.method} {request.path}",
-        calling_account(access_key_id(request)),
-        region if isinstance(region, str) else None,
-        parameters,
-    )
-
-
-#: gateway front-end name → (cloud, describe request, error-code key of the error body)
-_GATEWAY_CLOUDS: dict[str, tuple[str, Callable[[GatewayRequest], Any], str]] = {
-    "huawei-rfs": ("huawei", _describe_rfs, "error_code"),
-    "alibaba-ros": ("alibaba", _describe_ros, "Code"),
-}
-
-
-def record_gateway(front_end: str, request: GatewayRequest, response: GatewayResponse) -> None:
-    """Record one request a cloud front-end answered through the gateway (other front-ends, such as the
-    control API and the live view, are not recorded). Never raises."""
-    known = _GATEWAY_CLOUDS.get(front_end)
-    if known is None:
-        return
-    cloud, describe, code_key = known
-    try:
-        action, account, region, parameters = describe(request)
-        _record(Call(cloud, action, account, region, parameters, response.status, _error_code(response, code_key)))
     except Exception:  # recording must never break the call it records
         return

@@ -72,14 +72,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from . import control_checks as checks
-from . import jsonsafe
-from .alibaba_ros.resource_directory import ResourceDirectory
+from .. import _jsonsafe as jsonsafe
+from .._transport.gateway import GatewayRequest, GatewayResponse
+from ..alibaba_ros.resource_directory import ResourceDirectory
+from ..cloudformation.hooks import control as hook_control
+from ..control import OPERATION_MODELS, control
+from ..engine.outcomes import Outcome, OutcomeKind
+from . import checks
 from .calls import FILTERS, call_json
-from .cloudformation.hooks import control as hook_control
-from .control import OPERATION_MODELS, control
-from .engine.outcomes import Outcome, OutcomeKind
-from .gateway import GatewayRequest, GatewayResponse
 from .suggest import did_you_mean, did_you_mean_all
 
 PREFIX = "/moto-api/stacksets"
@@ -283,8 +283,8 @@ def _calls(request: GatewayRequest) -> GatewayResponse:
 
 def _operation(request: GatewayRequest, operation_id: str) -> GatewayResponse:
     """GET one operation as the engine holds it (``control.operation``), in the state file's encoding."""
-    from .engine.errors import EngineError
-    from .state_codec import encode
+    from .._state.codec import encode
+    from ..engine.errors import EngineError
 
     unknown = set(request.query) - {"stack_set", "cloud", "account", "region"}
     if unknown:
@@ -412,7 +412,7 @@ def _resource_directory(request: GatewayRequest) -> GatewayResponse:
 
 def _state(request: GatewayRequest) -> GatewayResponse:
     """GET exports every cloud's stack sets; POST replaces the plugin's state with an exported one."""
-    from . import persistence
+    from .._state import persistence
 
     if request.method == "GET":
         return GatewayResponse.json(200, persistence.export_state())
@@ -430,7 +430,7 @@ def _state(request: GatewayRequest) -> GatewayResponse:
 
 
 def _openapi(request: GatewayRequest) -> GatewayResponse:
-    from .control_openapi import document
+    from .openapi import document
 
     return GatewayResponse.json(200, document())
 
@@ -492,7 +492,7 @@ class ControlFrontEnd:
 @functools.lru_cache(maxsize=1)
 def _allowed_methods() -> dict[str, frozenset[str]]:
     """Each route's methods, as the OpenAPI document declares them (one source of truth)."""
-    from .control_openapi import document
+    from .openapi import document
 
     return {
         path.removeprefix(PREFIX): frozenset(method.upper() for method in operations)

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .._transport.gateway import GatewayRequest, GatewayResponse
 from ..engine.errors import EngineError, StackInstanceNotFound
 from ..engine.model import PermissionModel, StackSet
 from ..engine.requests import StackSetRef
 from ..engine.stacksets import StackSetNamespace
-from ..gateway import GatewayRequest, GatewayResponse
 from .errors import INVALID_VALUE, OPERATION_CONFLICT, ErrorKind, RfsError, from_engine
 from .params import Body, Query, stack_set_id, stack_set_name
 from .state import properties

@@ -6,7 +6,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from .. import namespaces
+from .._state import namespaces
 from ..engine import regions
 from ..engine.clock import clock
 from ..engine.execution import Executor

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from .._transport.gateway import GatewayResponse
 from ..engine.model import Operation
 from ..engine.requests import ListQuery
-from ..gateway import GatewayResponse
-from . import filters, listing, render
-from .context import Call, call_identity_check, engine_errors
+from . import filters, paging, render
+from .call import Call, call_identity_check, engine_errors
 from .params import call_identity, check_length
 
 OPERATION_FILTER = {
@@ -16,16 +16,16 @@ OPERATION_FILTER = {
 
 
 def list_stack_set_operations(call: Call) -> GatewayResponse:
-    call.query.check_names(("stack_set_id", *listing.LIST_PARAMETERS))
+    call.query.check_names(("stack_set_id", *paging.LIST_PARAMETERS))
     identity = call_identity(call.query.single("call_identity"))
     expression = filters.parse(call.query.single("filter"), OPERATION_FILTER)
-    args = listing.list_args(call.query)
+    args = paging.list_args(call.query)
     ref = call.ref(call.query.single("stack_set_id"), call_identity_check(identity))
 
     def field(operation: Operation, name: str) -> str:
         return render.operation_status(operation) if name == "status" else render.action(operation)
 
-    query: ListQuery[Operation] = listing.query(
+    query: ListQuery[Operation] = paging.query(
         args, expression, lambda operation: expression.matches(lambda name: field(operation, name))
     )
     with engine_errors():

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote, urlencode, urlsplit
 
-from . import control_checks as checks
-from .alibaba_ros.resource_directory import Folder, MemberAccount, ResourceDirectory
+from ..alibaba_ros.resource_directory import Folder, MemberAccount, ResourceDirectory
+from ..cloudformation.hooks import control as hook_control
+from ..cloudformation.hooks.model import Annotation, HookCategory, HookResult, HookStatus, TargetType
+from ..engine.model import Operation
+from ..engine.outcomes import Outcome, OutcomeKind
+from . import checks
 from .calls import Call, CallLog, call_from_json
-from .cloudformation.hooks import control as hook_control
-from .cloudformation.hooks.model import Annotation, HookCategory, HookResult, HookStatus, TargetType
-from .control_checks import CLOUDS, ControlArgumentError
-from .engine.model import Operation
-from .engine.outcomes import Outcome, OutcomeKind
+from .checks import ControlArgumentError, clouds
 
 #: Seconds to wait for the server (advancing the clock runs every operation that became due).
 TIMEOUT = 120.0
@@ -247,7 +247,7 @@ class RemoteCallLog(CallLog):
             query["status"] = str(status)
         if isinstance(ok, bool):
             query["ok"] = "true" if ok else "false"
-        if cloud is not None and cloud not in CLOUDS:
+        if cloud is not None and cloud not in clouds():
             return []
         local = CallLog()
         for found in self._fetch(query):
@@ -379,7 +379,7 @@ class RemoteControl:
 
     # -- the engine's operations
     def operation(self, stack_set: str, operation_id: str, cloud: str, account: str, region: str) -> Operation:
-        from .state_codec import decode
+        from .._state.codec import decode
 
         query = {"stack_set": stack_set, "cloud": cloud, "account": account, "region": region}
         found, answer = self.client.exchange("GET", f"/operations/{quote(operation_id, safe='')}", query=query)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .control import OPERATION_MODELS
-from .control_openapi_schemas import MAX_ADVANCE_PER_CALL, components, ref
+from ..control import OPERATION_MODELS
+from .openapi_schemas import MAX_ADVANCE_PER_CALL, components, ref
 
 __all__ = ["MAX_ADVANCE_PER_CALL", "document"]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cloudformation.hooks.model import HookStatus, TargetType
-from .control_checks import ACTIONS, CLOUDS, DIFFERENCE_TYPES, RESOURCE_DRIFT_STATUSES
-from .control_checks import regions as known_regions
-from .engine.outcomes import OutcomeKind
+from .. import _clouds
+from ..cloudformation.hooks.model import HookStatus, TargetType
+from ..engine.outcomes import OutcomeKind
+from .checks import ACTIONS, DIFFERENCE_TYPES, RESOURCE_DRIFT_STATUSES
+from .checks import regions as known_regions
 
 #: Seconds one ``POST /clock`` may advance (about three years; the clock stops at year 9999).
 MAX_ADVANCE_PER_CALL = 100_000_000
@@ -48,6 +49,11 @@ def _regions() -> list[str]:
     return sorted(found)
 
 
+def _account_pattern(clouds: list[str]) -> str:
+    """An account id of any of ``clouds`` (each cloud's record says what its ids look like)."""
+    return "^(" + "|".join(_clouds.get(name).account_pattern.pattern for name in clouds) + ")$"
+
+
 def components(clouds: list[str]) -> dict[str, Any]:
     """Every component schema, by name (``clouds``: the clouds the control API serves)."""
     outcome_fields = {
@@ -63,11 +69,11 @@ def components(clouds: list[str]) -> dict[str, Any]:
     new_outcome_fields = {
         **outcome_fields,
         "resources": {"type": "object", "nullable": True, "additionalProperties": ref("DriftedResource")},
-        "account": {"type": "string", "nullable": True, "pattern": "^([0-9]{12}|[0-9]{16}|[0-9a-f]{32})$"},
+        "account": {"type": "string", "nullable": True, "pattern": _account_pattern(clouds)},
         "region": {
             "type": "string",
             "nullable": True,
-            "enum": [*sorted({r for cloud in CLOUDS for r in known_regions(cloud)}), None],
+            "enum": [*sorted({r for cloud in clouds for r in known_regions(cloud)}), None],
         },
         "action": {"type": "string", "nullable": True, "enum": [*ACTIONS, None]},
     }

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-from .. import jsonsafe
-from ..gateway import GatewayRequest
+from .. import _jsonsafe as jsonsafe
+from .._transport.gateway import GatewayRequest
 from .errors import invalid_parameter, mandatory_parameter_missing
 
 API_VERSION = "2019-09-10"
@@ -104,6 +104,15 @@ def access_key_id(request: GatewayRequest) -> str | None:
     return pairs.get("AccessKeyId") or dict(_form(request)).get("AccessKeyId") or None
 
 
+def _decoded(value: str) -> object:
+    if value[:1] in ("[", "{"):
+        try:
+            return jsonsafe.loads(value)
+        except ValueError:  # not JSON, or nested too deep: recorded as sent
+            return value
+    return value
+
+
 @dataclass(frozen=True)
 class ParameterRecord:
     """One flattened record, e.g. ``Parameters.1.ParameterKey`` / ``Parameters.1.ParameterValue``."""
@@ -130,6 +139,10 @@ class Params:
 
     def has(self, name: str) -> bool:
         return name in self._values
+
+    def recorded(self) -> dict[str, object]:
+        """The parameters as the record of calls shows them: JSON-encoded ("shrink") values decoded."""
+        return {name: _decoded(value) for name, value in self._values.items()}
 
     # -- scalars ----------------------------------------------------------------------------------------
     def string(self, name: str, *, required: bool = False, max_length: int | None = None) -> str | None:

@@ -18,12 +18,12 @@ from enum import Enum
 from functools import cache
 from typing import Any, Union
 
-from .alibaba_ros.context import RosStackGroupProperties
-from .cloudformation.execution_roles import AwsStackSetProperties
-from .engine import model, stages
-from .engine.lifecycle import Mode, Pace, Progression
-from .engine.pagination import SequencedList
-from .huawei_rfs.state import RfsStackSetProperties, VarsUriOverride
+from ..alibaba_ros.naming import RosStackGroupProperties
+from ..cloudformation.execution_roles import AwsStackSetProperties
+from ..engine import model, stages
+from ..engine.lifecycle import Mode, Pace, Progression
+from ..engine.pagination import SequencedList
+from ..huawei_rfs.state import RfsStackSetProperties, VarsUriOverride
 
 #: Every type a state document may name, by its tag. Tags are part of the file format: never change one.
 TYPES: dict[str, type] = {

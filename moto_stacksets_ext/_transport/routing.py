@@ -44,7 +44,7 @@ CLOUDFORMATION_VERSION = "2010-05-15"
 def signed_service(environ: dict[str, Any]) -> str | None:
     """The service of a SigV4 credential scope: the ``Authorization`` header's ``Credential`` parameter
     (in any position), else a pre-signed URL's ``X-Amz-Credential`` (None if there is none)."""
-    from .cloudformation.front_door import sigv4_parameters
+    from ..cloudformation.front_door import sigv4_parameters
 
     credential = sigv4_parameters(str(environ.get("HTTP_AUTHORIZATION") or "")).get("Credential")
     if credential is None and not environ.get("HTTP_AUTHORIZATION"):
@@ -87,7 +87,7 @@ def cloudformation_action(environ: dict[str, Any]) -> str | None:
     its version (it hands one without a version to S3), so an action only CloudFormation's model spells
     that way is CloudFormation's best answer; a request naming another service's version stays moto's.
     """
-    from .cloudformation.front_door import operation_names
+    from ..cloudformation.front_door import operation_names
 
     sources = [_form(environ)]
     if environ.get("PATH_INFO", "") == "/":
@@ -144,8 +144,8 @@ def _query_protocol(environ: dict[str, Any]) -> tuple[int, str, str] | None:
     failed on others, moto 5.2.6 reads none), and so is a request without a body (its query string carries the
     parameters); any other body is ``MissingAction`` (a JSON-protocol request included), one that is not
     UTF-8 a ``ValidationError``. Returns the refusal, or None after relabelling the request a form."""
-    from .cloudformation.front_door import MISSING_ACTION
-    from .cloudformation.wire import is_text
+    from ..cloudformation.front_door import MISSING_ACTION
+    from ..cloudformation.wire import is_text
     from .gateway import RAW_BODY
 
     if "form-urlencoded" in str(environ.get("CONTENT_TYPE") or "").lower():
@@ -160,7 +160,7 @@ def _query_protocol(environ: dict[str, Any]) -> tuple[int, str, str] | None:
 
 
 def _answer(start_response: Callable[..., Any], status: int, code: str, message: str) -> Iterable[bytes]:
-    from .cloudformation.front_door import error
+    from ..cloudformation.front_door import error
     from .gateway import reason
 
     _, headers, body = error(status, code, message)
@@ -170,7 +170,7 @@ def _answer(start_response: Callable[..., Any], status: int, code: str, message:
 
 
 def _unauthenticated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    from .cloudformation.front_door import unauthenticated
+    from ..cloudformation.front_door import unauthenticated
 
     has_date = bool(environ.get("HTTP_X_AMZ_DATE") or environ.get("HTTP_DATE"))
     status, headers, body = unauthenticated(str(environ.get("HTTP_AUTHORIZATION") or ""), has_date)
@@ -181,7 +181,7 @@ def _unauthenticated(environ: dict[str, Any], start_response: Callable[..., Any]
 
 
 def _internal_failure(start_response: Callable[..., Any]) -> Iterable[bytes]:
-    from .cloudformation.front_door import error
+    from ..cloudformation.front_door import error
 
     _, headers, body = error(500, "InternalFailure", "The request processing has failed.", sender=False)
     encoded = str(body).encode()
@@ -205,7 +205,7 @@ def _direct_handler() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable
     if not issubclass(BackendRequest, Request) or not hasattr(Request, "raw_url"):  # pragma: no cover - moto < 5.2
         return None
 
-    from .cloudformation.responses import StackSetsResponse
+    from ..cloudformation.responses import StackSetsResponse
 
     class ServerRequest(Request):
         from_wsgi_server = True  # as moto's Flask request class says: werkzeug's server adds the Date header

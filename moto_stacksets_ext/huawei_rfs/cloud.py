@@ -1,0 +1,26 @@
+"""The Huawei cloud's record: RFS stack sets, served by the gateway (``FRONT_END``)."""
+
+from __future__ import annotations
+
+import re
+
+from .._clouds import Cloud, register
+from .._state import namespaces
+from .frontend import FRONT_END
+from .identity import KNOWN_REGIONS
+from .naming import CLOUD, OPERATION_MODEL, namespace_of
+
+CLOUD_RECORD = register(
+    Cloud(
+        name=CLOUD,
+        operation_model=OPERATION_MODEL,
+        account_pattern=re.compile(r"[0-9a-f]{32}"),
+        account_description="a domain id of 32 lower-case hex characters",
+        regions=lambda: tuple(KNOWN_REGIONS),
+        namespace=namespace_of,
+        namespaces=lambda: namespaces.all_namespaces(CLOUD),
+        front_end=FRONT_END,
+        unserved_hosts=re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.(com|eu)(:\d+)?(/.*)?$"),
+        provider_domains=r"myhuaweicloud\.(com|eu)",
+    )
+)
