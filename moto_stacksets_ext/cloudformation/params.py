@@ -17,10 +17,12 @@ from ..engine.model import (
     DeploymentTargets,
     ManagedExecution,
     Parameter,
+    PermissionModel,
     Preferences,
     RegionConcurrency,
     Tag,
 )
+from ..engine.requests import StackSetSpec
 from .exceptions import ValidationError
 
 STACK_SET_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]*")
@@ -126,3 +128,25 @@ def managed_execution(raw: Mapping[str, Any] | None) -> ManagedExecution | None:
 def regions(raw: list[str] | None) -> list[str]:
     """The regions, each once; an empty list is accepted (AWS is not known to reject it): no targets."""
     return list(dict.fromkeys(raw or []))
+
+
+def stack_set_spec(values: Mapping[str, Any]) -> StackSetSpec:
+    """CreateStackSet's request (or an ``AWS::CloudFormation::StackSet`` resource's properties) as the engine
+    takes it."""
+    spec = StackSetSpec(
+        stack_set_name=stack_set_name(values["StackSetName"]),
+        permission_model=PermissionModel(values.get("PermissionModel") or "SELF_MANAGED"),
+        description=values.get("Description"),
+        template_body=values.get("TemplateBody"),
+        template_url=values.get("TemplateURL"),
+        parameters=parameters(values.get("Parameters")),
+        capabilities=list(values.get("Capabilities") or []),
+        tags=tags(values.get("Tags")),
+        administration_role_arn=values.get("AdministrationRoleARN"),
+        execution_role_name=values.get("ExecutionRoleName"),
+        auto_deployment=auto_deployment(values.get("AutoDeployment")),
+    )
+    managed = managed_execution(values.get("ManagedExecution"))
+    if managed is not None:
+        spec.managed_execution = managed
+    return spec

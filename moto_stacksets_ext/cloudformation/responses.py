@@ -18,8 +18,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from .._control import calls
 from .._transport.gateway import RAW_BODY
 from ..engine import door
-from ..engine.model import PermissionModel
-from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
+from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges
 from . import front_door, params, schema_patches, serialize, template_stacks, templates, wire
 from .events_responses import EVENT_ACTIONS, EventResponses
 from .exceptions import ValidationError
@@ -167,23 +166,9 @@ class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
     # -- stack sets -------------------------------------------------------------------------------------
     def create_stack_set(self) -> ActionResult:
         values = self._input()
-        spec = StackSetSpec(
-            stack_set_name=params.stack_set_name(values["StackSetName"]),
-            permission_model=PermissionModel(values.get("PermissionModel") or "SELF_MANAGED"),
-            description=values.get("Description"),
-            template_body=values.get("TemplateBody"),
-            template_url=values.get("TemplateURL"),
-            parameters=params.parameters(values.get("Parameters")),
-            capabilities=list(values.get("Capabilities") or []),
-            tags=params.tags(values.get("Tags")),
-            administration_role_arn=values.get("AdministrationRoleARN"),
-            execution_role_name=values.get("ExecutionRoleName"),
-            auto_deployment=params.auto_deployment(values.get("AutoDeployment")),
+        stack_set = self.stacksets_backend.create_stack_set(
+            params.stack_set_spec(values), values.get("CallAs"), _role_template(values)
         )
-        managed = params.managed_execution(values.get("ManagedExecution"))
-        if managed is not None:
-            spec.managed_execution = managed
-        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"), _role_template(values))
         return ActionResult({"StackSetId": stack_set.stack_set_id})
 
     def describe_stack_set(self) -> ActionResult:

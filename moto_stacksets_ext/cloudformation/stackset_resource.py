@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..engine.model import PermissionModel
-from ..engine.stacksets import OperationRequest, StackSetChanges, StackSetSpec
+from ..engine.stacksets import OperationRequest, StackSetChanges
 from . import params
 from .exceptions import CloudFormationStackSetError, StackInstanceNotFoundException, StackSetNotFoundException
 from .stackset_runs import ResourceWork, Step
@@ -224,27 +223,6 @@ def _request(values: Mapping[str, Any]) -> OperationRequest:
     )
 
 
-def _spec(values: Mapping[str, Any]) -> StackSetSpec:
-    """CreateStackSet's request as the AWS front-end reads it."""
-    spec = StackSetSpec(
-        stack_set_name=params.stack_set_name(values["StackSetName"]),
-        permission_model=PermissionModel(values.get("PermissionModel") or "SELF_MANAGED"),
-        description=values.get("Description"),
-        template_body=values.get("TemplateBody"),
-        template_url=values.get("TemplateURL"),
-        parameters=params.parameters(values.get("Parameters")),
-        capabilities=list(values.get("Capabilities") or []),
-        tags=params.tags(values.get("Tags")),
-        administration_role_arn=values.get("AdministrationRoleARN"),
-        execution_role_name=values.get("ExecutionRoleName"),
-        auto_deployment=params.auto_deployment(values.get("AutoDeployment")),
-    )
-    managed = params.managed_execution(values.get("ManagedExecution"))
-    if managed is not None:
-        spec.managed_execution = managed
-    return spec
-
-
 class Calls:
     """The engine calls of one resource, each as CloudFormation's handler makes it (through the backend the
     AWS API uses, after the same input checks)."""
@@ -260,7 +238,7 @@ class Calls:
     def create_stack_set(self, props: StackSetProperties) -> str:
         values = props.create_values()
         validate_input("CreateStackSet", values)
-        stack_set = self.backend.create_stack_set(_spec(values), props.call_as)
+        stack_set = self.backend.create_stack_set(params.stack_set_spec(values), props.call_as)
         return str(stack_set.stack_set_id)
 
     def _instances(self, name: str, group: InstanceGroup, props: StackSetProperties) -> Any:
