@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -85,6 +86,13 @@ def _manager() -> Any:
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     return PROVIDER_SCHEMA_MANAGER
+
+
+def raw_schema(resource_type: str, region: str = "us-east-1") -> Mapping[str, Any]:
+    """A type's provider schema as cfn-lint ships it (a JSON document), for readers of its own sections
+    (``required``, ``createOnlyProperties``, ``definitions``)."""
+    found: Mapping[str, Any] = _manager().get_resource_schema(_region(region), resource_type).schema
+    return found
 
 
 def _region(region: str) -> str:

@@ -43,10 +43,9 @@ class PropertiesInvalid(Exception):
 # -- the resource's schema (cfn-lint ships CloudFormation's registry schemas) ---------------------------
 @lru_cache(maxsize=1)
 def schema() -> Mapping[str, Any]:
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+    from .resource_schemas import raw_schema
 
-    found: Mapping[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", TYPE).schema
-    return found
+    return raw_schema(TYPE)
 
 
 def create_only() -> frozenset[str]:
