@@ -17,7 +17,7 @@ from .stack_model import RosStack, StackStore, new_stack_id, store
 from .stack_runner import advance, start_create, start_delete, start_update
 from .template_resources import StackTemplate
 
-#: A stack group given by ``TemplateURL`` (which the mock does not fetch) deploys stacks of this template.
+#: The template of a stack group with no template body of its own.
 EMPTY_TEMPLATE = '{"ROSTemplateFormatVersion": "2015-09-01"}'
 #: Stack statuses an import can adopt (a stack at rest).
 IMPORTABLE = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "ROLLBACK_COMPLETE"})
@@ -63,6 +63,13 @@ class RosStackDeployer:
                 return DeployOutcome(succeeded=False, reason=f"The Stack ({existing.stack_name}) is in progress.")
             start_delete(existing, stacks, frozenset())
             return self._settle(existing, stacks)
+        if deployment.stack_set.template_body is None and deployment.stack_set.template_url:
+            # Never a silent empty stack: the mock does not fetch templates, so the instance fails and says why.
+            reason = (
+                f"The template of stack group ({deployment.stack_set.stack_set_name}) is a TemplateURL, which the"
+                " mock does not fetch: send TemplateBody to deploy its stacks."
+            )
+            return DeployOutcome(succeeded=False, reason=reason)
         try:
             template = StackTemplate.parse(deployment.stack_set.template_body or EMPTY_TEMPLATE)
         except RosError as error:

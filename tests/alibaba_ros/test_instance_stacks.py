@@ -261,3 +261,15 @@ def test_async_methods_read_instance_stacks(clients: Clients) -> None:
         return got.body.status, len(listed.body.resources)
 
     assert asyncio.run(read()) == ("CREATE_COMPLETE", 2)
+
+
+def test_a_group_given_by_template_url_deploys_no_empty_stacks(clients: Clients) -> None:
+    # The mock fetches no templates: rather than deploy stacks without resources, each instance fails and says why.
+    admin = clients()
+    create_group(admin, template_body=None, template_url="oss://templates/network.json")
+    create_instances(admin, account_ids=[A1], region_ids=[BEIJING])
+    found = instance(admin, A1, BEIJING)
+    assert found.status == "OUTDATED"
+    assert found.stack_id is None
+    assert "TemplateURL" in found.status_reason and "TemplateBody" in found.status_reason
+    assert stack_count(clients(access_key=A1), BEIJING) == 0
