@@ -126,7 +126,7 @@ KNOWN_WIDE_CIRCLES = [
     [
         f"moto_stacksets_ext.alibaba_ros.{name}"
         for name in (
-            "call", "deployer", "groups", "instances", "naming", "regions", "render", "resource_types",
+            "call", "deployer", "groups", "instances", "naming", "regions", "render", "resource_types", "stack_model",
             "stack_runner", "targets",
         )
     ],
