@@ -487,7 +487,9 @@ def _with_other(body: str) -> str:
     return json.dumps(parsed)
 
 
-def test_a_failed_update_that_removed_a_stack_set_makes_it_again(cf: Any) -> None:
+@pytest.mark.parametrize("mode", ["in_process", "server"])
+def test_a_failed_update_that_removed_a_stack_set_makes_it_again(request: Any, mode: str) -> None:
+    cf = request.getfixturevalue("cf" if mode == "in_process" else "server_cf")
     cf.create_stack(StackName="parent", TemplateBody=template([GROUP_A, GROUP_B], env="prod"))
     before = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
     # the update removes Baseline and adds Other, whose instance fails: the rollback makes Baseline again
@@ -520,7 +522,9 @@ def test_a_failed_update_that_removed_a_stack_set_makes_it_again(cf: Any) -> Non
     assert error_of(excinfo) == ("StackSetNotFoundException", 404)
 
 
-def test_a_failed_replacement_is_undone(cf: Any) -> None:
+@pytest.mark.parametrize("mode", ["in_process", "server"])
+def test_a_failed_replacement_is_undone(request: Any, mode: str) -> None:
+    cf = request.getfixturevalue("cf" if mode == "in_process" else "server_cf")
     cf.create_stack(StackName="parent", TemplateBody=template([GROUP_A]))
     old = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
     # a new StackSetName replaces the stack set; its instance fails: the rollback removes the new one
