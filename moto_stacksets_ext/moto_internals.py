@@ -6,7 +6,8 @@ moto has no public extension API for what the plugin does, so it relies on these
   response class);
 * ``MockAWS._enable_patching(reset)`` (``mock_stacksets`` adds the Huawei/Alibaba hosts to moto's
   ``responses`` mock there) and ``ServerModeMockAWS`` (``TEST_SERVER_MODE``);
-* moto's ``Stack`` and ``Event`` constructors, ``Stack._add_stack_event``, ``Stack.parse_template`` and
+* moto's ``Stack`` and ``Event`` constructors, ``Stack._add_stack_event``, ``Stack._create_output_map`` (a
+  rolled-back update's outputs), ``Stack.parse_template`` and
   ``generate_stack_id`` (a Hook-blocked create is built without provisioning, and its events are written as
   moto writes them);
 * the keyword arguments of moto's CloudFormation backend methods the Hooks wrap, and of the Organizations
@@ -132,6 +133,8 @@ STACK_INIT = Signature(
     ),
 )
 ADD_STACK_EVENT = Signature(_MODELS, "Stack._add_stack_event", ("resource_status", "resource_status_reason"))
+#: A rolled-back update's outputs are made again from the previous template (``rebuild_outputs``).
+CREATE_OUTPUT_MAP = Signature(_MODELS, "Stack._create_output_map")
 PARSE_TEMPLATE = Signature(_MODELS, "Stack.parse_template", ("template",))
 EVENT_INIT = Signature(
     _MODELS,
@@ -221,6 +224,7 @@ RESOURCE_MAP_ATTRIBUTES = ("_template", "_resource_json_map")
 CONTRACT: tuple[Signature, ...] = (
     STACK_INIT,
     ADD_STACK_EVENT,
+    CREATE_OUTPUT_MAP,
     PARSE_TEMPLATE,
     EVENT_INIT,
     GENERATE_STACK_ID,
@@ -356,6 +360,12 @@ def generate_stack_id(stack_name: str, region: str, account: str) -> str:
 def add_stack_event(stack: Any, status: str, reason: str | None = None) -> None:
     """Append a stack event the way moto does (``Stack._add_stack_event``)."""
     stack._add_stack_event(status, resource_status_reason=reason)
+
+
+def rebuild_outputs(stack: Any) -> None:
+    """Make a stack's outputs from its template again, as moto does after an update
+    (``Stack._create_output_map``): a rolled-back update's outputs are the previous template's."""
+    stack.output_map = stack._create_output_map()
 
 
 # -- the template parser's resource types -------------------------------------------------------------

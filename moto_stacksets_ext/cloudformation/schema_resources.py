@@ -16,6 +16,10 @@ what ``Ref`` returns) and which attributes ``Fn::GetAtt`` may read; this module 
   schema gives a format);
 * another read-only identifier (``Id``) is 32 lower-case hex characters, or a UUID, or a generated name:
   the first that the schema's ``pattern``/``maxLength`` accept (no schema gives ids a format);
+* where AWS's resource reference ("Return values") documents something the schema cannot say, a small
+  table (``NAMED_BY``, ``ID_FORMATS``) follows the documentation: a budget's ``Ref`` (and ``Id``) is its name
+  (``Budget.BudgetName``, else the generated name); a Config rule's ``ConfigRuleId`` is
+  ``config-rule-<6 lower-case letters and digits>`` and its ``Arn`` ends ``config-rule/<that id>``;
 * another attribute is the template's value for that property when it has one (cfn-lint lists the types
   whose every property is an attribute), else a value of the attribute's schema: its first ``enum``
   value, 0, false, an empty list or object, the creation time for a ``date-time`` (or ``...At``/``...Time``
@@ -28,7 +32,9 @@ every time). Such a resource lives only in its stack: no service backend holds i
 from __future__ import annotations
 
 import functools
+import random
 import re
+import string
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +58,26 @@ from .template_types import PluginModel
 #: The region whose schemas decide the attributes of a resource class (the class is made per type; the
 #: stack's own region decides what ARNs say). Attributes rarely differ between regions.
 SCHEMA_REGION = "us-east-1"
+
+
+#: Types whose ``Ref`` is the resource's name, where the schema's primary identifier is a read-only ``Id``:
+#: the property path of the name (AWS::Budgets::Budget "Return values": Ref returns the budget's name).
+NAMED_BY: dict[str, tuple[str, ...]] = {"AWS::Budgets::Budget": ("Budget", "BudgetName")}
+
+#: Types whose id attribute has a documented format, and whose ``Arn`` names the resource by that id:
+#: attribute -> prefix (AWS::Config::ConfigRule "Return values": ConfigRuleId ``config-rule-a1bcdE``, Arn
+#: ``arn:aws:config:us-east-1:123456789012:config-rule/config-rule-a1bcdE``).
+ID_FORMATS: dict[str, tuple[str, str]] = {"AWS::Config::ConfigRule": ("ConfigRuleId", "config-rule-")}
+
+
+def documented_values(facts: ResourceFacts) -> dict[str, str]:
+    """The attributes ``ID_FORMATS`` makes for the resource (its id, and its ``Arn`` naming that id)."""
+    found = ID_FORMATS.get(facts.resource_type)
+    if found is None:
+        return {}
+    attribute, prefix = found
+    resource_id = prefix + "".join(random.choices(string.ascii_lowercase + string.digits, k=6))
+    return {attribute: resource_id, "Arn": facts.arn(resource_id)}
 
 
 def _suffix() -> str:
@@ -105,6 +131,10 @@ class ResourceFacts:
     @property
     def given_name(self) -> str:
         """The name the template gives the resource (``<Type>Name`` or ``Name``), else its generated name."""
+        named_by = NAMED_BY.get(self.resource_type)
+        if named_by is not None:
+            value = _lookup(self.properties, named_by)
+            return value if isinstance(value, str) and value else self.name
         cfn_resource = self.resource_type.rsplit("::", 1)[-1]
         for key in (f"{cfn_resource}Name", "Name"):
             value = self.properties.get(key)
@@ -165,6 +195,8 @@ def identifier_value(identifier: Identifier, facts: ResourceFacts) -> str:
         return str(given)
     if _is_arn(identifier.path[-1], identifier.schema):
         return facts.arn(facts.given_name)
+    if facts.resource_type in NAMED_BY:
+        return facts.given_name
     if not identifier.read_only:
         return facts.name
     return generated_id(identifier.schema, facts.name)
@@ -223,6 +255,7 @@ class SchemaResource(PluginModel):
         self._physical_id = reference
         self._identifiers = identifiers
         self._attributes: dict[str, Any] = {}
+        self._documented = documented_values(facts)
 
     @property
     def physical_resource_id(self) -> str:
@@ -241,6 +274,8 @@ class SchemaResource(PluginModel):
         return cls.schema.attribute(attr) is not None
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name in self._documented:
+            return self._documented[attribute_name]
         if attribute_name not in self._attributes:
             attribute = self.schema.attribute(attribute_name)
             if attribute is None:
@@ -301,6 +336,7 @@ class SchemaResource(PluginModel):
                 updated = cls(facts)
                 updated._physical_id = original_resource._physical_id
                 updated._identifiers = original_resource._identifiers
+                updated._documented = original_resource._documented
                 return updated
         logical_id = getattr(original_resource, "logical_resource_id", new_resource_name)
         return cls(

@@ -13,7 +13,9 @@ name: CloudFormation's "custom-named resource requires replacing" failure).
 
 The calls run as ``stackset_runs.Step``s of a ``ResourceWork`` that ``template_stacks`` drives: an operation
 paced by the progression keeps the parent stack ``*_IN_PROGRESS`` until it ends; one that ends FAILED fails
-the resource and rolls the parent back.
+the resource and rolls the parent back. A failed update's rollback also makes a stack set the update removed
+again (its previous properties and groups) and undoes a replacement that failed before the old stack set was
+touched (the new one deleted, the resource the old one again).
 """
 
 from __future__ import annotations
@@ -510,7 +512,41 @@ class StackSetResource(PluginModel):
         """Remove every group's instances, then the stack set (moto calls this when the parent deletes it)."""
         from . import template_stacks
 
-        template_stacks.start(account_id, region_name, self.delete_work())
+        work = self.delete_work()
+        previous = self.properties
+        if previous is not None:
+
+            def make_again() -> ResourceWork | None:
+                """An update that removed the stack set failed: its rollback makes it again, with its previous
+                properties and instance groups, and puts the resource back in the parent stack."""
+                if self.properties is not None:  # the delete did not end: the stack set is still there
+                    return None
+                return self.make_again(previous)
+
+            work.undo = make_again
+        template_stacks.start(account_id, region_name, work)
+
+    def make_again(self, props: StackSetProperties) -> ResourceWork:
+        """The calls that make the stack set again for ``props`` (a removal rolled back)."""
+        from . import template_stacks
+
+        work = self._work("CREATE")
+        work.call_as = props.call_as
+        calls = Calls(self.account_id, self.region_name)
+
+        def make() -> None:
+            self.stack_set_id = calls.create_stack_set(props)
+            work.physical_id = self.stack_set_id
+            self.properties = props
+            template_stacks.put_back(self.account_id, self.region_name, self.stack_id, self)
+
+        work.steps = deque([Step("CreateStackSet", props.name, _then_none(make)), *create_steps(calls, props)])
+
+        def succeeded() -> None:
+            self.ready = True
+
+        work.on_success = succeeded
+        return work
 
     def delete_work(self) -> ResourceWork:
         """The calls that remove the stack set (none if it was never made)."""
@@ -555,5 +591,35 @@ def _replace(
 
     steps = [Step("CreateStackSet", new.name, _then_none(make)), *create_steps(calls, new)]
     if old is not None:
-        steps += delete_steps(calls, old)
+        old_id = resource.stack_set_id
+        removing = delete_steps(calls, old)
+        first = removing[0]
+        removal_started: list[bool] = []
+
+        def begin_removal() -> str | None:
+            removal_started.append(True)
+            return first.start()
+
+        removing[0] = Step(first.call, first.stack_set, begin_removal)
+        steps += removing
+
+        def undo() -> ResourceWork | None:
+            """The update failed before the old stack set was touched: remove the new one (if it was made),
+            and the resource is the old stack set again."""
+            if removal_started or resource.properties is not new:
+                return None
+            back = resource.delete_work()
+            deleted = back.on_success
+
+            def restored() -> None:
+                if deleted is not None:
+                    deleted()
+                resource.properties = old
+                resource.stack_set_id = old_id
+                resource.ready = True
+
+            back.on_success = restored
+            return back
+
+        work.undo = undo
     work.steps = deque(steps)

@@ -26,7 +26,8 @@ else each failed target's. An error of the call itself (a name taken, a bad temp
 
 Rollbacks: a failed create deletes what the stack made (moto's resource map; a stack set: its instances,
 then itself) and ends ``ROLLBACK_COMPLETE``; a failed update runs each updated stack-set resource's calls
-back to its previous configuration and restores the previous template (``UPDATE_ROLLBACK_COMPLETE``, or
+back to its previous configuration (a removed stack set made again, a replacement undone: see
+``stackset_resource``) and restores the previous template and its outputs (``UPDATE_ROLLBACK_COMPLETE``, or
 ``UPDATE_ROLLBACK_FAILED`` when a call back fails); a failed delete ends ``DELETE_FAILED``.
 """
 
@@ -390,6 +391,7 @@ def _end(account_id: str, region_name: str, run: ParentRun) -> None:
             moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_FAILED")
             stack.status = "UPDATE_ROLLBACK_FAILED"
             return
+        moto_internals.rebuild_outputs(stack)
         moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
         moto_internals.add_stack_event(stack, "UPDATE_ROLLBACK_COMPLETE")
         stack.status = "UPDATE_ROLLBACK_COMPLETE"
@@ -406,6 +408,13 @@ def _end(account_id: str, region_name: str, run: ParentRun) -> None:
     backend = _cf(account_id, region_name)
     backend.stacks.pop(stack.stack_id, None)
     backend.deleted_stacks[stack.stack_id] = stack
+
+
+def put_back(account_id: str, region_name: str, stack_id: str, resource: Any) -> None:
+    """A resource an update removed, made again by the update's rollback: back in its parent's resources."""
+    stack = _stack(account_id, region_name, stack_id)
+    if stack is not None:
+        moto_internals.parsed_resources(stack.resource_map)[resource.logical_resource_id] = resource
 
 
 def _delete_resources(stack: Stack) -> None:

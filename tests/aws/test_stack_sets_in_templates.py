@@ -476,3 +476,76 @@ def test_a_hook_that_fails_an_instance_fails_the_resource_and_rolls_back(cf: Any
     assert reason is not None and f"Stack set operation [{failed['OperationId']}]" in reason
     results = cf.list_stack_set_operation_results(StackSetName=stack_set_id, OperationId=failed["OperationId"])
     assert f"The following hook(s) failed: [{hook}]" in {r.get("StatusReason") for r in results["Summaries"]}
+
+
+def _with_other(body: str) -> str:
+    """The template ``body`` with a second stack set, ``other``, whose instance in ACCOUNT_A."""
+    parsed = json.loads(body)
+    other = json.loads(template([GROUP_A]))["Resources"]["Baseline"]
+    other["Properties"]["StackSetName"] = "other"
+    parsed["Resources"]["Other"] = other
+    return json.dumps(parsed)
+
+
+@pytest.mark.parametrize("mode", ["in_process", "server"])
+def test_a_failed_update_that_removed_a_stack_set_makes_it_again(request: Any, mode: str) -> None:
+    cf = request.getfixturevalue("cf" if mode == "in_process" else "server_cf")
+    cf.create_stack(StackName="parent", TemplateBody=template([GROUP_A, GROUP_B], env="prod"))
+    before = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
+    # the update removes Baseline and adds Other, whose instance fails: the rollback makes Baseline again
+    control.fail(account=ACCOUNT_A, action="CREATE", reason="Create refused", times=1)
+    only_other = json.loads(_with_other(template()))
+    del only_other["Resources"]["Baseline"]
+    del only_other["Outputs"]
+    cf.update_stack(StackName="parent", TemplateBody=json.dumps(only_other))
+    assert _stack(cf)["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    stack_set = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
+    assert stack_set["Status"] == "ACTIVE"
+    assert stack_set["Parameters"] == before["Parameters"] == [{"ParameterKey": "Env", "ParameterValue": "prod"}]
+    assert _instances(cf) == {
+        (ACCOUNT_A, REGION): "CURRENT",
+        (ACCOUNT_B, REGION): "CURRENT",
+        (ACCOUNT_B, "eu-west-1"): "CURRENT",
+    }
+    # the stack set the failed update made is removed by the rollback
+    with pytest.raises(ClientError) as excinfo:
+        cf.describe_stack_set(StackSetName="other")
+    assert error_of(excinfo) == ("StackSetNotFoundException", 404)
+    resources = cf.list_stack_resources(StackName="parent")["StackResourceSummaries"]
+    by_id = {r["LogicalResourceId"]: r for r in resources}
+    assert by_id["Baseline"]["PhysicalResourceId"] == stack_set["StackSetId"]
+    assert _outputs(_stack(cf))["Ref"] == stack_set["StackSetId"]
+    # the stack goes on: deleting it removes the stack set made again
+    cf.delete_stack(StackName="parent")
+    with pytest.raises(ClientError) as excinfo:
+        cf.describe_stack_set(StackSetName="baseline")
+    assert error_of(excinfo) == ("StackSetNotFoundException", 404)
+
+
+@pytest.mark.parametrize("mode", ["in_process", "server"])
+def test_a_failed_replacement_is_undone(request: Any, mode: str) -> None:
+    cf = request.getfixturevalue("cf" if mode == "in_process" else "server_cf")
+    cf.create_stack(StackName="parent", TemplateBody=template([GROUP_A]))
+    old = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
+    # a new StackSetName replaces the stack set; its instance fails: the rollback removes the new one
+    control.fail(account=ACCOUNT_A, action="CREATE", reason="Create refused", times=1)
+    renamed = json.loads(template([GROUP_A]))
+    renamed["Resources"]["Baseline"]["Properties"]["StackSetName"] = "baseline-v2"
+    cf.update_stack(StackName="parent", TemplateBody=json.dumps(renamed))
+    assert _stack(cf)["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    with pytest.raises(ClientError) as excinfo:
+        cf.describe_stack_set(StackSetName="baseline-v2")
+    assert error_of(excinfo) == ("StackSetNotFoundException", 404)
+    kept = cf.describe_stack_set(StackSetName="baseline")["StackSet"]
+    assert (kept["StackSetId"], kept["Status"]) == (old["StackSetId"], "ACTIVE")
+    assert _instances(cf) == {(ACCOUNT_A, REGION): "CURRENT"}
+    resources = cf.list_stack_resources(StackName="parent")["StackResourceSummaries"]
+    assert [r["PhysicalResourceId"] for r in resources] == [old["StackSetId"]]
+    assert _outputs(_stack(cf))["Ref"] == old["StackSetId"]
+    # the same replacement again succeeds (diffed against the template the rollback restored)
+    cf.update_stack(StackName="parent", TemplateBody=json.dumps(renamed))
+    assert _stack(cf)["StackStatus"] == "UPDATE_COMPLETE"
+    assert cf.describe_stack_set(StackSetName="baseline-v2")["StackSet"]["Status"] == "ACTIVE"
+    with pytest.raises(ClientError) as excinfo:
+        cf.describe_stack_set(StackSetName="baseline")
+    assert error_of(excinfo) == ("StackSetNotFoundException", 404)

@@ -31,6 +31,10 @@ BASELINE = {
             "Type": "AWS::Budgets::Budget",
             "Properties": {"Budget": {"BudgetType": "COST", "TimeUnit": "MONTHLY"}},
         },
+        "NamedBudget": {
+            "Type": "AWS::Budgets::Budget",
+            "Properties": {"Budget": {"BudgetName": "monthly", "BudgetType": "COST", "TimeUnit": "MONTHLY"}},
+        },
         "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmName": "root-login"}},
         "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "alerts"}},
     },
@@ -42,6 +46,9 @@ BASELINE = {
         "RuleName": {"Value": {"Ref": "Rule"}},
         "RuleArn": {"Value": {"Fn::GetAtt": ["Rule", "Arn"]}},
         "RuleId": {"Value": {"Fn::GetAtt": ["Rule", "ConfigRuleId"]}},
+        "BudgetName": {"Value": {"Ref": "Budget"}},
+        "BudgetId": {"Value": {"Fn::GetAtt": ["Budget", "Id"]}},
+        "NamedBudgetName": {"Value": {"Ref": "NamedBudget"}},
         "HubArn": {"Value": {"Ref": "Hub"}},
         "HubSubscribedAt": {"Value": {"Fn::GetAtt": ["Hub", "SubscribedAt"]}},
         "AnalyzerArn": {"Value": {"Fn::GetAtt": ["Analyzer", "Arn"]}},
@@ -67,8 +74,13 @@ def _check_baseline(stack: dict[str, Any], resources: list[dict[str, Any]], acco
     assert out["TrailName"].startswith(f"{stack['StackName']}-Trail-")
     assert out["TrailArn"] == f"arn:aws:cloudtrail:{region}:{account}:trail/{out['TrailName']}"
     assert out["RuleName"] == "s3-versioning"
-    assert out["RuleArn"] == f"arn:aws:config:{region}:{account}:config-rule/s3-versioning"
-    assert out["RuleId"] not in ("", out["RuleName"])
+    # AWS::Config::ConfigRule "Return values": ConfigRuleId config-rule-a1bcdE; the Arn names the rule by its id
+    assert re.fullmatch(r"config-rule-[a-z0-9]{6}", out["RuleId"])
+    assert out["RuleArn"] == f"arn:aws:config:{region}:{account}:config-rule/{out['RuleId']}"
+    # AWS::Budgets::Budget "Return values": Ref returns the budget's name (given, else generated)
+    assert out["BudgetName"].startswith(f"{stack['StackName']}-Budget-")
+    assert out["BudgetId"] == out["BudgetName"]
+    assert out["NamedBudgetName"] == "monthly"
     assert out["HubArn"] == f"arn:aws:securityhub:{region}:{account}:hub/default"
     assert out["HubSubscribedAt"][:4].isdigit()
     assert out["AnalyzerArn"] == f"arn:aws:access-analyzer:{region}:{account}:analyzer/org"
@@ -79,6 +91,9 @@ def _check_baseline(stack: dict[str, Any], resources: list[dict[str, Any]], acco
     assert by_id["Detector"]["PhysicalResourceId"] == out["DetectorId"]
     assert by_id["Trail"]["PhysicalResourceId"] == out["TrailName"]
     assert by_id["Hub"]["PhysicalResourceId"] == out["HubArn"]
+    assert by_id["Rule"]["PhysicalResourceId"] == "s3-versioning"
+    assert by_id["Budget"]["PhysicalResourceId"] == out["BudgetName"]
+    assert by_id["NamedBudget"]["PhysicalResourceId"] == "monthly"
     assert by_id["Alarm"]["PhysicalResourceId"] == "root-login"
     assert by_id["Topic"]["PhysicalResourceId"] == out["TopicArn"]
     assert all(r["ResourceStatus"] == "CREATE_COMPLETE" for r in resources)
@@ -108,6 +123,8 @@ def test_update_keeps_the_resources_identity_and_delete_removes_them(cf: Any) ->
     cf.update_stack(StackName="baseline", TemplateBody=json.dumps(changed))
     after = _outputs(cf.describe_stacks(StackName="baseline")["Stacks"][0])
     assert after["DetectorId"] == before["DetectorId"]
+    assert (after["RuleId"], after["RuleArn"]) == (before["RuleId"], before["RuleArn"])
+    assert after["BudgetName"] == before["BudgetName"]
     cf.delete_stack(StackName="baseline")
     assert [s["StackStatus"] for s in cf.list_stacks()["StackSummaries"]] == ["DELETE_COMPLETE"]
 
