@@ -413,3 +413,22 @@ def test_a_hook_default_version_is_moved_by_an_update(cf: Any) -> None:
     (failed,) = [e for e in resource_events(cf, "hooks") if e[1] == "UPDATE_FAILED"]
     assert failed[0] == "Default" and "Status Code: 404" in failed[2]
     assert cf.describe_type(Arn=type_arn)["DefaultVersionId"] == "00000001"
+
+
+def test_a_failed_declared_resource_in_server_mode(server_cf: Any) -> None:
+    template = {
+        "Resources": {
+            "Activation": {
+                "Type": "AWS::CloudFormation::TypeActivation",
+                "Properties": {"Type": "HOOK", "TypeName": "Acme::Nope::Hook", "PublisherId": "0123456789abcdef"},
+            }
+        }
+    }
+    stack_id = server_cf.create_stack(StackName="hooks", TemplateBody=json.dumps(template))["StackId"]
+    assert status(server_cf, "hooks") == "ROLLBACK_COMPLETE"
+    (failed,) = [e for e in resource_events(server_cf, "hooks") if e[1] == "CREATE_FAILED"]
+    assert failed[0] == "Activation" and "Acme::Nope::Hook" in failed[2]
+    found = server_cf.describe_events(StackName=stack_id, Filters={"FailedEvents": True})["OperationEvents"]
+    assert [(e["LogicalResourceId"], e["EventType"]) for e in found if e.get("ResourceStatus") == "CREATE_FAILED"] == [
+        ("Activation", "PROVISIONING_ERROR")
+    ]
