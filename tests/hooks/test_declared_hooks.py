@@ -198,7 +198,15 @@ def test_type_activation_and_hook_type_config(cf: Any) -> None:
     assert cf.list_types(Visibility="PRIVATE", Type="HOOK")["TypeSummaries"] == []
 
 
-def test_a_type_activation_of_an_unknown_type_is_the_registry_error(cf: Any) -> None:
+def resource_events(cf: Any, stack: str) -> list[tuple[str, str, str]]:
+    """The stack's events, oldest first: (logical id, status, reason)."""
+    events = [
+        e for page in cf.get_paginator("describe_stack_events").paginate(StackName=stack) for e in page["StackEvents"]
+    ]
+    return [(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason", "")) for e in events[::-1]]
+
+
+def test_a_type_activation_of_an_unknown_type_fails_the_resource_and_rolls_back(cf: Any) -> None:
     template = {
         "Resources": {
             "Hook": {
@@ -212,13 +220,47 @@ def test_a_type_activation_of_an_unknown_type_is_the_registry_error(cf: Any) -> 
             },
         }
     }
-    with pytest.raises(ClientError) as raised:
-        cf.create_stack(StackName="hooks", TemplateBody=json.dumps(template))
-    assert error_of(raised) == ("TypeNotFoundException", 404)
-    assert "Acme::Nope::Hook" in raised.value.response["Error"]["Message"]
-    # The failed call changes nothing: no stack, and the Hook activated before the failure is gone.
-    assert cf.describe_stacks()["Stacks"] == []
+    # As on AWS the call is accepted; the resource fails with the registry's message and the stack rolls back.
+    stack_id = cf.create_stack(StackName="hooks", TemplateBody=json.dumps(template))["StackId"]
+    assert status(cf, "hooks") == "ROLLBACK_COMPLETE"
+    events = resource_events(cf, "hooks")
+    (failed,) = [e for e in events if e[1] == "CREATE_FAILED"]
+    assert failed[0] == "Activation"
+    assert failed[2].startswith('Resource handler returned message: "')
+    assert "Acme::Nope::Hook" in failed[2] and "Status Code: 404" in failed[2]
+    assert ("hooks", "ROLLBACK_IN_PROGRESS") in [e[:2] for e in events]
+    assert events[-1][:2] == ("hooks", "ROLLBACK_COMPLETE")
+    # The rollback deactivated the Hook the stack had activated before the failure.
     assert cf.list_types(Visibility="PRIVATE", Type="HOOK")["TypeSummaries"] == []
+
+    # DescribeEvents shows the failed resource's event.
+    found = cf.describe_events(StackName=stack_id, Filters={"FailedEvents": True})["OperationEvents"]
+    failures = [e for e in found if e.get("LogicalResourceId") == "Activation"]
+    assert [(e["ResourceStatus"], e["EventType"]) for e in failures] == [("CREATE_FAILED", "PROVISIONING_ERROR")]
+    assert failures[0]["ResourceStatusReason"] == failed[2]
+
+    # A rolled-back stack is deleted without calling the registry again.
+    cf.delete_stack(StackName=stack_id)
+    assert cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == "DELETE_COMPLETE"
+
+
+def test_a_hook_type_config_of_a_hook_not_activated_fails_an_update_which_rolls_back(cf: Any) -> None:
+    cf.create_stack(StackName="hooks", TemplateBody=json.dumps(lambda_hook()))
+    type_arn = outputs(cf, "hooks")["HookArn"]
+    template = lambda_hook()
+    template["Resources"]["Config"] = {
+        "Type": "AWS::CloudFormation::HookTypeConfig",
+        "Properties": {"TypeName": "Private::Not::Activated", "Configuration": hook_configuration()},
+    }
+    cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
+    assert status(cf, "hooks") == "UPDATE_ROLLBACK_COMPLETE"
+    events = resource_events(cf, "hooks")
+    (failed,) = [e for e in events if e[1] == "CREATE_FAILED"]
+    assert failed[0] == "Config" and "Private::Not::Activated" in failed[2]
+    assert ("hooks", "UPDATE_ROLLBACK_IN_PROGRESS") in [e[:2] for e in events]
+    # The stack keeps its previous template and the Hook its configuration.
+    assert "Config" not in cf.get_template(StackName="hooks")["TemplateBody"]["Resources"]
+    assert configuration(cf, type_arn)["FailureMode"] == "FAIL"
 
 
 def version(name: str, package: str = "s3://packages/hook.zip") -> dict[str, Any]:
@@ -290,16 +332,17 @@ def test_hook_versions_default_version_and_configuration(cf: Any) -> None:
     assert error_of(raised) == ("TypeNotFoundException", 404)
 
 
-def test_a_hook_version_whose_package_is_unusable_fails_the_stack_call(cf: Any) -> None:
+def test_a_hook_version_whose_package_is_unusable_fails_the_resource(cf: Any) -> None:
     import boto3
 
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="packages")
     s3.put_object(Bucket="packages", Key="hook.zip", Body=b"not a zip")
-    with pytest.raises(ClientError) as raised:
-        cf.create_stack(StackName="hooks", TemplateBody=json.dumps({"Resources": {"V1": version(CUSTOM)}}))
-    assert error_of(raised) == ("CFNRegistryException", 400)
-    assert raised.value.response["Error"]["Message"] == "The schema handler package is not a valid zip file"
+    cf.create_stack(StackName="hooks", TemplateBody=json.dumps({"Resources": {"V1": version(CUSTOM)}}))
+    assert status(cf, "hooks") == "ROLLBACK_COMPLETE"
+    (failed,) = [e for e in resource_events(cf, "hooks") if e[1] == "CREATE_FAILED"]
+    assert failed[0] == "V1"
+    assert '"The schema handler package is not a valid zip file (Service: CloudFormation, Status Code: 400' in failed[2]
 
 
 def test_hook_version_attribute_is_default_version_and_a_version_update(cf: Any) -> None:
@@ -363,8 +406,29 @@ def test_a_hook_default_version_is_moved_by_an_update(cf: Any) -> None:
     template["Resources"]["Default"]["Properties"]["VersionId"] = "00000001"
     cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
     assert cf.describe_type(Arn=type_arn)["DefaultVersionId"] == "00000001"
-    # An unknown version is the registry's error.
+    # An unknown version fails the resource with the registry's error: the update rolls back.
     template["Resources"]["Default"]["Properties"]["VersionId"] = "00000009"
-    with pytest.raises(ClientError) as raised:
-        cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
-    assert error_of(raised) == ("TypeNotFoundException", 404)
+    cf.update_stack(StackName="hooks", TemplateBody=json.dumps(template))
+    assert status(cf, "hooks") == "UPDATE_ROLLBACK_COMPLETE"
+    (failed,) = [e for e in resource_events(cf, "hooks") if e[1] == "UPDATE_FAILED"]
+    assert failed[0] == "Default" and "Status Code: 404" in failed[2]
+    assert cf.describe_type(Arn=type_arn)["DefaultVersionId"] == "00000001"
+
+
+def test_a_failed_declared_resource_in_server_mode(server_cf: Any) -> None:
+    template = {
+        "Resources": {
+            "Activation": {
+                "Type": "AWS::CloudFormation::TypeActivation",
+                "Properties": {"Type": "HOOK", "TypeName": "Acme::Nope::Hook", "PublisherId": "0123456789abcdef"},
+            }
+        }
+    }
+    stack_id = server_cf.create_stack(StackName="hooks", TemplateBody=json.dumps(template))["StackId"]
+    assert status(server_cf, "hooks") == "ROLLBACK_COMPLETE"
+    (failed,) = [e for e in resource_events(server_cf, "hooks") if e[1] == "CREATE_FAILED"]
+    assert failed[0] == "Activation" and "Acme::Nope::Hook" in failed[2]
+    found = server_cf.describe_events(StackName=stack_id, Filters={"FailedEvents": True})["OperationEvents"]
+    assert [(e["LogicalResourceId"], e["EventType"]) for e in found if e.get("ResourceStatus") == "CREATE_FAILED"] == [
+        ("Activation", "PROVISIONING_ERROR")
+    ]

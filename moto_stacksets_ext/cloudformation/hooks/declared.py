@@ -19,8 +19,11 @@
   so the Hook no longer runs (**choice**: no API call does this).
 - ``AWS::CloudFormation::TypeActivation``: ``ActivateType``. ``Ref``/``Arn``. Delete is ``DeactivateType``.
 
-The registry's own errors (``TypeNotFoundException``, ``CFNRegistryException``...) fail the stack call; a
-failed ``CreateStack`` is undone (the resources it made are deleted, the stack dropped).
+The registry's own errors (``TypeNotFoundException``, ``CFNRegistryException``...) fail the resource, as on
+AWS: the stack call succeeds, the resource ends ``CREATE_FAILED``/``UPDATE_FAILED`` with the handler's message
+and the stack rolls back (``template_stacks``, the same work and rollback as the StackSet resource's). In a
+stack-set instance's stack the error fails the stack call instead (the deployer fails the target with its
+message, and the create is undone: ``undo_create``).
 Attributes follow the resource schemas cfn-lint ships (``readOnlyProperties``, ``primaryIdentifier``).
 """
 
@@ -35,12 +38,14 @@ from moto.utilities.utils import get_partition
 
 from .. import template_types
 from ..exceptions import CloudFormationStackSetError
+from ..stackset_runs import ResourceWork
+from . import pacing
 from .catalog import PUBLISHER
 from .exceptions import CFNRegistryException
 from .registry import TypeRef, TypeRegistry
 
-#: Set on a registry error raised while moto creates a declared resource (its logical id): the stack call
-#: that failed is undone (``undo_create``).
+#: Set on a registry error raised while moto creates a declared resource of a stack-set instance's stack (its
+#: logical id): the stack call that failed is undone (``undo_create``).
 FAILED_RESOURCE = "_moto_stacksets_declared_resource"
 
 
@@ -80,6 +85,11 @@ class _Declared(template_types.PluginModel):
         self.region_name = region_name
         self.properties = properties
         self.arn = ""
+        #: The parent stack and the resource's logical id (its events, if a registry call fails).
+        self.stack_id = ""
+        self.logical_id = ""
+        #: False when the create failed: nothing was registered, so deleting it calls nothing.
+        self.made = True
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -114,7 +124,8 @@ class _Declared(template_types.PluginModel):
         raise NotImplementedError
 
     def delete(self, account_id: str, region_name: str) -> None:
-        self.remove()
+        if self.made:
+            self.remove()
 
     def deactivate(self) -> None:
         """DeactivateType of the activated type this resource made (unless something removed it already)."""
@@ -131,11 +142,15 @@ class _Declared(template_types.PluginModel):
         **kwargs: Any,
     ) -> _Declared:
         resource = cls(account_id, region_name, _properties(cloudformation_json))
+        resource.stack_id, resource.logical_id = str(kwargs.get("StackId", "")), str(kwargs.get("LogicalId", ""))
         try:
             resource.apply()
         except CloudFormationStackSetError as error:
-            setattr(error, FAILED_RESOURCE, kwargs.get("LogicalId", ""))
-            raise
+            if pacing.current() is not None:  # a stack-set instance's stack: the deployer fails the target
+                setattr(error, FAILED_RESOURCE, kwargs.get("LogicalId", ""))
+                raise
+            resource.made = False
+            _fail(resource, "CREATE", error)
         return resource
 
     @classmethod
@@ -148,7 +163,14 @@ class _Declared(template_types.PluginModel):
         region_name: str,
     ) -> _Declared:
         resource = cls(account_id, region_name, _properties(cloudformation_json))
-        resource.replace(original_resource)
+        resource.stack_id, resource.logical_id = original_resource.stack_id, original_resource.logical_id
+        try:
+            resource.replace(original_resource)
+        except CloudFormationStackSetError as error:
+            if pacing.current() is not None:
+                raise
+            _fail(resource, "UPDATE", error)
+            return original_resource  # the failed update changed nothing of it
         return resource
 
     def replace(self, original: _Declared) -> None:
@@ -160,6 +182,23 @@ class _Declared(template_types.PluginModel):
         cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
     ) -> None:
         """Only reached for a resource moto could not build; nothing was registered for it."""
+
+
+def _fail(resource: _Declared, action: str, error: CloudFormationStackSetError) -> None:
+    """The registry's error fails the resource (not the stack call): a work that failed before any call, run
+    by ``template_stacks`` with its parent's rollback, as a StackSet resource's is."""
+    from .. import template_stacks
+
+    work = ResourceWork(
+        stack_id=resource.stack_id,
+        logical_id=resource.logical_id,
+        resource_type=resource.cloudformation_type(),
+        action=action,
+        physical_id=resource.physical_resource_id,
+        failure=template_stacks.handler_reason(error),
+        resource=resource,
+    )
+    template_stacks.start(resource.account_id, resource.region_name, work)
 
 
 def _hook_configuration(properties: dict[str, Any], hook_properties: dict[str, Any], status: str) -> str:
