@@ -165,8 +165,8 @@ class StackSetsControl:
         Every argument is checked (``ControlArgumentError`` names the valid values): ``cloud`` one of ``aws``,
         ``huawei``, ``alibaba``; ``account`` a string (AWS: 12 digits); ``region`` a region of the cloud (AWS:
         known to botocore); ``action`` one of CREATE, UPDATE, DELETE, DETECT_DRIFT, ROLLBACK; ``stack_set`` or
-        ``stack`` (not both) a string; ``times`` a positive integer; ``resources`` (DRIFT outcomes only) as in ``drift``. Outside any mock it raises
-        ``NoActiveMockError``.
+        ``stack`` (not both) a string; ``times`` a positive integer; ``resources`` (DRIFT outcomes only) as in
+        ``drift``. Outside any mock it raises ``NoActiveMockError``.
         """
         return self._checked_outcome(outcome, per_cloud=True)
 
