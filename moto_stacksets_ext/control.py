@@ -94,13 +94,16 @@ class StackSetsControl:
         action: str | None = None,
         reason: str | None = None,
         times: int | None = None,
+        stack: str | None = None,
     ) -> Outcome:
         """Make matching deployments fail with ``reason``: ``times`` of them, or all until removed.
 
-        ``None`` matches anything; ``stack_set`` is a name or id; ``action`` is CREATE, UPDATE, DELETE or
-        DETECT_DRIFT; ``cloud`` is ``aws``, ``huawei`` or ``alibaba``.
+        ``None`` matches anything; ``stack_set`` is a name or id; ``action`` is CREATE, UPDATE, DELETE,
+        DETECT_DRIFT or ROLLBACK; ``cloud`` is ``aws``, ``huawei`` or ``alibaba``. ``stack`` names a stack made
+        through a stack API (Huawei RFS stacks: its deployments are CREATE, then UPDATE; its automatic rollback
+        ROLLBACK, matched by a rule naming that action only): the rule then fails that stack's deployments only.
         """
-        return self._add(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times)
+        return self._add(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times, stack)
 
     def fail_role(
         self,
@@ -161,9 +164,9 @@ class StackSetsControl:
 
         Every argument is checked (``ControlArgumentError`` names the valid values): ``cloud`` one of ``aws``,
         ``huawei``, ``alibaba``; ``account`` a string (AWS: 12 digits); ``region`` a region of the cloud (AWS:
-        known to botocore); ``action`` one of CREATE, UPDATE, DELETE, DETECT_DRIFT; ``times`` a positive
-        integer; ``resources`` (DRIFT outcomes only) as in ``drift``. Outside any mock it raises
-        ``NoActiveMockError``.
+        known to botocore); ``action`` one of CREATE, UPDATE, DELETE, DETECT_DRIFT, ROLLBACK; ``stack_set`` or
+        ``stack`` (not both) a string; ``times`` a positive integer; ``resources`` (DRIFT outcomes only) as in
+        ``drift``. Outside any mock it raises ``NoActiveMockError``.
         """
         return self._checked_outcome(outcome, per_cloud=True)
 
@@ -181,6 +184,9 @@ class StackSetsControl:
         checks.action(call, outcome.action)
         checks.times(call, outcome.times)
         checks.text(call, "stack_set", outcome.stack_set)
+        checks.text(call, "stack", outcome.stack)
+        if outcome.stack is not None and outcome.stack_set is not None:
+            raise ControlArgumentError(f"{call}: give stack or stack_set, not both (a stack set is not a stack)")
         checks.text(call, "reason", outcome.reason)
         if outcome.resources is not None and outcome.kind is not OutcomeKind.DRIFT:
             raise ControlArgumentError(f"{call}: resources are for DRIFT outcomes only, not {outcome.kind.value}")
@@ -201,8 +207,10 @@ class StackSetsControl:
         stack_set: str | None,
         action: str | None,
         times: int | None,
+        stack: str | None = None,
     ) -> Outcome:
-        return self.add_outcome(Outcome(kind, reason, cloud, account, region, stack_set, action, times))
+        outcome = Outcome(kind, reason, cloud, account, region, stack_set, action, times, stack=stack)
+        return self.add_outcome(outcome)
 
     def remove_outcome(self, outcome_id: str) -> bool:
         """Remove one scripted outcome; whether it existed."""

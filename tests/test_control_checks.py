@@ -59,7 +59,10 @@ def test_scripting_before_the_mock_starts_is_an_error_not_wiped_silently(no_plug
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"action": "CREATE_STACK"}, "action must be one of ['CREATE', 'UPDATE', 'DELETE', 'DETECT_DRIFT']"),
+        (
+            {"action": "CREATE_STACK"},
+            "action must be one of ['CREATE', 'UPDATE', 'DELETE', 'DETECT_DRIFT', 'ROLLBACK']",
+        ),
         ({"action": "CREAT"}, "not 'CREAT' (did you mean 'CREATE'?)"),
         (
             {"region": "eu-westt-1"},

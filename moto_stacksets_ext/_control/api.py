@@ -3,8 +3,8 @@
 ===========================================  ==============================================================
 ``GET    /moto-api/stacksets/outcomes``      ``{"outcomes": [Outcome, ...]}``
 ``POST   /moto-api/stacksets/outcomes``      body: ``{"kind": "FAIL"|"SUCCEED"|"DRIFT", "account", "region",
-                                             "cloud", "stack_set", "action", "reason", "times",
-                                             "resources"}`` (all
+                                             "cloud", "stack_set", "stack", "action", "reason",
+                                             "times", "resources"}`` (all
                                              optional, kind defaults to FAIL) → 201 ``Outcome``
 ``DELETE /moto-api/stacksets/outcomes``      remove every outcome → 204
 ``DELETE /moto-api/stacksets/outcomes/{id}`` remove one → 204, or 404
@@ -33,8 +33,9 @@
                                              "display_name"}], "service_access": true}`` → the directory
 ===========================================  ==============================================================
 
-``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "action", "reason",
-"times", "consumed", "resources"}``; ``resources`` (DRIFT only, ``null``: every resource MODIFIED) is a list of
+``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "stack", "action",
+"reason", "times", "consumed", "resources"}`` (``stack``: a stack API's stack, as ``control.fail(stack=...)``);
+``resources`` (DRIFT only, ``null``: every resource MODIFIED) is a list of
 ``{"logical_resource_id", "status", "property_differences": [{"property_path", "expected_value",
 "actual_value", "difference_type"}]}`` (``status`` defaults to MODIFIED), as ``control.drift(resources=...)``.
 Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
@@ -84,7 +85,7 @@ from .suggest import did_you_mean, did_you_mean_all
 
 PREFIX = "/moto-api/stacksets"
 MAX_ADVANCE = 100_000_000  # seconds per call (the OpenAPI document says the same)
-_OUTCOME_FIELDS = ("account", "region", "cloud", "stack_set", "action", "reason")
+_OUTCOME_FIELDS = ("account", "region", "cloud", "stack_set", "stack", "action", "reason")
 
 
 class ControlError(Exception):
@@ -109,6 +110,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "region": outcome.region,
         "cloud": outcome.cloud,
         "stack_set": outcome.stack_set,
+        "stack": outcome.stack,
         "action": outcome.action,
         "reason": outcome.reason,
         "times": outcome.times,
@@ -161,6 +163,7 @@ def _outcome_from(body: dict[str, Any]) -> Outcome:
         body.get("action"),
         times,
         resources=checks.resources_from_json("POST /outcomes", body.get("resources")),
+        stack=body.get("stack"),
     )
 
 

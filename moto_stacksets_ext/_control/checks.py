@@ -30,7 +30,7 @@ from ..engine.model import DifferenceType, PropertyDifference, ResourceDriftStat
 from ..engine.outcomes import DriftedResource
 from .suggest import closest, did_you_mean
 
-ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT")
+ACTIONS = ("CREATE", "UPDATE", "DELETE", "DETECT_DRIFT", "ROLLBACK")
 
 
 class ControlArgumentError(ValueError):

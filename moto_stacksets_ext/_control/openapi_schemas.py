@@ -61,6 +61,7 @@ def components(clouds: list[str]) -> dict[str, Any]:
         "region": _NULLABLE_STRING,
         "cloud": {"type": "string", "nullable": True, "enum": [*clouds, None]},
         "stack_set": _NULLABLE_STRING,
+        "stack": _NULLABLE_STRING,
         "action": _NULLABLE_STRING,
         "reason": _NULLABLE_STRING,
         "times": {"type": "integer", "minimum": 1, "nullable": True},
@@ -126,9 +127,20 @@ def components(clouds: list[str]) -> dict[str, Any]:
                 **new_outcome_fields,
             },
             # resources are for DRIFT outcomes only
-            "anyOf": [
-                {"properties": {"resources": {"enum": [None]}}},
-                {"properties": {"kind": {"enum": ["DRIFT"]}}, "required": ["kind"]},
+            "allOf": [
+                {
+                    "anyOf": [
+                        {"properties": {"resources": {"enum": [None]}}},
+                        {"properties": {"kind": {"enum": ["DRIFT"]}}, "required": ["kind"]},
+                    ]
+                },
+                # a stack (stack API) or a stack set, not both
+                {
+                    "anyOf": [
+                        {"properties": {"stack": {"enum": [None]}}},
+                        {"properties": {"stack_set": {"enum": [None]}}},
+                    ]
+                },
             ],
         },
         "Clock": {"type": "object", "properties": {"now": {"type": "string"}}, "required": ["now"]},

@@ -139,6 +139,7 @@ def outcome_from(value: Any) -> Outcome:
         consumed=int(found.get("consumed", 0)),
         outcome_id=str(found["outcome_id"]),
         resources=checks.resources_from_json("the server's outcome", found.get("resources")),
+        stack=found.get("stack"),
     )
 
 
@@ -355,7 +356,7 @@ class RemoteControl:
 
     # -- scripted outcomes
     def add_outcome(self, outcome: Outcome) -> Outcome:
-        fields = ("account", "region", "cloud", "stack_set", "action", "reason", "times")
+        fields = ("account", "region", "cloud", "stack_set", "stack", "action", "reason", "times")
         body = {"kind": outcome.kind.value, **{name: getattr(outcome, name) for name in fields}}
         body["resources"] = checks.resources_json(outcome.resources)
         return outcome_from(self.client.call("POST", "/outcomes", body))

@@ -65,14 +65,30 @@ class Outcome:
     outcome_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     #: DRIFT only: the resources that drifted, and how (``None``: every resource of the stack MODIFIED).
     resources: tuple[DriftedResource, ...] | None = None
+    #: The name of a stack deployed through a stack API (Huawei RFS stacks): the rule then matches that stack's
+    #: deployments only, never a stack set's.
+    stack: str | None = None
 
     def matches(self, cloud: str, account: str, region: str, stack_set_names: tuple[str, ...], action: str) -> bool:
         return (
-            (self.cloud is None or self.cloud == cloud)
+            self.stack is None
+            and (self.cloud is None or self.cloud == cloud)
             and (self.account is None or self.account == account)
             and (self.region is None or self.region == region)
             and (self.stack_set is None or self.stack_set in stack_set_names)
             and (self.action is None or self.action == action)
+        )
+
+    def matches_stack(self, cloud: str, account: str, region: str, stack_name: str, action: str) -> bool:
+        """Whether the rule matches a deployment of a stack made through a stack API (no stack-set matcher).
+        A ROLLBACK is matched by a rule naming that action only."""
+        return (
+            self.stack_set is None
+            and (self.stack is None or self.stack == stack_name)
+            and (self.cloud is None or self.cloud == cloud)
+            and (self.account is None or self.account == account)
+            and (self.region is None or self.region == region)
+            and (self.action == action if action == "ROLLBACK" or self.action is not None else True)
         )
 
 
@@ -150,6 +166,14 @@ class OutcomeBook(RuleBook[Outcome]):
         """The first live rule of one of ``kinds`` matching this deployment, counted as used once."""
         return self.first(
             lambda rule: rule.kind in kinds and rule.matches(cloud, account, region, stack_set_names, action)
+        )
+
+    def take_stack(self, cloud: str, account: str, region: str, stack_name: str, action: str) -> Outcome | None:
+        """The first live FAIL rule matching a deployment of a stack API's stack, counted as used."""
+        return self.first(
+            lambda rule: (
+                rule.kind is OutcomeKind.FAIL and rule.matches_stack(cloud, account, region, stack_name, action)
+            )
         )
 
 

@@ -43,6 +43,8 @@ class PendingKind(str, Enum):
     DEPLOY = "DEPLOY"
     DELETE = "DELETE"
     PLAN = "PLAN"
+    #: The automatic rollback of a failed deployment (``enable_auto_rollback``).
+    ROLLBACK = "ROLLBACK"
 
 
 @dataclass(frozen=True)

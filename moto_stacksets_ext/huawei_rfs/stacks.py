@@ -5,6 +5,13 @@ state-manager model of RFS operations, ``huawei-rfs::stackset-operation`` (immed
 call; ``manual``: after ``times`` reads of the stack; ``time``: after ``seconds`` of the engine clock).
 Private hooks are checked when such a call starts (``private_hooks.check``), as RFS checks them before it
 deploys anything.
+
+A deployment fails when a scripted outcome says so (``control.fail(cloud="huawei", stack=...)``, matched by the
+domain, region, stack name and action CREATE for a stack's first deployment, UPDATE for later ones): it fails
+before any resource changes, with an ``ERROR`` event carrying the reason. Without ``enable_auto_rollback`` the
+stack is DEPLOYMENT_FAILED. With it, the stack rolls back to its last successful deployment, as Huawei
+documents (CreateStack's ``enable_auto_rollback``; ContinueRollbackStack): ROLLBACK_IN_PROGRESS, then, one step
+of the pace later, ROLLBACK_COMPLETE, or ROLLBACK_FAILED when a rule with action ROLLBACK fails the rollback.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Mapping
 from .._state import namespaces
 from ..engine.clock import clock
 from ..engine.lifecycle import Pace, Progression
+from ..engine.outcomes import outcomes
 from . import private_hooks
 from .errors import INVALID_VALUE, INVALID_VARS, RfsError
 from .naming import OPERATION_MODEL
@@ -234,6 +242,45 @@ def finish_deployment(stack: RfsStack, pending: Pending) -> None:
             plan.status = PlanStatus.APPLIED
 
 
+def _scripted_failure(store: StackStore, stack: RfsStack, action: str) -> str | None:
+    """The reason of the scripted outcome that fails this stack's ``action`` (stack API stacks only)."""
+    if stack.stack_set_name is not None:
+        return None
+    rule = outcomes.take_stack("huawei", store.domain_id, store.region, stack.stack_name, action)
+    return None if rule is None else rule.reason
+
+
+def fail_deployment(store: StackStore, stack: RfsStack, pending: Pending, reason: str) -> None:
+    """A deployment failed before changing any resource: DEPLOYMENT_FAILED, or an automatic rollback."""
+    stack.updated_at = clock.now()
+    stack.status_message = reason
+    _event(stack, pending.deployment_id, "ERROR", reason)
+    for plan in stack.plans.values():
+        if plan.status is PlanStatus.APPLY_IN_PROGRESS:
+            plan.status = PlanStatus.APPLIED
+    if not stack.enable_auto_rollback:
+        stack.status = StackStatus.DEPLOYMENT_FAILED
+        return
+    stack.status = StackStatus.ROLLBACK_IN_PROGRESS
+    _event(stack, pending.deployment_id, "LOG", "Rollback to the last successful deployment started.")
+    stack.pending = Pending(PendingKind.ROLLBACK, _pace(), pending.deployment_id)
+
+
+def finish_rollback(store: StackStore, stack: RfsStack, pending: Pending) -> None:
+    """Back to the last successful deployment (its input; no resource changed), unless scripted to fail."""
+    stack.updated_at = clock.now()
+    reason = _scripted_failure(store, stack, "ROLLBACK")
+    if reason is not None:
+        stack.status = StackStatus.ROLLBACK_FAILED
+        stack.status_message = reason
+        _event(stack, pending.deployment_id, "ERROR", reason)
+        return
+    stack.stack_input = stack.deployed if stack.deployed is not None else StackInput()
+    stack.status = StackStatus.ROLLBACK_COMPLETE
+    kept = len(stack.resources)
+    _event(stack, pending.deployment_id, "SUMMARY", f"Rollback complete! Resources: {kept} kept as last deployed.")
+
+
 # -- deletion --------------------------------------------------------------------------------------------------
 def start_deletion(store: StackStore, stack: RfsStack, retain_resources: bool) -> None:
     stop = _hooks(store, stack, None, hook_input(None, stack.variables, stack, deleting=True))
@@ -319,7 +366,14 @@ def _finish(store: StackStore, stack: RfsStack) -> None:
     if pending is None:
         return
     if pending.kind is PendingKind.DEPLOY:
-        finish_deployment(stack, pending)
+        reason = _scripted_failure(store, stack, "CREATE" if stack.deployed is None else "UPDATE")
+        if reason is None:
+            finish_deployment(stack, pending)
+        else:
+            fail_deployment(store, stack, pending, reason)
+            _step_if_immediate(store, stack)
+    elif pending.kind is PendingKind.ROLLBACK:
+        finish_rollback(store, stack, pending)
     elif pending.kind is PendingKind.DELETE:
         store.stacks.pop(stack.stack_name, None)
     else:
