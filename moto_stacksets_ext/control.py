@@ -20,6 +20,8 @@ from moto.moto_api import state_manager
 from . import control_checks as checks
 from . import namespaces, plugin
 from .calls import CallLog, calls
+from .cloudformation import gates
+from .cloudformation.gates import GateFunction
 from .cloudformation.hooks import control as hook_control
 from .control_checks import ControlArgumentError
 from .engine import door
@@ -100,6 +102,22 @@ class StackSetsControl:
         DETECT_DRIFT; ``cloud`` is ``aws``, ``huawei`` or ``alibaba``.
         """
         return self._add(OutcomeKind.FAIL, reason, cloud, account, region, stack_set, action, times)
+
+    def fail_role(
+        self,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+        cloud: str | None = None,
+        stack_set: str | None = None,
+        action: str | None = None,
+        reason: str | None = None,
+        times: int | None = None,
+    ) -> Outcome:
+        """Make the role provisioning stage fail in matching accounts (AWS: a SERVICE_MANAGED stack set with a
+        custom execution role template); their stack instances are SKIPPED. ``region`` is the region the
+        role is provisioned in: the first region the operation deploys to in that account."""
+        return self._add(OutcomeKind.FAIL_ROLE, reason, cloud, account, region, stack_set, action, times)
 
     def succeed(
         self,
@@ -430,6 +448,27 @@ class StackSetsControl:
         if (remote := _remote()) is not None:
             return remote.clear_hook_outcomes()
         hook_control.outcome_book().clear()
+
+    # -- StackSets account gates ----------------------------------------------------------------------------
+    def account_gate(
+        self, function: GateFunction | None, *, account: str = DEFAULT_ACCOUNT_ID, region: str = "us-east-1"
+    ) -> None:
+        """Make ``function(event, context)`` (a Lambda handler's signature) the StackSets account gate of
+        ``account`` and ``region``, instead of the moto Lambda function ``AWSCloudFormationStackSetAccountGate``
+        there; ``None`` removes it. Reset with moto's reset. Under TEST_SERVER_MODE: ``ServerModeError`` (create
+        the moto Lambda function in the server instead)."""
+        checks.account("account_gate()", account, "aws")
+        checks.region("account_gate()", region, "aws")
+        _require_mock("account_gate()")
+        if plugin.server_mode():
+            from .remote_control import refuse
+
+            refuse(
+                "account_gate()",
+                "a Python callable cannot be sent to it: create the Lambda function "
+                "AWSCloudFormationStackSetAccountGate (a Python runtime) in the target account and region instead",
+            )
+        gates.register(function, account, region)
 
     # -- Alibaba resource directory ---------------------------------------------------------------------
     def resource_directory(self, *, account: str | None = None, access_key_id: str | None = None) -> ResourceDirectory:

@@ -142,7 +142,7 @@ def _outcome_from(body: dict[str, Any]) -> Outcome:
     try:
         kind = OutcomeKind(body.get("kind", "FAIL"))
     except ValueError as error:
-        raise ControlError(400, "kind must be FAIL, SUCCEED or DRIFT") from error
+        raise ControlError(400, f"kind must be one of {', '.join(k.value for k in OutcomeKind)}") from error
     for name in _OUTCOME_FIELDS:
         if body.get(name) is not None and not isinstance(body[name], str):
             raise ControlError(400, f"{name} must be a string")

@@ -201,6 +201,7 @@ def components(clouds: list[str]) -> dict[str, Any]:
                 "original_type_name": optional_string,
                 "type_version_id": optional_string,
                 "type_configuration_version_id": optional_string,
+                "hook_category": {"type": "string", "nullable": True, "enum": ["MANAGED", "CUSTOM", None]},
                 "account": account,
                 "region": region,
             },
@@ -286,6 +287,7 @@ def components(clouds: list[str]) -> dict[str, Any]:
                         "HookStatusReason",
                         "InvokedAt",
                         "InvocationPoint",
+                        "HookCategory",
                     )
                 },
                 **{

@@ -19,7 +19,16 @@ moto has no public extension API for what the plugin does, so it relies on these
   template parser's type lookups, wrapped to serve the plugin's own resource types:
   ``cloudformation/template_types.py``), the ``CloudFormationModel`` class methods the parser calls on the
   models it returns, and the text of moto's "No Moto CloudFormation support for %s" warning on the ``moto``
+  logger (dropped for a type the plugin's fallback serves), and ``ResourceMap._parsed_resources`` (the
+  resources a template made: a rolled-back stack keeps listing what it deleted, as CloudFormation does,
+  instead of moto making it again on the next read), and ``ResourceMap._template``/``_resource_json_map``
+  (what moto diffs the next update against: a rolled-back update's template is put back);
   logger (dropped for a type the plugin's fallback serves);
+* ``moto.cloudformation.parsing.clean_json`` (its ``Fn::GetAtt`` branch, wrapped so an attribute the
+  published schema lists and moto's model lacks resolves), ``ResourceMap.validate_outputs`` (which refuses
+  such attributes in ``Outputs``), the ``ResourceMap``'s ``_template`` and ``_resource_json_map``, the
+  parser's ``get_model_map`` and ``NULL_MODELS`` (the types moto serves), and the backend's
+  ``validate_template`` (``cloudformation/schema_patches.py``);
 * ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
   backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
@@ -190,9 +199,23 @@ CLOUDFORMATION_MODEL_METHODS = (
     Signature(_CF_MODEL, "CloudFormationModel.cloudformation_name_type"),
     Signature(_CF_MODEL, "CloudFormationModel.is_created"),
 )
+#: What ``template_stacks`` calls on a parent stack whose stack-set resources' operations ended: moto's own
+#: readiness check (it marks the stack CREATE_COMPLETE when every resource is made) and its resource map's
+#: delete (a failed create's rollback).
+STACK_VERIFY_READINESS = Signature(_MODELS, "Stack.verify_readiness")
+RESOURCE_MAP_DELETE = Signature(_PARSING, "ResourceMap.delete")
 #: moto's warning for a type it has no model for (``logger.warning(UNSUPPORTED_TYPE_WARNING, type)``).
 UNSUPPORTED_TYPE_WARNING = "No Moto CloudFormation support for %s"
 MOTO_LOGGER = "moto"
+
+#: The parser's value resolution and output check (``cloudformation/schema_patches.py``).
+CLEAN_JSON = Signature(_PARSING, "clean_json", ("resource_json", "resources_map"))
+VALIDATE_OUTPUTS = Signature(_PARSING, "ResourceMap.validate_outputs", ("self",))
+GET_MODEL_MAP = Signature(_PARSING, "get_model_map")
+NULL_MODELS = Signature(_PARSING, "NULL_MODELS")
+VALIDATE_TEMPLATE = Signature(_MODELS, "CloudFormationBackend.validate_template", ("template",))
+#: The ``ResourceMap`` attributes ``schema_patches`` reads: the template and its ``Resources`` mapping.
+RESOURCE_MAP_ATTRIBUTES = ("_template", "_resource_json_map")
 
 #: Every signature above (what the contract tests check).
 CONTRACT: tuple[Signature, ...] = (
@@ -210,6 +233,13 @@ CONTRACT: tuple[Signature, ...] = (
     RESOURCE_CLASS_FROM_TYPE,
     RESOURCE_NAME_PROPERTY_FROM_TYPE,
     *CLOUDFORMATION_MODEL_METHODS,
+    STACK_VERIFY_READINESS,
+    RESOURCE_MAP_DELETE,
+    CLEAN_JSON,
+    VALIDATE_OUTPUTS,
+    GET_MODEL_MAP,
+    NULL_MODELS,
+    VALIDATE_TEMPLATE,
 )
 
 
@@ -342,6 +372,71 @@ def is_unsupported_type_record(record: logging.LogRecord, resource_type: str) ->
 def log_unsupported_type(resource_type: str) -> None:
     """moto's warning for a type nothing serves, as moto logs it."""
     moto_logger().warning(UNSUPPORTED_TYPE_WARNING, resource_type)
+
+
+def parsed_resources(resource_map: Any) -> dict[str, Any]:
+    """The resources moto's ``ResourceMap`` has made, by logical id (``_parsed_resources``). moto makes a
+    template's resources lazily, on first lookup: a resource deleted from this dictionary is made again by
+    the next read of the stack's resources or outputs."""
+    found = getattr(resource_map, "_parsed_resources", None)
+    if not isinstance(found, dict):
+        raise _fail("moto.cloudformation.parsing.ResourceMap._parsed_resources", "is no longer a dict")
+    return found
+
+
+def restore_template(resource_map: Any, template: dict[str, Any]) -> None:
+    """Make moto's ``ResourceMap`` diff the next update against ``template`` again (``_template`` and
+    ``_resource_json_map``, which moto's update replaced): a rolled-back update's template."""
+    for name in ("_template", "_resource_json_map"):
+        if not isinstance(getattr(resource_map, name, None), dict):
+            raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "is no longer a dict")
+    resource_map._template = template
+    resource_map._resource_json_map = template.get("Resources", {})
+
+
+# -- the template parser's resource map --------------------------------------------------------------
+def _resource_map_attribute(resources_map: Any, name: str) -> Any:
+    if name not in RESOURCE_MAP_ATTRIBUTES or not hasattr(resources_map, name):
+        raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "does not exist")
+    return getattr(resources_map, name)
+
+
+def resource_map_template(resources_map: Any) -> dict[str, Any]:
+    """The template a moto ``ResourceMap`` is building (``MotoContractError`` if moto renamed it)."""
+    template: dict[str, Any] = _resource_map_attribute(resources_map, "_template")
+    return template
+
+
+def set_resource_map_template(resources_map: Any, template: dict[str, Any]) -> None:
+    """Replace the template a ``ResourceMap`` reads (``validate_outputs`` reads it there)."""
+    _resource_map_attribute(resources_map, "_template")
+    resources_map._template = template
+
+
+def resource_map_json(resources_map: Any, logical_id: str) -> dict[str, Any] | None:
+    """The template declaration of one resource of a ``ResourceMap`` (None: not declared)."""
+    declared = _resource_map_attribute(resources_map, "_resource_json_map")
+    found = declared.get(logical_id) if isinstance(declared, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def clean_json(value: Any, resources_map: Any) -> Any:
+    """moto's template value resolution (``Ref``, ``Fn::*``) of ``value`` within a ``ResourceMap``."""
+    resolve: Any = CLEAN_JSON.resolve()
+    return resolve(value, resources_map)
+
+
+def resource_class(resource_type: str) -> Any:
+    """The model class moto's parser uses for ``resource_type`` (None: none serves it)."""
+    lookup: Any = RESOURCE_CLASS_FROM_TYPE.resolve()
+    return lookup(resource_type)
+
+
+def moto_resource_types() -> frozenset[str]:
+    """The resource types moto's parser serves (its models and its null models)."""
+    models: Any = GET_MODEL_MAP.resolve()
+    nulls: Any = NULL_MODELS.resolve()
+    return frozenset(models()) | frozenset(nulls)
 
 
 # -- backends -----------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ class CloudNamespacesBackend(BaseBackend):
         self.hook_outcomes = HookOutcomeBook()
         #: Hook code registered in-process (``control.hooks``): handlers by type name, functions by ARN.
         self.hook_handlers = HookHandlerBook()
+        #: A front-end's own stores beyond stack sets (RFS stacks and private hooks), by the front-end's key.
+        self.extensions: dict[str, object] = {}
 
     def reset(self) -> None:
         reset_process_state()
@@ -94,6 +96,15 @@ def namespace(key: NamespaceKey, factory: Callable[[NamespaceKey], StackSetNames
     found = namespaces.get(key)
     if found is None:
         found = namespaces[key] = factory(key)
+    return found
+
+
+def extension(key: str, factory: Callable[[], object]) -> object:
+    """A front-end's own store ``key`` (created by ``factory`` on first use), cleared by moto's reset."""
+    extensions = _holder().extensions
+    found = extensions.get(key)
+    if found is None:
+        found = extensions[key] = factory()
     return found
 
 

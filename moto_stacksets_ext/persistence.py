@@ -202,6 +202,10 @@ def install_state(parsed: Parsed) -> int:
             from .cloudformation.stacks import restore_stacks
 
             restore_stacks(stack_sets)
+        elif namespace.identity[0] == "alibaba":
+            from .alibaba_ros.deployer import restore_stacks as restore_ros_stacks
+
+            restore_ros_stacks(stack_sets)
         count += len(stack_sets)
     return count
 

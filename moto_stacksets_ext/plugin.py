@@ -26,7 +26,7 @@ from moto.core.custom_responses_mock import CallbackResponse
 from moto.core.models import RESPONSES_METHODS, MockAWS, ServerModeMockAWS, responses_mock
 
 from . import async_http, forwarding, gateway, moto_internals, namespaces, vendored_requests
-from .cloudformation import auto_deployment, caches, organizations, template_types
+from .cloudformation import auto_deployment, caches, organizations, schema_patches, stackset_resource, template_types
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .gateway import UnservedEndpointError
@@ -116,6 +116,8 @@ def _install() -> None:
             hook_patches.patch()
             caches.patch()
             template_types.patch()
+            template_types.register(stackset_resource.StackSetResource)
+            schema_patches.patch()
     register_clouds()
 
 
@@ -135,6 +137,7 @@ def _uninstall() -> None:
             return
         paths[ROUTE] = _original
         _original = None
+        schema_patches.unpatch()
         auto_deployment.unpatch()
         hook_patches.unpatch()
         caches.unpatch()

@@ -27,7 +27,7 @@ from . import control_checks as checks
 from .alibaba_ros.resource_directory import Folder, MemberAccount, ResourceDirectory
 from .calls import Call, CallLog, call_from_json
 from .cloudformation.hooks import control as hook_control
-from .cloudformation.hooks.model import Annotation, HookResult, HookStatus, TargetType
+from .cloudformation.hooks.model import Annotation, HookCategory, HookResult, HookStatus, TargetType
 from .control_checks import CLOUDS, ControlArgumentError
 from .engine.model import Operation
 from .engine.outcomes import Outcome, OutcomeKind
@@ -181,6 +181,7 @@ def hook_result_from(value: Any) -> HookResult:
         target_type=TargetType(found["TargetType"]),
         target_id=str(found["TargetId"]),
         hook_execution_target=found.get("HookExecutionTarget"),
+        hook_category=HookCategory(found.get("HookCategory") or "CUSTOM"),
         resource_type=found.get("ResourceType"),
         resource_id=found.get("ResourceId"),
         action=found.get("Action"),
@@ -190,7 +191,7 @@ def hook_result_from(value: Any) -> HookResult:
 
 
 def _enum_value(value: Any) -> Any:
-    return value.value if isinstance(value, (HookStatus, TargetType)) else value
+    return value.value if isinstance(value, (HookStatus, TargetType, HookCategory)) else value
 
 
 def _annotations_json(values: Sequence[Annotation | Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -19,7 +19,8 @@ from functools import cache
 from typing import Any, Union
 
 from .alibaba_ros.context import RosStackGroupProperties
-from .engine import model
+from .cloudformation.execution_roles import AwsStackSetProperties
+from .engine import model, stages
 from .engine.lifecycle import Mode, Pace, Progression
 from .engine.pagination import SequencedList
 from .huawei_rfs.state import RfsStackSetProperties, VarsUriOverride
@@ -37,6 +38,14 @@ TYPES: dict[str, type] = {
     "ImportedStack": model.ImportedStack,
     "AccountGateResult": model.AccountGateResult,
     "StatusDetails": model.StatusDetails,
+    "Stages": stages.Stages,
+    "RoleProvisioning": stages.RoleProvisioning,
+    "StackInstancesDeployment": stages.StackInstancesDeployment,
+    "RegionalStackInstancesDeployment": stages.RegionalStackInstancesDeployment,
+    "RegionalStages": stages.RegionalStages,
+    "RegionalStatusDetail": stages.RegionalStatusDetail,
+    "RoleTarget": stages.RoleTarget,
+    "StageStatus": model.StageStatus,
     "Preferences": model.Preferences,
     "DeploymentTargets": model.DeploymentTargets,
     "Parameter": model.Parameter,
@@ -54,12 +63,14 @@ TYPES: dict[str, type] = {
     "ConcurrencyMode": model.ConcurrencyMode,
     "AccountFilterType": model.AccountFilterType,
     "TargetStatus": model.TargetStatus,
+    "GateStatus": model.GateStatus,
     "Pace": Pace,
     "Progression": Progression,
     "Mode": Mode,
     "RfsStackSetProperties": RfsStackSetProperties,
     "VarsUriOverride": VarsUriOverride,
     "RosStackGroupProperties": RosStackGroupProperties,
+    "AwsStackSetProperties": AwsStackSetProperties,
 }
 _TAGS: dict[type, str] = {kind: tag for tag, kind in TYPES.items()}
 
@@ -154,6 +165,7 @@ def decode(value: Any) -> Any:
         if not dataclasses.is_dataclass(kind) or not isinstance(fields, dict):
             raise StateFileError(f"{value['$type']} is not a state type with fields")
         decoded_fields = {name: decode(item) for name, item in fields.items()}
+        _upgrade(kind, decoded_fields)
         hints = _hints(kind)
         for name, item in decoded_fields.items():
             if name in hints and not conforms(item, hints[name]):
@@ -162,6 +174,17 @@ def decode(value: Any) -> Any:
         _rebuild(made)
         return made
     raise StateFileError("unexpected object in the state file")
+
+
+def _upgrade(kind: type, fields: dict[str, Any]) -> None:
+    """Read what earlier files of a readable version hold: an ``AccountGateResult`` status as its plain word
+    (before ``GateStatus``)."""
+    status = fields.get("status")
+    if kind is model.AccountGateResult and isinstance(status, str) and not isinstance(status, model.GateStatus):
+        try:
+            fields["status"] = model.GateStatus(status)
+        except ValueError as error:
+            raise StateFileError(f"AccountGateResult.status cannot be {status!r}") from error
 
 
 def _list(value: Any) -> list[Any]:

@@ -16,7 +16,7 @@ from moto.organizations.models import OrganizationsBackend
 from moto_stacksets_ext import install, installed, mock_stacksets, moto_internals, uninstall
 from moto_stacksets_ext.moto_internals import CONTRACT, MotoContractError, Signature
 
-from support import REGION, TOPIC_TEMPLATE
+from support import ADMIN, REGION, TOPIC_TEMPLATE
 
 
 @pytest.fixture
@@ -157,3 +157,38 @@ def test_moto_warns_with_the_text_the_plugin_filters_for_an_unserved_type(caplog
     assert moto_internals.is_unsupported_type_record(record, "Example::Test::Unserved")
     assert "resource_class_from_type" in inspect.getsource(parsing.parse_resource)
     assert "resource_name_property_from_type" in inspect.getsource(parsing.parse_resource_and_generate_name)
+
+
+def test_a_template_s_resources_are_made_lazily_into_parsed_resources() -> None:
+    """``template_stacks`` keeps a rolled-back stack's deleted resources in ``_parsed_resources``: moto makes a
+    resource missing from it again when the stack's resources are read."""
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="lazy", TemplateBody=TOPIC_TEMPLATE)
+        from moto.cloudformation.models import cloudformation_backends
+
+        backend = cloudformation_backends[ADMIN][REGION]
+        stack = next(s for s in backend.stacks.values() if s.name == "lazy")
+        made = moto_internals.parsed_resources(stack.resource_map)
+        assert set(made) >= {"Topic"}
+        made.pop("Topic")
+        cf.list_stack_resources(StackName="lazy")
+        assert "Topic" in moto_internals.parsed_resources(stack.resource_map)
+
+
+def test_an_update_is_diffed_against_the_resource_map_s_template() -> None:
+    """``template_stacks`` puts a rolled-back update's template back into moto's resource map
+    (``restore_template``): moto diffs the next update against it."""
+    import json
+
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack(StackName="diffed", TemplateBody=TOPIC_TEMPLATE)
+        from moto.cloudformation.models import cloudformation_backends
+
+        stack = next(s for s in cloudformation_backends[ADMIN][REGION].stacks.values() if s.name == "diffed")
+        renamed = json.loads(TOPIC_TEMPLATE)
+        renamed["Resources"]["Topic"]["Properties"]["TopicName"] = "renamed"
+        moto_internals.restore_template(stack.resource_map, renamed)
+        # the stack's own template is unchanged, yet moto now sees the update of the topic as a change back
+        assert stack.resource_map.build_resource_diff(json.loads(TOPIC_TEMPLATE))["Modify"] == ["Topic"]

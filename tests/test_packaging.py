@@ -44,7 +44,12 @@ def test_no_project_url_is_invented() -> None:
 
 
 def test_extras_install_the_official_sdks_as_ranges_from_the_versions_tested() -> None:
-    assert _requirements("huawei") == ["huaweicloudsdkcore<3.2,>=3.1.219", "huaweicloudsdkrfs<3.2,>=3.1.219"]
+    assert _requirements("huawei") == [
+        "huaweicloudsdkcore<3.2,>=3.1.219",
+        "huaweicloudsdkrfs<3.2,>=3.1.219",
+        "python-hcl2<9,>=8.1.4",  # RFS stack templates in HCL
+        "regopy<2,>=1.5.2",  # RFS private hooks' Rego (only where it has wheels: a platform marker)
+    ]
     assert _requirements("alibaba") == [
         "aiohttp<4,>=3.7",
         "alibabacloud_ros20190910<4,>=3.7.0",
@@ -126,9 +131,11 @@ def test_the_sdist_carries_what_the_tests_and_docs_need(tmp_path: Path) -> None:
         ".ci/constraints.txt",
     ):
         assert needed in names, needed
-    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py")):
+    for folder, suffix in (("tests", ".py"), ("docs", ".md"), ("benchmarks", ".py"), ("tests/fixtures", ".json")):
         expected = {
-            str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob(f"*{suffix}") if "__pycache__" not in p.parts
+            str(p.relative_to(ROOT))
+            for p in (ROOT / folder).rglob(f"*{suffix}")
+            if "__pycache__" not in p.parts and "node_modules" not in p.parts and p.name != "package-lock.json"
         }
         assert expected <= names, sorted(expected - names)
     assert {"moto_stacksets_ext/py.typed", "moto_stacksets_ext/static/live_view.html"} <= names

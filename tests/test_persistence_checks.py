@@ -156,3 +156,12 @@ def test_stale_temporary_files_go_and_a_second_sigterm_cannot_stop_the_save(tmp_
     saved = json.loads(state_file.read_text())
     assert len(saved["namespaces"][0]["stack_sets"]) == 20
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == [unrelated.name]
+
+
+def test_account_gate_results_saved_before_gate_status_still_load() -> None:
+    from moto_stacksets_ext.engine.model import AccountGateResult, GateStatus
+
+    earlier = {"$type": "AccountGateResult", "fields": {"status": "SKIPPED", "status_reason": "Function not found"}}
+    assert state_codec.decode(earlier) == AccountGateResult(GateStatus.SKIPPED, "Function not found")
+    with pytest.raises(StateFileError, match=r"AccountGateResult\.status"):
+        state_codec.decode({"$type": "AccountGateResult", "fields": {"status": "MAYBE"}})

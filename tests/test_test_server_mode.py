@@ -247,6 +247,8 @@ def test_switches_hooks_and_what_cannot_cross(server_mode: str) -> None:
             control.hooks.handler("MyCompany::Testing::MyHook", lambda event, context: None)
         with pytest.raises(ServerModeError, match="TEST_SERVER_MODE"):
             control.hooks.lambda_function("arn:aws:lambda:us-east-1:123456789012:function:f", lambda e, c: None)
+        with pytest.raises(ServerModeError, match="AWSCloudFormationStackSetAccountGate"):
+            control.account_gate(lambda event, context: "SUCCEEDED", account=ACCOUNT_A)
         with pytest.raises(ServerModeError, match=r"control\.operation"):
             control.namespace()
         control.reset()

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from .. import namespaces
 from ..engine import regions
 from ..engine.clock import clock
-from ..engine.execution import Executor, RecordingDeployer
+from ..engine.execution import Executor
+from ..engine.lifecycle import Progression
 from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
+from .deployer import RosStackDeployer
 
 CLOUD = "alibaba"
 #: The model name of ROS stack-group operations in moto's state manager
@@ -58,11 +60,17 @@ class RosNaming:
         return f"StackGroup-{stack_set.stack_set_name}-{uuid.uuid4()}"
 
 
+def progression() -> Progression:
+    """The progression in force for ROS (stack-group operations and ``CreateStack`` stacks alike);
+    ``InvalidProgression`` if the transition cannot be read."""
+    return Progression.from_transition(_transition())
+
+
 def _factory(key: tuple[str, str, str]) -> StackSetNamespace:
     return StackSetNamespace(
         identity=key,
         naming=RosNaming(),
-        executor=Executor(CLOUD, RecordingDeployer(), clock, outcomes),
+        executor=Executor(CLOUD, RosStackDeployer(), clock, outcomes),
         clock=clock,
         transition=_transition,
         refuse_existing_instances=True,

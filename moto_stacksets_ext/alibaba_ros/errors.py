@@ -125,3 +125,19 @@ def from_engine(error: engine_errors.EngineError, stack_group_name: str | None =
     if isinstance(error, engine_errors.InvalidRequest):
         return invalid_parameter(error.parameter or "request", error.message.rstrip("."))
     return RosError("InvalidParameter", 400, error.message)
+
+
+def stack_not_found(name: str) -> RosError:
+    return RosError("StackNotFound", 404, f"The Stack ({name}) could not be found.")
+
+
+def stack_exists(name: str) -> RosError:
+    return RosError("StackExists", 409, f"The Stack ({name}) already exists.")
+
+
+def action_in_progress(name: str, action: str) -> RosError:
+    return RosError("ActionInProgress", 409, f"Stack {name} already has an action ({action}) in progress.")
+
+
+def resource_not_found(name: str, stack: str) -> RosError:
+    return RosError("ResourceNotFound", 404, f"The Resource ({name}) could not be found in Stack {stack}.")

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 
 from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
-from . import groups, instances, operations, signatures, xmlbody
+from . import groups, instances, operations, signatures, stacks, tags, template_calls, xmlbody
 from .accounts import calling_account
 from .call import Call
 from .errors import RosError, mandatory_parameter_missing, unknown_action
@@ -46,6 +46,25 @@ HANDLERS: dict[str, Handler] = {
     "ImportStacksToStackGroup": operations.import_stacks_to_stack_group,
     "GetServiceAccess": operations.get_service_access,
     "EnableServiceAccess": operations.enable_service_access,
+    # stacks (the stacks behind instances, and plain ROS stacks)
+    "CreateStack": stacks.create_stack,
+    "UpdateStack": stacks.update_stack,
+    "DeleteStack": stacks.delete_stack,
+    "GetStack": stacks.get_stack,
+    "ListStacks": stacks.list_stacks,
+    "ListStackResources": stacks.list_stack_resources,
+    "GetStackResource": stacks.get_stack_resource,
+    "ListStackEvents": stacks.list_stack_events,
+    "GetTemplate": template_calls.get_template,
+    "GetTemplateSummary": template_calls.get_template_summary,
+    # tags, resource groups, summaries
+    "TagResources": tags.tag_resources,
+    "UntagResources": tags.untag_resources,
+    "ListTagResources": tags.list_tag_resources,
+    "ListTagKeys": tags.list_tag_keys,
+    "ListTagValues": tags.list_tag_values,
+    "MoveResourceGroup": tags.move_resource_group,
+    "ListSummaries": tags.list_summaries,
 }
 
 HOST_ID = "ros.aliyuncs.com"

@@ -290,3 +290,8 @@ def list_stack_groups(call: Call) -> dict[str, object]:
 
     found = call.namespace.page_stack_sets("ros-stack-groups", request.query(predicate=predicate))
     return request.envelope("StackGroups", found, [render.stack_group_summary(s) for s in found.items])
+
+
+#: The ``Tags`` and ``ResourceGroupId`` checks, shared with the stack calls (``stacks``).
+parse_tags = _tags
+parse_resource_group = _resource_group

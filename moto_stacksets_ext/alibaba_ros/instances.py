@@ -15,6 +15,8 @@ from ..engine.stacksets import InstanceFilter, OperationRequest
 from . import render, targets
 from .call import Call
 from .paging import PageRequest
+from .stack_model import store
+from .stack_runner import outputs
 from .templates import Template
 
 MAX_ACCOUNTS_CREATE = 50
@@ -104,6 +106,14 @@ def delete_stack_instances(call: Call) -> dict[str, object]:
     return {"OperationId": operation.operation_id}
 
 
+def instance_outputs(instance: StackInstance) -> list[dict[str, object]]:
+    """The outputs of the instance's stack (in its account and region), as ``OutputOption=Enabled`` shows them."""
+    stack = store(instance.account, instance.region).stacks.get(instance.stack_id or "")
+    if stack is None or not stack.status.endswith("_COMPLETE"):
+        return []
+    return outputs(stack)
+
+
 def get_stack_instance(call: Call) -> dict[str, object]:
     name = call.stack_group_name()
     account = call.params.required("StackInstanceAccountId")
@@ -113,7 +123,7 @@ def get_stack_instance(call: Call) -> dict[str, object]:
         stack_set, instance = call.namespace.read_instance(name, account, region, include_deleted=False)
     rendered = render.stack_instance(stack_set, instance, detailed=True)
     if output == "Enabled":
-        rendered["Outputs"] = []
+        rendered["Outputs"] = instance_outputs(instance)
     return {"StackInstance": rendered}
 
 

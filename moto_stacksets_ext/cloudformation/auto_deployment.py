@@ -6,6 +6,13 @@ organization with ``AutoDeployment.Enabled`` whose target OUs (the OUs it was de
 account's new place gets an automatic CREATE operation for that account in the regions of that OU's instances, and
 one the account left gets a DELETE operation (stacks kept with ``RetainStacksOnAccountRemoval``). Both
 are QUEUED first unless operations finish within the call (immediate progression).
+
+``AutoDeployment.DependsOn`` ("operations will be sequenced to ensure all dependencies complete successfully
+before this StackSet's operation begins"): when one account joins, the stack sets' automatic operations are
+started dependencies first, and a stack set's operation waits (QUEUED) until the operations its dependencies
+got for the same account have succeeded; if one of them does not succeed, it ends FAILED without deploying
+(AWS does not document that case). Dependencies are matched by ARN among the stack sets of the same
+administrator account and region.
 """
 
 from __future__ import annotations
@@ -52,16 +59,43 @@ def _auto_stack_sets(backend: StackSetsBackend) -> list[StackSet]:
     ]
 
 
+def in_dependency_order(stack_sets: list[StackSet]) -> list[StackSet]:
+    """The stack sets with each one after those its ``AutoDeployment.DependsOn`` names (by ARN; a cycle or an
+    ARN of another place is ignored), otherwise in their own order."""
+    by_arn = {s.stack_set_arn: s for s in stack_sets if s.stack_set_arn}
+    ordered: list[StackSet] = []
+    visiting: set[str] = set()
+
+    def visit(stack_set: StackSet) -> None:
+        if stack_set.stack_set_id in visiting:
+            return
+        visiting.add(stack_set.stack_set_id)
+        for arn in (stack_set.auto_deployment.depends_on if stack_set.auto_deployment else None) or []:
+            dependency = by_arn.get(arn)
+            if dependency is not None:
+                visit(dependency)
+        ordered.append(stack_set)
+
+    for stack_set in stack_sets:
+        visit(stack_set)
+    return ordered
+
+
 def account_joined(org: OrganizationsBackend, account_id: str, parent_id: str | None) -> None:
     places = _ancestry(org, parent_id)
     for backend in _admin_backends(org):
-        for stack_set in _auto_stack_sets(backend):
+        started: dict[str, str] = {}  # stack set ARN -> the automatic operation this event started for it
+        for stack_set in in_dependency_order(_auto_stack_sets(backend)):
             by_unit = {t.organizational_unit_id: t for t in stack_set.auto_deployment_targets}
             unit = next((u for u in places if u in by_unit), None)
             if unit is None:
                 continue
             targets = [Target(account_id, region, unit) for region in by_unit[unit].regions]
-            backend.namespace.auto_deploy(stack_set.stack_set_id, targets)
+            depends_on = (stack_set.auto_deployment.depends_on if stack_set.auto_deployment else None) or []
+            after = [started[arn] for arn in depends_on if arn in started]
+            operation = backend.namespace.auto_deploy(stack_set.stack_set_id, targets, after or None)
+            if operation is not None and stack_set.stack_set_arn:
+                started[stack_set.stack_set_arn] = operation.operation_id
 
 
 def account_left(org: OrganizationsBackend, account_id: str, parent_id: str | None) -> None:

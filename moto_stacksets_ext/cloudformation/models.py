@@ -25,7 +25,6 @@ from ..engine.clock import clock
 from ..engine.execution import Executor
 from ..engine.model import (
     AccountFilterType,
-    AccountGateResult,
     AutoDeploymentTarget,
     DeploymentTargets,
     ImportedStack,
@@ -57,8 +56,19 @@ from .exceptions import (
     ValidationError,
     from_engine,
 )
+from .execution_roles import (
+    BOTH_TEMPLATES,
+    AwsStackSetProperties,
+    ExecutionRoles,
+    RoleTemplate,
+    properties_of,
+    store_role_template,
+    with_role_template,
+)
+from .gates import GateFunction, LambdaAccountGate
 from .hooks.state import HookState
 from .stacks import MotoStackDeployer, stack_resources
+from .stackset_runs import TemplateRuns
 
 #: The model name of stack-set operations in moto's state manager.
 OPERATION_MODEL = "cloudformation::stackset-operation"
@@ -66,7 +76,6 @@ _transition = namespaces.operation_model(OPERATION_MODEL)
 
 ADMINISTRATION_ROLE = "AWSCloudFormationStackSetAdministrationRole"
 EXECUTION_ROLE = "AWSCloudFormationStackSetExecutionRole"
-ACCOUNT_GATE = "AWSCloudFormationStackSetAccountGate"
 #: "You import up to 10 stacks per StackSet at a time" (ImportStacksToStackSet, botocore's model).
 IMPORT_LIMIT = 10
 
@@ -116,10 +125,6 @@ class AwsNaming:
     def stack_name(self, stack_set: StackSet) -> str:
         return f"StackSet-{stack_set.stack_set_name}-{uuid.uuid4()}"
 
-    def account_gate(self, result: TargetResult) -> AccountGateResult:
-        function = f"arn:{self.partition}:lambda:{result.region}:{result.account}:function:{ACCOUNT_GATE}"
-        return AccountGateResult(status="SKIPPED", status_reason=f"Function not found: {function}")
-
 
 class StackSetsBackend(BaseBackend):
     """CloudFormation StackSets of one account and region."""
@@ -135,14 +140,20 @@ class StackSetsBackend(BaseBackend):
                 MotoStackDeployer(),
                 clock,
                 outcomes,
-                gate_result=naming.account_gate,
+                account_gate=LambdaAccountGate(stacksets_backends),
                 stack_resources=stack_resources,
+                roles=ExecutionRoles(),
             ),
             clock=clock,
             transition=_transition,
         )
         #: CloudFormation Hooks of this account and region: type registry and Hook results.
         self.hooks = HookState(account_id, region_name)
+        #: What the stack-set resources of this account and region's stacks are doing (``template_stacks``).
+        self.template_runs = TemplateRuns()
+        #: The account gate registered for this account and region (``control.account_gate``); without one the
+        #: moto Lambda function ``AWSCloudFormationStackSetAccountGate`` is the gate (``gates``).
+        self.account_gate_function: GateFunction | None = None
 
     # -- AWS-only rules ---------------------------------------------------------------------------------
     def check_call_as(self, call_as: str | None) -> None:
@@ -188,8 +199,9 @@ class StackSetsBackend(BaseBackend):
 
     # -- stack sets -------------------------------------------------------------------------------------
     @aws_errors
-    def create_stack_set(self, spec: StackSetSpec, call_as: str | None) -> StackSet:
+    def create_stack_set(self, spec: StackSetSpec, call_as: str | None, roles: RoleTemplate | None = None) -> StackSet:
         self.check_call_as(call_as)
+        roles = roles or RoleTemplate()
         if (spec.template_body is None) == (spec.template_url is None):
             raise ValidationError("Exactly one of TemplateBody or TemplateUrl must be specified")
         if spec.permission_model is PermissionModel.SERVICE_MANAGED:
@@ -207,7 +219,20 @@ class StackSetsBackend(BaseBackend):
         if spec.template_url is not None:
             spec.template_body = self._template_from_url(spec.template_url)
         templates.parse(spec.template_body or "")
-        return self.namespace.create_stack_set(spec)
+        spec.provider_properties = with_role_template(
+            AwsStackSetProperties(), spec.permission_model, spec.stack_set_name, self._role_body(roles), roles.bucket
+        )
+        stack_set = self.namespace.create_stack_set(spec)
+        store_role_template(properties_of(stack_set), self.account_id, self.region_name)
+        return stack_set
+
+    def _role_body(self, roles: RoleTemplate) -> str | None:
+        if roles.body is not None and roles.url is not None:
+            raise ValidationError(BOTH_TEMPLATES)
+        body = self._template_from_url(roles.url, "ExecutionRoleTemplateUrl") if roles.url is not None else roles.body
+        if body is not None:
+            templates.parse(body)
+        return body
 
     @aws_errors
     def describe_stack_set(self, name: str, call_as: str | None) -> StackSet:
@@ -230,8 +255,10 @@ class StackSetsBackend(BaseBackend):
         regions: list[str] | None,
         request: OperationRequest,
         call_as: str | None,
+        roles: RoleTemplate | None = None,
     ) -> Operation:
         self.check_call_as(call_as)
+        role_template = roles or RoleTemplate()
 
         def checked(stack_set: StackSet) -> StackSetChanges:
             if changes.template_body is not None and changes.template_url is not None:
@@ -240,6 +267,15 @@ class StackSetsBackend(BaseBackend):
                 changes.template_body = self._template_from_url(changes.template_url)
             if changes.template_body is not None:
                 templates.parse(changes.template_body)
+            body = self._role_body(role_template)
+            if body is not None or role_template.bucket is not None:
+                changes.provider_properties = with_role_template(
+                    properties_of(stack_set),
+                    changes.permission_model or stack_set.permission_model,
+                    stack_set.stack_set_name,
+                    body,
+                    role_template.bucket,
+                )
             return changes
 
         resolver: TargetResolver | None = None
@@ -251,7 +287,11 @@ class StackSetsBackend(BaseBackend):
                 targets = self._targets(stack_set, accounts, request.deployment_targets, regions)
                 return ResolvedTargets(targets, request.deployment_targets)
 
-        return self.namespace.update_stack_set(name, checked, resolver, request)
+        operation = self.namespace.update_stack_set(name, checked, resolver, request)
+        if role_template.given:
+            stack_set = self.namespace.get_stack_set(name)
+            store_role_template(properties_of(stack_set), self.account_id, self.region_name)
+        return operation
 
     @aws_errors
     def stack_set_template(self, name: str, call_as: str | None) -> str:

@@ -20,14 +20,16 @@ from ..engine import door
 from ..engine.model import PermissionModel
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges, StackSetSpec
 from ..gateway import RAW_BODY
-from . import front_door, params, serialize, templates, wire
+from . import front_door, params, schema_patches, serialize, template_stacks, templates, wire
+from .events_responses import EVENT_ACTIONS, EventResponses
 from .exceptions import ValidationError
+from .execution_roles import RoleTemplate
 from .hooks.responses import HOOK_ACTIONS, HookResponses
 from .models import InstancesCall, StackSetsBackend, stacksets_backends
 from .validation import unreadable, validate_input
 
 
-class StackSetsResponse(HookResponses, CloudFormationResponse):
+class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
     # moto's transformers for DescribeStackSet expect moto's own StackSet; ours renders as it is.
     RESPONSE_KEY_PATH_TO_TRANSFORMER = {  # noqa: RUF012 - moto declares it a plain class attribute
         path: transform
@@ -66,6 +68,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             "DescribeOrganizationsAccess",
         }
         | HOOK_ACTIONS
+        | EVENT_ACTIONS
     )
 
     _parse_error: Exception | None = None
@@ -110,9 +113,25 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             return front
         # The engine's door for the whole action, rendering included: the answer shows the engine's objects as
         # they were when the action ran, never half-changed by a concurrent request.
+        action = front_door.query_action(self.querystring)
         with door.held():
-            status, headers, body = super().call_action()
+            template_stacks.before_action(self.current_account, self.region, action)
+            busy = template_stacks.before_write(
+                self.current_account, self.region, action, self._first("StackName"), self._first("ChangeSetName")
+            )
+            if busy is not None:
+                status, headers, body = self.serialized(ActionResult(busy))
+                headers, body = self._enrich_response(headers, body)
+                return status, headers, wire.xml_text(body)
+            try:
+                status, headers, body = super().call_action()
+            finally:
+                template_stacks.after_action(self.current_account, self.region, action)
         return status, headers, wire.xml_text(body)
+
+    def _first(self, name: str) -> str | None:
+        values = self.querystring.get(name)
+        return str(values[0]) if values else None
 
     def parse_parameters(self, request: Any) -> None:
         """moto's model-driven parsing; for our actions an unreadable value is a ValidationError, not a 500."""
@@ -164,7 +183,7 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
         managed = params.managed_execution(values.get("ManagedExecution"))
         if managed is not None:
             spec.managed_execution = managed
-        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"))
+        stack_set = self.stacksets_backend.create_stack_set(spec, values.get("CallAs"), _role_template(values))
         return ActionResult({"StackSetId": stack_set.stack_set_id})
 
     def describe_stack_set(self) -> ActionResult:
@@ -201,12 +220,15 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
             regions,
             self._request(values),
             values.get("CallAs"),
+            _role_template(values),
         )
         return ActionResult({"OperationId": operation.operation_id})
 
     def get_template_summary(self) -> Any:
-        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer."""
+        """With ``StackSetName``: the summary of a stack set's template; otherwise moto's own answer (a
+        ``TemplateBody`` declaring a type that exists nowhere is refused first: ``schema_patches``)."""
         if self._get_param("StackSetName") is None:
+            schema_patches.check_template(self._get_param("TemplateBody"), self.region)
             return super().get_template_summary()
         values = dict(self.params)
         validate_input("GetTemplateSummary", values)
@@ -370,3 +392,12 @@ class StackSetsResponse(HookResponses, CloudFormationResponse):
     def describe_organizations_access(self) -> ActionResult:
         values = self._input()
         return ActionResult({"Status": self.stacksets_backend.organizations_access(values.get("CallAs"))})
+
+
+def _role_template(values: dict[str, Any]) -> RoleTemplate:
+    """CreateStackSet/UpdateStackSet's custom execution role members."""
+    return RoleTemplate(
+        values.get("ExecutionRoleTemplateBody"),
+        values.get("ExecutionRoleTemplateUrl"),
+        values.get("StackSetOutputBucket"),
+    )

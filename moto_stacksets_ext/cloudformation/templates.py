@@ -104,13 +104,15 @@ class TemplateSummary:
     metadata: str | None = None
 
     def as_output(self) -> dict[str, Any]:
-        """The GetTemplateSummary output members (absent ones left out, lists always present)."""
+        """The GetTemplateSummary output members (absent ones left out; Parameters and ResourceTypes always
+        present, DeclaredTransforms only when the template declares some, as AWS's recorded answers show)."""
         output: dict[str, Any] = {
             "Parameters": [_parameter(p) for p in self.parameters],
             "ResourceTypes": list(self.resource_types),
             "Version": self.version,
-            "DeclaredTransforms": list(self.declared_transforms),
         }
+        if self.declared_transforms:
+            output["DeclaredTransforms"] = list(self.declared_transforms)
         if self.description is not None:
             output["Description"] = self.description
         if self.capabilities:

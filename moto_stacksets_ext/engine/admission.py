@@ -175,6 +175,7 @@ class OperationRules(NamespaceReads):
         retain_stacks: bool | None = None,
         imported_stacks: list[ImportedStack] | None = None,
         queued: bool = False,
+        after: list[str] | None = None,
     ) -> Operation:
         now = self.clock.now()
         operation = Operation(
@@ -194,11 +195,13 @@ class OperationRules(NamespaceReads):
             provider_action=request.provider_action,
             description=request.description,
             pace=Pace(self._progression(strict=not queued), since=now),
+            after_operations=list(after) if after else None,
         )
         self.executor.plan(
             operation,
             keys,
             lambda key: stack_set.instances[key].organizational_unit_id if key in stack_set.instances else "",
+            stack_set,
         )
         # Anything running or queued: a new operation is QUEUED (ManagedExecution) and starts when its turn
         # comes, at a later step or read (``start_free_at_once``: at once when it conflicts with none of them).
@@ -211,6 +214,9 @@ class OperationRules(NamespaceReads):
         stack_set.add_operation(operation)
         self._operations_by_id[operation.operation_id] = operation
         self._active[stack_set.stack_set_id] = stack_set
-        if not queue_behind:
+        blocked = self.scheduler.dependencies(operation)
+        if isinstance(blocked, str):  # an operation it depends on did not succeed
+            self.executor.abandon(stack_set, operation, blocked)
+        elif not queue_behind and blocked:
             self.scheduler.begin(stack_set, operation)
         return operation

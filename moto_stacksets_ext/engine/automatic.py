@@ -19,8 +19,9 @@ class AutomaticDeployments(OperationRules):
     """The automatic deployments of one namespace's stack sets."""
 
     @door.entry
-    def auto_deploy(self, stack_set_id: str, targets: list[Target]) -> Operation | None:
-        """Deploy a stack set to accounts that joined its target OUs (QUEUED first; preferences don't apply)."""
+    def auto_deploy(self, stack_set_id: str, targets: list[Target], after: list[str] | None = None) -> Operation | None:
+        """Deploy a stack set to accounts that joined its target OUs (QUEUED first; preferences don't apply).
+        ``after``: operations of the namespace that must succeed first (the operation fails if one does not)."""
         stack_set = self._stack_sets.get(stack_set_id)
         if stack_set is None or stack_set.status is StackSetStatus.DELETED:
             return None
@@ -32,7 +33,9 @@ class AutomaticDeployments(OperationRules):
         units = sorted({t.organizational_unit_id for t in fresh if t.organizational_unit_id})
         request = OperationRequest(deployment_targets=DeploymentTargets(organizational_unit_ids=units))
         keys = [(t.account, t.region) for t in fresh]
-        return self._start(stack_set, OperationAction.CREATE, str(uuid.uuid4()), request, keys, queued=True)
+        return self._start(
+            stack_set, OperationAction.CREATE, str(uuid.uuid4()), request, keys, queued=True, after=after
+        )
 
     @door.entry
     def auto_remove(self, stack_set_id: str, account: str, retain_stacks: bool) -> Operation | None:

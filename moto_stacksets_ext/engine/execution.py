@@ -25,6 +25,11 @@ at a moment the clock made due (time progression) resumes it only once the wait 
 has passed; any other step (manual progression, and the steps that run an operation to its end:
 immediate progression, settling before a save) resumes it at once. Scripted outcomes are consulted on a
 target's first deployment only.
+
+Before a target's first deployment (drift checks included) the cloud's ``AccountGate`` decides whether it
+may proceed (AWS: the ``AWSCloudFormationStackSetAccountGate`` function of the target account and region).
+Its answer is the target's ``account_gate_result``; FAILED fails the target with the gate's reason, before
+scripted outcomes or the deployer are consulted, and counts toward failure tolerance like any failure.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from .model import (
     AccountGateResult,
     DetailedStatus,
     DriftStatus,
+    GateStatus,
     InstanceStatus,
     Operation,
     OperationAction,
@@ -50,15 +56,26 @@ from .model import (
     StackInstance,
     StackResource,
     StackSet,
-    StatusDetails,
     TargetResult,
     TargetStatus,
 )
 from .outcomes import DriftedResource, Outcome, OutcomeBook, OutcomeKind
 from .parameters import resolve_parameters
+from .progress import refresh
 from .runs import DeployKind, Execution, RegionRun, Waiting
+from .stages import RoleTarget
 
-__all__ = ["DeployKind", "DeployOutcome", "Deployer", "Deployment", "Executor", "RecordingDeployer"]
+__all__ = [
+    "AccountGate",
+    "DeployKind",
+    "DeployOutcome",
+    "Deployer",
+    "Deployment",
+    "Executor",
+    "GateCheck",
+    "RecordingDeployer",
+    "RoleProvisioner",
+]
 
 CANCELLED_BY_TOLERANCE = "Cancelled since failure tolerance has exceeded"
 CANCELLED_BY_STOP = "Cancelled since the operation was stopped"
@@ -111,6 +128,18 @@ class Deployer(Protocol):
     def deploy(self, deployment: Deployment) -> DeployOutcome: ...
 
 
+class RoleProvisioner(Protocol):
+    """A front-end's way of provisioning roles in target accounts before an operation deploys there.
+
+    ``applies`` says whether an operation provisions roles at all (else its role stage is NOT_APPLICABLE);
+    ``provision`` provisions them in one account (``region``: the first region the operation deploys to in
+    that account) and answers how it ended (a failed account's instances are skipped)."""
+
+    def applies(self, stack_set: StackSet, operation: Operation) -> bool: ...
+
+    def provision(self, stack_set: StackSet, operation: Operation, account: str, region: str) -> DeployOutcome: ...
+
+
 class RecordingDeployer:
     """A deployer that only records (for clouds whose stacks the mock does not run): every deployment
     succeeds; a created stack gets a UUID stack id, later deployments keep it."""
@@ -124,8 +153,23 @@ class RecordingDeployer:
 #: Lists the resources of an instance's stack (the front-end knows its stacks).
 StackResourceLister = Callable[[StackSet, StackInstance], list[StackResource]]
 
-#: Builds the account-gate result of a target that started (the front-end words it).
-GateResultFactory = Callable[[TargetResult], AccountGateResult | None]
+
+@dataclass(frozen=True)
+class GateCheck:
+    """A target about to be deployed, handed to the cloud's ``AccountGate``."""
+
+    stack_set: StackSet
+    operation: Operation
+    account: str
+    region: str
+
+
+class AccountGate(Protocol):
+    """A cloud's account gate: asked once per target, before its first deployment. None: the cloud has no
+    gates (no ``AccountGateResult``); SUCCEEDED and SKIPPED proceed; FAILED fails the target with the result's
+    ``status_reason``."""
+
+    def check(self, check: GateCheck) -> AccountGateResult | None: ...
 
 
 class Executor:
@@ -137,16 +181,19 @@ class Executor:
         deployer: Deployer,
         clock: Clock,
         outcomes: OutcomeBook,
-        gate_result: GateResultFactory | None = None,
+        account_gate: AccountGate | None = None,
         stack_resources: StackResourceLister | None = None,
+        roles: RoleProvisioner | None = None,
     ) -> None:
         self.cloud = cloud
         self.deployer = deployer
         self.clock = clock
         self.outcomes = outcomes
-        self.gate_result = gate_result or (lambda result: None)
+        self.account_gate = account_gate
         #: The resources of an instance's stack, for per-resource drift (None: the cloud reports none).
         self.stack_resources = stack_resources
+        #: Provisions roles in target accounts before deployments (None: the cloud provisions none).
+        self.roles = roles
         self._at: datetime | None = None
 
     def _now(self) -> datetime:
@@ -154,8 +201,15 @@ class Executor:
         return self._at if self._at is not None else self.clock.now()
 
     # -- planning ---------------------------------------------------------------------------------------
-    def plan(self, operation: Operation, keys: list[tuple[str, str]], ou_of: Callable[[tuple[str, str]], str]) -> None:
-        """Create the operation's PENDING results, region by region in the order it will run them."""
+    def plan(
+        self,
+        operation: Operation,
+        keys: list[tuple[str, str]],
+        ou_of: Callable[[tuple[str, str]], str],
+        stack_set: StackSet | None = None,
+    ) -> None:
+        """Create the operation's PENDING results, region by region in the order it will run them (and its
+        role targets, one per account, when the front-end provisions roles for it)."""
         by_region: dict[str, list[tuple[str, str]]] = {}
         for key in keys:
             by_region.setdefault(key[1], []).append(key)
@@ -166,6 +220,15 @@ class Executor:
             for key in by_region[region]:
                 seq += 1
                 operation.add_result(TargetResult(seq, key[0], region, ou_of(key)))
+        if (
+            stack_set is not None
+            and self.roles is not None
+            and operation.action in (OperationAction.CREATE, OperationAction.UPDATE)
+            and self.roles.applies(stack_set, operation)
+        ):
+            accounts = dict.fromkeys(result.account for result in operation.results)
+            operation.role_targets = [RoleTarget(account) for account in accounts]
+        refresh(operation)
 
     def begin(self, stack_set: StackSet, operation: Operation, kinds: dict[tuple[str, str], DeployKind]) -> None:
         """Start a planned operation: mark its instances and put the first batch in flight."""
@@ -187,6 +250,10 @@ class Executor:
             run.max_concurrency = preferences.max_concurrency(len(run.queue))
         operation.status = OperationStatus.RUNNING
         operation.execution = Execution(runs, preferences.parallel_regions, dict(kinds))
+        if any(t.status is TargetStatus.PENDING for t in operation.role_targets or []):
+            operation.execution.provisioning = True  # the first step provisions the roles
+            refresh(operation)
+            return
         self._launch(stack_set, operation)
 
     # -- running ----------------------------------------------------------------------------------------
@@ -207,10 +274,13 @@ class Executor:
             return
         self._at = at
         try:
-            for run in execution.regions:
-                if run.in_flight:
-                    self._finish_batch(stack_set, operation, execution, run)
-            execution.steps += 1
+            if execution.provisioning:
+                self._provision_roles(stack_set, operation, execution)
+            else:
+                for run in execution.regions:
+                    if run.in_flight:
+                        self._finish_batch(stack_set, operation, execution, run)
+                execution.steps += 1
             self._launch(stack_set, operation)
         finally:
             self._at = None
@@ -223,9 +293,67 @@ class Executor:
                 self._cancel(stack_set, result, CANCELLED_BY_STOP)
             self._end(stack_set, operation, [])
             return
+        if operation.execution.provisioning:
+            operation.execution.provisioning = False
+            for target in operation.role_targets or []:
+                if target.status is TargetStatus.PENDING:
+                    target.status, target.status_reason = TargetStatus.CANCELLED, CANCELLED_BY_STOP
         for run in operation.execution.regions:
             self._cancel_queue(stack_set, run, CANCELLED_BY_STOP)
         self._launch(stack_set, operation)
+
+    def _provision_roles(self, stack_set: StackSet, operation: Operation, execution: Execution) -> None:
+        """Provision the roles of every pending account (scripted FAIL_ROLE outcomes first); the instances
+        of an account whose role failed are skipped: CANCELLED results counted as SKIPPED."""
+        execution.provisioning = False
+        first_region: dict[str, str] = {}
+        for result in operation.results:
+            first_region.setdefault(result.account, result.region)
+        names = (stack_set.stack_set_name, stack_set.stack_set_id)
+        failed: dict[str, str] = {}
+        for target in operation.role_targets or []:
+            if target.status is not TargetStatus.PENDING:
+                continue
+            region = first_region[target.account]
+            rule = self.outcomes.take(
+                self.cloud, target.account, region, names, operation.action.value, frozenset({OutcomeKind.FAIL_ROLE})
+            )
+            if rule is not None:
+                outcome = DeployOutcome(succeeded=False, reason=rule.reason)
+            elif self.roles is not None:
+                outcome = self.roles.provision(stack_set, operation, target.account, region)
+            else:
+                outcome = DeployOutcome(succeeded=True)
+            target.status = TargetStatus.SUCCEEDED if outcome.succeeded else TargetStatus.FAILED
+            target.status_reason = outcome.reason
+            if not outcome.succeeded:
+                failed[target.account] = outcome.reason or "Role provisioning failed"
+        if not failed:
+            return
+        now = self._now()
+        for run in execution.regions:
+            kept = [r for r in run.queue if r.account not in failed]
+            for result in run.queue:
+                if result.account in failed:
+                    reason = f"Skipped: provisioning the execution role in account {result.account} failed: "
+                    result.status, result.skipped, result.ended_at = TargetStatus.CANCELLED, True, now
+                    result.status_reason = reason + failed[result.account]
+                    instance = stack_set.instances.get((result.account, result.region))
+                    if instance is not None:
+                        instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.CANCELLED, result.status_reason)
+            run.queue.clear()
+            run.queue.extend(kept)
+
+    def abandon(self, stack_set: StackSet, operation: Operation, reason: str) -> None:
+        """End a QUEUED operation FAILED without starting it (every target CANCELLED with ``reason``)."""
+        for result in operation.results:
+            self._cancel(stack_set, result, reason)
+        operation.status = OperationStatus.FAILED
+        operation.status_reason = reason
+        operation.end_timestamp = self._now()
+        operation.execution = None
+        stack_set.in_flight.pop(operation.operation_id, None)
+        refresh(operation)
 
     def _launch(self, stack_set: StackSet, operation: Operation) -> None:
         execution = operation.execution
@@ -236,6 +364,8 @@ class Executor:
                     self._start_batch(stack_set, execution, run)
         if all(run.finished for run in execution.regions):
             self._end(stack_set, operation, [run.region for run in execution.regions if run.failed])
+        else:
+            refresh(operation)
 
     def _start_batch(self, stack_set: StackSet, execution: Execution, run: RegionRun) -> None:
         now = self._now()
@@ -276,6 +406,8 @@ class Executor:
             result.status = TargetStatus.SUCCEEDED
             result.ended_at = self._now()
             return
+        if key not in execution.waiting and not self._gate(stack_set, operation, instance, kind, result):
+            return
         if kind is DeployKind.DRIFT_CHECK:
             self._check_drift(stack_set, operation, instance, result)
             return
@@ -298,16 +430,8 @@ class Executor:
             )
             return
         result.ended_at = self._now()
-        result.account_gate_result = self.gate_result(result)
         if not outcome.succeeded:
-            result.status = TargetStatus.FAILED
-            result.status_reason = outcome.reason
-            if kind is DeployKind.DELETE:
-                instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.INOPERABLE, outcome.reason)
-            elif kind is DeployKind.IMPORT:
-                instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.FAILED_IMPORT, outcome.reason)
-            else:
-                instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.FAILED, outcome.reason)
+            self._fail(instance, kind, result, outcome.reason)
             return
         result.status = TargetStatus.SUCCEEDED
         if kind is DeployKind.DELETE:
@@ -322,6 +446,36 @@ class Executor:
         reason = NO_UPDATES if kind is DeployKind.NOOP else None
         instance.set_status(InstanceStatus.CURRENT, DetailedStatus.SUCCEEDED, reason)
 
+    def _gate(
+        self, stack_set: StackSet, operation: Operation, instance: StackInstance, kind: DeployKind, result: TargetResult
+    ) -> bool:
+        """Ask the account gate; False when it failed the target."""
+        if self.account_gate is None:
+            return True
+        gate = self.account_gate.check(GateCheck(stack_set, operation, result.account, result.region))
+        result.account_gate_result = gate
+        if gate is None or gate.status is not GateStatus.FAILED:
+            return True
+        result.ended_at = self._now()
+        if kind is DeployKind.DRIFT_CHECK:
+            result.status = TargetStatus.FAILED
+            result.status_reason = gate.status_reason
+            instance.drift_status = DriftStatus.UNKNOWN
+        else:
+            self._fail(instance, kind, result, gate.status_reason)
+        return False
+
+    @staticmethod
+    def _fail(instance: StackInstance, kind: DeployKind, result: TargetResult, reason: str | None) -> None:
+        result.status = TargetStatus.FAILED
+        result.status_reason = reason
+        if kind is DeployKind.DELETE:
+            instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.INOPERABLE, reason)
+        elif kind is DeployKind.IMPORT:
+            instance.set_status(InstanceStatus.INOPERABLE, DetailedStatus.FAILED_IMPORT, reason)
+        else:
+            instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.FAILED, reason)
+
     def _check_drift(
         self, stack_set: StackSet, operation: Operation, instance: StackInstance, result: TargetResult
     ) -> None:
@@ -329,7 +483,6 @@ class Executor:
         rule = self._take(stack_set, operation, result, frozenset({OutcomeKind.DRIFT, OutcomeKind.FAIL}))
         now = self._now()
         result.ended_at = now
-        result.account_gate_result = self.gate_result(result)
         if rule is not None and rule.kind is OutcomeKind.FAIL:
             result.status = TargetStatus.FAILED
             result.status_reason = rule.reason
@@ -398,7 +551,6 @@ class Executor:
             instance.set_status(InstanceStatus.OUTDATED, DetailedStatus.CANCELLED, reason)
 
     def _end(self, stack_set: StackSet, operation: Operation, failed_regions: list[str]) -> None:
-        failed = sum(1 for result in operation.results if result.status is TargetStatus.FAILED)
         if operation.status is OperationStatus.STOPPING:
             operation.status = OperationStatus.STOPPED
             operation.status_reason = "The operation was stopped by a user request"
@@ -415,9 +567,9 @@ class Executor:
             )
         else:
             operation.status = OperationStatus.SUCCEEDED
-        operation.status_details = StatusDetails(failed)
         operation.end_timestamp = self._now()
         operation.execution = None
+        refresh(operation)
         stack_set.in_flight.pop(operation.operation_id, None)
         if operation.action is OperationAction.DETECT_DRIFT:
             stack_set.last_drift_detection = operation

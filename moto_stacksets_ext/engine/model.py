@@ -13,12 +13,14 @@ from datetime import datetime
 from .lifecycle import Pace
 from .pagination import SequencedList
 from .runs import Execution  # the run state (``runs``)
+from .stages import RegionalStatusDetail, RoleTarget, Stages
 from .vocabulary import (  # the engine's vocabulary, re-exported (``__all__``)
     AccountFilterType,
     ConcurrencyMode,
     DetailedStatus,
     DifferenceType,
     DriftStatus,
+    GateStatus,
     InstanceStatus,
     OperationAction,
     OperationStatus,
@@ -26,6 +28,7 @@ from .vocabulary import (  # the engine's vocabulary, re-exported (``__all__``)
     RegionConcurrency,
     ResourceDriftStatus,
     StackSetStatus,
+    StageStatus,
     TargetStatus,
 )
 
@@ -113,12 +116,19 @@ class Target:
 
 @dataclass
 class StatusDetails:
+    """An operation's progress (``progress.refresh`` keeps it current while the operation runs)."""
+
     failed_stack_instances_count: int = 0
+    stages: Stages | None = None
+    total_accounts_count: int | None = None
+    total_stack_instances_count: int | None = None
 
 
 @dataclass
 class AccountGateResult:
-    status: str
+    """What a target's account gate decided; FAILED fails the target (the gate's reason is its reason)."""
+
+    status: GateStatus
     status_reason: str | None = None
 
 
@@ -158,6 +168,8 @@ class TargetResult:
     batch: int | None = None
     #: For drift detection: what the check found for each resource of the instance's stack.
     resource_drifts: SequencedList[ResourceDrift] = field(default_factory=SequencedList)
+    #: Not deployed: the role provisioning of its account failed (the result is CANCELLED, counted SKIPPED).
+    skipped: bool = False
 
 
 @dataclass
@@ -277,6 +289,12 @@ class Operation:
     description: str | None = None
     #: How fast the operation progresses (see ``lifecycle``).
     pace: Pace | None = None
+    #: The deployment stage's progress in each region (``progress.refresh``).
+    regional_status_details: dict[str, RegionalStatusDetail] | None = None
+    #: The accounts whose roles the operation provisions first (None: it provisions none).
+    role_targets: list[RoleTarget] | None = None
+    #: Operations of the namespace that must succeed before this one begins (AWS ``AutoDeployment.DependsOn``).
+    after_operations: list[str] | None = None
 
     def add_result(self, result: TargetResult) -> None:
         self.results.append(result)
@@ -358,6 +376,12 @@ class StackSet:
     in_flight: dict[str, Operation] = field(default_factory=dict)
     #: The last DETECT_DRIFT operation that ended.
     last_drift_detection: Operation | None = None
+
+    @property
+    def stack_set_output_bucket_path(self) -> str | None:
+        """Where a front-end stores the stack set's execution role template, if its properties say."""
+        path = getattr(self.provider_properties, "stack_set_output_bucket_path", None)
+        return path if isinstance(path, str) else None
 
     @property
     def regions(self) -> list[str]:
@@ -463,6 +487,7 @@ __all__ = [
     "DetailedStatus",
     "DifferenceType",
     "DriftStatus",
+    "GateStatus",
     "ImportedStack",
     "InstanceStatus",
     "ManagedExecution",
@@ -482,6 +507,7 @@ __all__ = [
     "StackSet",
     "StackSetDriftDetectionDetails",
     "StackSetStatus",
+    "StageStatus",
     "StatusDetails",
     "Tag",
     "Target",

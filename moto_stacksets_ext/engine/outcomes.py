@@ -31,6 +31,9 @@ class OutcomeKind(str, Enum):
     SUCCEED = "SUCCEED"
     #: The instance's stack has drifted: drift detection reports it DRIFTED.
     DRIFT = "DRIFT"
+    #: Provisioning the execution role in the account fails: its instances are SKIPPED (where the front-end
+    #: provisions roles; matched by the account and the region its role is provisioned in).
+    FAIL_ROLE = "FAIL_ROLE"
 
     def __str__(self) -> str:
         return self.value
@@ -131,7 +134,7 @@ class OutcomeBook(RuleBook[Outcome]):
     """The scripted deployment outcomes in force."""
 
     def add(self, rule: Outcome) -> Outcome:
-        if rule.kind is OutcomeKind.FAIL and rule.reason is None:
+        if rule.kind in (OutcomeKind.FAIL, OutcomeKind.FAIL_ROLE) and rule.reason is None:
             rule.reason = DEFAULT_FAILURE_REASON
         return super().add(rule)
 

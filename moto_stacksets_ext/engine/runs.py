@@ -78,6 +78,8 @@ class Execution:
     steps: int = 1
     #: Targets in flight whose deployment the deployer has not finished yet, by (account, region).
     waiting: dict[tuple[str, str], Waiting] = field(default_factory=dict)
+    #: The operation's roles are still to be provisioned (the next step does it, before any deployment).
+    provisioning: bool = False
 
     def active_regions(self) -> list[RegionRun]:
         pending = [run for run in self.regions if not run.finished]

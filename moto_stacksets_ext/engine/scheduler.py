@@ -19,12 +19,33 @@ from .model import InstanceStatus, Operation, OperationAction, OperationStatus, 
 #: Creates the instance of a CREATE operation's target again if it is gone when the operation starts.
 Reviver = Callable[[StackSet, TargetResult], None]
 
+#: Finds an operation of the namespace by id (the operations another one waits for).
+OperationFinder = Callable[[str], "Operation | None"]
+
+DEPENDENCY_FAILED = "The operation {} of a StackSet this StackSet depends on did not succeed ({})"
+
 
 class Scheduler:
-    def __init__(self, executor: Executor, clock: Clock, revive: Reviver | None = None) -> None:
+    def __init__(
+        self, executor: Executor, clock: Clock, revive: Reviver | None = None, find: OperationFinder | None = None
+    ) -> None:
         self.executor = executor
         self.clock = clock
         self.revive: Reviver = revive or (lambda stack_set, result: None)
+        self.find: OperationFinder = find or (lambda operation_id: None)
+
+    def dependencies(self, operation: Operation) -> bool | str:
+        """Whether the operations ``operation`` waits for (``after_operations``) all succeeded (True), some
+        still run or wait (False), or one ended otherwise: the reason ``operation`` fails without starting."""
+        ready = True
+        for operation_id in operation.after_operations or []:
+            other = self.find(operation_id)
+            if other is None or other.status is OperationStatus.SUCCEEDED:
+                continue
+            if other.status.ended:
+                return DEPENDENCY_FAILED.format(operation_id, other.status.value)
+            ready = False
+        return ready
 
     def advance(self, stack_set: StackSet) -> None:
         """Steps the clock has made due; after a step, queued operations whose turn has come start."""
@@ -68,6 +89,14 @@ class Scheduler:
             waiting: list[Operation] = []
             for operation in list(stack_set.in_flight.values()):
                 if operation.status is not OperationStatus.QUEUED:
+                    continue
+                blocked = self.dependencies(operation)
+                if isinstance(blocked, str):
+                    self.executor.abandon(stack_set, operation, blocked)
+                    progressed = True
+                    break
+                if not blocked:
+                    waiting.append(operation)
                     continue
                 if any(self.conflict(operation, earlier) for earlier in waiting) or not self.can_start(
                     stack_set, operation

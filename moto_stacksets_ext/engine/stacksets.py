@@ -94,7 +94,7 @@ class StackSetNamespace(AutomaticDeployments):
         self.executor = executor
         self.clock = clock
         self.transition: TransitionSource = transition or (lambda: {"progression": "immediate"})
-        self.scheduler = Scheduler(executor, clock, self._revive_instance)
+        self.scheduler = Scheduler(executor, clock, self._revive_instance, lambda i: self._operations_by_id.get(i))
         # The indexes are the engine's own: front-ends read through the public methods (the door).
         self._stack_sets: dict[str, StackSet] = {}
         self._order: SequencedList[StackSet] = SequencedList()

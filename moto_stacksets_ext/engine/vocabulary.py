@@ -20,6 +20,18 @@ class StackSetStatus(_Vocabulary):
     DELETED = "DELETED"
 
 
+class StageStatus(_Vocabulary):
+    """The status of one stage of an operation (role provisioning, stack instances deployment)."""
+
+    PENDING = "PENDING"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    NOT_STARTED = "NOT_STARTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCEEDED = "SUCCEEDED"
+    PARTIAL_SUCCESS = "PARTIAL_SUCCESS"
+    FAILED = "FAILED"
+
+
 class PermissionModel(_Vocabulary):
     SELF_MANAGED = "SELF_MANAGED"
     SERVICE_MANAGED = "SERVICE_MANAGED"
@@ -51,6 +63,14 @@ class TargetStatus(_Vocabulary):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
+
+
+class GateStatus(_Vocabulary):
+    """What a target's account gate decided (AWS's AccountGateResult.Status)."""
+
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
 
 
 class InstanceStatus(_Vocabulary):

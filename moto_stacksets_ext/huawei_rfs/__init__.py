@@ -1,4 +1,5 @@
-"""Huawei Cloud RFS (Resource Formation Service) stack sets on the shared engine.
+"""Huawei Cloud RFS (Resource Formation Service) stack sets on the shared engine, and RFS stacks (the stacks behind
+stack instances, Terraform templates) and private hooks (Rego policies checked before stack deployments).
 
 Registered with the gateway by ``moto_stacksets_ext.plugin.register_clouds`` through ``FRONT_END``.
 Code written with ``huaweicloudsdkrfs.v1.RfsClient`` runs unmodified against it: in-process under

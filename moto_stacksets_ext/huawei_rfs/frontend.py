@@ -19,9 +19,9 @@ import uuid
 from ..engine.errors import EngineError
 from ..engine.model import StackSet
 from ..gateway import GatewayRequest, GatewayResponse, compile_patterns
-from . import identity, routes
+from . import identity, routes, stack_routes
 from .context import Call
-from .errors import API_NOT_FOUND, INTERNAL, NOT_FOUND, RfsError
+from .errors import API_NOT_FOUND, AUTHENTICATION_FAILED, INTERNAL, NOT_FOUND, RfsError
 from .naming import namespace_of
 from .params import Query, client_request_id, json_content_type, project_id
 
@@ -43,6 +43,8 @@ class RfsFrontEnd:
             return False
         parts = routes.segments(request.url)
         if routes.is_stack_set_path(parts) or tuple(parts[:2]) == routes.TEMPLATES_PREFIX:
+            return True
+        if stack_routes.claims(parts):
             return True
         if authorization.startswith("SDK-") or "X-Sdk-Date" in request.headers or "X-Project-Id" in request.headers:
             return True
@@ -68,7 +70,12 @@ class RfsFrontEnd:
             return _template_download(parts[2:])
         if tuple(parts) == routes.IAM_PROJECTS and request.method.upper() == "GET":
             return _iam_projects(request)
+        if stack_routes.is_download_path(parts):
+            return stack_routes.download(parts)
         found = routes.match(request.method.upper(), parts)
+        if found is None:
+            stack_match = stack_routes.match(request.method.upper(), parts)
+            found = None if stack_match is None else routes.Match(*stack_match)
         if found is None:
             raise RfsError(API_NOT_FOUND)
         auth = identity.authorization(request)
@@ -77,6 +84,8 @@ class RfsFrontEnd:
         project = project_id(request.headers)
         domain_id = identity.domain_id_for(auth.ak)
         region = identity.region_of(request, auth.ak, project)
+        if found.path.get("project_id", project) != project:
+            raise RfsError(AUTHENTICATION_FAILED, "The project id of the path is not the X-Project-Id of the request.")
         json_content_type(request.method, request.headers, request.body)
         call = Call(
             request=request,

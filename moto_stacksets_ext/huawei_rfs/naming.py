@@ -7,7 +7,7 @@ import uuid
 from .. import namespaces
 from ..engine import regions
 from ..engine.clock import clock
-from ..engine.execution import Executor, RecordingDeployer
+from ..engine.execution import Executor
 from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
@@ -25,7 +25,8 @@ regions.register(CLOUD, lambda home: KNOWN_REGIONS)
 
 
 class RfsNaming:
-    """RFS ids are UUIDs; there are no ARNs; a stack instance's stack is named after its stack set."""
+    """RFS ids are UUIDs; there are no ARNs; a stack instance's stack (a stack of the member domain, see
+    ``instance_stacks``) is named after its stack set."""
 
     def stack_set_id(self, name: str) -> str:
         return str(uuid.uuid4())
@@ -38,10 +39,12 @@ class RfsNaming:
 
 
 def _create(key: tuple[str, str, str]) -> StackSetNamespace:
+    from .instance_stacks import InstanceStackDeployer  # it reads the stacks, which pace by OPERATION_MODEL
+
     return StackSetNamespace(
         identity=key,
         naming=RfsNaming(),
-        executor=Executor(CLOUD, RecordingDeployer(), clock, outcomes),
+        executor=Executor(CLOUD, InstanceStackDeployer(), clock, outcomes),
         clock=clock,
         transition=_transition,
         max_in_flight=MAX_PARALLEL_OPERATIONS,

@@ -29,3 +29,6 @@ def server_client(server: ThreadedStackSetsServer) -> Iterator[Any]:
     control.reset()
     yield make_client(server.endpoint)
     control.reset()
+
+
+from .stack_support import clients  # noqa: E402,F401 - the stack tests' fixture (in-process and server mode)

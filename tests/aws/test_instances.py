@@ -172,7 +172,7 @@ def test_a_template_moto_rejects_fails_the_instance_with_motos_reason(cf: Any) -
     assert result["StatusReason"] == instance["StatusReason"]
     operation = cf.describe_stack_set_operation(StackSetName="baseline", OperationId=operation_id)["StackSetOperation"]
     assert operation["Status"] == "FAILED"
-    assert operation["StatusDetails"] == {"FailedStackInstancesCount": 1}
+    assert operation["StatusDetails"]["FailedStackInstancesCount"] == 1
     assert client_in(ACCOUNT_A).describe_stacks()["Stacks"] == []
 
 

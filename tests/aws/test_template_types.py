@@ -11,10 +11,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto.cloudformation import parsing
 
 from moto_stacksets_ext import install, installed, mock_stacksets, uninstall
-from moto_stacksets_ext.cloudformation import template_types
+from moto_stacksets_ext.cloudformation import schema_resources, template_types
 from moto_stacksets_ext.cloudformation.template_types import PluginModel
 
 from support import REGION
@@ -82,7 +83,7 @@ def registered() -> Iterator[None]:
     yield
     template_types.unregister(WIDGET)
     template_types.unregister("AWS::SNS::Topic")
-    template_types.set_fallback(None)
+    template_types.set_fallback(schema_resources.model_for)  # the plugin's own fallback
     made.clear()
 
 
@@ -150,7 +151,10 @@ def test_the_fallback_serves_only_what_nothing_else_serves(registered: None, cap
         cf.create_stack(StackName="gadgets", TemplateBody=_template("Example::Test::Gadget", WidgetName="g1"))
         cf.create_stack(StackName="topics", TemplateBody=_template("AWS::SNS::Topic"))
         cf.create_stack(StackName="widgets", TemplateBody=_template(WIDGET, WidgetName="w1"))
-        cf.create_stack(StackName="nothing", TemplateBody=_template("Example::Test::Nothing"))
+        # a type nothing serves (and no published schema knows) is CloudFormation's template format error
+        with pytest.raises(ClientError) as excinfo:
+            cf.create_stack(StackName="nothing", TemplateBody=_template("Example::Test::Nothing"))
+        assert "Unrecognized resource types: [Example::Test::Nothing]" in excinfo.value.response["Error"]["Message"]
         (gadget,) = cf.list_stack_resources(StackName="gadgets")["StackResourceSummaries"]
         assert (gadget["ResourceType"], gadget["PhysicalResourceId"]) == ("Example::Test::Gadget", "widget-g1")
     assert "AWS::SNS::Topic" not in asked and WIDGET not in asked

@@ -200,7 +200,7 @@ def library_hook(in_b: Any, second_answer: Any) -> tuple[list[tuple[str, dict[st
     token = in_b.register_type(Type="HOOK", TypeName=LIBRARY_TYPE, SchemaHandlerPackage="s3://artifacts/hook.zip")[
         "RegistrationToken"
     ]
-    in_b.get_waiter("type_registration_complete").wait(RegistrationToken=token)
+    in_b.get_waiter("type_registration_complete").wait(RegistrationToken=token, WaiterConfig={"Delay": 0})
     type_arn = str(in_b.describe_type_registration(RegistrationToken=token)["TypeArn"])
     configure(in_b, type_arn)
     return seen, type_arn

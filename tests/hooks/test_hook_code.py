@@ -201,6 +201,7 @@ def test_an_inline_hook_sees_the_documented_request_for_stacks_and_change_sets(c
     token = cf.register_type(Type="HOOK", TypeName="MyCompany::Testing::Inline", SchemaHandlerPackage="s3://b/k.zip")[
         "RegistrationToken"
     ]
+    cf.get_waiter("type_registration_complete").wait(RegistrationToken=token, WaiterConfig={"Delay": 0})
     type_arn = cf.describe_type_registration(RegistrationToken=token)["TypeArn"]
     hook_configuration = {
         "HookInvocationStatus": "ENABLED",

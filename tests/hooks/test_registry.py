@@ -104,8 +104,16 @@ def test_register_a_private_hook(cf: Any) -> None:
     token = cf.register_type(
         Type="HOOK", TypeName="MyCompany::Testing::MyTestHook", SchemaHandlerPackage="s3://bucket/hook.zip"
     )["RegistrationToken"]
+    # AWS's recorded sequence: the type is not found while registering, the first DescribeTypeRegistration
+    # answers IN_PROGRESS, and a waiter then finds it COMPLETE
+    with pytest.raises(ClientError) as excinfo:
+        cf.describe_type(Type="HOOK", TypeName="MyCompany::Testing::MyTestHook")
+    assert error_of(excinfo) == ("TypeNotFoundException", 404)
+    assert "Description" not in cf.describe_type_registration(RegistrationToken=token)
+    assert cf.describe_type_registration(RegistrationToken=token)["ProgressStatus"] == "COMPLETE"
     cf.get_waiter("type_registration_complete").wait(RegistrationToken=token)
     registration = cf.describe_type_registration(RegistrationToken=token)
+    assert registration["Description"] == "Deployment is currently in DEPLOY_STAGE of status COMPLETED"
     type_arn = f"arn:aws:cloudformation:{REGION}:{ADMIN}:type/hook/MyCompany-Testing-MyTestHook"
     assert registration["ProgressStatus"] == "COMPLETE"
     assert (registration["TypeArn"], registration["TypeVersionArn"]) == (type_arn, f"{type_arn}/00000001")
@@ -119,7 +127,10 @@ def test_register_a_private_hook(cf: Any) -> None:
     assert described["DefaultVersionId"] == "00000001"
     assert "ProvisioningType" not in described
     # A second registration adds a version; the default stays.
-    cf.register_type(Type="HOOK", TypeName="MyCompany::Testing::MyTestHook", SchemaHandlerPackage="s3://bucket/v2.zip")
+    second = cf.register_type(
+        Type="HOOK", TypeName="MyCompany::Testing::MyTestHook", SchemaHandlerPackage="s3://bucket/v2.zip"
+    )["RegistrationToken"]
+    cf.get_waiter("type_registration_complete").wait(RegistrationToken=second, WaiterConfig={"Delay": 0})
     assert cf.describe_type(Arn=type_arn, VersionId="00000002")["IsDefaultVersion"] is False
     with pytest.raises(ClientError) as excinfo:
         cf.deregister_type(Arn=type_arn)
@@ -189,7 +200,10 @@ def test_registry_errors(cf: Any) -> None:
 
 def test_list_types_and_deactivate(cf: Any) -> None:
     activate(cf)
-    cf.register_type(Type="HOOK", TypeName="MyCompany::Testing::MyTestHook", SchemaHandlerPackage="s3://b/k.zip")
+    token = cf.register_type(
+        Type="HOOK", TypeName="MyCompany::Testing::MyTestHook", SchemaHandlerPackage="s3://b/k.zip"
+    )["RegistrationToken"]
+    cf.get_waiter("type_registration_complete").wait(RegistrationToken=token, WaiterConfig={"Delay": 0})
     summaries = cf.list_types(Type="HOOK")["TypeSummaries"]
     assert [s["TypeName"] for s in summaries] == [ALIAS, "MyCompany::Testing::MyTestHook"]
     assert summaries[0]["OriginalTypeName"] == "AWS::Hooks::LambdaHook" and summaries[0]["IsActivated"] is True

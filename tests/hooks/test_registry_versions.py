@@ -44,7 +44,7 @@ def registration_progression() -> Iterator[None]:
 
 def register(cf: Any, kind: str = "MODULE", name: str = NAME, package: str = "s3://bucket/package.zip") -> str:
     token = cf.register_type(Type=kind, TypeName=name, SchemaHandlerPackage=package)["RegistrationToken"]
-    cf.get_waiter("type_registration_complete").wait(RegistrationToken=token)
+    cf.get_waiter("type_registration_complete").wait(RegistrationToken=token, WaiterConfig={"Delay": 0})
     return str(token)
 
 
@@ -173,7 +173,7 @@ def test_describe_type_fields_as_recorded(cf: Any) -> None:
         SchemaHandlerPackage="s3://b/r.zip",
         ExecutionRoleArn=role,
     )["RegistrationToken"]
-    cf.get_waiter("type_registration_complete").wait(RegistrationToken=token)
+    cf.get_waiter("type_registration_complete").wait(RegistrationToken=token, WaiterConfig={"Delay": 0})
     resource = cf.describe_type(Type="RESOURCE", TypeName="MyCompany::Testing::Thing")
     assert (resource["ExecutionRoleArn"], resource["ProvisioningType"]) == (role, "FULLY_MUTABLE")
     assert resource["SourceUrl"].startswith("https://")
@@ -226,6 +226,7 @@ def test_unreadable_package_fails_the_registration(cf: Any) -> None:
         token = cf.register_type(Type="HOOK", TypeName=HOOK, SchemaHandlerPackage=f"s3://hook-packages/{key}")[
             "RegistrationToken"
         ]
+        assert cf.describe_type_registration(RegistrationToken=token)["ProgressStatus"] == "IN_PROGRESS"
         registration = cf.describe_type_registration(RegistrationToken=token)
         assert registration["ProgressStatus"] == "FAILED"
         assert reason in registration["Description"]
@@ -274,7 +275,7 @@ def test_registry_in_server_mode(server_cf: Any) -> None:
     token = server_cf.register_type(Type="MODULE", TypeName=NAME, SchemaHandlerPackage="s3://bucket/p.zip")[
         "RegistrationToken"
     ]
-    server_cf.get_waiter("type_registration_complete").wait(RegistrationToken=token)
+    server_cf.get_waiter("type_registration_complete").wait(RegistrationToken=token, WaiterConfig={"Delay": 0})
     assert server_cf.list_type_registrations(Type="MODULE", TypeName=NAME)["RegistrationTokenList"] == []
     (version,) = server_cf.list_type_versions(Type="MODULE", TypeName=NAME)["TypeVersionSummaries"]
     server_cf.set_type_default_version(Arn=version["Arn"])

@@ -2,7 +2,8 @@
 
 Custom Hooks run the handler registered for their type name; ``AWS::Hooks::LambdaHook`` runs the
 function its configuration names in ``Properties.LambdaFunction`` (a Python callable registered for the
-ARN, else the moto Lambda function's own code). No code → ``None``: scripted outcomes and the default
+ARN, else the moto Lambda function's own code); ``AWS::Hooks::GuardHook`` evaluates its rules with cfn-guard
+(``guard``, when the engine is installed). No code → ``None``: scripted outcomes and the default
 (success) decide, as before.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from . import lambdas
+from . import guard, lambdas
 from .handlers import Callback, HookHandlerBook, LambdaContext, Runner, run
 from .model import RegistryType, TargetType, TypeConfiguration
 from .outcomes import HookOutcome
@@ -184,6 +185,11 @@ def decide_by_code(
     ``Callback`` (see ``handlers.run``), which a later call hands back as ``resume``."""
     properties = hook_properties(configuration)
     found = _runner(handlers, hook, properties)
+    if found is None and hook.original_type_name == guard.GUARD_HOOK:
+        stack_name = target.stack_name if target.target_type is not TargetType.RESOURCE else None
+        guard_runner = guard.runner(registry.account_id, registry.partition, stack_name)
+        if guard_runner is not None:
+            found = guard_runner, LambdaContext(hook.type_arn), False
     if found is None:
         return None
     runner, context, credentials = found

@@ -14,7 +14,7 @@ from typing import Any
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from . import packages, projects
-from .model import Annotation, HookResult, HookStatus, TargetType
+from .model import Annotation, HookCategory, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcome
 from .state import HookState, handler_book, outcome_book
 
@@ -52,7 +52,7 @@ def annotation(value: Annotation | Mapping[str, Any]) -> Annotation:
     return made
 
 
-def _enum(kind: type[HookStatus] | type[TargetType], value: Any, what: str) -> Any:
+def _enum(kind: type[HookStatus] | type[TargetType] | type[HookCategory], value: Any, what: str) -> Any:
     try:
         return kind(value)
     except ValueError as error:
@@ -117,6 +117,7 @@ def record_hook_result(
     original_type_name: str | None = None,
     type_version_id: str = "00000001",
     type_configuration_version_id: str | None = "00000001",
+    hook_category: str | HookCategory = HookCategory.CUSTOM,
     account: str = DEFAULT_ACCOUNT_ID,
     region: str = "us-east-1",
 ) -> HookResult:
@@ -136,6 +137,7 @@ def record_hook_result(
         resource_id=resource_id,
         action=action,
         annotations=[annotation(a) for a in annotations],
+        hook_category=_enum(HookCategory, hook_category, "hook_category"),
     )
 
 
@@ -155,6 +157,7 @@ _RESULT_FIELDS = (
     "original_type_name",
     "type_version_id",
     "type_configuration_version_id",
+    "hook_category",
     "account",
     "region",
 )
@@ -197,6 +200,7 @@ def result_json(result: HookResult) -> dict[str, Any]:
         "HookStatusReason": result.hook_status_reason,
         "InvokedAt": result.invoked_at.isoformat(),
         "HookExecutionTarget": result.hook_execution_target,
+        "HookCategory": result.hook_category.value,
         "ResourceType": result.resource_type,
         "ResourceId": result.resource_id,
         "Action": result.action,
@@ -282,10 +286,10 @@ class HooksControl:
     ) -> str:
         """Load a CloudFormation CLI Hook project (``.rpdk-config``, schema, ``src/`` handlers): register its
         handler and register the type with its schema in ``account`` and ``region`` (as ``cfn submit``).
-        Returns the type ARN. The registration follows ``cloudformation::type_registration``."""
+        Returns the type ARN. The registration is complete when this returns (``cfn submit`` waits for it)."""
         found = projects.read(directory)
         registry = hook_state(account, region).registry
-        registry.register(
+        registration = registry.register(
             kind="HOOK",
             type_name=found.type_name,
             schema_handler_package=f"s3://cloudformation-cli/{found.type_name.replace('::', '-').lower()}.zip",
@@ -293,6 +297,8 @@ class HooksControl:
             logging_config=None,
             document=packages.document("HOOK", found.type_name, found.schema),
         )
+        registration.finish()  # ``cfn submit`` waits for the registration to complete
+        registry.settle()
         handler_book().by_type[found.type_name] = found.hook
         return registry.type_arn("HOOK", found.type_name)
 

@@ -46,7 +46,8 @@ def resource_event(stack: Stack, logical_id: str, resource_type: str, status: st
 WARN_IGNORED = ". Failure was ignored under WARN mode."
 
 
-def _hook_reason(result: HookResult) -> str:
+def hook_reason(result: HookResult) -> str:
+    """A Hook event's HookStatusReason, as CloudFormation words it."""
     if result.status is HookStatus.HOOK_COMPLETE_SUCCEEDED:
         return f"Hook succeeded with message: {result.hook_status_reason}"
     reason = f"Hook failed with message: {result.hook_status_reason}"
@@ -62,7 +63,7 @@ def hook_event(stack: Stack, result: HookResult) -> Event:
         event = stack_event(stack, status, None)
     event.hook_type = result.type_name  # type: ignore[attr-defined]
     event.hook_status = result.status.value  # type: ignore[attr-defined]
-    event.hook_status_reason = _hook_reason(result)  # type: ignore[attr-defined]
+    event.hook_status_reason = hook_reason(result)  # type: ignore[attr-defined]
     event.hook_invocation_point = result.invocation_point  # type: ignore[attr-defined]
     event.hook_invocation_id = result.hook_result_id  # type: ignore[attr-defined]
     event.hook_failure_mode = result.failure_mode  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Running a moto Lambda function's own Python code in-process (no docker), for Lambda Hooks.
+"""Running a moto Lambda function's own Python code in-process (no docker), for Lambda Hooks and account gates.
 
 The function's deployment package (the zip moto stores) is unpacked once per code digest into a
 temporary directory; its ``Handler`` (``module.function``, modules in packages with dots) is imported
@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 _unpacked: dict[str, str] = {}
@@ -74,8 +75,18 @@ def _environment(variables: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def moto_function(function_arn: str) -> Callable[[dict[str, Any], Any], Any] | None:
-    """A runner for the moto Lambda function ``function_arn`` (Python runtimes), or None when there is none."""
+@dataclass(frozen=True)
+class MotoFunction:
+    """A moto Lambda function found by ARN: its ``runner`` when its code can run in-process, else why not."""
+
+    arn: str
+    runner: Callable[[dict[str, Any], Any], Any] | None
+    problem: str | None = None
+
+
+def find_function(function_arn: str) -> MotoFunction | None:
+    """The moto Lambda function ``function_arn`` (None when there is none): runnable when its runtime is
+    ``python*`` and it has a zip deployment package and a handler."""
     from moto.awslambda.models import lambda_backends
 
     parts = function_arn.split(":")
@@ -88,12 +99,20 @@ def moto_function(function_arn: str) -> Callable[[dict[str, Any], Any], Any] | N
         return None
     runtime = str(function.run_time or "")
     code = getattr(function, "code_bytes", b"")
-    if not runtime.startswith("python") or not code or not function.handler:
-        return None
+    if not runtime.startswith("python"):
+        return MotoFunction(function_arn, None, f"runtime {runtime or 'none'} cannot run in-process (python only)")
+    if not code or not function.handler:
+        return MotoFunction(function_arn, None, "it has no zip deployment package and handler to run in-process")
 
     def run(event: dict[str, Any], context: Any) -> Any:
         handler = _load(_unpack(code), str(function.handler))
         with _environment(dict(function.environment_vars or {})):
             return handler(event, context)
 
-    return run
+    return MotoFunction(function_arn, run)
+
+
+def moto_function(function_arn: str) -> Callable[[dict[str, Any], Any], Any] | None:
+    """A runner for the moto Lambda function ``function_arn`` (Python runtimes), or None when there is none."""
+    found = find_function(function_arn)
+    return found.runner if found is not None else None

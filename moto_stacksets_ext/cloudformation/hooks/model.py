@@ -25,6 +25,14 @@ class TargetType(str, Enum):
     CLOUD_CONTROL = "CLOUD_CONTROL"
 
 
+class HookCategory(str, Enum):
+    """ListHookResults' HookCategory: MANAGED (Hooks AWS manages), CUSTOM (every other Hook, including AWS
+    published Hooks a test activates)."""
+
+    MANAGED = "MANAGED"
+    CUSTOM = "CUSTOM"
+
+
 #: Default HookStatusReason of each status when a scripted outcome gives none.
 DEFAULT_REASONS = {
     HookStatus.HOOK_IN_PROGRESS: "Hook invocation is in progress",
@@ -68,6 +76,7 @@ class HookResult:
     action: str | None = None
     annotations: list[Annotation] = field(default_factory=list)
     invocation_point: str = "PRE_PROVISION"
+    hook_category: HookCategory = HookCategory.CUSTOM
 
 
 @dataclass

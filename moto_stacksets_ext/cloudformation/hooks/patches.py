@@ -24,7 +24,7 @@ from typing import Any
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 
 from ... import moto_internals
-from . import pacing
+from . import declared, pacing
 from .events import add_events, hook_events, insert_events, resource_event, stack_event
 from .exceptions import HookBlocked, failed_reason
 from .invocation import CHANGE_ACTIONS, Decision, Target
@@ -158,6 +158,16 @@ def _failed_names(blocked: Decision) -> str:
 
 
 def create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Stack:
+    try:
+        return _create_stack(original, self, *args, **kwargs)
+    except Exception as error:
+        name = kwargs.get("name", args[0] if args else None)
+        if hasattr(error, declared.FAILED_RESOURCE) and isinstance(name, str):
+            declared.undo_create(self, name)
+        raise
+
+
+def _create_stack(original: Callable[..., Stack], self: CloudFormationBackend, *args: Any, **kwargs: Any) -> Stack:
     state = _state(self)
     name = kwargs.get("name", args[0] if args else None)
     template = kwargs.get("template", args[1] if len(args) > 1 else None)
@@ -407,6 +417,7 @@ def patch() -> None:
     """Run Hooks in moto's CloudFormation backend. Idempotent; ``MotoContractError`` if a method moved."""
     if _wrapped:
         return
+    declared.register_all()
     for name in _WRAPPERS:
         _wrapped.append(moto_internals.wrap_method(moto_internals.CLOUDFORMATION_BACKEND_METHODS[name], _wrap(name)))
 

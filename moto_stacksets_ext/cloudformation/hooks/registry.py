@@ -426,6 +426,15 @@ class TypeRegistry:
         )
         return self.configuration_arn(found, alias)
 
+    def remove_configuration(self, ref: TypeRef, alias: str | None) -> None:
+        """Drop a configuration (a declared ``AWS::CloudFormation::HookTypeConfig`` being deleted)."""
+        try:
+            found, _ = self.find(ref)
+        except TypeNotFoundException:
+            return  # the type went first (deactivated or deregistered): its configuration with it
+        found.configurations.pop(alias or "default", None)
+        found.last_updated = clock.now()
+
     def describe_configurations(self, identifiers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         details: list[dict[str, Any]] = []
         for identifier in identifiers:

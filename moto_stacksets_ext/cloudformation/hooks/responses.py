@@ -77,6 +77,7 @@ def summary(result: HookResult, by_target: bool) -> dict[str, Any]:
         "TargetType": result.target_type.value,
         "TargetId": result.target_id,
         "TypeArn": result.type_arn,
+        "HookCategory": result.hook_category.value,
     }
     if not by_target:
         rendered["InvokedAt"] = result.invoked_at
@@ -86,7 +87,8 @@ def summary(result: HookResult, by_target: bool) -> dict[str, Any]:
 
 def detail(result: HookResult) -> dict[str, Any]:
     """GetHookResult's output: the summary fields, OriginalTypeName, Target (a resource) and Annotations."""
-    rendered = {k: v for k, v in summary(result, by_target=False).items() if k not in ("TargetType", "TargetId")}
+    omitted = ("TargetType", "TargetId", "HookCategory")  # not members of GetHookResult's output
+    rendered = {k: v for k, v in summary(result, by_target=False).items() if k not in omitted}
     rendered.pop("HookExecutionTarget")
     rendered["OriginalTypeName"] = result.original_type_name
     if result.resource_type and result.resource_id and result.action:
@@ -132,7 +134,11 @@ class HookResponses(CloudFormationResponse):
     def list_hook_results(self) -> ActionResult:
         values = self._hook_input()
         query = result_filter(
-            values.get("TargetType"), values.get("TargetId"), values.get("TypeArn"), values.get("Status")
+            values.get("TargetType"),
+            values.get("TargetId"),
+            values.get("TypeArn"),
+            values.get("Status"),
+            values.get("HookCategory"),
         )
         page = self.hooks.results.page(query, values.get("NextToken"))
         output: dict[str, Any] = {

@@ -2,8 +2,9 @@
 
 ListHookResults accepts four parameter combinations; each has its own ``SequencedList`` (all,
 by TypeArn, by TypeArn + Status, by TargetType + TargetId), so a page walks only matching results and
-costs O(log n + page) whatever else is stored. Results are listed newest first, 100 per page, with the
-project's one token mechanism (opaque, bound to the account, region and filters).
+costs O(log n + page) whatever else is stored. ``HookCategory`` (the model's newest filter) may be given
+alone (its own index) or with a CHANGE_SET target (the target's results, filtered). Results are listed
+newest first, 100 per page, with the project's one token mechanism (opaque, bound to the account, region and filters).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ...engine.errors import InvalidPageToken
 from ...engine.pagination import Page, SequencedList, TokenCodec, paginate
 from ..exceptions import ValidationError
 from .exceptions import HookResultNotFound
-from .model import HookResult, HookStatus, TargetType
+from .model import HookCategory, HookResult, HookStatus, TargetType
 
 #: ListHookResults has no MaxResults: every page holds up to this many results.
 PAGE_SIZE = 100
@@ -32,6 +33,7 @@ class ResultFilter:
     status: HookStatus | None = None
     target_type: TargetType | None = None
     target_id: str | None = None
+    hook_category: HookCategory | None = None
 
     @property
     def by_target(self) -> bool:
@@ -39,7 +41,11 @@ class ResultFilter:
 
 
 def result_filter(
-    target_type: str | None, target_id: str | None, type_arn: str | None, status: str | None
+    target_type: str | None,
+    target_id: str | None,
+    type_arn: str | None,
+    status: str | None,
+    hook_category: str | None = None,
 ) -> ResultFilter:
     """The filter of a ListHookResults request, or the ``ValidationError`` naming the broken rule."""
     if target_type is not None and target_id is None:
@@ -57,11 +63,18 @@ def result_filter(
         raise ValidationError(
             f"TargetType {target_type} is not supported as a filter: only CHANGE_SET and CLOUD_CONTROL are supported"
         )
+    if hook_category is not None and (type_arn is not None or status is not None):
+        raise ValidationError("HookCategory cannot be combined with TypeArn or Status")
+    if hook_category is not None and target_type is not None and target_type != TargetType.CHANGE_SET.value:
+        raise ValidationError(
+            f"HookCategory can only be used alone or with a CHANGE_SET target, not with TargetType {target_type}"
+        )
     return ResultFilter(
         type_arn=type_arn,
         status=HookStatus(status) if status is not None else None,
         target_type=TargetType(target_type) if target_type is not None else None,
         target_id=target_id,
+        hook_category=HookCategory(hook_category) if hook_category is not None else None,
     )
 
 
@@ -77,6 +90,7 @@ class HookResultStore:
         self._by_type: dict[str, SequencedList[HookResult]] = {}
         self._by_type_status: dict[tuple[str, HookStatus], SequencedList[HookResult]] = {}
         self._by_target: dict[tuple[TargetType, str], SequencedList[HookResult]] = {}
+        self._by_category: dict[HookCategory, SequencedList[HookResult]] = {}
 
     def next_seq(self) -> int:
         return next(self._seq)
@@ -91,6 +105,7 @@ class HookResultStore:
         self._by_type.setdefault(result.type_arn, SequencedList()).append(result)
         self._by_type_status.setdefault((result.type_arn, result.status), SequencedList()).append(result)
         self._by_target.setdefault((result.target_type, result.target_id), SequencedList()).append(result)
+        self._by_category.setdefault(result.hook_category, SequencedList()).append(result)
         return result
 
     def __len__(self) -> int:
@@ -117,6 +132,8 @@ class HookResultStore:
             return self._by_type_status.get((query.type_arn, query.status), empty)
         if query.type_arn is not None:
             return self._by_type.get(query.type_arn, empty)
+        if query.hook_category is not None:
+            return self._by_category.get(query.hook_category, empty)
         return self._all
 
     def page(self, query: ResultFilter, token: str | None) -> Page[HookResult]:
@@ -135,8 +152,22 @@ class HookResultStore:
             "status": query.status.value if query.status is not None else None,
             "target_type": query.target_type.value if query.target_type is not None else None,
             "target_id": query.target_id,
+            "hook_category": query.hook_category.value if query.hook_category is not None else None,
         }
+        category = query.hook_category
+
+        def wanted(result: HookResult) -> bool:
+            return category is None or result.hook_category is category
+
         try:
-            return paginate(source, codec=self._codec, binding=binding, token=token, limit=PAGE_SIZE, newest_first=True)
+            return paginate(
+                source,
+                codec=self._codec,
+                binding=binding,
+                token=token,
+                limit=PAGE_SIZE,
+                newest_first=True,
+                predicate=wanted,
+            )
         except InvalidPageToken as error:
             raise ValidationError(error.message) from error

@@ -9,7 +9,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from ...engine.clock import clock
 from .handlers import HookHandlerBook
 from .invocation import Decision, Target, commit, invoke
-from .model import DEFAULT_REASONS, Annotation, HookResult, HookStatus, TargetType
+from .model import DEFAULT_REASONS, Annotation, HookCategory, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcomeBook
 from .pacing import HookRun
 from .registry import TypeRegistry
@@ -68,6 +68,7 @@ class HookState:
         resource_id: str | None = None,
         action: str | None = None,
         annotations: Sequence[Annotation] = (),
+        hook_category: HookCategory = HookCategory.CUSTOM,
     ) -> HookResult:
         """Store a Hook result directly (for code that only reads results)."""
         if failure_mode not in ("FAIL", "WARN"):
@@ -100,5 +101,6 @@ class HookState:
             resource_id=resource_id,
             action=action,
             annotations=list(annotations),
+            hook_category=hook_category,
         )
         return self.results.add(result)

@@ -1,0 +1,161 @@
+"""The stacks behind RFS stack instances: stacks of the member domain, read with the member's own credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
+    CreateStackInstanceRequest,
+    CreateStackInstanceRequestBody,
+    CreateStackRequest,
+    CreateStackRequestBody,
+    DeleteStackInstanceRequest,
+    DeleteStackInstanceRequestBody,
+    DeploymentTargets,
+    GetStackMetadataRequest,
+    ListStackOutputsRequest,
+    ListStackResourcesRequest,
+    ListStacksRequest,
+    ShowStackInstanceRequest,
+    UpdateStackInstancesRequest,
+    UpdateStackInstancesRequestBody,
+    VarOverridesPrimitiveTypeHolderVarOverrides,
+)
+
+from moto_stacksets_ext import control, mock_stacksets
+from moto_stacksets_ext.huawei_rfs import domain_id_for
+from moto_stacksets_ext.server import ThreadedStackSetsServer
+
+from rfs_support import OTHER_REGION, REGION, create_set, crid, make_client
+
+MEMBER_AK = "AK_MEMBER_RFS"
+MEMBER = domain_id_for(MEMBER_AK)
+TEMPLATE = """
+variable "env" {
+  default = "dev"
+}
+
+resource "huaweicloud_vpc" "vpc" {
+  name = "vpc-${var.env}"
+  cidr = "10.0.0.0/16"
+}
+
+output "vpc_id" {
+  value = huaweicloud_vpc.vpc.id
+}
+
+output "env" {
+  value = var.env
+}
+"""
+
+
+@pytest.fixture(params=["in-process", "server"])
+def endpoint(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.param == "in-process":
+        with mock_stacksets():
+            yield None
+        return
+    server: ThreadedStackSetsServer = request.getfixturevalue("server")
+    control.reset()
+    yield server.endpoint
+    control.reset()
+
+
+def instance(admin: Any, region: str = REGION) -> Any:
+    return admin.show_stack_instance(
+        ShowStackInstanceRequest(
+            client_request_id=crid(), stack_set_name="net", stack_instance_addr=f"{region}/{MEMBER}"
+        )
+    )
+
+
+def test_an_instance_stack_is_read_by_the_member_domain(endpoint: str | None) -> None:
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
+    admin.create_stack_instance(
+        CreateStackInstanceRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=CreateStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
+        )
+    )
+    shown = instance(admin)
+    assert shown.status == "OPERATION_COMPLETE" and shown.stack_name == "net" and len(shown.stack_id) == 36
+    stacks = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
+    assert [(s.stack_name, s.stack_id, s.status) for s in stacks] == [("net", shown.stack_id, "DEPLOYMENT_COMPLETE")]
+    assert admin.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []  # not the admin's stack
+    resources = member.list_stack_resources(ListStackResourcesRequest(client_request_id=crid(), stack_name="net"))
+    [vpc] = resources.stack_resources
+    assert (vpc.logical_resource_type, vpc.physical_resource_name) == ("huaweicloud_vpc", "vpc-prod")
+    outputs = member.list_stack_outputs(ListStackOutputsRequest(client_request_id=crid(), stack_name="net")).outputs
+    assert {o.name: o.value for o in outputs} == {"vpc_id": vpc.physical_resource_id, "env": "prod"}
+
+    overrides = VarOverridesPrimitiveTypeHolderVarOverrides(vars_body='env = "staging"')
+    admin.update_stack_instances(
+        UpdateStackInstancesRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=UpdateStackInstancesRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER]), var_overrides=overrides
+            ),
+        )
+    )
+    outputs = member.list_stack_outputs(ListStackOutputsRequest(client_request_id=crid(), stack_name="net")).outputs
+    assert {o.name: o.value for o in outputs} == {"vpc_id": vpc.physical_resource_id, "env": "staging"}
+
+    admin.delete_stack_instance(
+        DeleteStackInstanceRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=DeleteStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
+        )
+    )
+    assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
+
+
+def test_a_member_stack_of_the_same_name_fails_the_instance(endpoint: str | None) -> None:
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    own = member.create_stack(
+        CreateStackRequest(client_request_id=crid(), body=CreateStackRequestBody(stack_name="net"))
+    ).stack_id
+    create_set(admin, "net", template_body=TEMPLATE)
+    admin.create_stack_instance(
+        CreateStackInstanceRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=CreateStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION, OTHER_REGION], domain_ids=[MEMBER])
+            ),
+        )
+    )
+    failed = instance(admin)
+    assert failed.status == "OPERATION_FAILED" and "already exists" in failed.status_message
+    meta = member.get_stack_metadata(GetStackMetadataRequest(client_request_id=crid(), stack_name="net"))
+    assert (meta.stack_id, meta.status) == (own, "CREATION_COMPLETE")  # the member's own stack is untouched
+
+
+def test_an_unreadable_template_fails_the_instance_with_the_parsers_message(endpoint: str | None) -> None:
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    create_set(admin, "net", template_body='resource "huaweicloud_vpc" {')
+    admin.create_stack_instance(
+        CreateStackInstanceRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=CreateStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
+        )
+    )
+    failed = instance(admin)
+    assert failed.status == "OPERATION_FAILED" and "cannot be deployed" in failed.status_message
+    assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
