@@ -13,9 +13,9 @@ with an XML error of its query protocol, and so does the plugin:
   when the scope names the wrong region.
 
 In server mode a request carries no host that names CloudFormation, so the plugin recognises one by its
-query-protocol parameters (``Version=2010-05-15`` and an ``Action`` that is one of CloudFormation's
-operations, in the form body or, on ``/``, the query string) when no SigV4 credential scope names a
-service. Such a request has no usable signature, and AWS refuses it before any action runs:
+query-protocol parameters (an ``Action`` that is one of CloudFormation's operations, with
+``Version=2010-05-15`` or no ``Version``, in the form body or, on ``/``, the query string) when no SigV4
+credential scope names a service. Such a request has no usable signature, and AWS refuses it before any action runs:
 
 - no ``Authorization`` header (and no pre-signed ``X-Amz-Credential``): ``MissingAuthenticationToken``,
   403, "Request is missing Authentication Token";
