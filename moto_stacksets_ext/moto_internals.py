@@ -397,9 +397,8 @@ def parsed_resources(resource_map: Any) -> dict[str, Any]:
 def restore_template(resource_map: Any, template: dict[str, Any]) -> None:
     """Make moto's ``ResourceMap`` diff the next update against ``template`` again (``_template`` and
     ``_resource_json_map``, which moto's update replaced): a rolled-back update's template."""
-    for name in ("_template", "_resource_json_map"):
-        if not isinstance(getattr(resource_map, name, None), dict):
-            raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "is no longer a dict")
+    for name in RESOURCE_MAP_ATTRIBUTES:
+        _resource_map_attribute(resource_map, name)
     resource_map._template = template
     resource_map._resource_json_map = template.get("Resources", {})
 
@@ -408,7 +407,10 @@ def restore_template(resource_map: Any, template: dict[str, Any]) -> None:
 def _resource_map_attribute(resources_map: Any, name: str) -> Any:
     if name not in RESOURCE_MAP_ATTRIBUTES or not hasattr(resources_map, name):
         raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "does not exist")
-    return getattr(resources_map, name)
+    found = getattr(resources_map, name)
+    if not isinstance(found, dict):
+        raise _fail(f"moto.cloudformation.parsing.ResourceMap.{name}", "is no longer a dict")
+    return found
 
 
 def resource_map_template(resources_map: Any) -> dict[str, Any]:
