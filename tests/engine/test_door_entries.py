@@ -1,16 +1,27 @@
 """Every public method of the engine's namespace, and of the Hook type registry, enters through the door
-(``door.entry``: the engine lock, then the clock's due steps), so no caller has to remember to catch up."""
+(``door.entry``: the engine lock, then the clock's due steps), so no caller has to remember to catch up; the
+namespace's parts (store, reads, admission, automatic deployments) are reachable only through it."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import threading
+from pathlib import Path
 
 import pytest
 
+import moto_stacksets_ext
+from moto_stacksets_ext.cloudformation.hooks import packages
 from moto_stacksets_ext.cloudformation.hooks.registry import TypeRegistry
 from moto_stacksets_ext.engine import door
+from moto_stacksets_ext.engine.admission import Admission
+from moto_stacksets_ext.engine.automatic import AutomaticDeployments
+from moto_stacksets_ext.engine.execution import Executor
+from moto_stacksets_ext.engine.reads import Reads
+from moto_stacksets_ext.engine.scheduler import Scheduler
 from moto_stacksets_ext.engine.stacksets import StackSetNamespace
+from moto_stacksets_ext.engine.store import StackSetStore
 
 _ENTER = door.entry(lambda self: None).__code__  # the code every door entry runs
 
@@ -54,3 +65,72 @@ def test_the_hook_registry_catches_up_through_the_door() -> None:
     assert list(registry.types()) == []
     assert caught_up == [True]  # before reading, with the engine lock held
     assert not _lock_held_here()
+
+
+#: The namespace's parts: the engine's own, behind the namespace's door.
+PARTS = {
+    "store": StackSetStore,
+    "reads": Reads,
+    "admission": Admission,
+    "automatic": AutomaticDeployments,
+    "scheduler": Scheduler,
+}
+PACKAGE = Path(moto_stacksets_ext.__file__).parent
+
+
+def _engine_modules_imported(path: Path) -> set[str]:
+    """The ``engine`` modules a file imports, by their last name (``engine.store`` -> ``store``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module == "engine" or module.endswith(".engine"):
+                found.update(alias.name for alias in node.names)
+            elif module.startswith("engine.") or ".engine." in module:
+                found.add(module.rsplit(".", 1)[1])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.rsplit(".", 1)[1] for alias in node.names if ".engine." in alias.name)
+    return found
+
+
+def test_no_module_outside_the_engine_imports_the_namespace_parts() -> None:
+    outside = [path for path in PACKAGE.rglob("*.py") if "engine" not in path.relative_to(PACKAGE).parts]
+    assert len(outside) > 50  # the walk sees the package
+    reaching = {
+        str(path.relative_to(PACKAGE)): sorted(_engine_modules_imported(path) & set(PARTS))
+        for path in outside
+        if _engine_modules_imported(path) & set(PARTS)
+    }
+    assert reaching == {}
+
+
+def test_the_check_sees_an_import_of_a_part(tmp_path: Path) -> None:
+    module = tmp_path / "front_end.py"
+    module.write_text("from ..engine.store import StackSetStore\nfrom ..engine import reads, clock\n", encoding="utf-8")
+    assert _engine_modules_imported(module) & set(PARTS) == {"store", "reads"}
+
+
+def test_the_namespace_exposes_no_part(ns: StackSetNamespace) -> None:
+    parts = (*PARTS.values(), Executor)
+    public = {name: value for name, value in vars(ns).items() if not name.startswith("_")}
+    assert public == {"identity": ns.identity}
+    held = [type(value) for value in vars(ns).values() if isinstance(value, parts)]
+    assert set(held) >= set(PARTS.values())  # it holds every part, privately
+
+
+def test_a_registry_read_after_a_registration_completed_sees_its_version() -> None:
+    """A registration completing outside the registry (a caller that waits for it, the state manager's
+    progression) is installed by the registry's next call: no caller catches the registry up."""
+    registry = TypeRegistry("111111111111", "us-east-1")
+    name = "Acme::Checks::Hook"
+    registration = registry.register(
+        kind="HOOK",
+        type_name=name,
+        schema_handler_package="s3://acme/hook.zip",
+        execution_role_arn=None,
+        logging_config=None,
+        document=packages.document("HOOK", name, packages.init_schema("HOOK", name)),
+    )
+    assert list(registry.types()) == []  # IN_PROGRESS: no version yet
+    registration.finish()
+    assert [(found.type_name, list(found.versions)) for found in registry.types()] == [(name, ["00000001"])]

@@ -297,8 +297,7 @@ class HooksControl:
             logging_config=None,
             document=packages.document("HOOK", found.type_name, found.schema),
         )
-        registration.finish()  # ``cfn submit`` waits for the registration to complete
-        registry.catch_up()
+        registration.finish()  # ``cfn submit`` waits for it; the registry installs the version at its next call
         handler_book().by_type[found.type_name] = found.hook
         return registry.type_arn("HOOK", found.type_name)
 

@@ -365,8 +365,7 @@ class HookVersion(_Declared):
             logging_config=self.properties.get("LoggingConfig"),
         )
         # CloudFormation waits for the registration to end: a stack call is synchronous here.
-        registration.status = "COMPLETE"
-        registry.catch_up()
+        registration.finish()  # the registry installs the version at its next call (its door)
         if registration.progress == "FAILED":
             raise CFNRegistryException(registration.failure or "Registration failed")
         self.arn = registration.version_arn
