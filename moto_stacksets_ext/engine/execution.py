@@ -62,6 +62,7 @@ from .model import (
 from .outcomes import DriftedResource, Outcome, OutcomeBook, OutcomeKind
 from .parameters import resolve_parameters
 from .progress import refresh
+from .regions import deployment_order
 from .runs import DeployKind, Execution, RegionRun, Waiting
 from .stages import RoleTarget
 
@@ -213,10 +214,8 @@ class Executor:
         by_region: dict[str, list[tuple[str, str]]] = {}
         for key in keys:
             by_region.setdefault(key[1], []).append(key)
-        ordered = [r for r in operation.operation_preferences.region_order if r in by_region]
-        ordered += [r for r in by_region if r not in ordered]
         seq = 0
-        for region in ordered:
+        for region in deployment_order(by_region, operation.operation_preferences.region_order):
             for key in by_region[region]:
                 seq += 1
                 operation.add_result(TargetResult(seq, key[0], region, ou_of(key)))

@@ -107,3 +107,14 @@ def test_tokens_are_bound_to_their_listing_and_refused_when_tampered(ns: StackSe
         listed("ACTIVE", page.next_token)  # another filter: another binding
     with pytest.raises(InvalidPageToken):
         listed(None, page.next_token[:-2] + "xx")
+
+
+def test_region_order_is_one_engine_rule(ns: StackSetNamespace) -> None:
+    """Regions ``region_order`` lists go first, in its order (a repeat once, a region without targets left
+    out), the others after them in the order their targets came; every cloud's preference comes here."""
+    ns.create_stack_set(spec())
+    targets = [Target(ACCOUNTS[0], region) for region in ("r-1", "r-2", "r-3", "r-4")]
+    preferences = Preferences(region_order=["r-3", "r-9", "r-1", "r-3"])
+    operation = ns.create_instances("base", targets, None, OperationRequest(preferences=preferences))
+    assert [r.region for r in operation.results] == ["r-3", "r-1", "r-2", "r-4"]
+    assert operation.status is OperationStatus.SUCCEEDED
