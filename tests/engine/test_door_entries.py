@@ -7,12 +7,15 @@ from __future__ import annotations
 import ast
 import inspect
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from moto.moto_api import state_manager
 
 import moto_stacksets_ext
-from moto_stacksets_ext.cloudformation.hooks import packages
+from moto_stacksets_ext.cloudformation.hooks import packages, registrations
+from moto_stacksets_ext.cloudformation.hooks.registrations import Registration
 from moto_stacksets_ext.cloudformation.hooks.registry import TypeRegistry
 from moto_stacksets_ext.engine import door
 from moto_stacksets_ext.engine.admission import Admission
@@ -118,9 +121,30 @@ def test_the_namespace_exposes_no_part(ns: StackSetNamespace) -> None:
     assert set(held) >= set(PARTS.values())  # it holds every part, privately
 
 
-def test_a_registry_read_after_a_registration_completed_sees_its_version() -> None:
-    """A registration completing outside the registry (a caller that waits for it, the state manager's
-    progression) is installed by the registry's next call: no caller catches the registry up."""
+def _finish(registration: Registration) -> None:
+    registration.finish()  # a caller that waits for it (``cfn submit``, a HookVersion in a template)
+
+
+def _two_manual_steps(registration: Registration) -> None:
+    registration.advance()  # AWS's recorded sequence (manual, times 2): the state manager's clock moves
+    registration.advance()
+
+
+@pytest.fixture
+def recorded_sequence() -> Iterator[None]:
+    """Registrations follow AWS's recorded sequence, whatever an earlier test set."""
+    state_manager.set_transition(registrations.MODEL_NAME, registrations.DEFAULT_TRANSITION)
+    yield
+    state_manager.unset_transition(registrations.MODEL_NAME)
+
+
+@pytest.mark.usefixtures("recorded_sequence")
+@pytest.mark.parametrize("complete", [_finish, _two_manual_steps], ids=["finished", "progressed"])
+def test_a_registry_read_after_a_registration_completed_sees_its_version(
+    complete: Callable[[Registration], None],
+) -> None:
+    """A registration completing outside the registry is installed by the registry's next call, through its
+    door: no caller catches the registry up."""
     registry = TypeRegistry("111111111111", "us-east-1")
     name = "Acme::Checks::Hook"
     registration = registry.register(
@@ -132,5 +156,5 @@ def test_a_registry_read_after_a_registration_completed_sees_its_version() -> No
         document=packages.document("HOOK", name, packages.init_schema("HOOK", name)),
     )
     assert list(registry.types()) == []  # IN_PROGRESS: no version yet
-    registration.finish()
+    complete(registration)
     assert [(found.type_name, list(found.versions)) for found in registry.types()] == [(name, ["00000001"])]
