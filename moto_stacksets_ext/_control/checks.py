@@ -21,7 +21,6 @@ Every message is one line; a value close to a valid one names it ("did you mean 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -82,13 +81,16 @@ def account(call: str, value: Any, in_cloud: str | None) -> str | None:
 
 
 def _account_cloud(value: str, names: list[str]) -> str:
-    """The cloud whose account ids ``value`` looks most like: digits of the nearest length (AWS 12, Alibaba
-    16), hexadecimal letters Huawei's."""
-    if "huawei" in names and (re.search(r"[a-fA-F]", value) or len(value) >= 24 or names == ["huawei"]):
-        return "huawei"
-    lengths = {"aws": 12, "alibaba": 16}
-    candidates = [name for name in names if name in lengths] or names
-    return min(candidates, key=lambda name: abs(lengths.get(name, 32) - len(value)))
+    """The cloud whose account ids ``value`` looks most like, by its record's ``account_example``: the most of
+    ``value``'s characters among the example's (any case), then the nearest length, then the longer ids (a
+    value with hexadecimal letters is Huawei's; digits are AWS's or Alibaba's by their number)."""
+
+    def likeness(name: str) -> tuple[int, int, int]:
+        example = _clouds.get(name).account_example
+        alphabet = set(example.lower())
+        return sum(ch in alphabet for ch in value.lower()), -abs(len(example) - len(value)), len(example)
+
+    return max(names, key=likeness)
 
 
 def region(call: str, value: Any, in_cloud: str | None) -> str | None:

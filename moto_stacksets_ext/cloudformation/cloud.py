@@ -55,6 +55,7 @@ CLOUD_RECORD = register(
         operation_model=OPERATION_MODEL,
         account_pattern=re.compile(r"\d{12}"),
         account_description="12 digits, e.g. '111111111111'",
+        account_example="123456789012",
         regions=every_region,
         namespace=namespace,
         namespaces=namespaces,
