@@ -13,7 +13,7 @@ import importlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,6 +64,9 @@ class Cloud:
     provider_domains: str | None = None
     #: Run after a state file loaded stack sets into one of its namespaces (AWS: the moto stacks).
     restored: Callable[[Sequence[StackSet]], None] | None = None
+    #: The front-end's own types a state file holds (its stack sets' ``provider_properties``), by type tag: the
+    #: tags are part of the file format (``_state.codec``), never change one.
+    persisted_types: Mapping[str, type] = field(default_factory=dict)
     #: Checks the cloud's environment variables when the server starts: a ``ValueError`` naming a malformed one
     #: stops the server (Huawei: ``MOTO_STACKSETS_HUAWEI_PROJECTS``).
     check_environment: Callable[[], None] | None = None

@@ -9,7 +9,7 @@ from .._state import namespaces
 from . import resource_types  # noqa: F401 - registers the stack-group resource types with the stack runner
 from .deployer import restore_stacks
 from .frontend import FRONT_END
-from .naming import CLOUD, OPERATION_MODEL, known_regions, namespace
+from .naming import CLOUD, OPERATION_MODEL, RosStackGroupProperties, known_regions, namespace
 
 CLOUD_RECORD = register(
     Cloud(
@@ -25,5 +25,6 @@ CLOUD_RECORD = register(
         unserved_hosts=re.compile(r"https?://(?!ros\.)[^/]*\.aliyuncs\.com(:\d+)?(/.*)?$"),
         provider_domains=r"aliyuncs\.com",
         restored=lambda stack_sets: restore_stacks(list(stack_sets)),
+        persisted_types={"RosStackGroupProperties": RosStackGroupProperties},
     )
 )

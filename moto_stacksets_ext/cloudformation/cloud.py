@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from .._clouds import Cloud, register
 from ..engine.model import StackSet
 from ..engine.stacksets import StackSetNamespace
+from .execution_roles import AwsStackSetProperties
 from .models import OPERATION_MODEL, stacksets_backends
 from .stacks import restore_stacks
 
@@ -62,5 +63,6 @@ CLOUD_RECORD = register(
         created_on_read=True,
         has_home=has_home,
         restored=restored,
+        persisted_types={"AwsStackSetProperties": AwsStackSetProperties},
     )
 )

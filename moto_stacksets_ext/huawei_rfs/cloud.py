@@ -10,6 +10,7 @@ from .frontend import FRONT_END
 from .identity import KNOWN_REGIONS, check_environment
 from .names import CLOUD, OPERATION_MODEL
 from .naming import namespace_of
+from .state import RfsStackSetProperties, VarsUriOverride
 
 CLOUD_RECORD = register(
     Cloud(
@@ -25,5 +26,6 @@ CLOUD_RECORD = register(
         unserved_hosts=re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.(com|eu)(:\d+)?(/.*)?$"),
         provider_domains=r"myhuaweicloud\.(com|eu)",
         check_environment=check_environment,
+        persisted_types={"RfsStackSetProperties": RfsStackSetProperties, "VarsUriOverride": VarsUriOverride},
     )
 )
