@@ -35,10 +35,10 @@
 
 ``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "stack", "action",
 "reason", "times", "consumed", "resources"}`` (``stack``: a stack API's stack, as ``control.fail(stack=...)``);
-``resources`` (DRIFT only, ``null``: every resource MODIFIED) is a list of
-``{"logical_resource_id", "status", "property_differences": [{"property_path", "expected_value",
-"actual_value", "difference_type"}]}`` (``status`` defaults to MODIFIED), as ``control.drift(resources=...)``.
-Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
+``resources`` (DRIFT only, ``null``: every resource MODIFIED) is an object of logical resource id to
+``{"status", "property_differences": [{"property_path", "expected_value", "actual_value",
+"difference_type"}]}`` (``status`` defaults to MODIFIED), as ``control.drift(resources=...)``. Every object
+is written and read by ``codec``. Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
 
 CloudFormation Hooks (see ``docs/hooks.md``):
 

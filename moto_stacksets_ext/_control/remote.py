@@ -4,7 +4,8 @@ Under ``TEST_SERVER_MODE=true`` the state a test scripts (outcomes, progressions
 the record of calls) lives in the ``moto-stacksets-server`` at ``TEST_SERVER_MODE_ENDPOINT``, not in the
 test's process. While a ``mock_stacksets`` runs there, ``StackSetsControl`` hands each call to
 ``RemoteControl``, which sends it to ``/moto-api/stacksets/...`` (plain ``http.client``) and turns the
-answer back into the objects the in-process call returns (``Outcome``, ``HookOutcome``, ``HookResult``,
+answer back (through the control codec, ``_control.codec``, as the server wrote it) into the objects the
+in-process call returns (``Outcome``, ``HookOutcome``, ``HookResult``,
 ``Operation``, ``Call``, ``datetime``...). A refusal of the server (400) is the ``ControlArgumentError``
 the in-process call raises; a server that does not answer is ``RemoteControlError``.
 
