@@ -13,7 +13,7 @@ import importlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,6 +41,9 @@ class Cloud:
     #: What its account ids look like, and how the control API's messages describe them.
     account_pattern: re.Pattern[str]
     account_description: str
+    #: A typical account id, every kind of character its ids use: an account value matching no cloud's pattern
+    #: is described by the cloud whose example it looks most like (its characters, then its length).
+    account_example: str
     #: Every region of the cloud (what the control API accepts).
     regions: Callable[[], Iterable[str]]
     #: The namespace of (account, region), created on first use; ``KeyError`` for a region that has none.
@@ -61,6 +64,12 @@ class Cloud:
     provider_domains: str | None = None
     #: Run after a state file loaded stack sets into one of its namespaces (AWS: the moto stacks).
     restored: Callable[[Sequence[StackSet]], None] | None = None
+    #: The front-end's own types a state file holds (its stack sets' ``provider_properties``), by type tag: the
+    #: tags are part of the file format (``_state.codec``), never change one.
+    persisted_types: Mapping[str, type] = field(default_factory=dict)
+    #: Checks the cloud's environment variables when the server starts: a ``ValueError`` naming a malformed one
+    #: stops the server (Huawei: ``MOTO_STACKSETS_HUAWEI_PROJECTS``).
+    check_environment: Callable[[], None] | None = None
 
     @property
     def shown_as(self) -> str:
@@ -145,6 +154,14 @@ def get(name: str) -> Cloud:
 def front_ends() -> list[CloudFrontEnd]:
     """The front-ends of the clouds the gateway serves."""
     return [cloud.front_end for cloud in clouds() if cloud.front_end is not None]
+
+
+def check_environments() -> None:
+    """Run every cloud's ``check_environment`` (the server, at start): a ``ValueError`` names a malformed
+    environment variable."""
+    for cloud in clouds():
+        if cloud.check_environment is not None:
+            cloud.check_environment()
 
 
 def every_namespace() -> list[StackSetNamespace]:

@@ -26,6 +26,7 @@ from ._state import namespaces
 from .cloudformation import gates
 from .cloudformation.gates import GateFunction
 from .cloudformation.hooks import control as hook_control
+from .cloudformation.stacks import role_checks
 from .engine import door
 from .engine.clock import clock
 from .engine.model import DifferenceType, Operation, PropertyDifference, ResourceDriftStatus, TargetResult
@@ -382,7 +383,7 @@ class StackSetsControl:
         """SELF_MANAGED deployments check moto IAM for the administration and execution roles."""
         if (remote := _remote()) is not None:
             return remote.strict_roles
-        return namespaces.settings().strict_roles
+        return role_checks().strict
 
     @strict_roles.setter
     def strict_roles(self, value: bool) -> None:
@@ -390,7 +391,7 @@ class StackSetsControl:
         if (remote := _remote()) is not None:
             remote.strict_roles = bool(value)
             return
-        namespaces.settings().strict_roles = bool(value)
+        role_checks().strict = bool(value)
 
     # -- CloudFormation Hooks ---------------------------------------------------------------------------
     _hooks = hook_control.HooksControl()

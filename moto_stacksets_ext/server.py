@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._clouds import check_environments
 from ._control import api as control_api
 from ._control import live_view
 from ._state import persistence
@@ -54,9 +55,7 @@ class ThreadedStackSetsServer:
     def start(self) -> None:
         from werkzeug.serving import make_server
 
-        from .huawei_rfs.identity import check_environment
-
-        check_environment()  # a malformed MOTO_STACKSETS_HUAWEI_PROJECTS stops the server at start
+        check_environments()  # a malformed environment variable of a cloud stops the server at start
 
         self._server = make_server(self._host, self._port, create_app(), threaded=True, request_handler=_handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -120,11 +119,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     from werkzeug.serving import make_server
 
-    from .huawei_rfs.identity import ProjectTableError, check_environment
-
     try:
-        check_environment()
-    except ProjectTableError as error:
+        check_environments()
+    except ValueError as error:
         print(f"moto-stacksets-server: {error}", file=sys.stderr)
         print("moto-stacksets-server: refusing to start", file=sys.stderr)
         raise SystemExit(2) from None

@@ -75,6 +75,7 @@ def register() -> _clouds.Cloud:
             operation_model=OPERATION_MODEL,
             account_pattern=re.compile(r"tc-\d{4}"),
             account_description="'tc-' and 4 digits",
+            account_example="tc-1234",
             regions=lambda: REGIONS,
             namespace=namespace,
             namespaces=lambda: namespaces.all_namespaces(CLOUD),

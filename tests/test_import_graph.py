@@ -120,20 +120,6 @@ def test_the_graph_sees_the_package_imports() -> None:
     assert "moto_stacksets_ext._clouds" in graph["moto_stacksets_ext.plugin"]
 
 
-#: Circles the RFS/ROS stacks work (issue 24) brought in with its first merge, not broken up yet: listed so
-#: that the test still fails on any other circle, and on any of these growing. Remove each once broken up.
-KNOWN_WIDE_CIRCLES = [
-    [
-        f"moto_stacksets_ext.alibaba_ros.{name}"
-        for name in (
-            "call", "deployer", "groups", "instances", "naming", "regions", "render", "resource_types", "stack_model",
-            "stack_runner", "targets",
-        )
-    ],
-    [f"moto_stacksets_ext.huawei_rfs.{name}" for name in ("instance_stacks", "naming", "stacks")],
-]  # fmt: skip
-
-
 def test_no_import_circle_spans_more_than_two_modules() -> None:
-    wide = [circle for circle in circles(import_graph()) if len(circle) > 2 and circle not in KNOWN_WIDE_CIRCLES]
+    wide = [circle for circle in circles(import_graph()) if len(circle) > 2]
     assert wide == [], "\n".join(" -> ".join(circle) for circle in wide)

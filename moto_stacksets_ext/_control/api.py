@@ -35,10 +35,10 @@
 
 ``Outcome`` is ``{"outcome_id", "kind", "account", "region", "cloud", "stack_set", "stack", "action",
 "reason", "times", "consumed", "resources"}`` (``stack``: a stack API's stack, as ``control.fail(stack=...)``);
-``resources`` (DRIFT only, ``null``: every resource MODIFIED) is a list of
-``{"logical_resource_id", "status", "property_differences": [{"property_path", "expected_value",
-"actual_value", "difference_type"}]}`` (``status`` defaults to MODIFIED), as ``control.drift(resources=...)``.
-Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
+``resources`` (DRIFT only, ``null``: every resource MODIFIED) is an object of logical resource id to
+``{"status", "property_differences": [{"property_path", "expected_value", "actual_value",
+"difference_type"}]}`` (``status`` defaults to MODIFIED), as ``control.drift(resources=...)``. Every object
+is written and read by ``codec``. Bad input → 400 ``{"error": "..."}``; an unknown path → 404.
 
 CloudFormation Hooks (see ``docs/hooks.md``):
 
@@ -69,23 +69,19 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from .. import _jsonsafe as jsonsafe
 from .._transport.gateway import GatewayRequest, GatewayResponse
-from ..alibaba_ros.resource_directory import ResourceDirectory
 from ..cloudformation.hooks import control as hook_control
 from ..control import OPERATION_MODELS, control
-from ..engine.outcomes import Outcome, OutcomeKind
-from . import checks
-from .calls import FILTERS, call_json
-from .suggest import did_you_mean, did_you_mean_all
+from ..engine.outcomes import Outcome
+from . import codec
+from .calls import FILTERS
+from .suggest import did_you_mean_all
 
 PREFIX = "/moto-api/stacksets"
-MAX_ADVANCE = 100_000_000  # seconds per call (the OpenAPI document says the same)
-_OUTCOME_FIELDS = ("account", "region", "cloud", "stack_set", "stack", "action", "reason")
+MAX_ADVANCE = codec.MAX_ADVANCE  # seconds per call
 
 
 class ControlError(Exception):
@@ -94,36 +90,11 @@ class ControlError(Exception):
         self.status = status
 
 
-def _cloud_error(value: object) -> str:
-    return f"cloud must be one of {sorted(OPERATION_MODELS)}, not {value!r}{did_you_mean(value, OPERATION_MODELS)}"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "outcome_id": outcome.outcome_id,
-        "kind": outcome.kind.value,
-        "account": outcome.account,
-        "region": outcome.region,
-        "cloud": outcome.cloud,
-        "stack_set": outcome.stack_set,
-        "stack": outcome.stack,
-        "action": outcome.action,
-        "reason": outcome.reason,
-        "times": outcome.times,
-        "consumed": outcome.consumed,
-        "resources": checks.resources_json(outcome.resources),
-    }
-
-
 def _body(request: GatewayRequest) -> dict[str, Any]:
     if not request.body:
         return {}
     try:
-        decoded = jsonsafe.loads(request.body)
+        decoded = codec.loads(request.body)
     except ValueError as error:
         raise ControlError(400, f"the body is not JSON: {error}") from error
     if not isinstance(decoded, dict):
@@ -140,42 +111,18 @@ def _only(body: dict[str, Any], *allowed: str) -> dict[str, Any]:
 
 
 def _outcome_from(body: dict[str, Any]) -> Outcome:
-    _only(body, "kind", "times", "resources", *_OUTCOME_FIELDS)
-    try:
-        kind = OutcomeKind(body.get("kind", "FAIL"))
-    except ValueError as error:
-        raise ControlError(400, f"kind must be one of {', '.join(k.value for k in OutcomeKind)}") from error
-    for name in _OUTCOME_FIELDS:
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise ControlError(400, f"{name} must be a string")
-    times = body.get("times")
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-        raise ControlError(400, "times must be a positive integer (or null for a persistent outcome)")
-    if body.get("cloud") is not None and body["cloud"] not in OPERATION_MODELS:
-        raise ControlError(400, _cloud_error(body["cloud"]))
-    return Outcome(
-        kind,
-        body.get("reason"),
-        body.get("cloud"),
-        body.get("account"),
-        body.get("region"),
-        body.get("stack_set"),
-        body.get("action"),
-        times,
-        resources=checks.resources_from_json("POST /outcomes", body.get("resources")),
-        stack=body.get("stack"),
-    )
+    return codec.outcome_from_json(_only(body, *codec.OUTCOME_REQUEST_FIELDS))
 
 
 def _outcomes(request: GatewayRequest) -> GatewayResponse:
     if request.method == "GET":
-        return GatewayResponse.json(200, {"outcomes": [outcome_json(o) for o in control.outcomes]})
+        return GatewayResponse.json(200, {"outcomes": [codec.outcome_json(o) for o in control.outcomes]})
     if request.method == "POST":
         try:
             added = control._checked_outcome(_outcome_from(_body(request)), per_cloud=False)
-        except ValueError as error:  # an account, region or action that could never match
+        except ValueError as error:  # a malformed field, or an account, region or action that could never match
             raise ControlError(400, str(error)) from error
-        return GatewayResponse.json(201, outcome_json(added))
+        return GatewayResponse.json(201, codec.outcome_json(added))
     if request.method == "DELETE":
         control.clear_outcomes()
         return GatewayResponse(204)
@@ -184,21 +131,19 @@ def _outcomes(request: GatewayRequest) -> GatewayResponse:
 
 def _clock(request: GatewayRequest) -> GatewayResponse:
     if request.method == "POST":
-        body = _only(_body(request), "advance", "freeze")
-        advance = body.get("advance", 0)
-        if not isinstance(advance, (int, float)) or isinstance(advance, bool) or not 0 <= advance <= MAX_ADVANCE:
-            raise ControlError(400, f"advance must be a number of seconds from 0 to {MAX_ADVANCE}")
-        if not isinstance(body.get("freeze", False), bool):
-            raise ControlError(400, "freeze must be true or false")
-        if body.get("freeze") is True:
-            control.freeze_clock()
-        elif body.get("freeze") is False:
-            control.unfreeze_clock()
         try:
-            control.advance(advance)
+            change = codec.clock_change_from_json(_only(_body(request), "advance", "freeze"))
         except ValueError as error:
             raise ControlError(400, str(error)) from error
-    return GatewayResponse.json(200, {"now": _iso(control.now())})
+        if change.freeze is True:
+            control.freeze_clock()
+        elif change.freeze is False:
+            control.unfreeze_clock()
+        try:
+            control.advance(change.advance)
+        except ValueError as error:
+            raise ControlError(400, str(error)) from error
+    return GatewayResponse.json(200, codec.clock_json(control.now()))
 
 
 def _progression(request: GatewayRequest) -> GatewayResponse:
@@ -208,19 +153,10 @@ def _progression(request: GatewayRequest) -> GatewayResponse:
             raise ControlError(400, f"the only query parameter is cloud, one of {sorted(OPERATION_MODELS)}")
         control.reset_progression(given.get("cloud"))
         return GatewayResponse(204)
-    body = _body(request)
-    _only(body, "progression", "times", "seconds", "cloud")
-    cloud = body.get("cloud", "aws")
-    if not isinstance(cloud, str) or cloud not in OPERATION_MODELS:
-        raise ControlError(400, _cloud_error(cloud))
-    times, seconds = body.get("times", 1), body.get("seconds", 1.0)
-    if not isinstance(times, int) or isinstance(times, bool) or times < 1:
-        raise ControlError(400, "times must be a positive integer")
-    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
-        raise ControlError(400, "seconds must be a positive number")
     try:
+        change = codec.progression_from_json(_only(_body(request), "progression", "times", "seconds", "cloud"))
         transition = control.set_progression(
-            str(body.get("progression", "immediate")), times=times, seconds=float(seconds), cloud=cloud
+            change.progression, times=change.times, seconds=change.seconds, cloud=change.cloud
         )
     except ValueError as error:
         raise ControlError(400, str(error)) from error
@@ -229,12 +165,13 @@ def _progression(request: GatewayRequest) -> GatewayResponse:
 
 def _settings(request: GatewayRequest) -> GatewayResponse:
     if request.method == "POST":
-        body = _only(_body(request), "strict_roles")
-        if "strict_roles" in body:
-            if not isinstance(body["strict_roles"], bool):
-                raise ControlError(400, "strict_roles must be true or false")
-            control.strict_roles = body["strict_roles"]
-    return GatewayResponse.json(200, {"strict_roles": control.strict_roles})
+        try:
+            strict_roles = codec.settings_from_json(_only(_body(request), "strict_roles"))
+        except ValueError as error:
+            raise ControlError(400, str(error)) from error
+        if strict_roles is not None:
+            control.strict_roles = strict_roles
+    return GatewayResponse.json(200, codec.settings_json(control.strict_roles))
 
 
 def _query(request: GatewayRequest) -> dict[str, str]:
@@ -261,7 +198,7 @@ def _calls(request: GatewayRequest) -> GatewayResponse:
         )
     given = _query(request)
     if given.get("cloud", "aws") not in OPERATION_MODELS:
-        raise ControlError(400, _cloud_error(given.get("cloud")))
+        raise ControlError(400, codec.cloud_error(given.get("cloud")))
     status: int | None = None
     if "status" in given:
         if not re.fullmatch(r"[1-5][0-9]{2}", given["status"]):
@@ -281,12 +218,11 @@ def _calls(request: GatewayRequest) -> GatewayResponse:
         error_code=given.get("error_code"),
         ok=ok,
     )
-    return GatewayResponse.json(200, {"calls": [call_json(c) for c in found]})
+    return GatewayResponse.json(200, {"calls": [codec.call_json(c) for c in found]})
 
 
 def _operation(request: GatewayRequest, operation_id: str) -> GatewayResponse:
     """GET one operation as the engine holds it (``control.operation``), in the state file's encoding."""
-    from .._state.codec import encode
     from ..engine.errors import EngineError
 
     unknown = set(request.query) - {"stack_set", "cloud", "account", "region"}
@@ -295,7 +231,7 @@ def _operation(request: GatewayRequest, operation_id: str) -> GatewayResponse:
     given = _query(request)
     cloud = given.get("cloud", "aws")
     if cloud not in OPERATION_MODELS:
-        raise ControlError(400, _cloud_error(cloud))
+        raise ControlError(400, codec.cloud_error(cloud))
     if not given.get("stack_set"):
         raise ControlError(400, "stack_set (a stack set's name or id) is required: ?stack_set=...")
     where: dict[str, str] = {k: given[k] for k in ("account", "region") if k in given}
@@ -303,7 +239,7 @@ def _operation(request: GatewayRequest, operation_id: str) -> GatewayResponse:
         found = control.operation(given["stack_set"], operation_id, cloud=cloud, **where)
     except (KeyError, EngineError) as error:
         raise ControlError(404, f"no operation {operation_id} of stack set {given['stack_set']!r} there") from error
-    return GatewayResponse.json(200, {"operation": encode(found)})
+    return GatewayResponse.json(200, {"operation": codec.operation_json(found)})
 
 
 def _one_outcome(request: GatewayRequest, outcome_id: str) -> GatewayResponse:
@@ -325,14 +261,14 @@ def _reset(request: GatewayRequest) -> GatewayResponse:
 
 def _hook_outcomes(request: GatewayRequest) -> GatewayResponse:
     if request.method == "GET":
-        rendered = [hook_control.outcome_json(o) for o in control.hook_outcomes]
+        rendered = [codec.hook_outcome_json(o) for o in control.hook_outcomes]
         return GatewayResponse.json(200, {"hook_outcomes": rendered})
     if request.method == "POST":
         try:
             outcome = hook_control.outcome_from_json(_body(request))
         except (ValueError, TypeError) as error:
             raise ControlError(400, str(error)) from error
-        return GatewayResponse.json(201, hook_control.outcome_json(outcome))
+        return GatewayResponse.json(201, codec.hook_outcome_json(outcome))
     if request.method == "DELETE":
         control.clear_hook_outcomes()
         return GatewayResponse(204)
@@ -344,23 +280,7 @@ def _hook_results(request: GatewayRequest) -> GatewayResponse:
         result = hook_control.result_from_json(_body(request))
     except (ValueError, TypeError) as error:
         raise ControlError(400, str(error)) from error
-    return GatewayResponse.json(201, hook_control.result_json(result))
-
-
-def _directory_json(directory: ResourceDirectory) -> dict[str, Any]:
-    return {
-        "management_account": directory.management_account,
-        "root_folder_id": directory.root_folder_id,
-        "service_access_enabled": directory.service_access_enabled,
-        "folders": [
-            {"folder_id": f.folder_id, "name": f.name, "parent_folder_id": f.parent_folder_id}
-            for f in directory.folders.values()
-        ],
-        "accounts": [
-            {"account_id": a.account_id, "folder_id": a.folder_id, "display_name": a.display_name}
-            for a in directory.accounts.values()
-        ],
-    }
+    return GatewayResponse.json(201, codec.hook_result_json(result))
 
 
 def _string(body: dict[str, Any], name: str, *, required: bool = False) -> str | None:
@@ -378,7 +298,7 @@ def _resource_directory(request: GatewayRequest) -> GatewayResponse:
         queried = (request.query.get("account") or [""])[0]
         if not re.fullmatch(r"[0-9]{1,32}", queried):
             raise ControlError(400, "account must be given as 1 to 32 digits: ?account=1234567890123456")
-        return GatewayResponse.json(200, _directory_json(control.resource_directory(account=queried)))
+        return GatewayResponse.json(200, codec.directory_json(control.resource_directory(account=queried)))
     body = _only(_body(request), "account", "folders", "accounts", "service_access")
     account = _string(body, "account", required=True) or ""
     if not re.fullmatch(r"[0-9]{1,32}", account):
@@ -410,7 +330,7 @@ def _resource_directory(request: GatewayRequest) -> GatewayResponse:
         raise ControlError(400, str(error)) from error
     if body.get("service_access"):
         directory.enable_service_access()
-    return GatewayResponse.json(200, _directory_json(directory))
+    return GatewayResponse.json(200, codec.directory_json(directory))
 
 
 def _state(request: GatewayRequest) -> GatewayResponse:

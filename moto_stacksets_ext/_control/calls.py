@@ -21,7 +21,6 @@ newest ``CallLog.LIMIT`` calls.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import deque
@@ -150,45 +149,6 @@ def record(call: Call) -> None:
 
 #: The filters of ``CallLog.filter`` that ``GET /moto-api/stacksets/calls`` takes as query parameters.
 FILTERS = ("cloud", "action", "account", "region", "status", "error_code", "ok")
-
-
-# -- JSON, for the HTTP control API (``GET /moto-api/stacksets/calls``) and its client --------------------
-def call_json(call: Call) -> dict[str, Any]:
-    """One call as the HTTP control API renders it (``parameters`` as JSON can hold them)."""
-    return {
-        "cloud": call.cloud,
-        "action": call.action,
-        "account": call.account,
-        "region": call.region,
-        "parameters": json.loads(json.dumps(dict(call.parameters), default=str)),
-        "status": call.status,
-        "error_code": call.error_code,
-        "ok": call.ok,
-        "at": call.at.isoformat(),
-    }
-
-
-def call_from_json(value: Mapping[str, Any]) -> Call:
-    """A ``Call`` from its JSON form (``call_json``); ``ValueError`` for anything else."""
-    texts = {name: value.get(name) for name in ("cloud", "action", "account", "region", "error_code", "at")}
-    for name, text in texts.items():
-        if text is not None and not isinstance(text, str):
-            raise ValueError(f"a call's {name} must be a string")
-    status, parameters = value.get("status"), value.get("parameters")
-    if not isinstance(status, int) or isinstance(status, bool) or not isinstance(parameters, dict):
-        raise ValueError("a call needs an integer status and an object of parameters")
-    if not texts["cloud"] or not texts["action"] or not texts["at"]:
-        raise ValueError("a call needs a cloud, an action and a time")
-    return Call(
-        cloud=str(texts["cloud"]),
-        action=str(texts["action"]),
-        account=texts["account"],
-        region=texts["region"],
-        parameters=parameters,
-        status=status,
-        error_code=texts["error_code"],
-        at=datetime.fromisoformat(str(texts["at"])),
-    )
 
 
 # -- AWS (the plugin's CloudFormation response class) -------------------------------------------------

@@ -21,7 +21,6 @@ Every message is one line; a value close to a valid one names it ("did you mean 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -82,13 +81,16 @@ def account(call: str, value: Any, in_cloud: str | None) -> str | None:
 
 
 def _account_cloud(value: str, names: list[str]) -> str:
-    """The cloud whose account ids ``value`` looks most like: digits of the nearest length (AWS 12, Alibaba
-    16), hexadecimal letters Huawei's."""
-    if "huawei" in names and (re.search(r"[a-fA-F]", value) or len(value) >= 24 or names == ["huawei"]):
-        return "huawei"
-    lengths = {"aws": 12, "alibaba": 16}
-    candidates = [name for name in names if name in lengths] or names
-    return min(candidates, key=lambda name: abs(lengths.get(name, 32) - len(value)))
+    """The cloud whose account ids ``value`` looks most like, by its record's ``account_example``: the most of
+    ``value``'s characters among the example's (any case), then the nearest length, then the longer ids (a
+    value with hexadecimal letters is Huawei's; digits are AWS's or Alibaba's by their number)."""
+
+    def likeness(name: str) -> tuple[int, int, int]:
+        example = _clouds.get(name).account_example
+        alphabet = set(example.lower())
+        return sum(ch in alphabet for ch in value.lower()), -abs(len(example) - len(value)), len(example)
+
+    return max(names, key=likeness)
 
 
 def region(call: str, value: Any, in_cloud: str | None) -> str | None:
@@ -222,68 +224,3 @@ def _difference(argument: str, value: Any) -> PropertyDifference:
     return PropertyDifference(
         value.property_path, value.expected_value, value.actual_value, DifferenceType(value.difference_type)
     )
-
-
-_RESOURCE_KEYS = ("status", "property_differences")
-_DIFFERENCE_KEYS = ("property_path", "expected_value", "actual_value", "difference_type")
-
-
-def resources_json(value: tuple[DriftedResource, ...] | None) -> dict[str, dict[str, Any]] | None:
-    """A DRIFT outcome's resources in the HTTP control API's JSON: logical id → ``{"status",
-    "property_differences"}`` (``None`` stays ``null``)."""
-    if value is None:
-        return None
-    return {
-        r.logical_resource_id: {
-            "status": r.status.value,
-            "property_differences": [
-                {
-                    "property_path": d.property_path,
-                    "expected_value": d.expected_value,
-                    "actual_value": d.actual_value,
-                    "difference_type": str(d.difference_type),
-                }
-                for d in r.property_differences
-            ],
-        }
-        for r in value
-    }
-
-
-def resources_from_json(call: str, value: Any) -> tuple[DriftedResource, ...] | None:
-    """The HTTP control API's ``resources`` (an object: logical id → ``{"status", "property_differences"}``),
-    checked as ``resources`` checks the Python form."""
-    if value is None:
-        return None
-    argument = _name(call, "resources")
-    if not isinstance(value, dict):
-        raise ControlArgumentError(
-            f"{argument} must be an object of logical resource id to {{status, property_differences}} (or null), "
-            f"not {value!r}"
-        )
-    made: list[DriftedResource] = []
-    for logical_id, entry in value.items():
-        fields = _json_object(argument, entry, _RESOURCE_KEYS)
-        differences = fields.get("property_differences", [])
-        if not isinstance(differences, list):
-            raise ControlArgumentError(f"{argument}: property_differences must be a list, not {differences!r}")
-        made.append(
-            DriftedResource(
-                logical_id,
-                fields.get("status", "MODIFIED"),
-                tuple(
-                    PropertyDifference(**_json_object(argument, d, _DIFFERENCE_KEYS, required=True))
-                    for d in differences
-                ),
-            )
-        )
-    return resources(call, made)
-
-
-def _json_object(argument: str, value: Any, keys: tuple[str, ...], *, required: bool = False) -> dict[str, Any]:
-    if not isinstance(value, dict) or set(value) - set(keys) or (required and set(keys) - set(value)):
-        demand = "exactly" if required else "only"
-        raise ControlArgumentError(
-            f"{argument}: expected an object with {demand} the fields {list(keys)}, not {value!r}"
-        )
-    return value

@@ -15,7 +15,7 @@ The page does not redraw while text on it is selected (so a selection can be cop
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from importlib import resources
 from typing import Any
 
@@ -26,15 +26,12 @@ from ..engine.lifecycle import Mode
 from ..engine.model import Operation, StackSet, TargetResult
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
+from . import codec
 
 PAGE_PATHS = ("/moto-api/stacksets", "/moto-api/stacksets/", "/moto-api/stacksets/view")
 STATE_PATH = "/moto-api/stacksets/view/state"
 OPERATIONS_SHOWN = 10
 HOOK_RESULTS_SHOWN = 20
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
 
 
 def _pace(operation: Operation) -> dict[str, Any] | None:
@@ -48,12 +45,18 @@ def _pace(operation: Operation) -> dict[str, Any] | None:
         found.update(times=progression.times, reads=pace.reads)
     elif progression.mode is Mode.TIME:
         found.update(
-            seconds=progression.seconds, next_step_at=_time(pace.since + timedelta(seconds=progression.seconds))
+            seconds=progression.seconds,
+            next_step_at=codec.timestamp_json(pace.since + timedelta(seconds=progression.seconds)),
         )
     execution = operation.execution
     if execution is not None and execution.waiting:  # targets whose deployment is not finished (a Hook's call-back)
         found["waiting"] = [
-            {"account": key[0], "region": key[1], "not_before": _time(waiting.not_before), "reason": waiting.reason}
+            {
+                "account": key[0],
+                "region": key[1],
+                "not_before": codec.timestamp_json(waiting.not_before),
+                "reason": waiting.reason,
+            }
             for key, waiting in execution.waiting.items()
         ]
     return found
@@ -78,8 +81,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
         "action": operation.provider_action or operation.action.value,
         "status": operation.status.value,
         "status_reason": operation.status_reason,
-        "created": _time(operation.creation_timestamp),
-        "ended": _time(operation.end_timestamp),
+        "created": codec.timestamp_json(operation.creation_timestamp),
+        "ended": codec.timestamp_json(operation.end_timestamp),
         "preferences": {  # AWS's member names (OperationPreferences), whichever cloud
             "RegionConcurrencyType": preferences.region_concurrency_type and preferences.region_concurrency_type.value,
             "RegionOrder": preferences.region_order,
@@ -133,7 +136,7 @@ def _hook_results(backend: Any) -> list[dict[str, Any]]:
             "failure_mode": result.failure_mode,
             "target_type": result.target_type.value,
             "target_id": result.target_id,
-            "invoked_at": _time(result.invoked_at),
+            "invoked_at": codec.timestamp_json(result.invoked_at),
             "annotations": [
                 {
                     "name": a.annotation_name,
@@ -159,7 +162,7 @@ def snapshot() -> dict[str, Any]:
             hook_results += _hook_results(backend)
     hook_results.sort(key=lambda r: r["invoked_at"] or "", reverse=True)
     return {
-        "clock": {"now": _time(clock.now())},
+        "clock": {"now": codec.timestamp_json(clock.now())},
         "progressions": _progressions(),
         "outcomes_waiting": _outcomes_waiting(),
         "namespaces": [_namespace(ns, found) for ns in spaces if (found := ns.all_stack_sets())],
@@ -179,14 +182,13 @@ def _progressions() -> list[dict[str, Any]]:
 def _outcomes_waiting() -> dict[str, list[dict[str, Any]]]:
     """Scripted outcomes with uses left (deployment outcomes, then Hook outcomes)."""
     from ..cloudformation.hooks import control as hook_control
-    from .api import outcome_json
 
     def left(rule: Any) -> bool:
         return rule.times is None or rule.consumed < rule.times
 
     return {
-        "deployments": [outcome_json(o) for o in outcomes.all() if left(o)],
-        "hooks": [hook_control.outcome_json(o) for o in hook_control.outcome_book().all() if left(o)],
+        "deployments": [codec.outcome_json(o) for o in outcomes.all() if left(o)],
+        "hooks": [codec.hook_outcome_json(o) for o in hook_control.outcome_book().all() if left(o)],
     }
 
 

@@ -4,7 +4,8 @@ Under ``TEST_SERVER_MODE=true`` the state a test scripts (outcomes, progressions
 the record of calls) lives in the ``moto-stacksets-server`` at ``TEST_SERVER_MODE_ENDPOINT``, not in the
 test's process. While a ``mock_stacksets`` runs there, ``StackSetsControl`` hands each call to
 ``RemoteControl``, which sends it to ``/moto-api/stacksets/...`` (plain ``http.client``) and turns the
-answer back into the objects the in-process call returns (``Outcome``, ``HookOutcome``, ``HookResult``,
+answer back (through the control codec, ``_control.codec``, as the server wrote it) into the objects the
+in-process call returns (``Outcome``, ``HookOutcome``, ``HookResult``,
 ``Operation``, ``Call``, ``datetime``...). A refusal of the server (400) is the ``ControlArgumentError``
 the in-process call raises; a server that does not answer is ``RemoteControlError``.
 
@@ -18,19 +19,21 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from ..alibaba_ros.resource_directory import Folder, MemberAccount, ResourceDirectory
 from ..cloudformation.hooks import control as hook_control
 from ..cloudformation.hooks.model import Annotation, HookCategory, HookResult, HookStatus, TargetType
 from ..engine.model import Operation
-from ..engine.outcomes import Outcome, OutcomeKind
-from . import checks
-from .calls import Call, CallLog, call_from_json
+from ..engine.outcomes import Outcome
+from . import codec
+from .calls import Call, CallLog
 from .checks import ControlArgumentError, clouds
+
+_T = TypeVar("_T")
 
 #: Seconds to wait for the server (advancing the clock runs every operation that became due).
 TIMEOUT = 120.0
@@ -107,7 +110,7 @@ def _decode(raw: bytes) -> Any:
     if not raw:
         return None
     try:
-        return json.loads(raw)
+        return codec.loads(raw)
     except ValueError:
         return None
 
@@ -118,85 +121,30 @@ def _object(value: Any) -> dict[str, Any]:
     return value
 
 
-def _time(text: Any) -> datetime:
-    """A time the server wrote (``2026-01-01T00:00:00.000Z`` or ISO 8601 with an offset), in UTC."""
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+def _decoded(decoder: Callable[[Any], _T], value: Any) -> _T:
+    """``value`` through one of the codec's decoders; what it refuses is the server's fault."""
+    try:
+        return decoder(value)
+    except (ValueError, KeyError, TypeError) as error:
+        raise RemoteControlError(
+            f"moto-stacksets-ext: the server answered {value!r}, which is not what was expected ({error})"
+        ) from error
 
 
-# -- the server's JSON as the in-process types ----------------------------------------------------------------
 def outcome_from(value: Any) -> Outcome:
-    found = _object(value)
-    return Outcome(
-        kind=OutcomeKind(found["kind"]),
-        reason=found.get("reason"),
-        cloud=found.get("cloud"),
-        account=found.get("account"),
-        region=found.get("region"),
-        stack_set=found.get("stack_set"),
-        action=found.get("action"),
-        times=found.get("times"),
-        consumed=int(found.get("consumed", 0)),
-        outcome_id=str(found["outcome_id"]),
-        resources=checks.resources_from_json("the server's outcome", found.get("resources")),
-        stack=found.get("stack"),
-    )
-
-
-def _annotations(values: Any) -> list[Annotation]:
-    return [hook_control.annotation(_object(v)) for v in values or ()]
+    return _decoded(lambda v: codec.outcome_from_json(_object(v), "the server's outcome"), value)
 
 
 def hook_outcome_from(value: Any) -> hook_control.HookOutcome:
-    found = _object(value)
-    target_type = found.get("target_type")
-    return hook_control.HookOutcome(
-        status=HookStatus(found["status"]),
-        reason=found.get("reason"),
-        annotations=_annotations(found.get("annotations")),
-        type_name=found.get("type_name"),
-        target_type=TargetType(target_type) if target_type is not None else None,
-        target_name=found.get("target_name"),
-        account=found.get("account"),
-        region=found.get("region"),
-        times=found.get("times"),
-        consumed=int(found.get("consumed", 0)),
-        outcome_id=str(found["outcome_id"]),
-    )
+    return _decoded(codec.hook_outcome_from_json, value)
 
 
 def hook_result_from(value: Any) -> HookResult:
-    found = _object(value)
-    return HookResult(
-        seq=int(found["Sequence"]),
-        hook_result_id=str(found["HookResultId"]),
-        type_name=str(found["TypeName"]),
-        type_arn=str(found["TypeArn"]),
-        type_version_id=str(found["TypeVersionId"]),
-        type_configuration_version_id=found.get("TypeConfigurationVersionId"),
-        original_type_name=found.get("OriginalTypeName"),
-        failure_mode=str(found["FailureMode"]),
-        status=HookStatus(found["Status"]),
-        hook_status_reason=str(found["HookStatusReason"]),
-        invoked_at=_time(found["InvokedAt"]),
-        target_type=TargetType(found["TargetType"]),
-        target_id=str(found["TargetId"]),
-        hook_execution_target=found.get("HookExecutionTarget"),
-        hook_category=HookCategory(found.get("HookCategory") or "CUSTOM"),
-        resource_type=found.get("ResourceType"),
-        resource_id=found.get("ResourceId"),
-        action=found.get("Action"),
-        annotations=_annotations(found.get("Annotations")),
-        invocation_point=str(found.get("InvocationPoint", "PRE_PROVISION")),
-    )
+    return _decoded(codec.hook_result_from_json, value)
 
 
 def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, (HookStatus, TargetType, HookCategory)) else value
-
-
-def _annotations_json(values: Sequence[Annotation | Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [hook_control.annotation_json(hook_control.annotation(v)) for v in values]
 
 
 # -- the record of calls, read from the server ------------------------------------------------------------
@@ -210,7 +158,7 @@ class RemoteCallLog(CallLog):
 
     def _fetch(self, query: Mapping[str, str] | None = None) -> list[Call]:
         answer = _object(self._client.call("GET", "/calls", query=query))
-        return [call_from_json(_object(c)) for c in answer.get("calls", [])]
+        return [_decoded(codec.call_from_json, _object(c)) for c in answer.get("calls", [])]
 
     def record(self, call: Call) -> None:
         refuse("calls.record()", "the server records the calls it serves itself")
@@ -275,22 +223,16 @@ class RemoteResourceDirectory(ResourceDirectory):
     the fields are what the server answered last."""
 
     def __init__(self, client: ControlClient, answer: Any) -> None:
-        found = _object(answer)
-        super().__init__(str(found["management_account"]), str(found["root_folder_id"]))
+        found = _decoded(codec.directory_from_json, answer)
+        super().__init__(found.management_account, found.root_folder_id)
         self._client = client
-        self._refresh(found)
+        self._refresh(answer)
 
     def _refresh(self, answer: Any) -> None:
-        found = _object(answer)
-        self.service_access_enabled = bool(found.get("service_access_enabled"))
-        self.folders = {
-            str(f["folder_id"]): Folder(str(f["folder_id"]), str(f["name"]), f.get("parent_folder_id"))
-            for f in map(_object, found.get("folders", []))
-        }
-        self.accounts = {
-            str(a["account_id"]): MemberAccount(str(a["account_id"]), str(a["folder_id"]), str(a["display_name"]))
-            for a in map(_object, found.get("accounts", []))
-        }
+        found = _decoded(codec.directory_from_json, answer)
+        self.service_access_enabled = found.service_access_enabled
+        self.folders = found.folders
+        self.accounts = found.accounts
 
     def _change(self, **change: Any) -> None:
         self._refresh(self._client.call("POST", "/resource-directory", {"account": self.management_account, **change}))
@@ -356,10 +298,7 @@ class RemoteControl:
 
     # -- scripted outcomes
     def add_outcome(self, outcome: Outcome) -> Outcome:
-        fields = ("account", "region", "cloud", "stack_set", "stack", "action", "reason", "times")
-        body = {"kind": outcome.kind.value, **{name: getattr(outcome, name) for name in fields}}
-        body["resources"] = checks.resources_json(outcome.resources)
-        return outcome_from(self.client.call("POST", "/outcomes", body))
+        return outcome_from(self.client.call("POST", "/outcomes", codec.outcome_request_json(outcome)))
 
     def outcomes(self) -> list[Outcome]:
         return [outcome_from(o) for o in _object(self.client.call("GET", "/outcomes")).get("outcomes", [])]
@@ -372,7 +311,7 @@ class RemoteControl:
 
     # -- progression
     def set_progression(self, progression: str, times: int, seconds: float, cloud: str) -> dict[str, Any]:
-        body = {"progression": progression, "times": times, "seconds": seconds, "cloud": cloud}
+        body = codec.progression_json(codec.ProgressionChange(progression, times, seconds, cloud))
         return _object(self.client.call("POST", "/progression", body))
 
     def reset_progression(self, cloud: str | None) -> None:
@@ -380,32 +319,28 @@ class RemoteControl:
 
     # -- the engine's operations
     def operation(self, stack_set: str, operation_id: str, cloud: str, account: str, region: str) -> Operation:
-        from .._state.codec import decode
-
         query = {"stack_set": stack_set, "cloud": cloud, "account": account, "region": region}
         found, answer = self.client.exchange("GET", f"/operations/{quote(operation_id, safe='')}", query=query)
         if not found:
             raise KeyError(f"no {cloud} operation {operation_id} of stack set {stack_set!r} in {account}/{region}")
-        operation = decode(_object(answer)["operation"])
-        if not isinstance(operation, Operation):
-            raise RemoteControlError("moto-stacksets-ext: the server answered something other than an operation")
-        return operation
+        return _decoded(codec.operation_from_json, _object(answer)["operation"])
 
     # -- clock
     def now(self) -> datetime:
-        return _time(_object(self.client.call("GET", "/clock"))["now"])
+        return _decoded(codec.clock_from_json, self.client.call("GET", "/clock"))
 
     def clock(self, **change: Any) -> datetime:
-        return _time(_object(self.client.call("POST", "/clock", change))["now"])
+        body = codec.clock_change_json(codec.ClockChange(**change))
+        return _decoded(codec.clock_from_json, self.client.call("POST", "/clock", body))
 
     # -- switches
     @property
     def strict_roles(self) -> bool:
-        return bool(_object(self.client.call("GET", "/settings"))["strict_roles"])
+        return bool(_decoded(codec.settings_from_json, _object(self.client.call("GET", "/settings"))))
 
     @strict_roles.setter
     def strict_roles(self, value: bool) -> None:
-        self.client.call("POST", "/settings", {"strict_roles": bool(value)})
+        self.client.call("POST", "/settings", codec.settings_json(bool(value)))
 
     # -- Hooks
     def hook_outcome(
@@ -425,7 +360,7 @@ class RemoteControl:
             "type_name": type_name,
             "status": _enum_value(status),
             "reason": reason,
-            "annotations": _annotations_json(annotations),
+            "annotations": codec.annotations_json(annotations),
             "target_type": _enum_value(target_type),
             "target_name": target_name,
             "account": account,
@@ -447,7 +382,7 @@ class RemoteControl:
             "type_name": type_name,
             "target_type": _enum_value(target_type),
             "target_id": target_id,
-            "annotations": _annotations_json(annotations),
+            "annotations": codec.annotations_json(annotations),
             **{name: _enum_value(value) for name, value in optional.items()},
         }
         return hook_result_from(self.client.call("POST", "/hook-results", body))

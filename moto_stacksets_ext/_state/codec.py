@@ -1,7 +1,8 @@
 """How engine state is written to JSON and read back (the state file, ``/moto-api/stacksets/state``).
 
 Every class a document names is named by an explicit **type tag** from ``TYPES`` (``"StackSet"``,
-``"Operation"``, ``"RfsStackSetProperties"``...), never by its module: moving or renaming a class keeps its
+``"Operation"``, ``"RfsStackSetProperties"``...: the engine's ``ENGINE_TYPES``, then each registered cloud's
+``Cloud.persisted_types``, so this module names no cloud), never by its module: moving or renaming a class keeps its
 tag, so saved files keep loading. Version 1 files named classes ``module:qualname``; their class name is
 read as the tag. Decoding checks every field against its declared type, so a document that decodes is
 made of the engine's own types all the way down; anything else is ``StateFileError``.
@@ -13,20 +14,19 @@ import dataclasses
 import sys
 import types
 import typing
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from enum import Enum
 from functools import cache
 from typing import Any, Union
 
-from ..alibaba_ros.naming import RosStackGroupProperties
-from ..cloudformation.execution_roles import AwsStackSetProperties
+from .. import _clouds
 from ..engine import model, stages
 from ..engine.lifecycle import Mode, Pace, Progression
 from ..engine.pagination import SequencedList
-from ..huawei_rfs.state import RfsStackSetProperties, VarsUriOverride
 
-#: Every type a state document may name, by its tag. Tags are part of the file format: never change one.
-TYPES: dict[str, type] = {
+#: The engine's types a state document may name, by its tag. Tags are part of the file format: never change one.
+ENGINE_TYPES: dict[str, type] = {
     "StackSet": model.StackSet,
     "StackInstance": model.StackInstance,
     "StackInstanceComprehensiveStatus": model.StackInstanceComprehensiveStatus,
@@ -67,12 +67,34 @@ TYPES: dict[str, type] = {
     "Pace": Pace,
     "Progression": Progression,
     "Mode": Mode,
-    "RfsStackSetProperties": RfsStackSetProperties,
-    "VarsUriOverride": VarsUriOverride,
-    "RosStackGroupProperties": RosStackGroupProperties,
-    "AwsStackSetProperties": AwsStackSetProperties,
 }
-_TAGS: dict[type, str] = {kind: tag for tag, kind in TYPES.items()}
+
+
+class Types(Mapping[str, type]):
+    """Every type a state document may name, by its tag: the engine's, then each registered cloud's own
+    (``Cloud.persisted_types``: its stack sets' provider properties), read from the registry."""
+
+    def _all(self) -> dict[str, type]:
+        found = dict(ENGINE_TYPES)
+        for cloud in _clouds.clouds():
+            found.update(cloud.persisted_types)
+        return found
+
+    def __getitem__(self, tag: str) -> type:
+        return self._all()[tag]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def tag(self, kind: type) -> str | None:
+        return next((tag for tag, found in self._all().items() if found is kind), None)
+
+
+TYPES = Types()
+ENGINE_TAGS: dict[type, str] = {kind: tag for tag, kind in ENGINE_TYPES.items()}
 
 #: Fields rebuilt on load rather than saved (indexes and run state of what is saved).
 DERIVED: dict[type, set[str]] = {
@@ -87,9 +109,12 @@ class StateFileError(Exception):
 
 # -- encoding ---------------------------------------------------------------------------------------------
 def _tag(kind: type) -> str:
-    found = _TAGS.get(kind)
+    found = ENGINE_TAGS.get(kind) or TYPES.tag(kind)
     if found is None:
-        raise TypeError(f"{kind.__module__}.{kind.__qualname__} has no type tag: add it to state_codec.TYPES")
+        raise TypeError(
+            f"{kind.__module__}.{kind.__qualname__} has no type tag: add it to state_codec.ENGINE_TYPES or its "
+            "cloud's Cloud.persisted_types"
+        )
     return found
 
 
@@ -123,7 +148,7 @@ def _class(name: Any) -> type:
     tag = name.partition(":")[2].rsplit(".", 1)[-1] if ":" in name else name  # version 1: module:qualname
     if ":" in name and not name.startswith("moto_stacksets_ext."):
         raise StateFileError(f"the file names {name}, which is not a moto-stacksets-ext type")
-    found = TYPES.get(tag)
+    found = ENGINE_TYPES.get(tag) or TYPES.get(tag)
     if found is None:
         raise StateFileError(f"the file names {name}, which is not a moto-stacksets-ext type this version has")
     return found

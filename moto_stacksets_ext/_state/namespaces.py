@@ -28,14 +28,12 @@ NamespaceKey = tuple[str, str, str]
 
 @dataclass
 class Settings:
-    """Switches a test can turn on (reset with moto's reset)."""
+    """Switches a test can turn on (reset with moto's reset). A cloud's own switches are its front-end's state
+    (``extension``: AWS's role checks, Huawei's project table); what is here is one switch of every cloud that
+    signs requests, by cloud name (``_state.credentials``)."""
 
-    #: SELF_MANAGED deployments check moto IAM for the administration and execution roles.
-    strict_roles: bool = False
     #: Strict signature mode per cloud: the access keys (and their secrets) requests must be signed with.
     signature_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: Huawei project id → region, for project ids the mock's IAM did not hand out (server mode).
-    huawei_projects: dict[str, str] = field(default_factory=dict)
 
 
 class CloudNamespacesBackend(BaseBackend):

@@ -1,4 +1,5 @@
-"""What creating, updating and deleting each resource type of a ROS stack does.
+"""What creating, updating and deleting the stack-group resource types of a ROS stack does (registered with
+the stack runner, ``stack_runner.register_handler``, when the cloud's record imports this module).
 
 * ``ALIYUN::ROS::StackGroup`` and ``ALIYUN::ROS::StackInstances`` are served by the stack-group calls
   themselves (``CreateStackGroup``, ``UpdateStackGroup``, ``DeleteStackGroup``, ``Create/Update/
@@ -6,18 +7,16 @@
   A task that starts an operation waits until it has ended; an operation that ends FAILED fails the
   resource (and so the stack). Physical ids: the stack group's name (ROS addresses groups by name), and
   the id of the StackInstances resource's creating operation.
-* Every other type is recorded, not run: it gets a plausible physical id (``PHYSICAL_ID_PREFIXES``, a name
-  property where the type has one, else a UUID) and keeps it across updates.
+* Every other type is recorded, not run (``stack_runner``): it gets a plausible physical id
+  (``PHYSICAL_ID_PREFIXES``, a name property where the type has one, else a UUID) and keeps it across updates.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ..engine.clock import clock
 from ..engine.errors import EngineError
 from ..engine.model import OperationStatus, Tag, TargetStatus
 from ..engine.stacksets import StackSetChanges, StackSetNamespace
@@ -26,107 +25,11 @@ from .call import Call
 from .errors import RosError, from_engine
 from .naming import group_properties, namespace
 from .params import Params
-from .stack_model import Phase, RosStack, StackResource, StackStore, status_word
-from .stack_runner import (
-    Produced,
-    ResourceFailed,
-    ResourceTask,
-    TaskContext,
-    TaskGenerator,
-    Verb,
-    Work,
-    record,
-    resolve_leniently,
-    resolver,
-)
+from .stack_model import RosStack
+from .stack_runner import Produced, ResourceFailed, TaskContext, TaskGenerator, Verb, register_handler
 
 STACK_GROUP = "ALIYUN::ROS::StackGroup"
 STACK_INSTANCES = "ALIYUN::ROS::StackInstances"
-
-#: Physical-id prefixes of common resource types (Alibaba Cloud's id styles), followed by 20 characters.
-PHYSICAL_ID_PREFIXES = {
-    "ALIYUN::ECS::VPC": "vpc-",
-    "ALIYUN::ECS::VSwitch": "vsw-",
-    "ALIYUN::ECS::SecurityGroup": "sg-",
-    "ALIYUN::ECS::Instance": "i-",
-    "ALIYUN::ECS::InstanceGroup": "i-",
-    "ALIYUN::ECS::Disk": "d-",
-    "ALIYUN::VPC::EIP": "eip-",
-    "ALIYUN::VPC::NatGateway": "ngw-",
-    "ALIYUN::SLB::LoadBalancer": "lb-",
-    "ALIYUN::RDS::DBInstance": "rm-",
-    "ALIYUN::REDIS::Instance": "r-",
-}
-#: Types whose physical id is one of their properties (the resource's name), when given.
-NAME_PROPERTIES = {
-    "ALIYUN::OSS::Bucket": "BucketName",
-    "ALIYUN::RAM::Role": "RoleName",
-    "ALIYUN::RAM::User": "UserName",
-    "ALIYUN::RAM::Group": "GroupName",
-    "ALIYUN::RAM::ManagedPolicy": "PolicyName",
-    "ALIYUN::FC::Service": "ServiceName",
-    "ALIYUN::SLS::Project": "Name",
-}
-
-
-def physical_id(resource_type: str, properties: dict[str, object]) -> str:
-    name_property = NAME_PROPERTIES.get(resource_type)
-    if name_property is not None and isinstance(properties.get(name_property), str):
-        return str(properties[name_property])
-    prefix = PHYSICAL_ID_PREFIXES.get(resource_type)
-    if prefix is not None:
-        return prefix + uuid.uuid4().hex[:20]
-    return str(uuid.uuid4())
-
-
-def _finished(produced: Produced) -> TaskGenerator:
-    """A task that ends at once."""
-    yield from ()
-    return produced
-
-
-def start_task(stack: RosStack, store: StackStore, task: ResourceTask) -> Work | None:
-    """Begin ``task``: the resource IN_PROGRESS (and its event); None when an update changes nothing."""
-    before = stack.resources.get(task.logical_id)
-    found = resolver(stack)
-    properties = resolve_leniently(task.properties, found)
-    assert isinstance(properties, dict)
-    previous: dict[str, object] | None = None
-    if before is not None and task.verb is Verb.UPDATE and before.resource_type == task.resource_type:
-        previous = before.resolved if before.resolved is not None else {}
-        if previous == properties:
-            return None
-    now = clock.now()
-    status = status_word(task.verb.value, Phase.IN_PROGRESS)
-    if before is None:
-        resource = StackResource(
-            task.logical_id, task.resource_type, dict(task.properties), status, created_at=now, updated_at=now
-        )
-        stack.resources[task.logical_id] = resource
-    else:
-        resource = before
-        resource.status = status
-        resource.status_reason = None
-        resource.updated_at = now
-    before_type = before.resource_type if before is not None else None
-    before_properties = dict(before.properties) if before is not None else None
-    if task.verb is not Verb.DELETE:
-        resource.resource_type = task.resource_type
-        resource.properties = dict(task.properties)
-    record(stack, store, task.logical_id, task.resource_type, status, None, resource.physical_id)
-    handler = HANDLERS.get(task.resource_type, _plain)
-    context = TaskContext(stack, task, resource, properties, previous, found)
-    return Work(
-        task, handler(context), before_type=before_type, before_properties=before_properties, resolved=properties
-    )
-
-
-def _plain(context: TaskContext) -> TaskGenerator:
-    if context.task.verb is Verb.DELETE:
-        return _finished(Produced(None))
-    if context.resource.physical_id is None or context.previous is None:
-        return _finished(Produced(physical_id(context.task.resource_type, context.properties)))
-    return _finished(Produced(context.resource.physical_id))
 
 
 # -- the stack-group resource types ---------------------------------------------------------------------------
@@ -448,5 +351,5 @@ def _stack_instances(context: TaskContext) -> TaskGenerator:
     return Produced(context.resource.physical_id, {"LastOperationId": last or "", "StackGroupName": name})
 
 
-Handler = Callable[[TaskContext], TaskGenerator]
-HANDLERS: dict[str, Handler] = {STACK_GROUP: _stack_group, STACK_INSTANCES: _stack_instances}
+register_handler(STACK_GROUP, _stack_group)
+register_handler(STACK_INSTANCES, _stack_instances)

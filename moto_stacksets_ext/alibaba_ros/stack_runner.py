@@ -1,9 +1,10 @@
 """How a ROS stack action runs: its resources one after another, events, failure and rollback.
 
 An action (CREATE, UPDATE, DELETE, and the rollbacks of a failed create or update) is a queue of resource
-tasks. Each task is a generator (``resource_types``): it returns the resource's physical id, or yields a
-``Wait`` (a stack-group operation it started) and is resumed once that has ended. ``advance`` runs tasks
-until the action ends or a task waits.
+tasks. Each task is a generator (a resource type's handler: the stack-group types' in ``resource_types``,
+registered with ``register_handler``; every other type is recorded, not run): it returns the resource's
+physical id, or yields a ``Wait`` (a stack-group operation it started) and is resumed once that has ended.
+``advance`` runs tasks until the action ends or a task waits.
 
 What drives ``advance``: for a stack created with ``CreateStack``, its ``Pace`` (the same progression as
 stack-group operations: immediate, manual reads, time); for a stack-group instance's stack, the stack-group
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -244,11 +245,108 @@ def start_delete(stack: RosStack, store: StackStore, retain: frozenset[str] | No
     _stack_event(stack, store, status_word(StackAction.DELETE, Phase.IN_PROGRESS), None)
 
 
+# -- starting a task ------------------------------------------------------------------------------------------
+#: What running a task of a resource type does (a generator over the task's context).
+Handler = Callable[[TaskContext], TaskGenerator]
+#: The resource types with a handler of their own (``register_handler``); every other type is recorded, not run.
+_HANDLERS: dict[str, Handler] = {}
+
+
+def register_handler(resource_type: str, handler: Handler) -> None:
+    """Run tasks of ``resource_type`` with ``handler`` (``resource_types`` registers the stack-group types when
+    the cloud's record imports it, so the runner needs no import of the front-end's stack-group calls)."""
+    _HANDLERS[resource_type] = handler
+
+
+#: Physical-id prefixes of common resource types (Alibaba Cloud's id styles), followed by 20 characters.
+PHYSICAL_ID_PREFIXES = {
+    "ALIYUN::ECS::VPC": "vpc-",
+    "ALIYUN::ECS::VSwitch": "vsw-",
+    "ALIYUN::ECS::SecurityGroup": "sg-",
+    "ALIYUN::ECS::Instance": "i-",
+    "ALIYUN::ECS::InstanceGroup": "i-",
+    "ALIYUN::ECS::Disk": "d-",
+    "ALIYUN::VPC::EIP": "eip-",
+    "ALIYUN::VPC::NatGateway": "ngw-",
+    "ALIYUN::SLB::LoadBalancer": "lb-",
+    "ALIYUN::RDS::DBInstance": "rm-",
+    "ALIYUN::REDIS::Instance": "r-",
+}
+#: Types whose physical id is one of their properties (the resource's name), when given.
+NAME_PROPERTIES = {
+    "ALIYUN::OSS::Bucket": "BucketName",
+    "ALIYUN::RAM::Role": "RoleName",
+    "ALIYUN::RAM::User": "UserName",
+    "ALIYUN::RAM::Group": "GroupName",
+    "ALIYUN::RAM::ManagedPolicy": "PolicyName",
+    "ALIYUN::FC::Service": "ServiceName",
+    "ALIYUN::SLS::Project": "Name",
+}
+
+
+def physical_id(resource_type: str, properties: dict[str, object]) -> str:
+    name_property = NAME_PROPERTIES.get(resource_type)
+    if name_property is not None and isinstance(properties.get(name_property), str):
+        return str(properties[name_property])
+    prefix = PHYSICAL_ID_PREFIXES.get(resource_type)
+    if prefix is not None:
+        return prefix + uuid.uuid4().hex[:20]
+    return str(uuid.uuid4())
+
+
+def _finished(produced: Produced) -> TaskGenerator:
+    """A task that ends at once."""
+    yield from ()
+    return produced
+
+
+def start_task(stack: RosStack, store: StackStore, task: ResourceTask) -> Work | None:
+    """Begin ``task``: the resource IN_PROGRESS (and its event); None when an update changes nothing."""
+    before = stack.resources.get(task.logical_id)
+    found = resolver(stack)
+    properties = resolve_leniently(task.properties, found)
+    assert isinstance(properties, dict)
+    previous: dict[str, object] | None = None
+    if before is not None and task.verb is Verb.UPDATE and before.resource_type == task.resource_type:
+        previous = before.resolved if before.resolved is not None else {}
+        if previous == properties:
+            return None
+    now = clock.now()
+    status = status_word(task.verb.value, Phase.IN_PROGRESS)
+    if before is None:
+        resource = StackResource(
+            task.logical_id, task.resource_type, dict(task.properties), status, created_at=now, updated_at=now
+        )
+        stack.resources[task.logical_id] = resource
+    else:
+        resource = before
+        resource.status = status
+        resource.status_reason = None
+        resource.updated_at = now
+    before_type = before.resource_type if before is not None else None
+    before_properties = dict(before.properties) if before is not None else None
+    if task.verb is not Verb.DELETE:
+        resource.resource_type = task.resource_type
+        resource.properties = dict(task.properties)
+    record(stack, store, task.logical_id, task.resource_type, status, None, resource.physical_id)
+    handler = _HANDLERS.get(task.resource_type, _plain)
+    context = TaskContext(stack, task, resource, properties, previous, found)
+    return Work(
+        task, handler(context), before_type=before_type, before_properties=before_properties, resolved=properties
+    )
+
+
+def _plain(context: TaskContext) -> TaskGenerator:
+    if context.task.verb is Verb.DELETE:
+        return _finished(Produced(None))
+    if context.resource.physical_id is None or context.previous is None:
+        return _finished(Produced(physical_id(context.task.resource_type, context.properties)))
+    return _finished(Produced(context.resource.physical_id))
+
+
 # -- running ------------------------------------------------------------------------------------------------
 def advance(stack: RosStack, store: StackStore, *, read: bool = False) -> bool:
     """Run the action's tasks until it ends (True) or a task waits (False)."""
-    from .resource_types import start_task
-
     run = stack.run
     if not isinstance(run, StackRun):
         return True

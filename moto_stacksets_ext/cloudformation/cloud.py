@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from .._clouds import Cloud, register
 from ..engine.model import StackSet
 from ..engine.stacksets import StackSetNamespace
+from .execution_roles import AwsStackSetProperties
 from .models import OPERATION_MODEL, stacksets_backends
 from .stacks import restore_stacks
 
@@ -55,11 +56,13 @@ CLOUD_RECORD = register(
         operation_model=OPERATION_MODEL,
         account_pattern=re.compile(r"\d{12}"),
         account_description="12 digits, e.g. '111111111111'",
+        account_example="123456789012",
         regions=every_region,
         namespace=namespace,
         namespaces=namespaces,
         created_on_read=True,
         has_home=has_home,
         restored=restored,
+        persisted_types={"AwsStackSetProperties": AwsStackSetProperties},
     )
 )

@@ -8,12 +8,13 @@ moto's own message as the reason.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from moto.cloudformation.models import cloudformation_backends
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
-from .._state.namespaces import settings
+from .._state import namespaces
 from ..engine.execution import DeployKind, Deployment, DeployOutcome
 from ..engine.model import Parameter, StackInstance, StackResource, StackSet
 from ..engine.parameters import resolve_parameters
@@ -76,6 +77,21 @@ def missing_role(stack_set: StackSet, account: str) -> str | None:
     return None if admin_account in trust else expected
 
 
+@dataclass
+class RoleChecks:
+    """Whether SELF_MANAGED deployments check moto IAM for the administration and execution roles
+    (``control.strict_roles``): the AWS front-end's own switch, kept in the store of namespaces
+    (``namespaces.extension``) so that moto's reset turns it off."""
+
+    strict: bool = False
+
+
+def role_checks() -> RoleChecks:
+    found = namespaces.extension("aws-role-checks", RoleChecks)
+    assert isinstance(found, RoleChecks)
+    return found
+
+
 class MotoStackDeployer:
     """The AWS front-end's deployer: one real moto stack per stack instance.
 
@@ -96,7 +112,7 @@ class MotoStackDeployer:
         instance = deployment.instance
         stack_set = deployment.stack_set
         backend = cloudformation_backends[instance.account][instance.region]
-        if settings().strict_roles and deployment.kind is not DeployKind.NOOP and not resumed:
+        if role_checks().strict and deployment.kind is not DeployKind.NOOP and not resumed:
             problem = missing_role(stack_set, instance.account)
             if problem is not None:
                 return DeployOutcome(succeeded=False, reason=problem)

@@ -24,7 +24,8 @@ from ..engine.model import StackSet
 from . import identity, routes, stack_routes
 from .call import Call
 from .errors import API_NOT_FOUND, AUTHENTICATION_FAILED, INTERNAL, NOT_FOUND, RfsError
-from .naming import CLOUD, namespace_of
+from .names import CLOUD
+from .naming import namespace_of
 from .params import Query, client_request_id, json_content_type, project_id
 
 logger = logging.getLogger(__name__)
@@ -80,10 +81,7 @@ class RfsFrontEnd:
             return _iam_projects(request)
         if stack_routes.is_download_path(parts):
             return stack_routes.download(parts)
-        found = routes.match(request.method.upper(), parts)
-        if found is None:
-            stack_match = stack_routes.match(request.method.upper(), parts)
-            found = None if stack_match is None else routes.Match(routes.action_of(stack_match[0]), *stack_match)
+        found = routes.match(request.method.upper(), parts) or stack_routes.match(request.method.upper(), parts)
         if found is None:
             raise RfsError(API_NOT_FOUND)
         seen.action, seen.path = found.action, found.path

@@ -23,7 +23,7 @@ import logging
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
 from .._state import credentials as credentials_module
@@ -91,17 +91,30 @@ def authorization(request: GatewayRequest) -> Authorization:
     )
 
 
+@dataclass
+class _MappedProjects:
+    """The project table's entries ``map_projects`` added: the front-end's own state in the store of namespaces
+    (``namespaces.extension``), so moto's reset clears it with the cloud's namespaces."""
+
+    regions: dict[str, str] = field(default_factory=dict)  # project id → region
+
+
+def _mapped_projects() -> _MappedProjects:
+    found = namespaces.extension("huawei-rfs-projects", _MappedProjects)
+    assert isinstance(found, _MappedProjects)
+    return found
+
+
 def map_projects(projects: dict[str, str]) -> None:
     """Add ``{project_id: region}`` entries to the project table (server mode; reset with moto)."""
-    namespaces.touch()
     with _projects_lock:
-        namespaces.settings().huawei_projects.update(projects)
+        _mapped_projects().regions.update(projects)
 
 
 def project_table() -> dict[str, str]:
     """The project table: entries of ``map_projects``, then of ``MOTO_STACKSETS_HUAWEI_PROJECTS``."""
     with _projects_lock:
-        table = dict(namespaces.settings().huawei_projects)
+        table = dict(_mapped_projects().regions)
     try:
         configured = parse_projects(os.environ.get(PROJECTS_ENV) or "")
     except ProjectTableError as error:  # the server refuses this at start; set later, it is ignored loudly

@@ -12,10 +12,9 @@ from ..engine.model import StackSet
 from ..engine.outcomes import outcomes
 from ..engine.stacksets import StackSetNamespace
 from .identity import KNOWN_REGIONS
+from .instance_stacks import InstanceStackDeployer
+from .names import CLOUD, OPERATION_MODEL
 
-CLOUD = "huawei"
-#: The model name of RFS operations in moto's state manager (``/moto-api/state-manager/set-transition``).
-OPERATION_MODEL = "huawei-rfs::stackset-operation"
 _transition = namespaces.operation_model(OPERATION_MODEL)
 #: With ``managed_operation.enable_parallel_operation``, at most this many operations of one stack set may be
 #: queued or in progress (QUEUE_IN_PROGRESS / OPERATION_IN_PROGRESS), as RFS's SDK model says; the next is refused.
@@ -39,8 +38,6 @@ class RfsNaming:
 
 
 def _create(key: tuple[str, str, str]) -> StackSetNamespace:
-    from .instance_stacks import InstanceStackDeployer  # it reads the stacks, which pace by OPERATION_MODEL
-
     return StackSetNamespace(
         identity=key,
         naming=RfsNaming(),

@@ -51,14 +51,11 @@ def _text(value: str) -> str:
 
 @dataclass(frozen=True)
 class Match:
+    """A route a request takes: the RFS API action its route table names, its handler, the path's names."""
+
     action: str
     handler: Handler
     path: dict[str, str]
-
-
-def action_of(handler: Handler) -> str:
-    """The RFS action a handler of the stack and private-hook routes answers (its name in CamelCase)."""
-    return "".join(part.capitalize() for part in handler.__name__.split("_"))
 
 
 def is_stack_set_path(parts: list[str]) -> bool:

@@ -25,7 +25,7 @@ from ..engine.lifecycle import Pace, Progression
 from ..engine.outcomes import outcomes
 from . import private_hooks
 from .errors import INVALID_VALUE, INVALID_VARS, RfsError
-from .naming import OPERATION_MODEL
+from .names import OPERATION_MODEL
 from .stack_state import (
     ExecutionPlanState,
     Pending,

@@ -29,7 +29,8 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
 from moto.moto_api import state_manager
 
 from moto_stacksets_ext.huawei_rfs import domain_id_for
-from moto_stacksets_ext.huawei_rfs.naming import OPERATION_MODEL, namespace_of
+from moto_stacksets_ext.huawei_rfs.names import OPERATION_MODEL
+from moto_stacksets_ext.huawei_rfs.naming import namespace_of
 
 from rfs_support import (
     AK,

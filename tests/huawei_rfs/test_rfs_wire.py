@@ -29,7 +29,8 @@ from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
 from moto.moto_api import state_manager
 
 from moto_stacksets_ext import control, huawei_rfs, mock_stacksets
-from moto_stacksets_ext.huawei_rfs.naming import MAX_PARALLEL_OPERATIONS, OPERATION_MODEL, namespace_of
+from moto_stacksets_ext.huawei_rfs.names import OPERATION_MODEL
+from moto_stacksets_ext.huawei_rfs.naming import MAX_PARALLEL_OPERATIONS, namespace_of
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
 from rfs_support import (
