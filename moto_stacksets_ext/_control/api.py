@@ -265,7 +265,7 @@ def _hook_outcomes(request: GatewayRequest) -> GatewayResponse:
         return GatewayResponse.json(200, {"hook_outcomes": rendered})
     if request.method == "POST":
         try:
-            outcome = hook_control.outcome_from_json(_body(request))
+            outcome = hook_control.hook_outcome(**codec.hook_outcome_request_from_json(_body(request)))
         except (ValueError, TypeError) as error:
             raise ControlError(400, str(error)) from error
         return GatewayResponse.json(201, codec.hook_outcome_json(outcome))
@@ -277,7 +277,7 @@ def _hook_outcomes(request: GatewayRequest) -> GatewayResponse:
 
 def _hook_results(request: GatewayRequest) -> GatewayResponse:
     try:
-        result = hook_control.result_from_json(_body(request))
+        result = hook_control.record_hook_result(**codec.hook_result_request_from_json(_body(request)))
     except (ValueError, TypeError) as error:
         raise ControlError(400, str(error)) from error
     return GatewayResponse.json(201, codec.hook_result_json(result))

@@ -14,8 +14,8 @@ Two other JSON modules stay apart, as different concepts:
 * ``_jsonsafe`` turns bytes into JSON values at all, refusing hostile documents (too deep, not text): the
   layer below every decoder here (``loads``).
 
-Hook outcomes and results are written by ``cloudformation.hooks.control`` (``outcome_json``, ``result_json``:
-the Hook surface's own module); this module is where the control surface reads and writes them.
+Hook outcomes and results are read and written here too; ``cloudformation.hooks.control`` makes them
+(``hook_outcome``, ``record_hook_result``) from the arguments this module reads off a request.
 """
 
 from __future__ import annotations
@@ -309,17 +309,82 @@ def call_from_json(value: Mapping[str, Any]) -> Call:
 
 
 # -- Hooks ------------------------------------------------------------------------------------------------
+#: What ``POST /hook-outcomes`` takes (``annotations`` besides): ``control.hooks.hook_outcome``'s arguments.
+HOOK_OUTCOME_REQUEST_FIELDS = (
+    "type_name", "status", "reason", "target_type", "target_name", "account", "region", "times",
+)  # fmt: skip
+#: What ``POST /hook-results`` takes (``annotations`` besides): ``record_hook_result``'s arguments.
+HOOK_RESULT_REQUEST_FIELDS = (
+    "type_name", "target_type", "target_id", "status", "reason", "failure_mode", "resource_type", "resource_id",
+    "action", "hook_execution_target", "original_type_name", "type_version_id", "type_configuration_version_id",
+    "hook_category", "account", "region",
+)  # fmt: skip
+
+
+def annotation_json(value: Annotation) -> dict[str, Any]:
+    """One annotation under AWS's member names (members without a value left out)."""
+    return {
+        aws: getattr(value, name)
+        for aws, name in hook_control.ANNOTATION_KEYS.items()
+        if getattr(value, name) is not None
+    }
+
+
 def annotations_json(values: Sequence[Annotation | Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Annotations (objects or dicts with AWS's or snake_case keys) under AWS's member names."""
-    return [hook_control.annotation_json(hook_control.annotation(v)) for v in values]
+    return [annotation_json(hook_control.annotation(v)) for v in values]
 
 
 def annotations_from_json(values: Any) -> list[Annotation]:
     return [hook_control.annotation(_object(v, "an annotation")) for v in values or ()]
 
 
+def _hook_request(body: Any, allowed: Sequence[str]) -> dict[str, Any]:
+    """The keyword arguments a Hook request body gives (``None`` members left out): strings only, except
+    ``times``, and ``annotations`` a list of objects."""
+    found = _object(body, "the request body")
+    unknown = set(found) - {*allowed, "annotations"}
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    for name in allowed:
+        if name != "times" and found.get(name) is not None and not isinstance(found[name], str):
+            raise ValueError(f"{name} must be a string")
+    annotations = found.get("annotations")
+    annotations = [] if annotations is None else annotations
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        raise ValueError("annotations must be a list of objects")
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def hook_outcome_request_from_json(body: Any) -> dict[str, Any]:
+    """``control.hooks.hook_outcome``'s keyword arguments from a ``POST /hook-outcomes`` body."""
+    return _hook_request(body, HOOK_OUTCOME_REQUEST_FIELDS)
+
+
+def hook_result_request_from_json(body: Any) -> dict[str, Any]:
+    """``record_hook_result``'s keyword arguments from a ``POST /hook-results`` body."""
+    values = _hook_request(body, HOOK_RESULT_REQUEST_FIELDS)
+    for required in ("type_name", "target_type", "target_id"):
+        if required not in values:
+            raise ValueError(f"{required} is required")
+    return values
+
+
 def hook_outcome_json(outcome: hook_control.HookOutcome) -> dict[str, Any]:
-    return hook_control.outcome_json(outcome)
+    """A scripted Hook outcome, as ``GET /hook-outcomes`` and the live view show it."""
+    return {
+        "outcome_id": outcome.outcome_id,
+        "type_name": outcome.type_name,
+        "status": outcome.status.value,
+        "reason": outcome.reason,
+        "annotations": [annotation_json(a) for a in outcome.annotations],
+        "target_type": outcome.target_type.value if outcome.target_type is not None else None,
+        "target_name": outcome.target_name,
+        "account": outcome.account,
+        "region": outcome.region,
+        "times": outcome.times,
+        "consumed": outcome.consumed,
+    }
 
 
 def hook_outcome_from_json(value: Any) -> hook_control.HookOutcome:
@@ -342,7 +407,30 @@ def hook_outcome_from_json(value: Any) -> hook_control.HookOutcome:
 
 
 def hook_result_json(result: HookResult) -> dict[str, Any]:
-    return hook_control.result_json(result)
+    """A Hook result under AWS's member names (GetHookResult, ListHookResults) where AWS has one; ``Sequence``
+    is the order results were recorded in."""
+    return {
+        "HookResultId": result.hook_result_id,
+        "TypeName": result.type_name,
+        "TypeArn": result.type_arn,
+        "Status": result.status.value,
+        "TargetType": result.target_type.value,
+        "TargetId": result.target_id,
+        "TypeVersionId": result.type_version_id,
+        "TypeConfigurationVersionId": result.type_configuration_version_id,
+        "OriginalTypeName": result.original_type_name,
+        "FailureMode": result.failure_mode,
+        "HookStatusReason": result.hook_status_reason,
+        "InvokedAt": result.invoked_at.isoformat(),
+        "HookExecutionTarget": result.hook_execution_target,
+        "HookCategory": result.hook_category.value,
+        "ResourceType": result.resource_type,
+        "ResourceId": result.resource_id,
+        "Action": result.action,
+        "Annotations": [annotation_json(a) for a in result.annotations],
+        "InvocationPoint": result.invocation_point,
+        "Sequence": result.seq,
+    }
 
 
 def hook_result_from_json(value: Any) -> HookResult:

@@ -18,7 +18,8 @@ from .model import Annotation, HookCategory, HookResult, HookStatus, TargetType
 from .outcomes import HookOutcome
 from .state import HookState, handler_book, outcome_book
 
-_ANNOTATION_KEYS = {
+#: AWS member name -> field of ``Annotation``.
+ANNOTATION_KEYS = {
     "AnnotationName": "annotation_name",
     "Status": "status",
     "StatusMessage": "status_message",
@@ -39,8 +40,8 @@ def annotation(value: Annotation | Mapping[str, Any]) -> Annotation:
     else:
         fields: dict[str, Any] = {}
         for key, item in value.items():
-            name = _ANNOTATION_KEYS.get(key, key)
-            if name not in _ANNOTATION_KEYS.values():
+            name = ANNOTATION_KEYS.get(key, key)
+            if name not in ANNOTATION_KEYS.values():
                 raise ValueError(f"unknown annotation field {key!r}")
             if item is not None and not isinstance(item, str):
                 raise ValueError(f"annotation field {key!r} must be a string")
@@ -141,102 +142,8 @@ def record_hook_result(
     )
 
 
-# -- JSON, for the HTTP control API ----------------------------------------------------------------------
-_OUTCOME_FIELDS = ("type_name", "status", "reason", "target_type", "target_name", "account", "region", "times")
-_RESULT_FIELDS = (
-    "type_name",
-    "target_type",
-    "target_id",
-    "status",
-    "reason",
-    "failure_mode",
-    "resource_type",
-    "resource_id",
-    "action",
-    "hook_execution_target",
-    "original_type_name",
-    "type_version_id",
-    "type_configuration_version_id",
-    "hook_category",
-    "account",
-    "region",
-)
-
-
-def outcome_json(outcome: HookOutcome) -> dict[str, Any]:
-    return {
-        "outcome_id": outcome.outcome_id,
-        "type_name": outcome.type_name,
-        "status": outcome.status.value,
-        "reason": outcome.reason,
-        "annotations": [annotation_json(a) for a in outcome.annotations],
-        "target_type": outcome.target_type.value if outcome.target_type is not None else None,
-        "target_name": outcome.target_name,
-        "account": outcome.account,
-        "region": outcome.region,
-        "times": outcome.times,
-        "consumed": outcome.consumed,
-    }
-
-
-def annotation_json(value: Annotation) -> dict[str, Any]:
-    return {aws: getattr(value, name) for aws, name in _ANNOTATION_KEYS.items() if getattr(value, name) is not None}
-
-
-def result_json(result: HookResult) -> dict[str, Any]:
-    """A Hook result under AWS's member names (GetHookResult, ListHookResults) where AWS has one; ``Sequence``
-    is the order results were recorded in."""
-    return {
-        "HookResultId": result.hook_result_id,
-        "TypeName": result.type_name,
-        "TypeArn": result.type_arn,
-        "Status": result.status.value,
-        "TargetType": result.target_type.value,
-        "TargetId": result.target_id,
-        "TypeVersionId": result.type_version_id,
-        "TypeConfigurationVersionId": result.type_configuration_version_id,
-        "OriginalTypeName": result.original_type_name,
-        "FailureMode": result.failure_mode,
-        "HookStatusReason": result.hook_status_reason,
-        "InvokedAt": result.invoked_at.isoformat(),
-        "HookExecutionTarget": result.hook_execution_target,
-        "HookCategory": result.hook_category.value,
-        "ResourceType": result.resource_type,
-        "ResourceId": result.resource_id,
-        "Action": result.action,
-        "Annotations": [annotation_json(a) for a in result.annotations],
-        "InvocationPoint": result.invocation_point,
-        "Sequence": result.seq,
-    }
-
-
-def _checked(body: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
-    unknown = set(body) - {*allowed, "annotations"}
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    for name in allowed:
-        if name != "times" and body.get(name) is not None and not isinstance(body[name], str):
-            raise ValueError(f"{name} must be a string")
-    annotations = body.get("annotations")
-    annotations = [] if annotations is None else annotations
-    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
-        raise ValueError("annotations must be a list of objects")
-    return {k: v for k, v in body.items() if v is not None}
-
-
-def outcome_from_json(body: Mapping[str, Any]) -> HookOutcome:
-    return hook_outcome(**_checked(body, _OUTCOME_FIELDS))
-
-
-def result_from_json(body: Mapping[str, Any]) -> HookResult:
-    values = _checked(body, _RESULT_FIELDS)
-    for required in ("type_name", "target_type", "target_id"):
-        if required not in values:
-            raise ValueError(f"{required} is required")
-    return record_hook_result(**values)
-
-
 __all__ = [
+    "ANNOTATION_KEYS",
     "HookOutcome",
     "HookResult",
     "HooksControl",
@@ -244,11 +151,7 @@ __all__ = [
     "hook_outcome",
     "hook_state",
     "outcome_book",
-    "outcome_from_json",
-    "outcome_json",
     "record_hook_result",
-    "result_from_json",
-    "result_json",
 ]
 
 
