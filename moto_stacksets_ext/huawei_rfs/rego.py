@@ -40,10 +40,6 @@ def _engine() -> ModuleType | None:
     return module
 
 
-def available() -> bool:
-    return _engine() is not None
-
-
 def _warn_missing() -> None:
     global _warned
     if not _warned:
