@@ -21,7 +21,6 @@ newest ``CallLog.LIMIT`` calls.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -149,35 +148,3 @@ def record(call: Call) -> None:
 
 #: The filters of ``CallLog.filter`` that ``GET /moto-api/stacksets/calls`` takes as query parameters.
 FILTERS = ("cloud", "action", "account", "region", "status", "error_code", "ok")
-
-
-# -- AWS (the plugin's CloudFormation response class) -------------------------------------------------
-_XML_CODE = re.compile(r"<Code>([^<]{1,256})</Code>")
-
-
-def record_aws(responder: Any, status: int, body: Any) -> None:
-    """Record one CloudFormation request the plugin's response class answered (never raises)."""
-    try:
-        parameters = getattr(responder, "params", None)
-        if not isinstance(parameters, dict) or not parameters:
-            parameters = {k: v[0] if len(v) == 1 else v for k, v in (responder.querystring or {}).items()}
-            parameters.pop("Action", None)
-            parameters.pop("Version", None)
-        error_code = None
-        if status >= 400:
-            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-            found = _XML_CODE.search(text)
-            error_code = found.group(1) if found else None
-        record(
-            Call(
-                cloud="aws",
-                action=str(responder._get_action()),
-                account=str(responder.current_account),
-                region=str(responder.region),
-                parameters=dict(parameters),
-                status=int(status),
-                error_code=error_code,
-            )
-        )
-    except Exception:  # recording must never break the call it records
-        return

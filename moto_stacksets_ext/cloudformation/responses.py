@@ -15,11 +15,10 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
-from .._control import calls
 from .._transport.gateway import RAW_BODY
 from ..engine import door
 from ..engine.stacksets import InstanceFilter, OperationRequest, StackSetChanges
-from . import front_door, params, schema_patches, serialize, template_stacks, templates, wire
+from . import call_record, front_door, params, schema_patches, serialize, template_stacks, templates, wire
 from .events_responses import EVENT_ACTIONS, EventResponses
 from .exceptions import ValidationError
 from .execution_roles import RoleTemplate
@@ -89,9 +88,9 @@ class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
         try:
             result = self._answer()
         except Exception:
-            calls.record_aws(self, 500, "")
+            call_record.record(self, 500, "")
             raise
-        calls.record_aws(self, result[0], result[2])
+        call_record.record(self, result[0], result[2])
         return result
 
     def _answer(self) -> Any:
