@@ -97,11 +97,21 @@ def test_template_checks(client: Any, body: str, parameters: list[tuple[str, str
     assert (error.code, error.status_code) == (code, 400)
 
 
-def test_yaml_template(client: Any) -> None:
-    yaml = "ROSTemplateFormatVersion: '2015-09-01'\nResources: {}\n"
+def test_yaml_template_is_read_as_a_template(client: Any) -> None:
+    yaml = (
+        "ROSTemplateFormatVersion: '2015-09-01'\n"
+        "Description: network\n"
+        "Parameters:\n  Env:\n    Type: String\n    Default: dev\n"
+        "Resources:\n  Vpc:\n    Type: ALIYUN::ECS::VPC\n"
+    )
     create_group(client, template_body=yaml)
     got = client.get_stack_group(ros.GetStackGroupRequest(region_id=REGION, stack_group_name="MyStackGroup"))
     assert got.body.stack_group.template_body == yaml
+    summary = client.get_template_summary(
+        ros.GetTemplateSummaryRequest(region_id=REGION, stack_group_name="MyStackGroup")
+    ).body
+    assert [p["ParameterKey"] for p in summary.parameters] == ["Env"]
+    assert (summary.resource_types, summary.description) == (["ALIYUN::ECS::VPC"], "network")
 
 
 def test_list_stack_groups_pages_and_filters(client: Any) -> None:
