@@ -2,8 +2,9 @@
 
 What is saved: every cloud's stack sets with their instances, operations and results (running or queued
 operations are first run to their end). What is not: moto's other state (Organizations, IAM...), Hook
-registries and results, scripted outcomes, the clock. On load, AWS instances get their moto stacks
-created again in their target accounts and regions (with new stack ids), so the stacks are there too.
+registries and results, scripted outcomes, the clock, RFS and ROS stacks made through their stack APIs, RFS
+private hooks. On load, each cloud's ``restored`` makes the stacks behind the loaded instances again in their
+target accounts and regions: AWS's moto stacks (with new stack ids), ROS and RFS stacks (under their ids).
 
 The file is JSON with a header and a format version; classes are named by explicit type tags
 (``state_codec``). A document is decoded and checked whole before anything is replaced: one that is not

@@ -8,6 +8,7 @@ from .._clouds import Cloud, register
 from .._state import namespaces
 from .frontend import FRONT_END
 from .identity import KNOWN_REGIONS, check_environment
+from .instance_stacks import restore_stacks
 from .names import CLOUD, OPERATION_MODEL
 from .naming import namespace_of
 from .state import RfsStackSetProperties, VarsUriOverride
@@ -26,6 +27,7 @@ CLOUD_RECORD = register(
         unserved_hosts=re.compile(r"https?://(?!(rfs|iam)\.)[^/]*\.myhuaweicloud\.(com|eu)(:\d+)?(/.*)?$"),
         provider_domains=r"myhuaweicloud\.(com|eu)",
         check_environment=check_environment,
+        restored=lambda stack_sets: restore_stacks(list(stack_sets)),
         persisted_types={"RfsStackSetProperties": RfsStackSetProperties, "VarsUriOverride": VarsUriOverride},
     )
 )

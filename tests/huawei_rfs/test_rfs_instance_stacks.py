@@ -159,3 +159,83 @@ def test_an_unreadable_template_fails_the_instance_with_the_parsers_message(endp
     failed = instance(admin)
     assert failed.status == "OPERATION_FAILED" and "cannot be deployed" in failed.status_message
     assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
+
+
+def test_a_saved_state_brings_the_instance_stacks_back() -> None:
+    import json
+
+    from moto_stacksets_ext._state.persistence import export_state, import_state
+
+    with mock_stacksets():
+        admin = make_client(None)
+        member = make_client(None, ak=MEMBER_AK)
+        create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
+        admin.create_stack_instance(
+            CreateStackInstanceRequest(
+                client_request_id=crid(),
+                stack_set_name="net",
+                body=CreateStackInstanceRequestBody(
+                    deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+                ),
+            )
+        )
+        stack_id = instance(admin).stack_id
+        saved = json.loads(json.dumps(export_state()))
+        control.reset()
+        assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
+
+        import_state(saved)
+        [stack] = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
+        assert (stack.stack_name, stack.stack_id, stack.status) == ("net", stack_id, "DEPLOYMENT_COMPLETE")
+        outputs = member.list_stack_outputs(ListStackOutputsRequest(client_request_id=crid(), stack_name="net"))
+        assert {o.name: o.value for o in outputs.outputs}["env"] == "prod"
+
+
+def test_a_stack_in_the_way_on_load_is_left_and_the_instance_says_why() -> None:
+    import json
+
+    from moto_stacksets_ext._state.persistence import export_state, import_state
+
+    with mock_stacksets():
+        admin = make_client(None)
+        member = make_client(None, ak=MEMBER_AK)
+        create_set(admin, "net", template_body=TEMPLATE)
+        admin.create_stack_instance(
+            CreateStackInstanceRequest(
+                client_request_id=crid(),
+                stack_set_name="net",
+                body=CreateStackInstanceRequestBody(
+                    deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+                ),
+            )
+        )
+        saved = json.loads(json.dumps(export_state()))
+        control.reset()
+        own = member.create_stack(
+            CreateStackRequest(client_request_id=crid(), body=CreateStackRequestBody(stack_name="net"))
+        ).stack_id
+
+        import_state(saved)
+        [stack] = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
+        assert stack.stack_id == own
+        assert instance(admin).stack_id is None  # the member's own stack is not the instance's
+
+
+def test_a_stack_set_given_by_template_uri_deploys_no_empty_stacks(endpoint: str | None) -> None:
+    # The mock has no OBS to read the template from: each instance fails and says why, never an empty stack.
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    create_set(admin, "net", template_body=None, template_uri="https://bucket.obs.cn-north-4.myhuaweicloud.com/t.tf")
+    admin.create_stack_instance(
+        CreateStackInstanceRequest(
+            client_request_id=crid(),
+            stack_set_name="net",
+            body=CreateStackInstanceRequestBody(
+                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+            ),
+        )
+    )
+    failed = instance(admin)
+    assert (failed.status, failed.stack_id) == ("OPERATION_FAILED", None)
+    assert "template_uri" in failed.status_message and "template_body" in failed.status_message
+    assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
