@@ -155,6 +155,8 @@ ENABLE_PATCHING = Signature(_CORE, "MockAWS._enable_patching", ("reset",))
 SERVER_MODE_MOCK = Signature(_CORE, "ServerModeMockAWS")
 #: What moto's ``BaseResponse.call_action`` calls on every request to list a response class's actions.
 METHOD_NAMES_FROM_CLASS = Signature("moto.core.responses", "method_names_from_class", ("clazz",))
+#: The regions an account's backends of a service are made for (a botocore scan per new account).
+GENERATE_REGIONS = Signature("moto.core.base_backend", "AccountSpecificBackend._generate_regions", ("service_name",))
 DELEGATED_ADMIN_SERVICES = Signature(_ORGANIZATIONS, "FakeDelegatedAdministrator.SUPPORTED_SERVICES")
 CLOUDFORMATION_BACKEND_METHODS = {
     "create_stack": Signature(
@@ -231,6 +233,7 @@ CONTRACT: tuple[Signature, ...] = (
     ENABLE_PATCHING,
     SERVER_MODE_MOCK,
     METHOD_NAMES_FROM_CLASS,
+    GENERATE_REGIONS,
     DELEGATED_ADMIN_SERVICES,
     *CLOUDFORMATION_BACKEND_METHODS.values(),
     *ORGANIZATIONS_BACKEND_METHODS.values(),

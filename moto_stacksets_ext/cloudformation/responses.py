@@ -71,6 +71,16 @@ class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
     )
 
     _parse_error: Exception | None = None
+    _action: tuple[Any, str] | None = None
+
+    def _get_action(self) -> str:
+        """moto's action of the request (its router's match), found once per request: moto asks for it
+        about eight times while answering one."""
+        request = self.normalized_request
+        known = self._action
+        if known is None or known[0] is not request:
+            known = self._action = (request, super()._get_action())
+        return known[1]
 
     def serialized(self, action_result: ActionResult) -> TYPE_RESPONSE:
         """The plugin's actions render through the compiled serializer (``serialize.render``), which
