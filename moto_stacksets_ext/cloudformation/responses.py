@@ -15,6 +15,7 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult, EmptyResult
 
+from .. import moto_internals
 from .._control import calls
 from .._transport.gateway import RAW_BODY
 from ..engine import door
@@ -92,6 +93,25 @@ class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
         status, headers, body = fast
         headers.update(self.response_headers)
         return status, headers, body
+
+    @staticmethod
+    def _enrich_response(headers: dict[str, Any], body: Any) -> tuple[dict[str, Any], Any]:
+        """moto's ``_enrich_response`` (the status as text, a new request id in ``x-amzn-requestid`` and in
+        the body's ``<RequestId>``). moto writes the id with a regular expression that scans the whole body
+        (about 1.4 ms for a page of 100 summaries); for a body on one line (every query-protocol answer) the
+        same text is made by finding the element: from the first ``<RequestId>`` to the last
+        ``</RequestId>``, as moto's greedy match. Any other body is moto's."""
+        if not isinstance(body, str) or "\n" in body:
+            enriched: tuple[dict[str, Any], Any] = CloudFormationResponse._enrich_response(headers, body)
+            return enriched
+        if "status" in headers:
+            headers["status"] = str(headers["status"])
+        request_id = moto_internals.new_request_id(headers)
+        start = body.find("<RequestId>")
+        end = body.rfind("</RequestId>")
+        if start >= 0 and end >= start + len("<RequestId>"):
+            body = body[: start + len("<RequestId>")] + request_id + body[end:]
+        return headers, body
 
     def call_action(self) -> Any:
         """moto's dispatch (``_answer``), recorded in ``control.calls`` (every CloudFormation action on the
