@@ -100,17 +100,21 @@ class StackSetsResponse(EventResponses, HookResponses, CloudFormationResponse):
         the body's ``<RequestId>``). moto writes the id with a regular expression that scans the whole body
         (about 1.4 ms for a page of 100 summaries); for a body on one line (every query-protocol answer) the
         same text is made by finding the element: from the first ``<RequestId>`` to the last
-        ``</RequestId>``, as moto's greedy match. Any other body is moto's."""
+        ``</RequestId>``, as moto's greedy match (``tests/aws/test_direct.py`` compares the two on generated
+        bodies). Any other body is moto's."""
         if not isinstance(body, str) or "\n" in body:
             enriched: tuple[dict[str, Any], Any] = CloudFormationResponse._enrich_response(headers, body)
             return enriched
         if "status" in headers:
             headers["status"] = str(headers["status"])
         request_id = moto_internals.new_request_id(headers)
-        start = body.find("<RequestId>")
+        opening = "<RequestId>"
+        start = body.find(opening) + len(opening)
         end = body.rfind("</RequestId>")
-        if start >= 0 and end >= start + len("<RequestId>"):
-            body = body[: start + len("<RequestId>")] + request_id + body[end:]
+        if start >= len(opening) and end >= start:
+            # moto's ``re.sub`` also matches the empty text right after its match when that ends with an opening tag
+            again = end > start and body.endswith(opening, 0, end)
+            body = body[:start] + request_id + (request_id if again else "") + body[end:]
         return headers, body
 
     def call_action(self) -> Any:
