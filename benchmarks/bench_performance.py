@@ -10,7 +10,8 @@ Rows (each printed with the times it compares and their ratio):
    the floor are sampled in turn, in the same process, so both see the same load and heap.
 2. Creating an operation: CreateStackInstances for one new account in one region (each deploys one real
    moto stack), moto alone and the plugin; its floor is botocore's own cost for the call (a pre-built
-   reply, nothing deployed), sampled in turn with the plugin.
+   reply, nothing deployed), sampled in turn with the plugin. Floor clients have moto's stubber taken off
+   their events, and every floor call is checked to be answered by its pre-built reply, never the mock.
 3. Server mode: four client processes sending DescribeStackSet and ListStackSetOperations(MaxResults=20)
    in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
    loopback ports and loaded in turn, in four windows each, so both see the same load. The clients replay
@@ -119,8 +120,6 @@ def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], 
     """The plugin, each call sampled in turn with its floor in the same process and heap (so both see the
     same load and the same garbage collector): pages by size, the page's floor, creating an operation and
     its floor."""
-    from moto.core.models import botocore_stubber
-
     from moto_stacksets_ext import mock_stacksets
     from moto_stacksets_ext.cloudformation.models import stacksets_backends
     from moto_stacksets_ext.engine.stacksets import OperationRequest
@@ -142,14 +141,12 @@ def plugin_in_process(sizes: list[int], repeat: int) -> tuple[dict[int, float], 
         page_call(cf, f"plugin-{sizes[0]}")()
         cf.meta.events.unregister("before-parse.cloudformation.ListStackSetOperations", keep)
         pages_calls = {f"page-{size}": page_call(cf, f"plugin-{size}") for size in sizes}
-        # The floors: botocore's whole client path with the reply handed over before sending, while moto's
-        # stub (which would answer too: botocore asks every before-send handler) is switched off.
-        pages_calls["page-floor"] = without_mock(botocore_stubber, page_call(floor_client(reply["body"]), "floor"))
+        # The floors: botocore's whole client path with the reply handed over before sending, on clients
+        # that moto's stubber is taken off (and checked never to reach it).
+        floor = floor_client(reply["body"])
+        pages_calls["page-floor"] = floor_call(floor, page_call(floor, "floor"))
         medians = interleaved(pages_calls, repeat)
-        create_calls = {
-            "create": create_call(cf, "plugin-create"),
-            "create-floor": without_mock(botocore_stubber, create_floor_call()),
-        }
+        create_calls = {"create": create_call(cf, "plugin-create"), "create-floor": create_floor_call()}
         medians.update(interleaved(create_calls, repeat * 8))
     pages = {size: medians[f"page-{size}"] for size in sizes}
     return pages, medians["page-floor"], medians["create"], medians["create-floor"]
@@ -166,17 +163,6 @@ def interleaved(calls: dict[str, Callable[[], Any]], repeat: int) -> dict[str, f
     return {name: statistics.median(values) * 1000 for name, values in samples.items()}
 
 
-def without_mock(stubber: Any, call: Callable[[], Any]) -> Callable[[], Any]:
-    def run() -> Any:
-        stubber.enabled = False
-        try:
-            return call()
-        finally:
-            stubber.enabled = True
-
-    return run
-
-
 class _Raw:
     def __init__(self, body: bytes) -> None:
         self._body = body
@@ -186,14 +172,36 @@ class _Raw:
 
 
 def floor_client(body: bytes, operation: str = "ListStackSetOperations") -> Any:
-    """A client whose ``operation`` replies ``body`` before anything is sent: botocore's own cost, no mock."""
+    """A client whose ``operation`` replies ``body`` before anything is sent: botocore's own cost, no mock.
+
+    moto adds its stubber to the events of every client made after moto is imported, so it is taken off
+    this client's events; ``replies`` counts the answers given here, and ``floor_call`` checks that every
+    call of the floor was answered here, never by the mock."""
+    from moto.core.models import botocore_stubber
+
     cf = client()
+    cf.meta.events.unregister("before-send", botocore_stubber)
+    replies = [0]
 
     def reply(request: Any, **_: Any) -> AWSResponse:
+        replies[0] += 1
         return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, _Raw(body))
 
     cf.meta.events.register(f"before-send.cloudformation.{operation}", reply)
+    cf.floor_replies = replies
     return cf
+
+
+def floor_call(cf: Any, call: Callable[[], Any]) -> Callable[[], Any]:
+    """``call`` on a floor client, checked to be answered by the floor's reply (so never by the mock)."""
+
+    def run() -> Any:
+        before = cf.floor_replies[0]
+        result = call()
+        assert cf.floor_replies[0] == before + 1, "the floor client reached the mock"
+        return result
+
+    return run
 
 
 CREATE_REPLY = (
@@ -212,7 +220,7 @@ def create_floor_call() -> Callable[[], Any]:
     def call() -> Any:
         cf.create_stack_instances(StackSetName="floor", Accounts=[next(accounts)], Regions=[REGION])
 
-    return call
+    return floor_call(cf, call)
 
 
 # -- server mode --------------------------------------------------------------------------------------
@@ -355,8 +363,11 @@ def main() -> None:
         ratio = plugin_pages[size] / floor_page
         print(f"{label:58} {floor_page:9.2f} {moto_pages[size]:10.2f} {plugin_pages[size]:10.2f}   {ratio:.2f}x floor")
     label = "create an operation: CreateStackInstances, 1 target (ms)"
-    ratio = plugin_create / moto_create
-    print(f"{label:58} {floor_create:9.2f} {moto_create:10.2f} {plugin_create:10.2f}   {ratio:.2f}x moto")
+    ratio = plugin_create / floor_create
+    print(
+        f"{label:58} {floor_create:9.2f} {moto_create:10.2f} {plugin_create:10.2f}   {ratio:.2f}x floor"
+        f" ({plugin_create / moto_create:.2f}x moto)"
+    )
     label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
     print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
     if moto_per_cpu is not None and plugin_per_cpu is not None:

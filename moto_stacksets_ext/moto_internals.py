@@ -30,6 +30,13 @@ moto has no public extension API for what the plugin does, so it relies on these
   such attributes in ``Outputs``), the ``ResourceMap``'s ``_template`` and ``_resource_json_map``, the
   parser's ``get_model_map`` and ``NULL_MODELS`` (the types moto serves), and the backend's
   ``validate_template`` (``cloudformation/schema_patches.py``);
+* ``AccountSpecificBackend._generate_regions`` (a new account's regions, listed once per service:
+  ``cloudformation/caches.py``);
+* what moto's ``BotocoreStubber.process_request`` does with a request (its URL patterns, passthrough and
+  whitelist settings, ``Request.from_primitives``, the recorder's ``_record_request``): the plugin's own
+  CloudFormation requests skip its search for the handler and werkzeug's request builder, and see the rest
+  (``cloudformation/_direct.py``; ``stubbed_handler``, ``request_from_primitives``, ``record_request``),
+  and ``gen_amzn_requestid_long`` (the request id moto's ``_enrich_response`` writes);
 * ``BackendDict`` and ``AccountSpecificBackend`` being dictionaries of the backends made so far (looking a
   backend up makes one, with a botocore partition scan; ``existing_backend`` only reads).
 
@@ -155,6 +162,16 @@ ENABLE_PATCHING = Signature(_CORE, "MockAWS._enable_patching", ("reset",))
 SERVER_MODE_MOCK = Signature(_CORE, "ServerModeMockAWS")
 #: What moto's ``BaseResponse.call_action`` calls on every request to list a response class's actions.
 METHOD_NAMES_FROM_CLASS = Signature("moto.core.responses", "method_names_from_class", ("clazz",))
+#: moto's in-process door: botocore's ``before-send`` hands every request to it.
+STUBBER_PROCESS_REQUEST = Signature("moto.core.botocore_stubber", "BotocoreStubber.process_request", ("request",))
+REQUEST_FROM_PRIMITIVES = Signature(
+    "moto.core.request", "Request.from_primitives", ("method", "url", "headers", "body")
+)
+RECORD_REQUEST = Signature("moto.moto_api._internal.recorder.models", "Recorder._record_request", ("request",))
+GEN_REQUEST_ID = Signature("moto.utilities.aws_headers", "gen_amzn_requestid_long", ("headerdict",))
+PRESERVED_HEADER_NAMES = Signature("moto.core.request", "PRESERVED_HEADER_NAMES_ENVIRON_KEY")
+#: The regions an account's backends of a service are made for (a botocore scan per new account).
+GENERATE_REGIONS = Signature("moto.core.base_backend", "AccountSpecificBackend._generate_regions", ("service_name",))
 DELEGATED_ADMIN_SERVICES = Signature(_ORGANIZATIONS, "FakeDelegatedAdministrator.SUPPORTED_SERVICES")
 CLOUDFORMATION_BACKEND_METHODS = {
     "create_stack": Signature(
@@ -231,6 +248,12 @@ CONTRACT: tuple[Signature, ...] = (
     ENABLE_PATCHING,
     SERVER_MODE_MOCK,
     METHOD_NAMES_FROM_CLASS,
+    GENERATE_REGIONS,
+    STUBBER_PROCESS_REQUEST,
+    REQUEST_FROM_PRIMITIVES,
+    RECORD_REQUEST,
+    PRESERVED_HEADER_NAMES,
+    GEN_REQUEST_ID,
     DELEGATED_ADMIN_SERVICES,
     *CLOUDFORMATION_BACKEND_METHODS.values(),
     *ORGANIZATIONS_BACKEND_METHODS.values(),
@@ -460,6 +483,137 @@ def existing_backend(backends: Any, account_id: str, region: str) -> Any | None:
     if regions is None:
         return None
     return dict.get(regions, region)
+
+
+# -- moto's in-process door (BotocoreStubber) ---------------------------------------------------------
+def clean_url(url: str) -> str:
+    """The URL moto's stubber matches a request by: in the standard AWS domain, without the query."""
+    from moto.core.utils import get_equivalent_url_in_aws_domain
+
+    parsed, _ = get_equivalent_url_in_aws_domain(url)
+    return f"{parsed.scheme}://{parsed.netloc}{parsed.path}"
+
+
+def stubbed_handler(clean: str) -> tuple[str, Callable[..., Any]] | None:
+    """The service and the handler moto's stubber calls for ``clean`` (a ``clean_url``), found as it finds
+    them (the first service whose URL pattern matches, then the first of its backend's URLs), when that
+    service's URLs have the handler; None otherwise. Passthrough and whitelist settings are not applied:
+    ``stubber_declines`` does that on every request."""
+    import re
+
+    import moto.backend_index as backend_index
+    import moto.backends as backends
+    from moto.core.base_backend import BackendDict
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    for service, pattern in backend_index.backend_url_patterns:
+        if not pattern.match(clean):
+            continue
+        backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+        if isinstance(backend_dict, BackendDict):
+            account = backend_dict[DEFAULT_ACCOUNT_ID]
+            backend = account["us-east-1"] if "us-east-1" in account else account["aws"]
+        else:
+            backend = backend_dict["global"]
+        for url, handler in backend.urls.items():
+            if re.compile(url).match(clean):
+                return service, handler
+        return None  # moto would go on to the next service: not a request the shortcut takes
+    return None
+
+
+def stubber_declines(clean: str, service: str) -> bool:
+    """Whether moto's stubber would not call the handler of ``service`` for ``clean`` now (passthrough URL
+    or service, or a service ``mock_aws(config=...)`` does not whitelist: moto then answers as it does)."""
+    from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
+
+    return bool(passthrough_url(clean) or passthrough_service(service) or not service_whitelisted(service))
+
+
+def record_request(request: Any) -> None:
+    """moto's recorder sees the request, as moto's stubber and server show it every request."""
+    from moto.moto_api import recorder
+
+    recorder._record_request(request)
+
+
+def new_request_id(headers: dict[str, Any]) -> str:
+    """A request id as moto makes one (from its seeded random), put in ``headers`` as ``x-amzn-requestid``."""
+    made: str = GEN_REQUEST_ID.resolve()(headers)
+    return made
+
+
+def http_exception() -> type[Exception]:
+    from werkzeug.exceptions import HTTPException
+
+    return HTTPException
+
+
+def request_from_primitives(method: str, url: str, headers: Any, body: Any) -> Any | None:
+    """moto's ``Request.from_primitives(method, url, headers, body)`` without werkzeug's ``EnvironBuilder``
+    (most of its cost), for the shape botocore sends the query protocol in: a URL without query or
+    fragment to ``/`` of an ``http(s)`` host, a non-empty ``bytes`` or ``str`` body, ``str`` or ``bytes``
+    header values. None for any other shape (moto's own builder then). The WSGI environ is the one
+    ``EnvironBuilder`` writes (the contract tests and the suite's cross-check compare them)."""
+    import sys
+    from io import BytesIO
+
+    from moto.core.request import Request
+
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    if not sep or scheme not in ("http", "https") or not slash or path or not host or "@" in host:
+        return None
+    if isinstance(body, str):
+        body = body.encode()
+    if not isinstance(body, bytes) or not body:
+        return None
+    name, colon, port = host.rpartition(":") if host.count(":") == 1 else ("", "", "")
+    if colon and not port.isdigit():
+        return None
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": "/",
+        "QUERY_STRING": "",
+        "REQUEST_URI": "/",
+        "RAW_URI": "/",
+        "SERVER_NAME": name if colon else host,
+        "SERVER_PORT": port if colon else ("443" if scheme == "https" else "80"),
+        "HTTP_HOST": host,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    combined: dict[str, list[str]] = {}
+    content_type = None
+    preserved: dict[str, str] = {}
+    for key, value in headers.items():
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+        if not isinstance(key, str) or not isinstance(text, str) or "\n" in text or "\r" in text:
+            return None
+        lower = key.lower()
+        if lower == "transfer-encoding":
+            continue
+        upper = key.upper().replace("-", "_")
+        if "_" in key and lower.startswith("x-amz-meta-"):
+            preserved[upper if upper in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{upper}"] = key
+        if lower == "content-type":
+            content_type = text if content_type is None else content_type
+        elif lower != "content-length":
+            combined.setdefault(f"HTTP_{upper}", []).append(text)
+    if content_type is not None:
+        environ["CONTENT_TYPE"] = content_type
+    environ["CONTENT_LENGTH"] = str(len(body))
+    for key, values in combined.items():
+        environ[key] = ", ".join(values)
+    environ[PRESERVED_HEADER_NAMES.resolve()] = preserved
+    return Request(environ)
 
 
 def check_backend_dicts() -> None:

@@ -29,7 +29,15 @@ from . import _clouds, moto_internals
 from ._state import namespaces
 from ._transport import async_http, forwarding, gateway, vendored_requests
 from ._transport.gateway import UnservedEndpointError
-from .cloudformation import auto_deployment, caches, organizations, schema_patches, stackset_resource, template_types
+from .cloudformation import (
+    _direct,
+    auto_deployment,
+    caches,
+    organizations,
+    schema_patches,
+    stackset_resource,
+    template_types,
+)
 from .cloudformation.hooks import patches as hook_patches
 from .cloudformation.responses import StackSetsResponse
 from .moto_internals import MotoContractError, PluginInstallError
@@ -117,6 +125,7 @@ def _install() -> None:
             auto_deployment.patch()
             hook_patches.patch()
             caches.patch()
+            _direct.patch()
             template_types.patch()
             template_types.register(stackset_resource.StackSetResource)
             schema_patches.patch()
@@ -142,6 +151,7 @@ def _uninstall() -> None:
         auto_deployment.unpatch()
         hook_patches.unpatch()
         caches.unpatch()
+        _direct.unpatch()
         template_types.unpatch()
         if _added_delegation:
             organizations.disallow_stacksets_delegation()

@@ -57,6 +57,38 @@ def _compiled_serializer_cross_check(monkeypatch: pytest.MonkeyPatch) -> Iterato
     assert not mismatches, "compiled serializer differs from moto's:\n" + "\n".join(mismatches)
 
 
+@pytest.fixture(autouse=True)
+def _direct_path_cross_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every in-process request the plugin takes directly (``cloudformation/_direct.py``) must be the one
+    moto's stubber would make: moto's own search finds the same handler for its URL, and moto's own
+    builder (``Request.from_primitives``) writes the same WSGI environ, body included."""
+    from moto_stacksets_ext import moto_internals
+    from moto_stacksets_ext.cloudformation import _direct
+
+    real = _direct.build_request
+    mismatches: list[str] = []
+
+    def checked(request: Any) -> Any:
+        built = real(request)
+        if built is not None:
+            found = moto_internals.stubbed_handler(moto_internals.clean_url(str(request.url)))
+            if found is None or found[1] != _direct.handler_for(str(request.url))[2]:  # type: ignore[index]
+                mismatches.append(f"handler for {request.url}: moto finds {found}")
+            moto_request = moto_internals.REQUEST_FROM_PRIMITIVES.resolve()(
+                request.method, request.url, request.headers, request.body
+            )
+            ours, theirs = dict(built.environ), dict(moto_request.environ)
+            ours_body, theirs_body = ours.pop("wsgi.input").getvalue(), theirs.pop("wsgi.input").getvalue()
+            ours.pop("werkzeug.request", None), theirs.pop("werkzeug.request", None)  # each its own request
+            if ours != theirs or ours_body != theirs_body:
+                mismatches.append(f"environ of {request.url}:\n ours: {ours}\n moto: {theirs}")
+        return built
+
+    monkeypatch.setattr(_direct, "build_request", checked)
+    yield
+    assert not mismatches, "the direct path differs from moto's stubber:\n" + "\n".join(mismatches)
+
+
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_stacksets():

@@ -9,9 +9,14 @@
   set deploys the same template text to every instance, so the parsed document is kept per text (the
   last ``TEMPLATES_KEPT`` texts) and each caller gets its own deep copy: the same result moto computes,
   which moto may then change freely. A template moto cannot parse is not kept (moto raises as before).
+* **Regions of a new account.** moto makes a service's backends for an account on first use and lists
+  the regions they may have from botocore's partitions every time (``AccountSpecificBackend.
+  _generate_regions``: its cache is per account object, so it never hits for a new account); a stack set
+  deploys to new accounts all the time. The list depends on the service alone, so it is computed once per
+  service; each account gets its own copy.
 
-Both go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``), whose contract tests
-check that moto still has them.
+All three go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``,
+``GENERATE_REGIONS``), whose contract tests check that moto still has them.
 """
 
 from __future__ import annotations
@@ -57,17 +62,30 @@ def _cached_templates(original: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse_template
 
 
+def _cached_regions(original: Callable[[Any, str], list[str]]) -> Callable[[Any, str], list[str]]:
+    known: dict[str, list[str]] = {}
+
+    def _generate_regions(self: Any, service_name: str) -> list[str]:
+        regions = known.get(service_name)
+        if regions is None:
+            regions = known[service_name] = list(original(self, service_name))
+        return list(regions)
+
+    return _generate_regions
+
+
 _lock = threading.Lock()
 _installed: list[tuple[Any, str, Any]] = []
 
 
 def patch() -> None:
-    """Install both caches. Idempotent; ``MotoContractError`` if moto moved what they wrap."""
+    """Install the caches. Idempotent; ``MotoContractError`` if moto moved what they wrap."""
     with _lock:
         if _installed:
             return
         _installed.append(moto_internals.wrap_attribute(moto_internals.METHOD_NAMES_FROM_CLASS, _cached_method_names))
         _installed.append(moto_internals.wrap_attribute(moto_internals.PARSE_TEMPLATE, _cached_templates))
+        _installed.append(moto_internals.wrap_method(moto_internals.GENERATE_REGIONS, _cached_regions))
 
 
 def unpatch() -> None:

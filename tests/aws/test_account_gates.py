@@ -66,6 +66,15 @@ def test_no_gate_function_is_skipped(cf: Any) -> None:
     }
 
 
+def test_looking_for_a_gate_function_makes_no_lambda_backend_in_the_target_account(cf: Any) -> None:
+    from moto.awslambda.models import lambda_backends
+
+    status, rows = rollout(cf, [ACCOUNT_B], [REGION])
+    assert status == "SUCCEEDED"
+    assert rows[0]["AccountGateResult"]["Status"] == "SKIPPED"
+    assert ACCOUNT_B not in dict(lambda_backends)
+
+
 def test_the_succeeded_sample_lets_the_deployment_proceed(cf: Any) -> None:
     deploy_sample(cf, "succeeded", [ACCOUNT_A, ACCOUNT_B], [REGION])
     status, rows = rollout(cf, [ACCOUNT_A, ACCOUNT_B], [REGION])

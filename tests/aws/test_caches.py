@@ -10,6 +10,7 @@ import boto3
 import moto.core.responses as moto_responses
 import pytest
 from moto.cloudformation.models import Stack, cloudformation_backends
+from moto.core.base_backend import AccountSpecificBackend
 
 from moto_stacksets_ext import install, installed, mock_stacksets, uninstall
 from moto_stacksets_ext.cloudformation.responses import StackSetsResponse
@@ -90,15 +91,35 @@ def test_uninstalling_gives_moto_its_own_functions_back() -> None:
     uninstall()
     names_function = moto_responses.method_names_from_class
     parse_descriptor = inspect.getattr_static(Stack, "parse_template")
+    regions_descriptor = inspect.getattr_static(AccountSpecificBackend, "_generate_regions")
     try:
         install()
         assert moto_responses.method_names_from_class is not names_function
         assert inspect.getattr_static(Stack, "parse_template") is not parse_descriptor
         assert isinstance(inspect.getattr_static(Stack, "parse_template"), staticmethod)
+        assert inspect.getattr_static(AccountSpecificBackend, "_generate_regions") is not regions_descriptor
         uninstall()
+        assert inspect.getattr_static(AccountSpecificBackend, "_generate_regions") is regions_descriptor
         assert moto_responses.method_names_from_class is names_function
         assert inspect.getattr_static(Stack, "parse_template") is parse_descriptor
         assert json.loads(json.dumps(Stack.parse_template(TOPIC_TEMPLATE))) == json.loads(TOPIC_TEMPLATE)
     finally:
         if was_installed:
             install()
+
+
+def test_a_new_account_s_backends_get_the_regions_moto_lists_each_in_a_list_of_its_own() -> None:
+    uninstall_after = not installed()
+    moto_regions = list(AccountSpecificBackend("cloudformation", "000011112222", Stack, True, None).regions)
+    install()
+    try:
+        with mock_stacksets():
+            first = cloudformation_backends["333344445555"]
+            second = cloudformation_backends["666677778888"]
+            assert first.regions == second.regions == moto_regions
+            first.regions.append("xx-test-1")
+            assert "xx-test-1" not in second.regions
+            assert "xx-test-1" not in cloudformation_backends["999900001111"].regions
+    finally:
+        if uninstall_after:
+            uninstall()

@@ -1,0 +1,102 @@
+"""The server's request handler (``server._handler``): an answer leaves in one send, an interim
+``100 Continue`` still reaches a client that waits for it, and werkzeug's access line is skipped only when
+the ``werkzeug`` logger is set above INFO."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from moto_stacksets_ext.server import ThreadedStackSetsServer, _handler
+
+BODY = b"Action=ListStackSets&Version=2010-05-15"
+SIGNED = (
+    "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20240101/us-east-1/cloudformation/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=abc"
+)
+
+
+@contextmanager
+def connected(server: ThreadedStackSetsServer) -> Iterator[socket.socket]:
+    address = urlsplit(server.endpoint)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        yield sock
+
+
+def _head(extra: str = "") -> bytes:
+    return (
+        "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(BODY)}\r\nX-Amz-Date: 20240101T000000Z\r\nAuthorization: {SIGNED}\r\n{extra}\r\n"
+    ).encode()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def test_a_client_expecting_100_continue_gets_it_before_sending_its_body(server: ThreadedStackSetsServer) -> None:
+    with connected(server) as sock:
+        sock.sendall(_head("Expect: 100-continue\r\n"))
+        interim = sock.recv(65536)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(BODY)
+        answer = interim + _read_all(sock)
+    while answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"):  # http.server and werkzeug each send one
+        answer = answer[len(b"HTTP/1.1 100 Continue\r\n\r\n") :]
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"<ListStackSetsResponse" in answer and answer.endswith(b"</ListStackSetsResponse>")
+
+
+def test_the_status_line_headers_and_body_leave_in_one_send(
+    server: ThreadedStackSetsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[bytes] = []
+    client = threading.get_ident()
+
+    def recording(name: str) -> Any:
+        original = getattr(socket.socket, name)
+
+        def recorded(self: socket.socket, data: Any, *args: Any) -> Any:
+            if threading.get_ident() != client:  # the server's thread answering
+                sent.append(bytes(data))
+            return original(self, data, *args)
+
+        return recorded
+
+    for name in ("send", "sendall"):
+        monkeypatch.setattr(socket.socket, name, recording(name))
+    with connected(server) as sock:
+        sock.sendall(_head() + BODY)
+        answer = _read_all(sock)
+    monkeypatch.undo()
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"</ListStackSetsResponse>")
+    assert sent == [answer]
+
+
+@pytest.mark.parametrize(("level", "logged"), [(logging.WARNING, False), (logging.INFO, True), (logging.NOTSET, True)])
+def test_werkzeug_s_access_line_only_when_its_logger_takes_info(level: int, logged: bool) -> None:
+    werkzeug_log = logging.getLogger("werkzeug")
+    saved = werkzeug_log.level
+    handler_class = _handler()
+    calls: list[tuple[Any, ...]] = []
+    base = handler_class.__mro__[1]
+    original = base.log_request
+    base.log_request = lambda self, *args: calls.append(args)  # type: ignore[method-assign]
+    try:
+        werkzeug_log.setLevel(level)
+        handler = handler_class.__new__(handler_class)
+        handler.log_request(200, 5)
+    finally:
+        base.log_request = original  # type: ignore[method-assign]
+        werkzeug_log.setLevel(saved)
+    assert calls == ([(200, 5)] if logged else [])
