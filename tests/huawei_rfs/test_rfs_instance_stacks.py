@@ -72,19 +72,24 @@ def instance(admin: Any, region: str = REGION) -> Any:
     )
 
 
-def test_an_instance_stack_is_read_by_the_member_domain(endpoint: str | None) -> None:
-    admin = make_client(endpoint)
-    member = make_client(endpoint, ak=MEMBER_AK)
-    create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
+def deploy(admin: Any, regions: list[str] | None = None) -> None:
+    """Stack instances of the ``net`` stack set in the member domain (``REGION`` unless told)."""
     admin.create_stack_instance(
         CreateStackInstanceRequest(
             client_request_id=crid(),
             stack_set_name="net",
             body=CreateStackInstanceRequestBody(
-                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
+                deployment_targets=DeploymentTargets(regions=regions or [REGION], domain_ids=[MEMBER])
             ),
         )
     )
+
+
+def test_an_instance_stack_is_read_by_the_member_domain(endpoint: str | None) -> None:
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
+    deploy(admin)
     shown = instance(admin)
     assert shown.status == "OPERATION_COMPLETE" and shown.stack_name == "net" and len(shown.stack_id) == 36
     stacks = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
@@ -128,15 +133,7 @@ def test_a_member_stack_of_the_same_name_fails_the_instance(endpoint: str | None
         CreateStackRequest(client_request_id=crid(), body=CreateStackRequestBody(stack_name="net"))
     ).stack_id
     create_set(admin, "net", template_body=TEMPLATE)
-    admin.create_stack_instance(
-        CreateStackInstanceRequest(
-            client_request_id=crid(),
-            stack_set_name="net",
-            body=CreateStackInstanceRequestBody(
-                deployment_targets=DeploymentTargets(regions=[REGION, OTHER_REGION], domain_ids=[MEMBER])
-            ),
-        )
-    )
+    deploy(admin, [REGION, OTHER_REGION])
     failed = instance(admin)
     assert failed.status == "OPERATION_FAILED" and "already exists" in failed.status_message
     meta = member.get_stack_metadata(GetStackMetadataRequest(client_request_id=crid(), stack_name="net"))
@@ -147,15 +144,7 @@ def test_an_unreadable_template_fails_the_instance_with_the_parsers_message(endp
     admin = make_client(endpoint)
     member = make_client(endpoint, ak=MEMBER_AK)
     create_set(admin, "net", template_body='resource "huaweicloud_vpc" {')
-    admin.create_stack_instance(
-        CreateStackInstanceRequest(
-            client_request_id=crid(),
-            stack_set_name="net",
-            body=CreateStackInstanceRequestBody(
-                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
-            ),
-        )
-    )
+    deploy(admin)
     failed = instance(admin)
     assert failed.status == "OPERATION_FAILED" and "cannot be deployed" in failed.status_message
     assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
@@ -170,15 +159,7 @@ def test_a_saved_state_brings_the_instance_stacks_back() -> None:
         admin = make_client(None)
         member = make_client(None, ak=MEMBER_AK)
         create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
-        admin.create_stack_instance(
-            CreateStackInstanceRequest(
-                client_request_id=crid(),
-                stack_set_name="net",
-                body=CreateStackInstanceRequestBody(
-                    deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
-                ),
-            )
-        )
+        deploy(admin)
         stack_id = instance(admin).stack_id
         saved = json.loads(json.dumps(export_state()))
         control.reset()
@@ -200,15 +181,7 @@ def test_a_stack_in_the_way_on_load_is_left_and_the_instance_says_why() -> None:
         admin = make_client(None)
         member = make_client(None, ak=MEMBER_AK)
         create_set(admin, "net", template_body=TEMPLATE)
-        admin.create_stack_instance(
-            CreateStackInstanceRequest(
-                client_request_id=crid(),
-                stack_set_name="net",
-                body=CreateStackInstanceRequestBody(
-                    deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
-                ),
-            )
-        )
+        deploy(admin)
         saved = json.loads(json.dumps(export_state()))
         control.reset()
         own = member.create_stack(
@@ -226,15 +199,7 @@ def test_a_stack_set_given_by_template_uri_deploys_no_empty_stacks(endpoint: str
     admin = make_client(endpoint)
     member = make_client(endpoint, ak=MEMBER_AK)
     create_set(admin, "net", template_body=None, template_uri="https://bucket.obs.cn-north-4.myhuaweicloud.com/t.tf")
-    admin.create_stack_instance(
-        CreateStackInstanceRequest(
-            client_request_id=crid(),
-            stack_set_name="net",
-            body=CreateStackInstanceRequestBody(
-                deployment_targets=DeploymentTargets(regions=[REGION], domain_ids=[MEMBER])
-            ),
-        )
-    )
+    deploy(admin)
     failed = instance(admin)
     assert (failed.status, failed.stack_id) == ("OPERATION_FAILED", None)
     assert "template_uri" in failed.status_message and "template_body" in failed.status_message
