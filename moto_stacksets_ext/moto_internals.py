@@ -15,7 +15,9 @@ moto has no public extension API for what the plugin does, so it relies on these
 * ``FakeDelegatedAdministrator.SUPPORTED_SERVICES`` (StackSets' service principal is added to it);
 * ``moto.core.responses.method_names_from_class`` (the action names of the plugin's response class are
   looked up once, not on every request) and ``Stack.parse_template`` (a template text is parsed once and
-  copied for each stack): ``cloudformation/caches.py``;
+  copied for each stack) and ``BackendDict._create_account_specific_backend`` with the list
+  ``BackendDict._instances`` (an account already made and registered is not looked for again among every
+  account's keys): ``cloudformation/caches.py``;
 * ``moto.cloudformation.parsing.resource_class_from_type`` and ``resource_name_property_from_type`` (the
   template parser's type lookups, wrapped to serve the plugin's own resource types:
   ``cloudformation/template_types.py``), the ``CloudFormationModel`` class methods the parser calls on the
@@ -155,6 +157,10 @@ ENABLE_PATCHING = Signature(_CORE, "MockAWS._enable_patching", ("reset",))
 SERVER_MODE_MOCK = Signature(_CORE, "ServerModeMockAWS")
 #: What moto's ``BaseResponse.call_action`` calls on every request to list a response class's actions.
 METHOD_NAMES_FROM_CLASS = Signature("moto.core.responses", "method_names_from_class", ("clazz",))
+CREATE_ACCOUNT_BACKEND = Signature(
+    "moto.core.base_backend", "BackendDict._create_account_specific_backend", ("self", "account_id")
+)
+BACKEND_DICT_INSTANCES = Signature("moto.core.base_backend", "BackendDict._instances")
 DELEGATED_ADMIN_SERVICES = Signature(_ORGANIZATIONS, "FakeDelegatedAdministrator.SUPPORTED_SERVICES")
 CLOUDFORMATION_BACKEND_METHODS = {
     "create_stack": Signature(
@@ -231,6 +237,8 @@ CONTRACT: tuple[Signature, ...] = (
     ENABLE_PATCHING,
     SERVER_MODE_MOCK,
     METHOD_NAMES_FROM_CLASS,
+    CREATE_ACCOUNT_BACKEND,
+    BACKEND_DICT_INSTANCES,
     DELEGATED_ADMIN_SERVICES,
     *CLOUDFORMATION_BACKEND_METHODS.values(),
     *ORGANIZATIONS_BACKEND_METHODS.values(),
@@ -460,6 +468,12 @@ def existing_backend(backends: Any, account_id: str, region: str) -> Any | None:
     if regions is None:
         return None
     return dict.get(regions, region)
+
+
+def made_backend_dicts() -> list[Any]:
+    """moto's list of the ``BackendDict``s that hold a backend (the ones its reset empties)."""
+    found: list[Any] = BACKEND_DICT_INSTANCES.resolve()
+    return found
 
 
 def check_backend_dicts() -> None:

@@ -10,8 +10,15 @@
   last ``TEMPLATES_KEPT`` texts) and each caller gets its own deep copy: the same result moto computes,
   which moto may then change freely. A template moto cannot parse is not kept (moto raises as before).
 
-Both go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``), whose contract tests
-check that moto still has them.
+* **Account backends.** Every ``backends[account]`` of moto (``BackendDict.__getitem__``) first makes sure
+  the account has its backends with ``account_id not in list(self.keys())``: a list of every account seen,
+  scanned on every look-up, so a rollout to N accounts costs O(N) per look-up and O(N²) in all (a deployment
+  makes about seven look-ups). An account whose backends are already made, in a ``BackendDict`` moto has
+  registered for its reset, needs nothing; that is answered from the dictionary in O(1), and everything else
+  goes to moto's own function as before.
+
+All three go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``,
+``CREATE_ACCOUNT_BACKEND`` and ``BACKEND_DICT_INSTANCES``), whose contract tests check that moto still has them.
 """
 
 from __future__ import annotations
@@ -57,17 +64,27 @@ def _cached_templates(original: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse_template
 
 
+def _known_accounts(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    def _create_account_specific_backend(self: Any, account_id: str) -> None:
+        if dict.__contains__(self, account_id) and any(made is self for made in moto_internals.made_backend_dicts()):
+            return  # moto would find both and do nothing
+        original(self, account_id)
+
+    return _create_account_specific_backend
+
+
 _lock = threading.Lock()
 _installed: list[tuple[Any, str, Any]] = []
 
 
 def patch() -> None:
-    """Install both caches. Idempotent; ``MotoContractError`` if moto moved what they wrap."""
+    """Install the caches. Idempotent; ``MotoContractError`` if moto moved what they wrap."""
     with _lock:
         if _installed:
             return
         _installed.append(moto_internals.wrap_attribute(moto_internals.METHOD_NAMES_FROM_CLASS, _cached_method_names))
         _installed.append(moto_internals.wrap_attribute(moto_internals.PARSE_TEMPLATE, _cached_templates))
+        _installed.append(moto_internals.wrap_method(moto_internals.CREATE_ACCOUNT_BACKEND, _known_accounts))
 
 
 def unpatch() -> None:

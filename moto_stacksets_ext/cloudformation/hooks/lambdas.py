@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ... import moto_internals
+
 _unpacked: dict[str, str] = {}
 
 
@@ -93,8 +95,11 @@ def find_function(function_arn: str) -> MotoFunction | None:
     if len(parts) < 7 or parts[2] != "lambda":
         return None
     region, account = parts[3], parts[4]
+    backend = moto_internals.existing_backend(lambda_backends, account, region)
+    if backend is None:  # no Lambda backend there, so no function (and none is made just to look)
+        return None
     try:
-        function = lambda_backends[account][region].get_function(function_arn)
+        function = backend.get_function(function_arn)
     except Exception:  # moto's own "function not found"
         return None
     runtime = str(function.run_time or "")
