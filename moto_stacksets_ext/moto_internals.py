@@ -470,9 +470,16 @@ def existing_backend(backends: Any, account_id: str, region: str) -> Any | None:
     return dict.get(regions, region)
 
 
+@functools.cache
+def _backend_dict_class() -> Any:
+    BACKEND_DICT_INSTANCES.resolve()
+    return Signature(BACKEND_DICT_INSTANCES.module, "BackendDict").resolve()
+
+
 def made_backend_dicts() -> list[Any]:
-    """moto's list of the ``BackendDict``s that hold a backend (the ones its reset empties)."""
-    found: list[Any] = BACKEND_DICT_INSTANCES.resolve()
+    """moto's list of the ``BackendDict``s that hold a backend (the ones its reset empties); read on every
+    call (the class is looked up once), so it is the list moto has now."""
+    found: list[Any] = _backend_dict_class()._instances
     return found
 
 
