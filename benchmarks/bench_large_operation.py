@@ -3,6 +3,7 @@
 Run: ``python benchmarks/bench_large_operation.py`` (1,000 and 10,000 accounts x 10 regions: 10,000 and
 100,000 instances; several minutes) or ``--quick`` (100 and 1,000 accounts); ``--accounts SMALL LARGE`` for
 other sizes. Each size runs in its own subprocess, so its peak resident memory (``ru_maxrss``) is its own.
+``--memory ACCOUNTS`` instead says who owns the memory still allocated per instance (moto or the plugin).
 
 For each size it measures, in **CPU seconds of the benchmark process** (``time.process_time``: the mock is
 single-threaded and waits on nothing, so CPU time leaves out what other work on a shared machine takes):
@@ -113,6 +114,43 @@ def measure(accounts_count: int) -> dict[str, Any]:
     }
 
 
+def memory_owners(accounts_count: int) -> dict[str, float]:
+    """Bytes per instance still allocated after a create and an update, by owner: the innermost frame of each
+    allocation in moto or in the plugin (standard library frames count for their caller)."""
+    import gc
+    import tracemalloc
+
+    import boto3
+
+    from moto_stacksets_ext import mock_stacksets
+
+    accounts = [f"{100000000000 + n:012d}" for n in range(accounts_count)]
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name="us-east-1")
+        cf.create_stack_set(StackSetName="large", TemplateBody=TEMPLATE)
+        gc.collect()
+        tracemalloc.start(25)
+        cf.create_stack_instances(
+            StackSetName="large", Accounts=accounts, Regions=REGIONS, OperationPreferences=PREFERENCES
+        )
+        cf.update_stack_set(StackSetName="large", TemplateBody=UPDATED, OperationPreferences=PREFERENCES)
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+    owners: dict[str, float] = {"moto": 0.0, "plugin": 0.0, "other": 0.0}
+    for statistic in snapshot.statistics("traceback"):
+        owner = "other"
+        for frame in reversed(statistic.traceback):  # innermost first
+            if "moto_stacksets_ext" in frame.filename:
+                owner = "plugin"
+                break
+            if f"{os.sep}moto{os.sep}" in frame.filename:
+                owner = "moto"
+                break
+        owners[owner] += statistic.size / (accounts_count * len(REGIONS))
+    return owners
+
+
 def _in_subprocess(accounts: int) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--measure", str(accounts)], check=True, capture_output=True, text=True
@@ -130,11 +168,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 accounts x 10 regions")
     parser.add_argument("--accounts", nargs=2, type=int, metavar=("SMALL", "LARGE"), help="accounts of each size")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)  # one size, in this process (JSON out)
+    parser.add_argument("--memory", type=int, metavar="ACCOUNTS", help="who owns the memory per instance")
     arguments = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     if arguments.measure is not None:
         print(json.dumps(measure(arguments.measure)))
+        return
+    if arguments.memory is not None:
+        owners = memory_owners(arguments.memory)
+        for owner, size in owners.items():
+            print(f"{owner:8}{size:10,.0f} bytes per instance")
+        print(f"{'in all':8}{sum(owners.values()):10,.0f} bytes per instance (tracemalloc, after create and update)")
         return
     small_accounts, large_accounts = arguments.accounts or ((100, 1000) if arguments.quick else (1000, 10000))
     small, large = _in_subprocess(small_accounts), _in_subprocess(large_accounts)
