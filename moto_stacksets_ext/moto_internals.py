@@ -15,7 +15,9 @@ moto has no public extension API for what the plugin does, so it relies on these
 * ``FakeDelegatedAdministrator.SUPPORTED_SERVICES`` (StackSets' service principal is added to it);
 * ``moto.core.responses.method_names_from_class`` (the action names of the plugin's response class are
   looked up once, not on every request) and ``Stack.parse_template`` (a template text is parsed once and
-  copied for each stack): ``cloudformation/caches.py``;
+  copied for each stack) and ``BackendDict._create_account_specific_backend`` with the list
+  ``BackendDict._instances`` (an account already made and registered is not looked for again among every
+  account's keys): ``cloudformation/caches.py``;
 * ``moto.cloudformation.parsing.resource_class_from_type`` and ``resource_name_property_from_type`` (the
   template parser's type lookups, wrapped to serve the plugin's own resource types:
   ``cloudformation/template_types.py``), the ``CloudFormationModel`` class methods the parser calls on the
@@ -172,6 +174,10 @@ GEN_REQUEST_ID = Signature("moto.utilities.aws_headers", "gen_amzn_requestid_lon
 PRESERVED_HEADER_NAMES = Signature("moto.core.request", "PRESERVED_HEADER_NAMES_ENVIRON_KEY")
 #: The regions an account's backends of a service are made for (a botocore scan per new account).
 GENERATE_REGIONS = Signature("moto.core.base_backend", "AccountSpecificBackend._generate_regions", ("service_name",))
+CREATE_ACCOUNT_BACKEND = Signature(
+    "moto.core.base_backend", "BackendDict._create_account_specific_backend", ("self", "account_id")
+)
+BACKEND_DICT_INSTANCES = Signature("moto.core.base_backend", "BackendDict._instances")
 DELEGATED_ADMIN_SERVICES = Signature(_ORGANIZATIONS, "FakeDelegatedAdministrator.SUPPORTED_SERVICES")
 CLOUDFORMATION_BACKEND_METHODS = {
     "create_stack": Signature(
@@ -254,6 +260,8 @@ CONTRACT: tuple[Signature, ...] = (
     RECORD_REQUEST,
     PRESERVED_HEADER_NAMES,
     GEN_REQUEST_ID,
+    CREATE_ACCOUNT_BACKEND,
+    BACKEND_DICT_INSTANCES,
     DELEGATED_ADMIN_SERVICES,
     *CLOUDFORMATION_BACKEND_METHODS.values(),
     *ORGANIZATIONS_BACKEND_METHODS.values(),
@@ -483,6 +491,19 @@ def existing_backend(backends: Any, account_id: str, region: str) -> Any | None:
     if regions is None:
         return None
     return dict.get(regions, region)
+
+
+@functools.cache
+def _backend_dict_class() -> Any:
+    BACKEND_DICT_INSTANCES.resolve()
+    return Signature(BACKEND_DICT_INSTANCES.module, "BackendDict").resolve()
+
+
+def made_backend_dicts() -> list[Any]:
+    """moto's list of the ``BackendDict``s that hold a backend (the ones its reset empties); read on every
+    call (the class is looked up once), so it is the list moto has now."""
+    found: list[Any] = _backend_dict_class()._instances
+    return found
 
 
 # -- moto's in-process door (BotocoreStubber) ---------------------------------------------------------

@@ -142,6 +142,23 @@ def test_existing_backend_reads_made_backends_and_never_makes_one() -> None:
         assert moto_internals.existing_backend(cloudformation_backends, "444455556666", "eu-west-1") is None
 
 
+def test_moto_registers_a_backend_dict_and_keeps_its_accounts_as_entries() -> None:
+    """The account fast path (``cloudformation/caches.py``) relies on moto's own function making an account's
+    ``AccountSpecificBackend`` as a dictionary entry and registering the ``BackendDict`` in ``_instances``."""
+    from moto.core.base_backend import AccountSpecificBackend, BackendDict
+
+    create = moto_internals.CREATE_ACCOUNT_BACKEND.check()
+    backends = BackendDict(CloudFormationBackend, "cloudformation")
+    assert not any(known is backends for known in moto_internals.made_backend_dicts())
+    try:
+        create(backends, "444455556666")
+        assert isinstance(dict.get(backends, "444455556666"), AccountSpecificBackend)
+        assert any(known is backends for known in moto_internals.made_backend_dicts())
+        assert moto_internals.made_backend_dicts() is BackendDict._instances
+    finally:
+        BackendDict._instances.remove(backends)
+
+
 def test_moto_warns_with_the_text_the_plugin_filters_for_an_unserved_type(caplog: pytest.LogCaptureFixture) -> None:
     """``template_types`` drops moto's unsupported-type warning (for a type its fallback serves) by its text;
     and moto's template parser looks types up through the two functions the plugin wraps."""

@@ -14,9 +14,16 @@
   _generate_regions``: its cache is per account object, so it never hits for a new account); a stack set
   deploys to new accounts all the time. The list depends on the service alone, so it is computed once per
   service; each account gets its own copy.
+* **Account backends.** Every ``backends[account]`` of moto (``BackendDict.__getitem__``) first makes sure
+  the account has its backends with ``account_id not in list(self.keys())``: a list of every account seen,
+  scanned on every look-up, so a rollout to N accounts costs O(N) per look-up and O(N²) in all (a deployment
+  makes about seven look-ups). An account whose backends are already made, in a ``BackendDict`` moto has
+  registered for its reset, needs nothing; that is answered from the dictionary in O(1), and everything else
+  goes to moto's own function as before.
 
-All three go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``,
-``GENERATE_REGIONS``), whose contract tests check that moto still has them.
+All four go through ``moto_internals`` (``METHOD_NAMES_FROM_CLASS``, ``PARSE_TEMPLATE``, ``GENERATE_REGIONS``,
+``CREATE_ACCOUNT_BACKEND`` and ``BACKEND_DICT_INSTANCES``), whose contract tests check that moto still has
+them.
 """
 
 from __future__ import annotations
@@ -74,6 +81,15 @@ def _cached_regions(original: Callable[[Any, str], list[str]]) -> Callable[[Any,
     return _generate_regions
 
 
+def _known_accounts(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    def _create_account_specific_backend(self: Any, account_id: str) -> None:
+        if dict.__contains__(self, account_id) and any(made is self for made in moto_internals.made_backend_dicts()):
+            return  # moto would find both and do nothing
+        original(self, account_id)
+
+    return _create_account_specific_backend
+
+
 _lock = threading.Lock()
 _installed: list[tuple[Any, str, Any]] = []
 
@@ -86,6 +102,7 @@ def patch() -> None:
         _installed.append(moto_internals.wrap_attribute(moto_internals.METHOD_NAMES_FROM_CLASS, _cached_method_names))
         _installed.append(moto_internals.wrap_attribute(moto_internals.PARSE_TEMPLATE, _cached_templates))
         _installed.append(moto_internals.wrap_method(moto_internals.GENERATE_REGIONS, _cached_regions))
+        _installed.append(moto_internals.wrap_method(moto_internals.CREATE_ACCOUNT_BACKEND, _known_accounts))
 
 
 def unpatch() -> None:

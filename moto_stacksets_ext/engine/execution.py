@@ -61,7 +61,7 @@ from .model import (
 )
 from .outcomes import DriftedResource, Outcome, OutcomeBook, OutcomeKind
 from .parameters import resolve_parameters
-from .progress import refresh
+from .progress import Tally, refresh
 from .regions import deployment_order
 from .runs import DeployKind, Execution, RegionRun, Waiting
 from .stages import RoleTarget
@@ -248,7 +248,7 @@ class Executor:
             run.tolerance = preferences.tolerance(len(run.queue))
             run.max_concurrency = preferences.max_concurrency(len(run.queue))
         operation.status = OperationStatus.RUNNING
-        operation.execution = Execution(runs, preferences.parallel_regions, dict(kinds))
+        operation.execution = Execution(runs, preferences.parallel_regions, dict(kinds), tally=Tally(operation))
         if any(t.status is TargetStatus.PENDING for t in operation.role_targets or []):
             operation.execution.provisioning = True  # the first step provisions the roles
             refresh(operation)
@@ -297,8 +297,9 @@ class Executor:
             for target in operation.role_targets or []:
                 if target.status is TargetStatus.PENDING:
                     target.status, target.status_reason = TargetStatus.CANCELLED, CANCELLED_BY_STOP
+            _roles_changed(operation.execution)
         for run in operation.execution.regions:
-            self._cancel_queue(stack_set, run, CANCELLED_BY_STOP)
+            self._cancel_queue(stack_set, run, CANCELLED_BY_STOP, operation.execution)
         self._launch(stack_set, operation)
 
     def _provision_roles(self, stack_set: StackSet, operation: Operation, execution: Execution) -> None:
@@ -325,6 +326,7 @@ class Executor:
                 outcome = DeployOutcome(succeeded=True)
             target.status = TargetStatus.SUCCEEDED if outcome.succeeded else TargetStatus.FAILED
             target.status_reason = outcome.reason
+            _roles_changed(execution)
             if not outcome.succeeded:
                 failed[target.account] = outcome.reason or "Role provisioning failed"
         if not failed:
@@ -334,6 +336,7 @@ class Executor:
             kept = [r for r in run.queue if r.account not in failed]
             for result in run.queue:
                 if result.account in failed:
+                    _touch(execution, result)
                     reason = f"Skipped: provisioning the execution role in account {result.account} failed: "
                     result.status, result.skipped, result.ended_at = TargetStatus.CANCELLED, True, now
                     result.status_reason = reason + failed[result.account]
@@ -370,6 +373,7 @@ class Executor:
         now = self._now()
         for _ in range(min(run.batch_size(), len(run.queue))):
             result = run.queue.popleft()
+            _touch(execution, result)
             result.status = TargetStatus.RUNNING
             result.started_at = now
             result.batch = execution.steps
@@ -392,15 +396,16 @@ class Executor:
                 run.failures += 1
         if run.failures > run.tolerance and not run.failed:
             run.failed = True
-            self._cancel_queue(stack_set, run, CANCELLED_BY_TOLERANCE)
+            self._cancel_queue(stack_set, run, CANCELLED_BY_TOLERANCE, execution)
             if not execution.parallel:
                 for later in execution.regions:
-                    self._cancel_queue(stack_set, later, CANCELLED_BY_TOLERANCE)
+                    self._cancel_queue(stack_set, later, CANCELLED_BY_TOLERANCE, execution)
 
     def _deploy(self, stack_set: StackSet, operation: Operation, execution: Execution, result: TargetResult) -> None:
         key = (result.account, result.region)
         instance = stack_set.instances.get(key)
         kind = execution.kinds[key]
+        _touch(execution, result)  # every change to the result below comes after this
         if instance is None:  # deleted while this operation waited in the queue: nothing left to do
             result.status = TargetStatus.SUCCEEDED
             result.ended_at = self._now()
@@ -537,11 +542,14 @@ class Executor:
         instance = stack_set.instances[(result.account, result.region)]
         return DeployOutcome(succeeded=True, stack_id=instance.stack_id)
 
-    def _cancel_queue(self, stack_set: StackSet, run: RegionRun, reason: str) -> None:
+    def _cancel_queue(self, stack_set: StackSet, run: RegionRun, reason: str, execution: Execution) -> None:
         while run.queue:
-            self._cancel(stack_set, run.queue.popleft(), reason)
+            result = run.queue.popleft()
+            _touch(execution, result)
+            self._cancel(stack_set, result, reason)
 
     def _cancel(self, stack_set: StackSet, result: TargetResult, reason: str) -> None:
+        """Cancel a target (one in a run's queue has been touched on the tally: ``_cancel_queue``)."""
         result.status = TargetStatus.CANCELLED
         result.status_reason = reason
         result.ended_at = self._now()
@@ -572,6 +580,18 @@ class Executor:
         stack_set.in_flight.pop(operation.operation_id, None)
         if operation.action is OperationAction.DETECT_DRIFT:
             stack_set.last_drift_detection = operation
+
+
+def _touch(execution: Execution, result: TargetResult) -> None:
+    """Tell the running operation's tally that ``result`` is about to change (before changing it)."""
+    if execution.tally is not None:
+        execution.tally.touch(result)
+
+
+def _roles_changed(execution: Execution) -> None:
+    """Tell the running operation's tally that role targets changed (after changing them)."""
+    if execution.tally is not None:
+        execution.tally.roles_changed()
 
 
 def _resource_statuses(

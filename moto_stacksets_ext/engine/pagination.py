@@ -37,7 +37,11 @@ T = TypeVar("T", bound=Sequenced)
 
 
 class SequencedList(Generic[T]):
-    """Items kept in ascending ``seq`` order; appends must carry a larger ``seq`` than the last."""
+    """Items kept in ascending ``seq`` order; appends must carry a larger ``seq`` than the last.
+
+    Slotted: every operation result carries one (its resource drifts), so a rollout makes one per target."""
+
+    __slots__ = ("_items", "_keys")
 
     def __init__(self) -> None:
         self._items: list[T] = []

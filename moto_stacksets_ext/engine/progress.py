@@ -17,9 +17,18 @@ Counting, as the AWS model documents it:
   state; then SUCCEEDED (every instance not skipped succeeded), FAILED (none succeeded) or PARTIAL_SUCCESS.
   Completed counts succeeded, failed, cancelled and skipped instances; pending is the rest;
   ``PercentageCompleted`` is completed / total * 100 (100 for an operation without targets once it ended).
+
+Counting is incremental while an operation runs: its ``Execution`` carries a ``Tally`` (its results counted
+once, by region, when it begins), the executor calls ``Tally.touch`` on a result before it changes the
+result's status, and ``refresh`` recounts only the results touched since the last refresh. A step costs
+O(targets it moved + regions), not O(all targets): a rollout to N accounts one at a time refreshes N times.
+Without an execution (planned, queued, ended) the results are counted from scratch, as the tally would.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from .model import Operation, OperationAction, OperationStatus, StatusDetails, TargetResult, TargetStatus
 from .stages import (
@@ -27,12 +36,96 @@ from .stages import (
     RegionalStages,
     RegionalStatusDetail,
     RoleProvisioning,
+    RoleTarget,
     StackInstancesDeployment,
     Stages,
 )
 from .vocabulary import StageStatus
 
-_FINAL = (TargetStatus.SUCCEEDED, TargetStatus.FAILED, TargetStatus.CANCELLED)
+__all__ = ["Counts", "Tally", "refresh"]
+
+
+@dataclass
+class Counts:
+    """Results counted: by status (skipped ones apart), skipped, started (``started_at`` set) and in all."""
+
+    by_status: dict[TargetStatus, int] = field(default_factory=lambda: dict.fromkeys(TargetStatus, 0))
+    skipped: int = 0
+    started: int = 0
+    total: int = 0
+
+    def add(self, status: TargetStatus, skipped: bool, started: bool, sign: int = 1) -> None:
+        if skipped:
+            self.skipped += sign
+        else:
+            self.by_status[status] += sign
+        if started:
+            self.started += sign
+
+    def add_result(self, result: TargetResult) -> None:
+        self.add(result.status, result.skipped, result.started_at is not None)
+        self.total += 1
+
+    def plus(self, other: Counts) -> None:
+        for status, count in other.by_status.items():
+            self.by_status[status] += count
+        self.skipped += other.skipped
+        self.started += other.started
+        self.total += other.total
+
+
+def _by_region(results: Iterable[TargetResult]) -> dict[str, Counts]:
+    """Counts per region, regions in the order of their first result."""
+    regions: dict[str, Counts] = {}
+    for result in results:
+        counts = regions.get(result.region)
+        if counts is None:
+            counts = regions[result.region] = Counts()
+        counts.add_result(result)
+    return regions
+
+
+def _role_counts(targets: list[RoleTarget]) -> tuple[int, int]:
+    """Accounts whose role provisioning succeeded, and failed (or was cancelled)."""
+    succeeded = sum(1 for t in targets if t.status is TargetStatus.SUCCEEDED)
+    failed = sum(1 for t in targets if t.status in (TargetStatus.FAILED, TargetStatus.CANCELLED))
+    return succeeded, failed
+
+
+class Tally:
+    """A running operation's results counted by region, kept current from the results the executor touches.
+
+    The results of an operation are fixed once it is planned (their statuses change, the list does not).
+    ``touch(result)`` must come before any change to the result's ``status``, ``skipped`` or ``started_at``;
+    ``catch_up`` then moves each touched result from what it was to what it is. ``roles_changed`` must be
+    called after any change to a role target's status.
+    """
+
+    def __init__(self, operation: Operation) -> None:
+        results = list(operation.results)
+        self.regions = _by_region(results)
+        self.accounts = len({r.account for r in results})
+        self._touched: dict[int, tuple[TargetResult, TargetStatus, bool, bool]] = {}
+        self._roles: tuple[int, int] | None = None
+
+    def touch(self, result: TargetResult) -> None:
+        if id(result) not in self._touched:
+            self._touched[id(result)] = (result, result.status, result.skipped, result.started_at is not None)
+
+    def roles_changed(self) -> None:
+        self._roles = None
+
+    def role_counts(self, targets: list[RoleTarget]) -> tuple[int, int]:
+        if self._roles is None:
+            self._roles = _role_counts(targets)
+        return self._roles
+
+    def catch_up(self) -> None:
+        for result, status, skipped, started in self._touched.values():
+            counts = self.regions[result.region]
+            counts.add(status, skipped, started, -1)
+            counts.add(result.status, result.skipped, result.started_at is not None)
+        self._touched.clear()
 
 
 def _percentage(completed: int, total: int, ended: bool) -> float:
@@ -49,23 +142,14 @@ def _outcome(succeeded: int, attempted: int) -> StageStatus:
     return StageStatus.PARTIAL_SUCCESS
 
 
-def _deployment(
-    operation: Operation, results: list[TargetResult], provisioning: bool, regional: bool
-) -> StackInstancesDeployment:
+def _deployment(operation: Operation, counts: Counts, provisioning: bool, regional: bool) -> StackInstancesDeployment:
     kind = RegionalStackInstancesDeployment if regional else StackInstancesDeployment
     if operation.action is OperationAction.DETECT_DRIFT:
         return kind(StageStatus.NOT_APPLICABLE)
-    count = {status: 0 for status in TargetStatus}
-    skipped = 0
-    for result in results:
-        if result.skipped:
-            skipped += 1
-        else:
-            count[result.status] += 1
+    count, skipped, total = counts.by_status, counts.skipped, counts.total
     completed = count[TargetStatus.SUCCEEDED] + count[TargetStatus.FAILED] + count[TargetStatus.CANCELLED] + skipped
-    total = len(results)
     ended = operation.status.ended
-    started = any(r.started_at is not None for r in results)
+    started = counts.started > 0
     if ended and total == 0:
         status = StageStatus.SUCCEEDED if operation.status is OperationStatus.SUCCEEDED else StageStatus.NOT_STARTED
     elif operation.status is OperationStatus.QUEUED or provisioning or not started:
@@ -89,13 +173,12 @@ def _deployment(
     return stage
 
 
-def _roles(operation: Operation) -> tuple[RoleProvisioning, bool]:
+def _roles(operation: Operation, tally: Tally | None) -> tuple[RoleProvisioning, bool]:
     """The role provisioning stage, and whether accounts are still pending in it."""
     targets = operation.role_targets
     if targets is None:
         return RoleProvisioning(StageStatus.NOT_APPLICABLE), False
-    succeeded = sum(1 for t in targets if t.status is TargetStatus.SUCCEEDED)
-    failed = sum(1 for t in targets if t.status in (TargetStatus.FAILED, TargetStatus.CANCELLED))
+    succeeded, failed = tally.role_counts(targets) if tally is not None else _role_counts(targets)
     completed = succeeded + failed
     pending = len(targets) - completed
     if operation.status is OperationStatus.QUEUED or (pending and operation.execution is None):
@@ -116,22 +199,28 @@ def _roles(operation: Operation) -> tuple[RoleProvisioning, bool]:
 
 
 def refresh(operation: Operation) -> None:
-    """Count the operation's progress now (``status_details``, ``regional_status_details``)."""
-    results = list(operation.results)
-    roles, provisioning = _roles(operation)
-    failed = sum(1 for r in results if r.status is TargetStatus.FAILED and not r.skipped)
+    """Count the operation's progress now (``status_details``, ``regional_status_details``): from its tally
+    while it runs, from its results otherwise."""
+    tally = operation.execution.tally if operation.execution is not None else None
+    if tally is not None:
+        tally.catch_up()
+        regions, accounts = tally.regions, tally.accounts
+    else:
+        results = list(operation.results)
+        regions, accounts = _by_region(results), len({r.account for r in results})
+    whole = Counts()
+    for counts in regions.values():
+        whole.plus(counts)
+    roles, provisioning = _roles(operation, tally)
     operation.status_details = StatusDetails(
-        failed_stack_instances_count=failed,
-        stages=Stages(roles, _deployment(operation, results, provisioning, regional=False)),
-        total_accounts_count=len({r.account for r in results}),
-        total_stack_instances_count=len(results),
+        failed_stack_instances_count=whole.by_status[TargetStatus.FAILED],
+        stages=Stages(roles, _deployment(operation, whole, provisioning, regional=False)),
+        total_accounts_count=accounts,
+        total_stack_instances_count=whole.total,
     )
-    by_region: dict[str, list[TargetResult]] = {}
-    for result in results:
-        by_region.setdefault(result.region, []).append(result)
     regional: dict[str, RegionalStatusDetail] = {}
-    for region, found in by_region.items():
-        stage = _deployment(operation, found, provisioning, regional=True)
+    for region, counts in regions.items():
+        stage = _deployment(operation, counts, provisioning, regional=True)
         assert isinstance(stage, RegionalStackInstancesDeployment)
         regional[region] = RegionalStatusDetail(RegionalStages(stage))
     operation.regional_status_details = regional

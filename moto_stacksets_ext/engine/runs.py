@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import TargetResult
+    from .progress import Tally
 
 
 class DeployKind(Enum):
@@ -80,6 +81,8 @@ class Execution:
     waiting: dict[tuple[str, str], Waiting] = field(default_factory=dict)
     #: The operation's roles are still to be provisioned (the next step does it, before any deployment).
     provisioning: bool = False
+    #: The results counted by region, kept current as the executor changes them (``progress.Tally``).
+    tally: Tally | None = None
 
     def active_regions(self) -> list[RegionRun]:
         pending = [run for run in self.regions if not run.finished]

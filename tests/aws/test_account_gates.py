@@ -66,13 +66,29 @@ def test_no_gate_function_is_skipped(cf: Any) -> None:
     }
 
 
-def test_looking_for_a_gate_function_makes_no_lambda_backend_in_the_target_account(cf: Any) -> None:
+def test_looking_for_a_gate_makes_no_lambda_backend_in_the_target_account(cf: Any) -> None:
     from moto.awslambda.models import lambda_backends
 
-    status, rows = rollout(cf, [ACCOUNT_B], [REGION])
+    from moto_stacksets_ext import moto_internals
+
+    status, rows = rollout(cf, [ACCOUNT_A, ACCOUNT_B], [REGION, EU])
     assert status == "SUCCEEDED"
-    assert rows[0]["AccountGateResult"]["Status"] == "SKIPPED"
-    assert ACCOUNT_B not in dict(lambda_backends)
+    assert len(rows) == 4
+    for row in rows:
+        assert row["AccountGateResult"]["Status"] == "SKIPPED"
+        assert moto_internals.existing_backend(lambda_backends, row["Account"], row["Region"]) is None
+
+
+def test_a_lambda_backend_without_the_gate_function_skips_the_gate_too(cf: Any) -> None:
+    from moto.awslambda.models import lambda_backends
+
+    assert lambda_backends[ACCOUNT_A][REGION].list_functions() == []  # the account uses Lambda: backend made
+    status, rows = rollout(cf, [ACCOUNT_A], [REGION])
+    assert status == "SUCCEEDED"
+    assert rows[0]["AccountGateResult"] == {
+        "Status": "SKIPPED",
+        "StatusReason": f"Function not found: {gate_arn(ACCOUNT_A)}",
+    }
 
 
 def test_the_succeeded_sample_lets_the_deployment_proceed(cf: Any) -> None:

@@ -10,7 +10,8 @@ import boto3
 import moto.core.responses as moto_responses
 import pytest
 from moto.cloudformation.models import Stack, cloudformation_backends
-from moto.core.base_backend import AccountSpecificBackend
+from moto.core.base_backend import AccountSpecificBackend, BackendDict
+from moto.sns.models import sns_backends
 
 from moto_stacksets_ext import install, installed, mock_stacksets, uninstall
 from moto_stacksets_ext.cloudformation.responses import StackSetsResponse
@@ -92,16 +93,19 @@ def test_uninstalling_gives_moto_its_own_functions_back() -> None:
     names_function = moto_responses.method_names_from_class
     parse_descriptor = inspect.getattr_static(Stack, "parse_template")
     regions_descriptor = inspect.getattr_static(AccountSpecificBackend, "_generate_regions")
+    account_function = inspect.getattr_static(BackendDict, "_create_account_specific_backend")
     try:
         install()
         assert moto_responses.method_names_from_class is not names_function
         assert inspect.getattr_static(Stack, "parse_template") is not parse_descriptor
         assert isinstance(inspect.getattr_static(Stack, "parse_template"), staticmethod)
         assert inspect.getattr_static(AccountSpecificBackend, "_generate_regions") is not regions_descriptor
+        assert inspect.getattr_static(BackendDict, "_create_account_specific_backend") is not account_function
         uninstall()
         assert inspect.getattr_static(AccountSpecificBackend, "_generate_regions") is regions_descriptor
         assert moto_responses.method_names_from_class is names_function
         assert inspect.getattr_static(Stack, "parse_template") is parse_descriptor
+        assert inspect.getattr_static(BackendDict, "_create_account_specific_backend") is account_function
         assert json.loads(json.dumps(Stack.parse_template(TOPIC_TEMPLATE))) == json.loads(TOPIC_TEMPLATE)
     finally:
         if was_installed:
@@ -123,3 +127,35 @@ def test_a_new_account_s_backends_get_the_regions_moto_lists_each_in_a_list_of_i
     finally:
         if uninstall_after:
             uninstall()
+
+
+def test_an_accounts_backends_are_made_once_registered_for_reset_and_made_again_after_it() -> None:
+    """The account look-up answers from the dictionary once made: the same backends as moto's, every made
+    ``BackendDict`` still registered for moto's reset, and fresh backends after a reset."""
+    with mock_stacksets():
+        cf = boto3.client("cloudformation", region_name=REGION)
+        cf.create_stack_set(StackSetName="accounts", TemplateBody=TOPIC_TEMPLATE)
+        cf.create_stack_instances(StackSetName="accounts", Accounts=[ACCOUNT_A, ACCOUNT_B], Regions=[REGION])
+        made = cloudformation_backends[ACCOUNT_A]
+        assert cloudformation_backends[ACCOUNT_A] is made
+        assert dict.__getitem__(cloudformation_backends, ACCOUNT_A) is made
+        assert any(known is cloudformation_backends for known in BackendDict._instances)
+        assert any(known is sns_backends for known in BackendDict._instances)
+        assert len(sns_backends[ACCOUNT_B][REGION].topics) == 1
+        stack = next(iter(made[REGION].stacks.values()))
+        assert stack.status == "CREATE_COMPLETE"
+    with mock_stacksets():  # moto's reset emptied the dictionaries: the account is made anew, and empty
+        assert ACCOUNT_A not in dict.keys(cloudformation_backends)
+        fresh = cloudformation_backends[ACCOUNT_A]
+        assert fresh is not made and fresh[REGION].stacks == {}
+        assert any(known is cloudformation_backends for known in BackendDict._instances)
+
+
+def test_a_backend_dict_moto_has_not_registered_is_registered_by_motos_own_function() -> None:
+    """An account entry put in directly (not through moto's look-up) does not skip moto's registration."""
+    with mock_stacksets():
+        backends = BackendDict(type(cloudformation_backends[ACCOUNT_A][REGION]), "cloudformation")
+        dict.__setitem__(backends, ACCOUNT_A, cloudformation_backends[ACCOUNT_A])
+        assert not any(known is backends for known in BackendDict._instances)
+        assert backends[ACCOUNT_A] is cloudformation_backends[ACCOUNT_A]
+        assert any(known is backends for known in BackendDict._instances)

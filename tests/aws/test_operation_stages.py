@@ -325,3 +325,99 @@ def test_aws_cli_against_the_server(server_cf: Any, server: ThreadedStackSetsSer
     )
     assert refused.returncode != 0
     assert "Template format error: Unrecognized resource types: [AWS::SNS::Topicc]" in refused.stderr
+
+
+def _counted_from_results(cf: Any, name: str, operation_id: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """What the operation's results say, counted here: the whole operation's and each region's counts."""
+    pages = cf.get_paginator("list_stack_set_operation_results").paginate(StackSetName=name, OperationId=operation_id)
+    rows = [row for page in pages for row in page["Summaries"]]
+
+    def count(found: list[dict[str, Any]]) -> dict[str, int]:
+        statuses = [row["Status"] for row in found]
+        done = sum(statuses.count(s) for s in ("SUCCEEDED", "FAILED", "CANCELLED"))
+        return {
+            "SucceededStackInstancesCount": statuses.count("SUCCEEDED"),
+            "FailedStackInstancesCount": statuses.count("FAILED"),
+            "CancelledStackInstancesCount": statuses.count("CANCELLED"),
+            "CompletedStackInstancesCount": done,
+            "PendingStackInstancesCount": len(found) - done,
+        }
+
+    regions = {row["Region"] for row in rows}
+    return count(rows), {region: count([row for row in rows if row["Region"] == region]) for region in regions}
+
+
+@pytest.mark.parametrize("concurrency", ["SEQUENTIAL", "PARALLEL"])
+def test_progress_counted_as_it_runs_matches_the_results_at_every_step(cf: Any, concurrency: str) -> None:
+    """Progress is counted incrementally while an operation runs: at every step of a rollout with failures
+    (one region's tolerance exceeded: its later targets cancelled) its totals are what its results say."""
+    cf.create_stack_set(StackSetName="steps", TemplateBody=TOPIC_TEMPLATE)
+    control.freeze_clock()
+    control.set_progression("time", seconds=1)
+    control.fail(account=ACCOUNT_A, region=EU, reason="quota")
+    control.fail(account=ACCOUNT_B, region=EU, reason="quota")
+    operation_id = cf.create_stack_instances(
+        StackSetName="steps",
+        Accounts=[ACCOUNT_A, ACCOUNT_B, ACCOUNT_C],
+        Regions=[REGION, EU],
+        OperationPreferences={
+            "MaxConcurrentCount": 1,
+            "FailureToleranceCount": 1,
+            "RegionConcurrencyType": concurrency,
+            "RegionOrder": [EU, REGION],
+            "ConcurrencyMode": "SOFT_FAILURE_TOLERANCE",
+        },
+    )["OperationId"]
+    seen = []
+    for _ in range(12):
+        operation = _operation(cf, "steps", operation_id)
+        stage = dict(operation["StatusDetails"]["Stages"]["StackInstancesDeployment"])
+        seen.append((stage.pop("Status"), stage.pop("PercentageCompleted"), stage.pop("SkippedStackInstancesCount")))
+        whole, by_region = _counted_from_results(cf, "steps", operation_id)
+        assert stage == whole
+        assert operation["StatusDetails"]["FailedStackInstancesCount"] == whole["FailedStackInstancesCount"]
+        assert operation["StatusDetails"]["TotalStackInstancesCount"] == 6
+        regional = {
+            region: {k: v for k, v in detail["Stages"]["RegionalStackInstancesDeployment"].items() if k in whole}
+            for region, detail in operation["RegionalStatusDetails"].items()
+        }
+        assert regional == by_region
+        if operation["Status"] != "RUNNING":
+            break
+        control.advance(1)
+    assert operation["Status"] == "FAILED"  # EU's tolerance exceeded (SEQUENTIAL: nothing else ran after it)
+    assert seen[-1] == ("PARTIAL_SUCCESS" if concurrency == "PARALLEL" else "FAILED", 100.0, 0)
+    assert whole["FailedStackInstancesCount"] == 2
+    assert whole["CancelledStackInstancesCount"] == (1 if concurrency == "PARALLEL" else 4)
+    assert [p for _, p, _ in seen] == sorted(p for _, p, _ in seen) and len(seen) >= 3
+
+
+def test_a_failed_role_counted_as_it_runs_skips_that_accounts_instances(cf: Any, organization: dict[str, str]) -> None:
+    """The skipped instances of an account whose role failed are counted at the step that skips them."""
+    _custom_role_stack_set(cf)
+    control.freeze_clock()
+    control.set_progression("time", seconds=1)
+    control.fail_role(account=organization["one"], reason="no role")
+    operation_id = cf.create_stack_instances(
+        StackSetName="custom",
+        DeploymentTargets={"OrganizationalUnitIds": [organization["unit"]]},
+        Regions=[REGION, EU],
+        OperationPreferences={"MaxConcurrentCount": 1, "FailureToleranceCount": 4},
+    )["OperationId"]
+    skipped = []
+    for _ in range(10):
+        operation = _operation(cf, "custom", operation_id)
+        stages = operation["StatusDetails"]["Stages"]
+        stage = dict(stages["StackInstancesDeployment"])
+        skipped.append(stage.pop("SkippedStackInstancesCount"))
+        stage.pop("Status"), stage.pop("PercentageCompleted")
+        whole, _ = _counted_from_results(cf, "custom", operation_id)
+        # a skipped instance is CANCELLED in the results and counted as skipped (not cancelled) in the stage
+        whole["CancelledStackInstancesCount"] -= skipped[-1]
+        assert stage == whole
+        if operation["Status"] != "RUNNING":
+            break
+        control.advance(1)
+    assert skipped[0] == 0 and skipped[-1] == 2
+    assert stages["RoleProvisioning"]["FailedAccountsCount"] == 1
+    assert stages["RoleProvisioning"]["SucceededAccountsCount"] == 1
