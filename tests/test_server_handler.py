@@ -30,7 +30,9 @@ def connected(server: ThreadedStackSetsServer) -> Iterator[socket.socket]:
         yield sock
 
 
-def _head(extra: str = "") -> bytes:
+def _head(extra: str = "Connection: close\r\n") -> bytes:
+    """A signed ListStackSets request's head (``Connection: close`` unless ``extra`` says otherwise, so
+    the answer ends where the connection does)."""
     return (
         "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         f"Content-Length: {len(BODY)}\r\nX-Amz-Date: 20240101T000000Z\r\nAuthorization: {SIGNED}\r\n{extra}\r\n"
@@ -46,7 +48,7 @@ def _read_all(sock: socket.socket) -> bytes:
 
 def test_a_client_expecting_100_continue_gets_it_before_sending_its_body(server: ThreadedStackSetsServer) -> None:
     with connected(server) as sock:
-        sock.sendall(_head("Expect: 100-continue\r\n"))
+        sock.sendall(_head("Expect: 100-continue\r\nConnection: close\r\n"))
         interim = sock.recv(65536)
         assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
         sock.sendall(BODY)
