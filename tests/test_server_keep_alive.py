@@ -4,7 +4,6 @@ when both ends can tell where each message ends, and is closed as werkzeug close
 from __future__ import annotations
 
 import http.client
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from moto_stacksets_ext._transport.http_handler import DRAIN_LIMIT, LengthBody, drained
 from moto_stacksets_ext.server import ThreadedStackSetsServer
 
-from support import REGION
+from support import REGION, raw_connection, read_until_closed
 
 FORM = b"Action=ListStackSets&Version=2010-05-15"
 SIGNED = (
@@ -50,20 +49,6 @@ def exchange(conn: http.client.HTTPConnection, method: str, path: str, body: Any
 def socket_of(conn: http.client.HTTPConnection) -> Any:
     assert conn.sock is not None
     return conn.sock
-
-
-@contextmanager
-def raw(server: ThreadedStackSetsServer) -> Iterator[socket.socket]:
-    address = urlsplit(server.endpoint)
-    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
-        yield sock
-
-
-def read_to_close(sock: socket.socket) -> bytes:
-    received = b""
-    while chunk := sock.recv(65536):
-        received += chunk
-    return received
 
 
 def test_signed_requests_share_one_connection(server: ThreadedStackSetsServer) -> None:
@@ -110,28 +95,28 @@ def test_the_connection_is_closed_when_the_client_asks_or_speaks_http_1_0(server
     with connection(server) as conn:
         asked = exchange(conn, "POST", "/", FORM, {**HEADERS, "Connection": "close"})
     assert asked.status == 200 and asked.getheader("Connection") == "close" and asked.will_close
-    with raw(server) as sock:
+    with raw_connection(server.endpoint) as sock:
         head = f"POST / HTTP/1.0\r\nContent-Length: {len(FORM)}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
         sock.sendall(head.encode() + b"\r\n" + FORM)
-        answer = read_to_close(sock)  # the server closes: this returns
+        answer = read_until_closed(sock)  # the server closes: this returns
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\nConnection: close\r\n" in answer
     assert answer.endswith(b"</ListStackSetsResponse>")
 
 
 def test_a_head_request_is_answered_and_the_connection_closed(server: ThreadedStackSetsServer) -> None:
-    with raw(server) as sock:
+    with raw_connection(server.endpoint) as sock:
         sock.sendall(b"HEAD /moto-api/stacksets/clock HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        answer = read_to_close(sock)
+        answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 ") and b"\r\nConnection: close\r\n" in answer
 
 
 def test_a_content_length_that_is_no_number_closes_the_connection(server: ThreadedStackSetsServer) -> None:
-    with raw(server) as sock:
+    with raw_connection(server.endpoint) as sock:
         head = "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: ten\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
         sock.sendall(head.encode() + b"\r\n" + FORM)
-        answer = read_to_close(sock)
+        answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 ") and b"\r\nConnection: close\r\n" in answer
     assert b"Traceback" not in answer
 
@@ -143,9 +128,9 @@ def test_two_pipelined_requests_are_both_answered_in_order(server: ThreadedStack
         head += "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items()) + ("Connection: close\r\n" if close else "")
         return head.encode() + b"\r\n" + form
 
-    with raw(server) as sock:
+    with raw_connection(server.endpoint) as sock:
         sock.sendall(request("first-absent", False) + request("second-absent", True))
-        answer = read_to_close(sock)
+        answer = read_until_closed(sock)
     assert answer.count(b"HTTP/1.1 404 ") == 2 and answer.count(b"</ErrorResponse>") == 2
     assert answer.index(b"first-absent") < answer.index(b"second-absent")
 
@@ -153,7 +138,6 @@ def test_two_pipelined_requests_are_both_answered_in_order(server: ThreadedStack
 def test_boto3_reuses_its_connection(server: ThreadedStackSetsServer) -> None:
     cf = boto3.client("cloudformation", region_name=REGION, endpoint_url=server.endpoint)
     opened: list[Any] = []
-    cf.meta.events.register("before-send", lambda **_: None)
     from urllib3.connectionpool import HTTPConnectionPool
 
     original = HTTPConnectionPool._new_conn
