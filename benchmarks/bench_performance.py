@@ -16,7 +16,8 @@ Rows (each printed with the times it compares and their ratio):
    in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
    loopback ports and loaded in turn, in four windows each, so both see the same load. The clients replay
    requests signed once by botocore over plain ``http.client``, so the count measures the servers, not the
-   clients' parsing.
+   clients' parsing. Each client keeps its connection while the server keeps it open (moto_server closes
+   every one; ``--no-keep-alive``: a new connection per request to both). ``--server-only``: these rows only.
 4. pytest start-up added by the plugin: ``pytest --collect-only`` of one trivial test with the plugin
    loaded and with ``-p no:stacksets``.
 

@@ -203,3 +203,32 @@ def test_draining_reads_what_the_application_left_up_to_the_limit() -> None:
     assert drained(None)
     too_long = LengthBody(_Stream(b"x" * (DRAIN_LIMIT + 2)), DRAIN_LIMIT + 2)
     assert not drained(too_long)
+
+
+def _comparable(answer: bytes) -> tuple[list[bytes], bytes]:
+    """An answer's status line, headers and body, without what differs from one request to the next (the
+    date, the request id) and the ``Connection`` header."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = [
+        line
+        for line in head.split(b"\r\n")
+        if not line.lower().startswith((b"date:", b"x-amzn-requestid:", b"x-amz-request-id:", b"connection:"))
+    ]
+    return lines, body.split(b"<RequestId>")[0]
+
+
+def test_a_kept_connection_s_answer_is_the_closing_answer_but_its_connection_header(
+    server: ThreadedStackSetsServer,
+) -> None:
+    form = f"Action=ListStackSets&Version=2010-05-15&Padding={'x' * 40}".encode()
+    head = f"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(form)}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
+    with raw_connection(server.endpoint) as sock:
+        sock.sendall(head.encode() + b"\r\n" + form + (head + "Connection: close\r\n").encode() + b"\r\n" + form)
+        both = read_until_closed(sock)
+    second_at = both.index(b"HTTP/1.1 200 OK", 1)
+    kept, closed = both[:second_at], both[second_at:]
+    assert b"\r\nConnection:" not in kept.partition(b"\r\n\r\n")[0]
+    assert b"\r\nConnection: close\r\n" in closed
+    assert _comparable(kept) == _comparable(closed)
+    assert kept.endswith(b"</ListStackSetsResponse>") and closed.endswith(b"</ListStackSetsResponse>")

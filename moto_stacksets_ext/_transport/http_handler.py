@@ -18,9 +18,11 @@ Unchanged from werkzeug: the status line, headers and body bytes (but the ``Conn
 connection), chunked answers when an application gives no length, the interim ``100 Continue``, werkzeug's
 ``500`` for an application that raises, dropped connections ignored. Also:
 
-* the status line, headers and body of an answer leave in one send, not two (the answer is written to a
-  buffered stream, flushed where werkzeug flushes: after each piece of the body, so a streamed answer still
-  goes out piece by piece; an interim ``100 Continue`` is flushed before the body is read);
+* the status line, headers and body of an answer up to 64 KiB leave in one send, not two (the answer is
+  written to a buffered stream, flushed where werkzeug flushes: after each piece of the body, so a streamed
+  answer still goes out piece by piece; an interim ``100 Continue`` is flushed before the body is read),
+  and sockets set ``TCP_NODELAY`` (on a kept connection a last segment would otherwise wait for the
+  client's delayed acknowledgement);
 * werkzeug's access line is not formatted when the ``werkzeug`` logger is set above INFO (the server does
   that: its own request log replaces werkzeug's); with no level set, werkzeug logs as before;
 * a server's open connections are tracked, so stopping the server can close the idle ones
