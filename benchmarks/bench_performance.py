@@ -16,7 +16,8 @@ Rows (each printed with the times it compares and their ratio):
    in turn for a fixed time to ``moto_server`` and to ``moto-stacksets-server``, both started here on free
    loopback ports and loaded in turn, in four windows each, so both see the same load. The clients replay
    requests signed once by botocore over plain ``http.client``, so the count measures the servers, not the
-   clients' parsing.
+   clients' parsing. Each client keeps its connection while the server keeps it open (moto_server closes
+   every one; ``--no-keep-alive``: a new connection per request to both). ``--server-only``: these rows only.
 4. pytest start-up added by the plugin: ``pytest --collect-only`` of one trivial test with the plugin
    loaded and with ``-p no:stacksets``.
 
@@ -277,30 +278,40 @@ def signed_requests(endpoint: str) -> list[tuple[str, str, dict[str, str], bytes
     return captured
 
 
-def _client_loop(args: tuple[int, list[tuple[str, str, dict[str, str], bytes]], float]) -> int:
-    port, requests, seconds = args
+def _client_loop(args: tuple[int, list[tuple[str, str, dict[str, str], bytes]], float, bool]) -> int:
+    """Requests answered in ``seconds``: one connection kept while the server keeps it (``reuse``), else a
+    new connection per request."""
+    port, requests, seconds, reuse = args
     done = 0
     deadline = time.monotonic() + seconds
+    connection: http.client.HTTPConnection | None = None
     while time.monotonic() < deadline:
         method, path, headers, body = requests[done % len(requests)]
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        if connection is None:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
-        connection.close()
+        if response.will_close or not reuse:  # the server closes the connection after its answer: open a new one
+            connection.close()
+            connection = None
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status} from port {port}")
         done += 1
+    if connection is not None:
+        connection.close()
     return done
 
 
 ROUNDS = 4  # server windows per server, taken in turn (moto, plugin, moto, ...) so both see the same load
 
 
-def server_rates(seconds: float) -> tuple[tuple[float, float | None], tuple[float, float | None]]:
+def server_rates(seconds: float, reuse: bool = True) -> tuple[tuple[float, float | None], tuple[float, float | None]]:
     """Requests per second of wall time, and per second of the server's CPU time (None off Linux), of
     ``moto_server`` and of the plugin's server: both run at once, and the clients load them in turn, in
-    ``ROUNDS`` windows each of ``seconds / ROUNDS`` (a server waiting for its turn uses no CPU)."""
+    ``ROUNDS`` windows each of ``seconds / ROUNDS`` (a server waiting for its turn uses no CPU). Each client
+    keeps its connection for as long as the server keeps it open (``reuse``; moto_server closes every
+    connection, the plugin's server keeps HTTP/1.1 connections), else opens one per request."""
     bin_dir = Path(sys.executable).parent
     moto_port, plugin_port = free_port(), free_port()
     moto_command = [str(bin_dir / "moto_server"), "-p", str(moto_port)]
@@ -312,12 +323,12 @@ def server_rates(seconds: float) -> tuple[tuple[float, float | None], tuple[floa
         cpu: list[float | None] = [0.0, 0.0]
         with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
             for (endpoint, _), requests in servers:  # warm up (and start the workers)
-                pool.map(_client_loop, [(int(urlsplit(endpoint).port or 80), requests, 0.5)] * CLIENTS)
+                pool.map(_client_loop, [(int(urlsplit(endpoint).port or 80), requests, 0.5, reuse)] * CLIENTS)
             for _ in range(ROUNDS):
                 for index, ((endpoint, pid), requests) in enumerate(servers):
                     port = int(urlsplit(endpoint).port or 80)
                     before = cpu_seconds(pid)
-                    served[index] += sum(pool.map(_client_loop, [(port, requests, window)] * CLIENTS))
+                    served[index] += sum(pool.map(_client_loop, [(port, requests, window, reuse)] * CLIENTS))
                     after = cpu_seconds(pid)
                     used = cpu[index]
                     cpu[index] = None if used is None or before is None or after is None else used + after - before
@@ -326,6 +337,16 @@ def server_rates(seconds: float) -> tuple[tuple[float, float | None], tuple[floa
         used = cpu[index]
         rates.append((served[index] / seconds, served[index] / used if used else None))
     return rates[0], rates[1]
+
+
+def print_server_rows(moto: tuple[float, float | None], plugin: tuple[float, float | None]) -> None:
+    (moto_rate, moto_per_cpu), (plugin_rate, plugin_per_cpu) = moto, plugin
+    label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
+    print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
+    if moto_per_cpu is not None and plugin_per_cpu is not None:
+        label = "  the same, per second of server CPU time (req/CPU-s)"
+        ratio = plugin_per_cpu / moto_per_cpu
+        print(f"{label:58} {'':9} {moto_per_cpu:10.0f} {plugin_per_cpu:10.0f}   {ratio:.2f}x moto")
 
 
 # -- pytest start-up ----------------------------------------------------------------------------------
@@ -345,16 +366,23 @@ def pytest_startup(repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples and a shorter server run")
+    parser.add_argument("--server-only", action="store_true", help="only the server rows")
+    parser.add_argument(
+        "--no-keep-alive", action="store_true", help="server rows: a new connection per request, for both servers"
+    )
     args = parser.parse_args()
     repeat, seconds, startups = (7, 3.0, 2) if args.quick else (25, 10.0, 5)
     warnings.simplefilter("ignore")  # moto warns that it does not model WaitConditionHandle
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    if args.server_only:
+        print_server_rows(*server_rates(seconds, reuse=not args.no_keep_alive))
+        return
     sizes = [100, 5_000]
 
     moto_pages, moto_create = moto_alone(sizes, repeat)
     plugin_pages, floor_page, plugin_create, floor_create = plugin_in_process(sizes, repeat)
-    (moto_rate, moto_per_cpu), (plugin_rate, plugin_per_cpu) = server_rates(seconds)
+    servers = server_rates(seconds, reuse=not args.no_keep_alive)
     without, with_plugin = pytest_startup(startups)
 
     print(f"{'':58} {'floor':>9} {'moto':>10} {'plugin':>10}   ratio")
@@ -368,12 +396,7 @@ def main() -> None:
         f"{label:58} {floor_create:9.2f} {moto_create:10.2f} {plugin_create:10.2f}   {ratio:.2f}x floor"
         f" ({plugin_create / moto_create:.2f}x moto)"
     )
-    label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
-    print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
-    if moto_per_cpu is not None and plugin_per_cpu is not None:
-        label = "  the same, per second of server CPU time (req/CPU-s)"
-        ratio = plugin_per_cpu / moto_per_cpu
-        print(f"{label:58} {'':9} {moto_per_cpu:10.0f} {plugin_per_cpu:10.0f}   {ratio:.2f}x moto")
+    print_server_rows(*servers)
     label = "pytest start-up added by the plugin (ms)"
     print(f"{label:58} {'':9} {without:10.0f} {with_plugin:10.0f}   +{with_plugin - without:.0f} ms")
 

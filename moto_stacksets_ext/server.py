@@ -21,6 +21,7 @@ from ._control import api as control_api
 from ._control import live_view
 from ._state import persistence
 from ._transport.gateway import register, wsgi_middleware
+from ._transport.http_handler import close_open_connections, request_handler
 from ._transport.routing import AwsRouter
 from .plugin import install
 
@@ -36,35 +37,10 @@ def create_app() -> Callable[..., Any]:
 
 
 def _handler() -> Any:
-    """moto's request handler where moto has one (moto 5.2+), else werkzeug's, doing less per request:
-
-    * the status line, headers and body of an answer leave in one send, not two (the answer is written to
-      a buffered stream, flushed where werkzeug flushes: after each piece of the body, so a streamed answer
-      still goes out piece by piece; an interim ``100 Continue`` is flushed before the body is read);
-    * werkzeug's access line is not formatted when the ``werkzeug`` logger is set above INFO (the server
-      does that: its own request log replaces werkzeug's); with no level set, werkzeug logs as before.
-    """
-    import io
-
-    from moto.moto_server import werkzeug_app
-    from werkzeug.serving import WSGIRequestHandler
-
-    base: Any = getattr(werkzeug_app, "MotoRequestHandler", WSGIRequestHandler)
-    werkzeug_log = logging.getLogger("werkzeug")
-
-    class StackSetsRequestHandler(base):  # type: ignore[misc]
-        wbufsize = io.DEFAULT_BUFFER_SIZE
-
-        def make_environ(self) -> Any:
-            self.wfile.flush()  # werkzeug wrote "100 Continue" just before, when the client expects it
-            return super().make_environ()
-
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            if werkzeug_log.level != logging.NOTSET and not werkzeug_log.isEnabledFor(logging.INFO):
-                return
-            super().log_request(code, size)
-
-    return StackSetsRequestHandler
+    """The server's request handler: werkzeug's (moto's where moto has one) with HTTP/1.1 keep-alive, an
+    answer in one send and werkzeug's access line skipped when its logger is above INFO
+    (``_transport.http_handler``)."""
+    return request_handler()
 
 
 class ThreadedStackSetsServer:
@@ -94,6 +70,7 @@ class ThreadedStackSetsServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            close_open_connections(self._server)
         if self._thread is not None:
             self._thread.join()
 
@@ -184,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         _stopping.set()  # from here on, SIGTERM and SIGINT no longer interrupt: the save must finish
         server.server_close()
+        close_open_connections(server)  # idle keep-alive connections: no request after the stop
         if args.state_file is not None:
             persistence.save_file(args.state_file)
             print(f"moto-stacksets-ext: state saved to {args.state_file}", flush=True)

@@ -8,8 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import requests
@@ -46,6 +49,22 @@ def client_in(account: str, service: str = "cloudformation", region: str = REGIO
 def error_of(excinfo: Any) -> tuple[str, int]:
     response = excinfo.value.response
     return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+@contextmanager
+def raw_connection(endpoint: str) -> Iterator[socket.socket]:
+    """A plain TCP connection to a server's endpoint, for requests written byte by byte."""
+    address = urlsplit(endpoint)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        yield sock
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    """Everything a server sends on a connection until it closes it."""
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
 
 
 def free_port() -> int:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from moto_stacksets_ext.server import ThreadedStackSetsServer, _handler
+
+from support import raw_connection, read_until_closed
 
 BODY = b"Action=ListStackSets&Version=2010-05-15"
 SIGNED = (
@@ -23,34 +22,22 @@ SIGNED = (
 )
 
 
-@contextmanager
-def connected(server: ThreadedStackSetsServer) -> Iterator[socket.socket]:
-    address = urlsplit(server.endpoint)
-    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
-        yield sock
-
-
-def _head(extra: str = "") -> bytes:
+def _head(extra: str = "Connection: close\r\n") -> bytes:
+    """A signed ListStackSets request's head (``Connection: close`` unless ``extra`` says otherwise, so
+    the answer ends where the connection does)."""
     return (
         "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         f"Content-Length: {len(BODY)}\r\nX-Amz-Date: 20240101T000000Z\r\nAuthorization: {SIGNED}\r\n{extra}\r\n"
     ).encode()
 
 
-def _read_all(sock: socket.socket) -> bytes:
-    received = b""
-    while chunk := sock.recv(65536):
-        received += chunk
-    return received
-
-
 def test_a_client_expecting_100_continue_gets_it_before_sending_its_body(server: ThreadedStackSetsServer) -> None:
-    with connected(server) as sock:
-        sock.sendall(_head("Expect: 100-continue\r\n"))
+    with raw_connection(server.endpoint) as sock:
+        sock.sendall(_head("Expect: 100-continue\r\nConnection: close\r\n"))
         interim = sock.recv(65536)
         assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
         sock.sendall(BODY)
-        answer = interim + _read_all(sock)
+        answer = interim + read_until_closed(sock)
     while answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"):  # http.server and werkzeug each send one
         answer = answer[len(b"HTTP/1.1 100 Continue\r\n\r\n") :]
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
@@ -75,9 +62,9 @@ def test_the_status_line_headers_and_body_leave_in_one_send(
 
     for name in ("send", "sendall"):
         monkeypatch.setattr(socket.socket, name, recording(name))
-    with connected(server) as sock:
+    with raw_connection(server.endpoint) as sock:
         sock.sendall(_head() + BODY)
-        answer = _read_all(sock)
+        answer = read_until_closed(sock)
     monkeypatch.undo()
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"</ListStackSetsResponse>")
     assert sent == [answer]
