@@ -1,6 +1,7 @@
 """The performance table of docs/performance.md, measured side by side in one run.
 
-Run: ``python benchmarks/bench_performance.py`` (about two minutes; ``--quick`` for a shorter, noisier run).
+Run: ``python benchmarks/bench_performance.py`` (about two minutes; ``--quick`` for a shorter, noisier run;
+``--in-process`` for the in-process rows alone).
 
 Rows (each printed with the times it compares and their ratio):
 
@@ -345,6 +346,7 @@ def pytest_startup(repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples and a shorter server run")
+    parser.add_argument("--in-process", action="store_true", help="only the in-process rows (no server, no pytest)")
     args = parser.parse_args()
     repeat, seconds, startups = (7, 3.0, 2) if args.quick else (25, 10.0, 5)
     warnings.simplefilter("ignore")  # moto warns that it does not model WaitConditionHandle
@@ -354,8 +356,9 @@ def main() -> None:
 
     moto_pages, moto_create = moto_alone(sizes, repeat)
     plugin_pages, floor_page, plugin_create, floor_create = plugin_in_process(sizes, repeat)
-    (moto_rate, moto_per_cpu), (plugin_rate, plugin_per_cpu) = server_rates(seconds)
-    without, with_plugin = pytest_startup(startups)
+    if not args.in_process:
+        (moto_rate, moto_per_cpu), (plugin_rate, plugin_per_cpu) = server_rates(seconds)
+        without, with_plugin = pytest_startup(startups)
 
     print(f"{'':58} {'floor':>9} {'moto':>10} {'plugin':>10}   ratio")
     for size in sizes:
@@ -368,6 +371,8 @@ def main() -> None:
         f"{label:58} {floor_create:9.2f} {moto_create:10.2f} {plugin_create:10.2f}   {ratio:.2f}x floor"
         f" ({plugin_create / moto_create:.2f}x moto)"
     )
+    if args.in_process:
+        return
     label = f"server, {CLIENTS} clients, DescribeStackSet + ListStackSetOperations(20) (req/s)"
     print(f"{label:58} {'':9} {moto_rate:10.0f} {plugin_rate:10.0f}   {plugin_rate / moto_rate:.2f}x moto")
     if moto_per_cpu is not None and plugin_per_cpu is not None:

@@ -22,6 +22,8 @@ from botocore.utils import parse_to_aware_datetime
 from moto.core import serialize as moto_serialize
 from moto.core.utils import get_value as moto_get_value
 
+from ..engine.vocabulary import Vocabulary
+
 #: Renders a value as an element's content: text or child elements ("" for an empty element).
 Render = Callable[[Any], str]
 
@@ -30,9 +32,21 @@ _ISO8601_MICRO = "%Y-%m-%dT%H:%M:%S.%fZ"
 MISSING = object()
 
 
+_VOCABULARY_STR = Vocabulary.__str__
+
+
 # -- scalars ------------------------------------------------------------------------------------------
+def text_of(value: Any) -> str:
+    """``str(value)``; for the engine's vocabulary (whose ``str()`` is its value) the value itself, read
+    without the enum's ``value`` property."""
+    if isinstance(value, Vocabulary) and type(value).__str__ is _VOCABULARY_STR:
+        found: str = value._value_
+        return found
+    return str(value)
+
+
 def string(value: Any) -> str:
-    text = value if type(value) is str else str(value)
+    text = value if type(value) is str else text_of(value)
     if "&" in text or "<" in text or ">" in text:  # all that escape() replaces
         return escape(text)
     return text
@@ -210,7 +224,8 @@ def generate(
     ]
     lines += ["    parts = []", "    append = parts.append"]
     chain = ["def chain(value):", "    own = value.__dict__", "    parts = []", "    append = parts.append"]
-    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr, "KEYS": keys}
+    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr, "KEYS": keys, "text_of": text_of, "str": str}
+    namespace.update(escape=escape, int=int, type=type)
     for index, (member, lookup) in enumerate(zip(members, lookups, strict=True)):
         indent = "    "
         for position, (name, on_class) in enumerate(lookup):
@@ -229,11 +244,7 @@ def generate(
         if member.transform is not None:
             namespace[f"transform_{index}"] = member.transform
             tail.append(f"    v = transform_{index}(v)")
-        tail += [
-            "    if v is not None:",
-            f"        c = render_{index}(v)",
-            f"        append({f'<{name}/>'!r} if c == '' else {f'<{name}>'!r} + c + {f'</{name}>'!r})",
-        ]
+        tail += _write(index, member.render, name)
         lines += tail
         chain += tail
     lines.append("    return ''.join(parts)")
@@ -241,6 +252,28 @@ def generate(
     exec(compile("\n".join(chain + lines), f"<serializer {shape_name}>", "exec"), namespace)
     function: Render = namespace["render"]
     return function
+
+
+def _write(index: int, render: Render, name: str) -> list[str]:
+    """The lines writing member ``index`` (its value in ``v``) as ``render`` would, strings and integers
+    inline (the text of ``string`` and ``integer``; an integer's text is never empty)."""
+    opening, closing, empty = f"<{name}>", f"</{name}>", f"<{name}/>"
+    if render is string:
+        return [
+            "    if v is not None:",
+            "        if type(v) is not str:",
+            "            v = text_of(v)",
+            "        if '&' in v or '<' in v or '>' in v:",
+            "            v = escape(v)",
+            f"        append({empty!r} if v == '' else {opening!r} + v + {closing!r})",
+        ]
+    if render is integer:
+        return ["    if v is not None:", f"        append({opening!r} + str(int(v)) + {closing!r})"]
+    return [
+        "    if v is not None:",
+        f"        c = render_{index}(v)",
+        f"        append({empty!r} if c == '' else {opening!r} + c + {closing!r})",
+    ]
 
 
 def _known_keys_read(cls: type, lookup: tuple[tuple[str, bool], ...], keys: frozenset[str]) -> list[str]:
