@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 from xml.sax.saxutils import escape
@@ -208,6 +208,7 @@ def generate(
     members: list[Member],
     lookups: list[tuple[tuple[str, bool], ...]],
     keys: frozenset[str],
+    tables: list[Mapping[type, Render] | None],
 ) -> Render:
     """A structure's renderer for one plain class, as straight-line Python: the same lookups, transforms
     and elements as the generic renderer, without a call per member to find its value.
@@ -215,7 +216,9 @@ def generate(
     ``keys`` are the instance attributes of the first value seen. Values with exactly those (every value
     of a dataclass, say) take a shorter path: each member's first candidate name that such a value can
     have is known, so it is read once instead of trying the names before it. Any other value takes the
-    path that tries every name in moto's order."""
+    path that tries every name in moto's order. ``tables`` holds, for a member rendered by a structure's
+    renderer, that renderer's table of generated renderers per class: one found there is called directly,
+    as the structure's renderer calls it."""
     lines = [
         "def render(value):",
         "    own = value.__dict__",
@@ -244,7 +247,10 @@ def generate(
         if member.transform is not None:
             namespace[f"transform_{index}"] = member.transform
             tail.append(f"    v = transform_{index}(v)")
-        tail += _write(index, member.render, name)
+        table = tables[index]
+        if table is not None:
+            namespace[f"table_{index}"] = table
+        tail += _write(index, member.render, name, table is not None)
         lines += tail
         chain += tail
     lines.append("    return ''.join(parts)")
@@ -254,9 +260,10 @@ def generate(
     return function
 
 
-def _write(index: int, render: Render, name: str) -> list[str]:
+def _write(index: int, render: Render, name: str, table: bool) -> list[str]:
     """The lines writing member ``index`` (its value in ``v``) as ``render`` would, strings and integers
-    inline (the text of ``string`` and ``integer``; an integer's text is never empty)."""
+    inline (the text of ``string`` and ``integer``; an integer's text is never empty), a structure through
+    its generated renderer for the value's class when there is one (``table_<index>``)."""
     opening, closing, empty = f"<{name}>", f"</{name}>", f"<{name}/>"
     if render is string:
         return [
@@ -269,6 +276,13 @@ def _write(index: int, render: Render, name: str) -> list[str]:
         ]
     if render is integer:
         return ["    if v is not None:", f"        append({opening!r} + str(int(v)) + {closing!r})"]
+    if table:
+        return [
+            "    if v is not None:",
+            f"        f = table_{index}.get(type(v))",
+            f"        c = f(v) if f is not None else render_{index}(v)",
+            f"        append({empty!r} if c == '' else {opening!r} + c + {closing!r})",
+        ]
     return [
         "    if v is not None:",
         f"        c = render_{index}(v)",
