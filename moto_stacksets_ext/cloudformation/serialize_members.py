@@ -40,8 +40,9 @@ def text_of(value: Any) -> str:
     """``str(value)``; for the engine's vocabulary (whose ``str()`` is its value) the value itself, read
     without the enum's ``value`` property."""
     if isinstance(value, Vocabulary) and type(value).__str__ is _VOCABULARY_STR:
-        found: str = value._value_
-        return found
+        found = value._value_
+        if type(found) is str:
+            return found
     return str(value)
 
 

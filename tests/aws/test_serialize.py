@@ -184,3 +184,33 @@ def test_declines_what_it_does_not_model() -> None:
     assert RENDER(Response("query"), "DescribeStackSet", Paged({})) is None  # result subclasses
     rendered = RENDER(Response("query"), "DescribeStackSet", ActionResult({}))
     assert rendered is not None and rendered[0] == 200 and rendered[1] == {"Content-Type": "text/xml"}
+
+
+def test_text_of_is_str_for_the_engines_vocabulary_and_anything_else() -> None:
+    """``text_of`` reads a vocabulary member's value directly: the same text as ``str()``."""
+    from enum import Enum
+
+    from moto_stacksets_ext.cloudformation.serialize_members import text_of
+    from moto_stacksets_ext.engine import vocabulary
+
+    words = [
+        member
+        for kind in vars(vocabulary).values()
+        if isinstance(kind, type) and issubclass(kind, vocabulary.Vocabulary) and kind is not vocabulary.Vocabulary
+        for member in kind
+    ]
+    assert words
+    for word in words:
+        assert text_of(word) == str(word) and type(text_of(word)) is str
+
+    class Loud(vocabulary.Vocabulary):
+        YES = "yes"
+
+        def __str__(self) -> str:
+            return "LOUD"
+
+    class Plain(Enum):
+        ONE = 1
+
+    for other in (Loud.YES, Plain.ONE, 12, 1.5, None, b"x"):
+        assert text_of(other) == str(other)
