@@ -214,3 +214,35 @@ def test_text_of_is_str_for_the_engines_vocabulary_and_anything_else() -> None:
 
     for other in (Loud.YES, Plain.ONE, 12, 1.5, None, b"x"):
         assert text_of(other) == str(other)
+
+
+def test_timestamps_written_once_are_written_the_same_again() -> None:
+    """The kept texts of UTC and naive timestamps: the same as written afresh, for equal values of other
+    zones, other folds and after the store empties itself."""
+    from moto_stacksets_ext.cloudformation import serialize_members
+
+    write = serialize_members._timestamp_iso8601
+    utc = datetime(2026, 12, 7, 4, 29, 10, 113000, tzinfo=timezone.utc)
+    values = [
+        utc,
+        utc.replace(tzinfo=None),
+        utc.replace(microsecond=0),
+        utc.replace(fold=1),
+        utc.astimezone(timezone(timedelta(hours=5, minutes=30))),  # equal to ``utc``, written from its own zone
+        datetime(999, 1, 2, tzinfo=timezone.utc),
+    ]
+
+    def fresh(value: datetime) -> str:
+        serialize_members._WRITTEN.clear()
+        return write(value)
+
+    expected = [fresh(value) for value in values]
+    assert expected[0] == "2026-12-07T04:29:10.113000Z" and expected[2] == "2026-12-07T04:29:10Z"
+    serialize_members._WRITTEN.clear()
+    for _ in range(2):
+        assert [write(value) for value in values] == expected
+    assert [write(value) for value in reversed(values)] == list(reversed(expected))
+    for second in range(serialize_members._WRITTEN_MAX + 1):  # fills the store, which empties itself
+        write(utc + timedelta(seconds=second))
+    assert len(serialize_members._WRITTEN) <= serialize_members._WRITTEN_MAX
+    assert [write(value) for value in values] == expected
