@@ -1,6 +1,7 @@
 """The performance table of docs/performance.md, measured side by side in one run.
 
-Run: ``python benchmarks/bench_performance.py`` (about two minutes; ``--quick`` for a shorter, noisier run).
+Run: ``python benchmarks/bench_performance.py`` (about two minutes; ``--quick`` for a shorter, noisier run;
+``--in-process`` for the in-process rows alone).
 
 Rows (each printed with the times it compares and their ratio):
 
@@ -370,6 +371,7 @@ def main() -> None:
     parser.add_argument(
         "--no-keep-alive", action="store_true", help="server rows: a new connection per request, for both servers"
     )
+    parser.add_argument("--in-process", action="store_true", help="only the in-process rows (no server, no pytest)")
     args = parser.parse_args()
     repeat, seconds, startups = (7, 3.0, 2) if args.quick else (25, 10.0, 5)
     warnings.simplefilter("ignore")  # moto warns that it does not model WaitConditionHandle
@@ -382,8 +384,9 @@ def main() -> None:
 
     moto_pages, moto_create = moto_alone(sizes, repeat)
     plugin_pages, floor_page, plugin_create, floor_create = plugin_in_process(sizes, repeat)
-    servers = server_rates(seconds, reuse=not args.no_keep_alive)
-    without, with_plugin = pytest_startup(startups)
+    if not args.in_process:
+        servers = server_rates(seconds, reuse=not args.no_keep_alive)
+        without, with_plugin = pytest_startup(startups)
 
     print(f"{'':58} {'floor':>9} {'moto':>10} {'plugin':>10}   ratio")
     for size in sizes:
@@ -396,6 +399,8 @@ def main() -> None:
         f"{label:58} {floor_create:9.2f} {moto_create:10.2f} {plugin_create:10.2f}   {ratio:.2f}x floor"
         f" ({plugin_create / moto_create:.2f}x moto)"
     )
+    if args.in_process:
+        return
     print_server_rows(*servers)
     label = "pytest start-up added by the plugin (ms)"
     print(f"{label:58} {'':9} {without:10.0f} {with_plugin:10.0f}   +{with_plugin - without:.0f} ms")

@@ -202,6 +202,8 @@ _PARSING = "moto.cloudformation.parsing"
 #: The template parser's type lookups (module-level functions its other functions call by name).
 RESOURCE_CLASS_FROM_TYPE = Signature(_PARSING, "resource_class_from_type", ("resource_type",))
 RESOURCE_NAME_PROPERTY_FROM_TYPE = Signature(_PARSING, "resource_name_property_from_type", ("resource_type",))
+#: The model classes those lookups search, in their order.
+GET_MODEL_LIST = Signature(_PARSING, "get_model_list")
 #: What the parser calls on a model class it got from ``resource_class_from_type``.
 _CF_MODEL = "moto.core.common_models"
 CLOUDFORMATION_MODEL_METHODS = (
@@ -267,6 +269,7 @@ CONTRACT: tuple[Signature, ...] = (
     *ORGANIZATIONS_BACKEND_METHODS.values(),
     RESOURCE_CLASS_FROM_TYPE,
     RESOURCE_NAME_PROPERTY_FROM_TYPE,
+    GET_MODEL_LIST,
     *CLOUDFORMATION_MODEL_METHODS,
     STACK_VERIFY_READINESS,
     RESOURCE_MAP_DELETE,
@@ -473,6 +476,12 @@ def resource_class(resource_type: str) -> Any:
     """The model class moto's parser uses for ``resource_type`` (None: none serves it)."""
     lookup: Any = RESOURCE_CLASS_FROM_TYPE.resolve()
     return lookup(resource_type)
+
+
+def model_list() -> Callable[[], list[Any]]:
+    """moto's ``get_model_list``: the model classes its parser's type lookups search, in their order."""
+    found: Callable[[], list[Any]] = GET_MODEL_LIST.resolve()
+    return found
 
 
 def moto_resource_types() -> frozenset[str]:

@@ -73,6 +73,11 @@ _ENABLED = _moto_picks_like_this_module()
 
 
 # -- compiling shapes ---------------------------------------------------------------------------------
+#: A structure's renderer -> its renderers generated per class, so that a generated renderer calls a member
+#: structure's generated renderer directly (what the structure's renderer would call first).
+_generated_by: dict[Render, Mapping[type, Render]] = {}
+
+
 class _Compiler:
     def __init__(self, transformers: Transformers) -> None:
         self.transformers = list(transformers.items())
@@ -130,7 +135,12 @@ class _Compiler:
             if any(lookup is None for lookup in lookups):
                 return None
             function = generate(
-                shape.name, cls, members, [lookup for lookup in lookups if lookup is not None], frozenset(vars(value))
+                shape.name,
+                cls,
+                members,
+                [lookup for lookup in lookups if lookup is not None],
+                frozenset(vars(value)),
+                [_generated_by.get(member.render) for member in members],
             )
             with lock:
                 generated[type(value)] = function
@@ -169,6 +179,7 @@ class _Compiler:
                 parts.append(empty if content == "" else opening + content + closing)
             return "".join(parts)
 
+        _generated_by[render] = generated
         return render
 
     def member(self, parent: Any, siblings: Mapping[str, Any], key: str, shape: Any, path: tuple[str, ...]) -> Member:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 from xml.sax.saxutils import escape
@@ -22,6 +22,8 @@ from botocore.utils import parse_to_aware_datetime
 from moto.core import serialize as moto_serialize
 from moto.core.utils import get_value as moto_get_value
 
+from ..engine.vocabulary import Vocabulary
+
 #: Renders a value as an element's content: text or child elements ("" for an empty element).
 Render = Callable[[Any], str]
 
@@ -30,9 +32,22 @@ _ISO8601_MICRO = "%Y-%m-%dT%H:%M:%S.%fZ"
 MISSING = object()
 
 
+_VOCABULARY_STR = Vocabulary.__str__
+
+
 # -- scalars ------------------------------------------------------------------------------------------
+def text_of(value: Any) -> str:
+    """``str(value)``; for the engine's vocabulary (whose ``str()`` is its value) the value itself, read
+    without the enum's ``value`` property."""
+    if isinstance(value, Vocabulary) and type(value).__str__ is _VOCABULARY_STR:
+        found = value._value_
+        if type(found) is str:
+            return found
+    return str(value)
+
+
 def string(value: Any) -> str:
-    text = value if type(value) is str else str(value)
+    text = value if type(value) is str else text_of(value)
     if "&" in text or "<" in text or ">" in text:  # all that escape() replaces
         return escape(text)
     return text
@@ -50,13 +65,25 @@ def float_(value: Any) -> str:
     return str(float(value))
 
 
+#: Timestamps (UTC or naive ``datetime``) already written, and their text: ``isoformat`` costs about 2 µs, and
+#: a listing writes the same operations' timestamps at every poll. Equal values of one of these two kinds have
+#: the same fields (``fold`` aside, which the text does not show), so the same text. Emptied when full.
+_WRITTEN: dict[datetime, str] = {}
+_WRITTEN_MAX = 4096
+
+
 def _timestamp_iso8601(value: Any) -> str:
     if type(value) is datetime and value.year >= 1000:  # isoformat and strftime agree from year 1000
         zone = value.tzinfo
-        if zone is None:
-            return value.isoformat() + "Z"
-        if zone is timezone.utc:
-            return value.isoformat()[:-6] + "Z"  # without "+00:00"
+        if zone is None or zone is timezone.utc:
+            text = _WRITTEN.get(value)  # a naive value never equals an aware one
+            if text is None:
+                # without "+00:00" for UTC
+                text = value.isoformat() + "Z" if zone is None else value.isoformat()[:-6] + "Z"
+                if len(_WRITTEN) >= _WRITTEN_MAX:
+                    _WRITTEN.clear()
+                _WRITTEN[value] = text
+            return text
     if type(value) is not datetime or value.tzinfo is not None:
         value = parse_to_aware_datetime(value)
     return str(value.strftime(_ISO8601_MICRO if value.microsecond > 0 else _ISO8601))
@@ -194,6 +221,7 @@ def generate(
     members: list[Member],
     lookups: list[tuple[tuple[str, bool], ...]],
     keys: frozenset[str],
+    tables: list[Mapping[type, Render] | None],
 ) -> Render:
     """A structure's renderer for one plain class, as straight-line Python: the same lookups, transforms
     and elements as the generic renderer, without a call per member to find its value.
@@ -201,7 +229,9 @@ def generate(
     ``keys`` are the instance attributes of the first value seen. Values with exactly those (every value
     of a dataclass, say) take a shorter path: each member's first candidate name that such a value can
     have is known, so it is read once instead of trying the names before it. Any other value takes the
-    path that tries every name in moto's order."""
+    path that tries every name in moto's order. ``tables`` holds, for a member rendered by a structure's
+    renderer, that renderer's table of generated renderers per class: one found there is called directly,
+    as the structure's renderer calls it."""
     lines = [
         "def render(value):",
         "    own = value.__dict__",
@@ -210,7 +240,8 @@ def generate(
     ]
     lines += ["    parts = []", "    append = parts.append"]
     chain = ["def chain(value):", "    own = value.__dict__", "    parts = []", "    append = parts.append"]
-    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr, "KEYS": keys}
+    namespace: dict[str, Any] = {"MISSING": MISSING, "getattr": getattr, "KEYS": keys, "text_of": text_of, "str": str}
+    namespace.update(escape=escape, int=int, type=type)
     for index, (member, lookup) in enumerate(zip(members, lookups, strict=True)):
         indent = "    "
         for position, (name, on_class) in enumerate(lookup):
@@ -229,11 +260,10 @@ def generate(
         if member.transform is not None:
             namespace[f"transform_{index}"] = member.transform
             tail.append(f"    v = transform_{index}(v)")
-        tail += [
-            "    if v is not None:",
-            f"        c = render_{index}(v)",
-            f"        append({f'<{name}/>'!r} if c == '' else {f'<{name}>'!r} + c + {f'</{name}>'!r})",
-        ]
+        table = tables[index]
+        if table is not None:
+            namespace[f"table_{index}"] = table
+        tail += _write(index, member.render, name, table is not None)
         lines += tail
         chain += tail
     lines.append("    return ''.join(parts)")
@@ -241,6 +271,36 @@ def generate(
     exec(compile("\n".join(chain + lines), f"<serializer {shape_name}>", "exec"), namespace)
     function: Render = namespace["render"]
     return function
+
+
+def _write(index: int, render: Render, name: str, table: bool) -> list[str]:
+    """The lines writing member ``index`` (its value in ``v``) as ``render`` would, strings and integers
+    inline (the text of ``string`` and ``integer``; an integer's text is never empty), a structure through
+    its generated renderer for the value's class when there is one (``table_<index>``)."""
+    opening, closing, empty = f"<{name}>", f"</{name}>", f"<{name}/>"
+    if render is string:
+        return [
+            "    if v is not None:",
+            "        if type(v) is not str:",
+            "            v = text_of(v)",
+            "        if '&' in v or '<' in v or '>' in v:",
+            "            v = escape(v)",
+            f"        append({empty!r} if v == '' else {opening!r} + v + {closing!r})",
+        ]
+    if render is integer:
+        return ["    if v is not None:", f"        append({opening!r} + str(int(v)) + {closing!r})"]
+    if table:
+        return [
+            "    if v is not None:",
+            f"        f = table_{index}.get(type(v))",
+            f"        c = f(v) if f is not None else render_{index}(v)",
+            f"        append({empty!r} if c == '' else {opening!r} + c + {closing!r})",
+        ]
+    return [
+        "    if v is not None:",
+        f"        c = render_{index}(v)",
+        f"        append({empty!r} if c == '' else {opening!r} + c + {closing!r})",
+    ]
 
 
 def _known_keys_read(cls: type, lookup: tuple[tuple[str, bool], ...], keys: frozenset[str]) -> list[str]:

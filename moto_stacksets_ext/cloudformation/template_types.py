@@ -158,11 +158,30 @@ def _resource_class(original: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _name_property(original: Callable[[str], Any]) -> Callable[[str], Any]:
+    """moto's lookup asks every model class for its type, for every resource of every stack built (about
+    15 µs); its answer is kept per type for as long as moto searches the same list of model classes
+    (``get_model_list`` is cached by moto itself: a new list is a new search)."""
+    models = moto_internals.model_list()
+    missing = object()
+    # (the list of model classes searched, the answers found in it): replaced whole, never changed in place
+    state: list[tuple[Any, dict[str, Any]]] = [(None, {})]
+
+    def moto_name(resource_type: str) -> Any:
+        current = models()
+        searched, known = state[0]
+        if current is not searched:
+            known = {}
+            state[0] = (current, known)
+        name = known.get(resource_type, missing)
+        if name is missing:
+            name = known[resource_type] = original(resource_type)
+        return name
+
     def resource_name_property_from_type(resource_type: str) -> Any:
         found = _registered.get(resource_type)
         if found is not None:
             return found.cloudformation_name_type() or None
-        name = original(resource_type)
+        name = moto_name(resource_type)
         if name is None and _fallback is not None:
             model = _fallback(resource_type)
             if model is not None:

@@ -8,19 +8,20 @@ from __future__ import annotations
 from enum import Enum
 
 
-class _Vocabulary(str, Enum):
-    """A string enum whose str() is its value (so serializers write the bare word)."""
+class Vocabulary(str, Enum):
+    """A string enum whose str() is its value (so serializers write the bare word; the AWS serializer reads
+    ``_value_`` directly for these, which is the same text)."""
 
     def __str__(self) -> str:
         return str(self.value)
 
 
-class StackSetStatus(_Vocabulary):
+class StackSetStatus(Vocabulary):
     ACTIVE = "ACTIVE"
     DELETED = "DELETED"
 
 
-class StageStatus(_Vocabulary):
+class StageStatus(Vocabulary):
     """The status of one stage of an operation (role provisioning, stack instances deployment)."""
 
     PENDING = "PENDING"
@@ -32,19 +33,19 @@ class StageStatus(_Vocabulary):
     FAILED = "FAILED"
 
 
-class PermissionModel(_Vocabulary):
+class PermissionModel(Vocabulary):
     SELF_MANAGED = "SELF_MANAGED"
     SERVICE_MANAGED = "SERVICE_MANAGED"
 
 
-class OperationAction(_Vocabulary):
+class OperationAction(Vocabulary):
     CREATE = "CREATE"
     UPDATE = "UPDATE"
     DELETE = "DELETE"
     DETECT_DRIFT = "DETECT_DRIFT"
 
 
-class OperationStatus(_Vocabulary):
+class OperationStatus(Vocabulary):
     QUEUED = "QUEUED"
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -57,7 +58,7 @@ class OperationStatus(_Vocabulary):
         return self in (OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.STOPPED)
 
 
-class TargetStatus(_Vocabulary):
+class TargetStatus(Vocabulary):
     PENDING = "PENDING"
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -65,7 +66,7 @@ class TargetStatus(_Vocabulary):
     CANCELLED = "CANCELLED"
 
 
-class GateStatus(_Vocabulary):
+class GateStatus(Vocabulary):
     """What a target's account gate decided (AWS's AccountGateResult.Status)."""
 
     SUCCEEDED = "SUCCEEDED"
@@ -73,13 +74,13 @@ class GateStatus(_Vocabulary):
     SKIPPED = "SKIPPED"
 
 
-class InstanceStatus(_Vocabulary):
+class InstanceStatus(Vocabulary):
     CURRENT = "CURRENT"
     OUTDATED = "OUTDATED"
     INOPERABLE = "INOPERABLE"
 
 
-class DetailedStatus(_Vocabulary):
+class DetailedStatus(Vocabulary):
     PENDING = "PENDING"
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -90,14 +91,14 @@ class DetailedStatus(_Vocabulary):
     FAILED_IMPORT = "FAILED_IMPORT"
 
 
-class DriftStatus(_Vocabulary):
+class DriftStatus(Vocabulary):
     DRIFTED = "DRIFTED"
     IN_SYNC = "IN_SYNC"
     UNKNOWN = "UNKNOWN"
     NOT_CHECKED = "NOT_CHECKED"
 
 
-class ResourceDriftStatus(_Vocabulary):
+class ResourceDriftStatus(Vocabulary):
     """What a drift check found for one resource of a stack (AWS's ``StackResourceDriftStatus``)."""
 
     IN_SYNC = "IN_SYNC"
@@ -113,7 +114,7 @@ class ResourceDriftStatus(_Vocabulary):
         return self in (ResourceDriftStatus.MODIFIED, ResourceDriftStatus.DELETED)
 
 
-class DifferenceType(_Vocabulary):
+class DifferenceType(Vocabulary):
     """How a drifted resource's property differs from the template (AWS's ``DifferenceType``)."""
 
     ADD = "ADD"
@@ -121,17 +122,17 @@ class DifferenceType(_Vocabulary):
     NOT_EQUAL = "NOT_EQUAL"
 
 
-class RegionConcurrency(_Vocabulary):
+class RegionConcurrency(Vocabulary):
     SEQUENTIAL = "SEQUENTIAL"
     PARALLEL = "PARALLEL"
 
 
-class ConcurrencyMode(_Vocabulary):
+class ConcurrencyMode(Vocabulary):
     STRICT_FAILURE_TOLERANCE = "STRICT_FAILURE_TOLERANCE"
     SOFT_FAILURE_TOLERANCE = "SOFT_FAILURE_TOLERANCE"
 
 
-class AccountFilterType(_Vocabulary):
+class AccountFilterType(Vocabulary):
     NONE = "NONE"
     INTERSECTION = "INTERSECTION"
     DIFFERENCE = "DIFFERENCE"

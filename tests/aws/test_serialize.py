@@ -184,3 +184,65 @@ def test_declines_what_it_does_not_model() -> None:
     assert RENDER(Response("query"), "DescribeStackSet", Paged({})) is None  # result subclasses
     rendered = RENDER(Response("query"), "DescribeStackSet", ActionResult({}))
     assert rendered is not None and rendered[0] == 200 and rendered[1] == {"Content-Type": "text/xml"}
+
+
+def test_text_of_is_str_for_the_engines_vocabulary_and_anything_else() -> None:
+    """``text_of`` reads a vocabulary member's value directly: the same text as ``str()``."""
+    from enum import Enum
+
+    from moto_stacksets_ext.cloudformation.serialize_members import text_of
+    from moto_stacksets_ext.engine import vocabulary
+
+    words = [
+        member
+        for kind in vars(vocabulary).values()
+        if isinstance(kind, type) and issubclass(kind, vocabulary.Vocabulary) and kind is not vocabulary.Vocabulary
+        for member in kind
+    ]
+    assert words
+    for word in words:
+        assert text_of(word) == str(word) and type(text_of(word)) is str
+
+    class Loud(vocabulary.Vocabulary):
+        YES = "yes"
+
+        def __str__(self) -> str:
+            return "LOUD"
+
+    class Plain(Enum):
+        ONE = 1
+
+    for other in (Loud.YES, Plain.ONE, 12, 1.5, None, b"x"):
+        assert text_of(other) == str(other)
+
+
+def test_timestamps_written_once_are_written_the_same_again() -> None:
+    """The kept texts of UTC and naive timestamps: the same as written afresh, for equal values of other
+    zones, other folds and after the store empties itself."""
+    from moto_stacksets_ext.cloudformation import serialize_members
+
+    write = serialize_members._timestamp_iso8601
+    utc = datetime(2026, 12, 7, 4, 29, 10, 113000, tzinfo=timezone.utc)
+    values = [
+        utc,
+        utc.replace(tzinfo=None),
+        utc.replace(microsecond=0),
+        utc.replace(fold=1),
+        utc.astimezone(timezone(timedelta(hours=5, minutes=30))),  # equal to ``utc``, written from its own zone
+        datetime(999, 1, 2, tzinfo=timezone.utc),
+    ]
+
+    def fresh(value: datetime) -> str:
+        serialize_members._WRITTEN.clear()
+        return write(value)
+
+    expected = [fresh(value) for value in values]
+    assert expected[0] == "2026-12-07T04:29:10.113000Z" and expected[2] == "2026-12-07T04:29:10Z"
+    serialize_members._WRITTEN.clear()
+    for _ in range(2):
+        assert [write(value) for value in values] == expected
+    assert [write(value) for value in reversed(values)] == list(reversed(expected))
+    for second in range(serialize_members._WRITTEN_MAX + 1):  # fills the store, which empties itself
+        write(utc + timedelta(seconds=second))
+    assert len(serialize_members._WRITTEN) <= serialize_members._WRITTEN_MAX
+    assert [write(value) for value in values] == expected

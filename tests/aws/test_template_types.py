@@ -191,3 +191,34 @@ def test_a_registration_must_name_a_type() -> None:
 
     with pytest.raises(ValueError, match="must name a resource type"):
         template_types.register(Nameless)
+
+
+def test_motos_name_property_is_kept_per_type_while_its_models_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin keeps moto's answer per type while moto searches the same list of model classes (moto
+    caches that list); a new list (moto's cache cleared, a model class added) is searched anew."""
+    from moto_stacksets_ext import moto_internals
+
+    lists: list[list[Any]] = [list(parsing.get_model_list())]
+    monkeypatch.setattr(moto_internals, "model_list", lambda: lambda: lists[0])
+    calls: list[str] = []
+
+    def moto_lookup(resource_type: str) -> str | None:
+        calls.append(resource_type)
+        for model in lists[0]:
+            if model.cloudformation_type() == resource_type:
+                return str(model.cloudformation_name_type())
+        return None
+
+    lookup = template_types._name_property(moto_lookup)
+    types = [model.cloudformation_type() for model in lists[0]] + [WIDGET]
+    first = {resource_type: lookup(resource_type) for resource_type in types}
+    assert {resource_type: lookup(resource_type) for resource_type in types} == first
+    for resource_type in types:
+        if first[resource_type] is not None:  # None: the plugin's fallback was asked as well
+            assert first[resource_type] == moto_lookup(resource_type)
+    assert calls.count(WIDGET) == 1  # moto was asked once for it, and the answer kept
+    assert first[WIDGET] is None
+
+    lists[0] = [*lists[0], Widget]  # a new list, with a model class for the type
+    assert lookup(WIDGET) == "WidgetName"
+    assert calls.count(WIDGET) == 2
