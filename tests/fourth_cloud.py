@@ -50,6 +50,7 @@ def namespace(account: str, region: str) -> StackSetNamespace:
 
 class FourthCloudFrontEnd:
     name = "testcloud"
+    serves = "testcloud stack sets"
     host_patterns = compile_patterns(r"^https?://stacksets\.testcloud\.example(:\d+)?/.*$")
 
     def claims(self, request: GatewayRequest) -> bool:

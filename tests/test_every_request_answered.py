@@ -87,8 +87,10 @@ def test_in_process_any_path_of_an_rfs_or_iam_host_is_answered_by_the_mock() -> 
 def test_in_process_another_huawei_host_is_refused_without_being_sent() -> None:
     from moto_stacksets_ext.plugin import UnservedEndpointError
 
-    with mock_stacksets(), pytest.raises(UnservedEndpointError):
+    with mock_stacksets(), pytest.raises(UnservedEndpointError) as refused:
         requests.get("https://ecs.cn-north-4.myhuaweicloud.eu/v1/servers", timeout=5)
+    # The error says what the mock does serve, from the registered clouds' front-ends.
+    assert "the mock serves: Huawei RFS" in str(refused.value) and "Alibaba ROS" in str(refused.value)
 
 
 def test_in_server_mode_an_rfs_api_the_mock_does_not_serve_gets_huawei_s_404(endpoint: str) -> None:

@@ -86,3 +86,10 @@ def test_an_unregistered_cloud_is_gone(registered: None) -> None:
     fourth_cloud.unregister()
     with mock_stacksets(), pytest.raises(ControlArgumentError, match="cloud must be one of"):
         control.fail(cloud="testcloud")
+
+
+def test_a_registered_cloud_is_named_where_an_unserved_endpoint_is_refused(registered: None) -> None:
+    from moto_stacksets_ext.plugin import UnservedEndpointError
+
+    with mock_stacksets(), pytest.raises(UnservedEndpointError, match="testcloud stack sets"):
+        requests.get("https://ecs.cn-north-4.myhuaweicloud.com/v1/servers", timeout=5)

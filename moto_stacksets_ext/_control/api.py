@@ -384,6 +384,7 @@ class ControlFrontEnd:
 
     def __init__(self) -> None:
         self.name = "control"
+        self.serves = "the HTTP control API"
         self.host_patterns: list[re.Pattern[str]] = []
 
     def claims(self, request: GatewayRequest) -> bool:

@@ -197,6 +197,7 @@ class LiveViewFrontEnd:
 
     def __init__(self) -> None:
         self.name = "live-view"
+        self.serves = "the live view"
         self.host_patterns: list[re.Pattern[str]] = []
 
     def claims(self, request: GatewayRequest) -> bool:

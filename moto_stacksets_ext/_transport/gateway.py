@@ -100,6 +100,8 @@ class GatewayResponse:
 
 class CloudFrontEnd(Protocol):
     name: str
+    #: What it serves, as the error refusing an unserved endpoint lists it (e.g. "Alibaba ROS").
+    serves: str
 
     #: Real endpoints intercepted in-process (matched against the full URL).
     host_patterns: list[re.Pattern[str]]
@@ -127,10 +129,13 @@ class UnservedEndpointError(ConnectionError):
 
 
 def unserved_endpoint(method: str, url: str) -> UnservedEndpointError:
-    """The error refusing ``method url``, a Huawei or Alibaba host no front-end serves (never sent)."""
+    """The error refusing ``method url``, a host of a gateway cloud that no front-end serves (never sent)."""
+    from .. import _clouds
+
+    served = "; ".join(front_end.serves for front_end in _clouds.front_ends())
     return UnservedEndpointError(
         f"moto-stacksets-ext: {method} {url} is a cloud endpoint this mock does not serve; "
-        "the request was not sent (only RFS, IAM project lookups and ROS are mocked)"
+        f"the request was not sent (besides AWS through moto, the mock serves: {served})"
     )
 
 

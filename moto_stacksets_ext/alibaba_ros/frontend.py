@@ -82,6 +82,7 @@ class RosFrontEnd:
     """Alibaba Cloud ROS (API 2019-09-10) stack groups, for the gateway."""
 
     name = "alibaba-ros"
+    serves = "Alibaba ROS (stack groups and stacks)"
     host_patterns = compile_patterns(r"https?://ros(\.[a-z0-9-]+)?\.aliyuncs\.com(:\d+)?([/?].*)?$")
 
     def __init__(self) -> None:

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 class RfsFrontEnd:
     name = "huawei-rfs"
+    serves = "Huawei RFS (stack sets, stacks, execution plans, private hooks) and IAM project look-ups"
     host_patterns: list[re.Pattern[str]] = compile_patterns(
         r"^https?://rfs\.[a-z0-9-]+\.myhuaweicloud\.(?:com|eu)(?::\d+)?(?:[/?].*)?$",
         r"^https?://iam(?:\.[a-z0-9-]+)?\.myhuaweicloud\.(?:com|eu)(?::\d+)?(?:[/?].*)?$",
