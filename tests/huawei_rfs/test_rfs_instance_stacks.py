@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from huaweicloudsdkrfs.v1 import (  # type: ignore[import-untyped]
     CreateStackInstanceRequest,
     CreateStackInstanceRequestBody,
@@ -150,45 +152,55 @@ def test_an_unreadable_template_fails_the_instance_with_the_parsers_message(endp
     assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
 
 
-def test_a_saved_state_brings_the_instance_stacks_back() -> None:
-    import json
+def saved_state(endpoint: str | None) -> Any:
+    """The plugin's state as a state file holds it (in-process, or from the server's HTTP control API)."""
+    if endpoint is None:
+        from moto_stacksets_ext._state.persistence import export_state
 
-    from moto_stacksets_ext._state.persistence import export_state, import_state
+        return json.loads(json.dumps(export_state()))
+    return requests.get(f"{endpoint}/moto-api/stacksets/state", timeout=10).json()
 
-    with mock_stacksets():
-        admin = make_client(None)
-        member = make_client(None, ak=MEMBER_AK)
-        create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
-        deploy(admin)
-        stack_id = instance(admin).stack_id
-        saved = json.loads(json.dumps(export_state()))
-        control.reset()
-        assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
+
+def load_state(endpoint: str | None, saved: Any) -> None:
+    if endpoint is None:
+        from moto_stacksets_ext._state.persistence import import_state
 
         import_state(saved)
-        [stack] = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
-        assert (stack.stack_name, stack.stack_id, stack.status) == ("net", stack_id, "DEPLOYMENT_COMPLETE")
-        outputs = member.list_stack_outputs(ListStackOutputsRequest(client_request_id=crid(), stack_name="net"))
-        assert {o.name: o.value for o in outputs.outputs}["env"] == "prod"
+        return
+    assert requests.post(f"{endpoint}/moto-api/stacksets/state", json=saved, timeout=10).status_code == 200
 
 
-def test_a_stack_in_the_way_on_load_is_left_and_the_instance_says_why() -> None:
-    import json
+def test_a_saved_state_brings_the_instance_stacks_back(endpoint: str | None) -> None:
+    admin = make_client(endpoint)
+    member = make_client(endpoint, ak=MEMBER_AK)
+    create_set(admin, "net", template_body=TEMPLATE, vars_body='env = "prod"')
+    deploy(admin)
+    stack_id = instance(admin).stack_id
+    saved = saved_state(endpoint)
+    control.reset()
+    assert member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks == []
 
-    from moto_stacksets_ext._state.persistence import export_state, import_state
+    load_state(endpoint, saved)
+    [stack] = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
+    assert (stack.stack_name, stack.stack_id, stack.status) == ("net", stack_id, "DEPLOYMENT_COMPLETE")
+    outputs = member.list_stack_outputs(ListStackOutputsRequest(client_request_id=crid(), stack_name="net"))
+    assert {o.name: o.value for o in outputs.outputs}["env"] == "prod"
 
+
+def test_a_member_stack_in_the_way_on_load_is_left_and_the_instance_has_no_stack() -> None:
+    # In-process only: the HTTP control API's POST replaces the whole state, member stacks included.
     with mock_stacksets():
         admin = make_client(None)
         member = make_client(None, ak=MEMBER_AK)
         create_set(admin, "net", template_body=TEMPLATE)
         deploy(admin)
-        saved = json.loads(json.dumps(export_state()))
+        saved = saved_state(None)
         control.reset()
         own = member.create_stack(
             CreateStackRequest(client_request_id=crid(), body=CreateStackRequestBody(stack_name="net"))
         ).stack_id
 
-        import_state(saved)
+        load_state(None, saved)
         [stack] = member.list_stacks(ListStacksRequest(client_request_id=crid())).stacks
         assert stack.stack_id == own
         assert instance(admin).stack_id is None  # the member's own stack is not the instance's
